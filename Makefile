@@ -1,0 +1,95 @@
+# DarkHorses: the one build.  `make run` and `make test` are all a newcomer needs;
+# see README.md.  Non-recursive: every rule is here.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+PKGS     = libpq jansson libcurl
+
+WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
+WARN    += -Werror
+endif
+ifdef SANITIZE
+SAN      = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+# Recursively expanded on purpose: pkg-config runs after the deps step.
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -O2 -g $(WARN) -Ishared -Ifcgi-api -MMD -MP \
+             $(shell pkg-config --cflags $(PKGS)) $(SAN) $(CFLAGS)
+ALL_LDLIBS = $(shell pkg-config --libs $(PKGS)) -lfcgi -lm $(LDLIBS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+LIBDH_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard shared/*.c))
+API_OBJ    = $(patsubst %.c,$(BUILD)/%.o,$(filter-out fcgi-api/main.c,$(wildcard fcgi-api/*.c)))
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+BINS       = $(BUILD)/bin/dh-api $(BUILD)/bin/dh-migrate $(BUILD)/bin/dh-config
+
+.PHONY: all deps run start stop status test unit bench lint install uninstall clean
+.DEFAULT_GOAL := all
+
+all: $(BINS)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libdh.a: $(LIBDH_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/libapi.a: $(API_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/dh-api: $(BUILD)/fcgi-api/main.o $(BUILD)/libapi.a $(BUILD)/libdh.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(BUILD)/bin/%: $(BUILD)/admin/%.o $(BUILD)/libdh.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libapi.a $(BUILD)/libdh.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS) -lcmocka
+
+run: all
+	@scripts/stack.sh run
+
+start: all
+	@scripts/stack.sh start
+
+stop:
+	@scripts/stack.sh stop
+
+status:
+	@scripts/stack.sh status
+
+unit: $(UNIT_BIN)
+
+test: all unit lint
+	@tests/run
+
+bench: all
+	@bench/run
+
+lint:
+	@scripts/lint.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/darkhorses
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	cp -R sql static nginx supervisor $(DESTDIR)$(PREFIX)/share/darkhorses/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS)))
+	rm -rf $(DESTDIR)$(PREFIX)/share/darkhorses
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

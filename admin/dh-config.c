@@ -1,0 +1,65 @@
+/*
+ * dh-config: validates the environment exactly as every program will, and
+ * prints the effective settings (defaults filled in) as shell assignments,
+ * one per line, single-quoted, for scripts/stack.sh to read.  A bad value
+ * is one message on stderr and exit 78, before anything starts.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "clock.h"
+
+static void
+put(const char *name, const char *value)
+{
+	printf("%s='", name);
+	for (const char *p = value ? value : ""; *p != '\0'; p++) {
+		if (*p == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*p);
+	}
+	puts("'");
+}
+
+static void
+put_int(const char *name, int value)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", value);
+	put(name, value ? v : "");
+}
+
+int
+main(void)
+{
+	static const char *const levels[] = { "debug", "info", "warn", "error" };
+	struct cfg c;
+	char err[512], now[32] = "";
+
+	if (cfg_load(&c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "configuration error: %s\n", err);
+		return CFG_EXIT_CONFIG;
+	}
+	if (c.has_now)
+		clock_format_instant(c.now, now, sizeof(now));
+	put("DATABASE_URL", c.database_url);
+	put("DATABASE_READ_URL", c.database_read_url);
+	put("RACING_API_BASE_URL", c.racing_api_base_url);
+	put("DH_REGIONS", c.regions);
+	put_int("DH_HTTP_PORT", c.http_port);
+	put_int("DH_HTTPS_PORT", c.https_port);
+	put("DH_TLS_CERT", c.tls_cert);
+	put("DH_TLS_KEY", c.tls_key);
+	put_int("DH_SIM_PORT", c.sim_port);
+	put_int("DH_API_PROCS", c.api_procs);
+	put_int("DH_API_RATE_LIMIT", c.api_rate_limit);
+	put("DH_LISTEN_ADDR", c.listen_addr);
+	put("DH_VAR_DIR", c.var_dir);
+	put("LOG_LEVEL", levels[c.log_level]);
+	put("DH_NOW", now);
+	put("DH_SIMULATOR", c.racing_api_base_url == NULL && c.racing_api_username == NULL ? "1" : "");
+	return 0;
+}

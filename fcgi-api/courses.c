@@ -1,0 +1,55 @@
+/* courses: GET /api/courses, the racecourses known from the masters. */
+#include <stdio.h>
+
+#include "api.h"
+
+static const char sql_courses[] =
+    "SELECT course_id, name, region_code, region"
+    "  FROM ra_courses"
+    " WHERE $1::text IS NULL OR region_code = upper($1)"
+    " ORDER BY name, course_id"
+    " LIMIT $2 OFFSET $3";
+
+int
+courses_prepare(struct db *db)
+{
+	return db_prepare(db, "courses_list", sql_courses);
+}
+
+int
+courses_list(struct request *r)
+{
+	static const char *const regions[] = { "gb", "ire", "GB", "IRE", NULL };
+	const char *region;
+	long limit, offset;
+	char lim[24], off[24];
+	const char *params[3] = { NULL, lim, off };
+	PGresult *res;
+	json_t *list;
+	int n;
+
+	query_enum(&r->query, "region", regions, NULL, &region);
+	query_int(&r->query, "limit", 1, 1000, 1000, &limit);
+	query_int(&r->query, "offset", 0, 1000000, 0, &offset);
+	if (resp_invalid_params(r))
+		return 0;
+	params[0] = region;
+	snprintf(lim, sizeof(lim), "%ld", limit);
+	snprintf(off, sizeof(off), "%ld", offset);
+	res = db_exec_prepared(r->db, "courses_list", 3, params);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	list = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:s?, s:s?, s:s?, s:s?}",
+		    "course_id", db_value(res, i, "course_id"),
+		    "name", db_value(res, i, "name"),
+		    "region_code", db_value(res, i, "region_code"),
+		    "region", db_value(res, i, "region")));
+	resp_json(r, 200, json_pack("{s:b, s:i, s:i, s:i, s:o}",
+	    "success", 1, "count", n, "limit", (int)limit, "offset", (int)offset,
+	    "courses", list));
+	PQclear(res);
+	return 0;
+}

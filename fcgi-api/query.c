@@ -1,0 +1,312 @@
+/* query: query-string decoding and typed validation (see query.h). */
+#include "query.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cfg.h"
+#include "jsonout.h"
+
+static int
+query_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decodes src[0..n) into dst (NUL-terminated); returns the decoded length,
+ * or -1 at a bad escape.
+ */
+static long
+query_decode(const char *src, size_t n, char *dst)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (src[i] == '+') {
+			dst[o++] = ' ';
+		} else if (src[i] == '%') {
+			int hi, lo;
+
+			if (i + 2 >= n)
+				return -1;
+			hi = query_hex(src[i + 1]);
+			lo = query_hex(src[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			dst[o++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			dst[o++] = src[i];
+		}
+	}
+	dst[o] = '\0';
+	return (long)o;
+}
+
+int
+query_parse(struct query *q, const char *raw, char *err, size_t errlen)
+{
+	size_t len = raw ? strlen(raw) : 0;
+	const char *p = raw;
+	char *out;
+
+	memset(q, 0, sizeof(*q));
+	if (len == 0)
+		return 0;
+	if (len > QUERY_MAX_LEN) {
+		snprintf(err, errlen, "query string too long (%zu bytes, at most %d)", len, QUERY_MAX_LEN);
+		return -1;
+	}
+	/* Decoded text is never longer; one extra NUL per key and value. */
+	q->storage = malloc(len * 2 + 2);
+	if (q->storage == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	out = q->storage;
+	while (*p != '\0') {
+		size_t seg = strcspn(p, "&;"), klen;
+		const char *eq = memchr(p, '=', seg);
+		long kn, vn;
+
+		if (seg == 0) {
+			p++;
+			continue;
+		}
+		if (q->n == QUERY_MAX_PARAMS) {
+			snprintf(err, errlen, "too many query parameters (at most %d)", QUERY_MAX_PARAMS);
+			return -1;
+		}
+		klen = eq ? (size_t)(eq - p) : seg;
+		kn = query_decode(p, klen, out);
+		if (kn < 0)
+			goto bad_escape;
+		q->params[q->n].key = out;
+		out += kn + 1;
+		vn = eq ? query_decode(eq + 1, seg - klen - 1, out) : query_decode("", 0, out);
+		if (vn < 0)
+			goto bad_escape;
+		q->params[q->n].value = out;
+		q->params[q->n].value_len = (size_t)vn;
+		out += vn + 1;
+		q->n++;
+		p += seg;
+		if (*p != '\0')
+			p++;
+		continue;
+bad_escape:
+		snprintf(err, errlen, "malformed query string: bad percent-encoding near offset %zu",
+		    (size_t)(p - raw));
+		return -1;
+	}
+	return 0;
+}
+
+void
+query_free(struct query *q)
+{
+	free(q->storage);
+	q->storage = NULL;
+	json_decref(q->errors);
+	q->errors = NULL;
+	q->n = 0;
+}
+
+int
+query_error(struct query *q, const char *name, const char *msg, const char *type)
+{
+	json_t *item;
+
+	if (q->errors == NULL)
+		q->errors = json_array();
+	item = jsonout_detail_item("query", name, msg, type);
+	if (q->errors != NULL && item != NULL)
+		json_array_append_new(q->errors, item);
+	else
+		json_decref(item);
+	return -1;
+}
+
+/* Copies v into out for a message: printable ASCII only, at most 40 bytes. */
+static void
+query_quote(const char *v, size_t vlen, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < vlen && o + 4 < outlen; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		out[o++] = c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? (char)c : '?';
+		if (o == 40 && i + 1 < vlen) {
+			out[o++] = '.';
+			out[o++] = '.';
+			out[o++] = '.';
+			break;
+		}
+	}
+	out[o] = '\0';
+}
+
+static int
+query_bad_value(struct query *q, const char *name, const struct query_param *p,
+    const char *expected, const char *type)
+{
+	char shown[48], msg[256];
+
+	query_quote(p->value, p->value_len, shown, sizeof(shown));
+	snprintf(msg, sizeof(msg), "invalid value for parameter \"%s\": \"%s\" (%s)", name, shown, expected);
+	return query_error(q, name, msg, type);
+}
+
+/* Finds name: 1 with *out set, 0 when absent, -1 when invalid (error added). */
+static int
+query_find(struct query *q, const char *name, size_t maxlen, const struct query_param **out)
+{
+	const struct query_param *found = NULL;
+	char msg[160];
+
+	for (size_t i = 0; i < q->n; i++) {
+		if (strcmp(q->params[i].key, name) != 0)
+			continue;
+		if (found != NULL) {
+			snprintf(msg, sizeof(msg), "parameter \"%s\" given more than once", name);
+			return query_error(q, name, msg, "value_error.repeated");
+		}
+		found = &q->params[i];
+	}
+	if (found == NULL)
+		return 0;
+	if (found->value_len > maxlen) {
+		snprintf(msg, sizeof(msg), "parameter \"%s\" is too long (%zu bytes, at most %zu)",
+		    name, found->value_len, maxlen);
+		return query_error(q, name, msg, "value_error.any_str.max_length");
+	}
+	if (memchr(found->value, '\0', found->value_len) != NULL ||
+	    !jsonout_valid_utf8(found->value, found->value_len))
+		return query_bad_value(q, name, found, "not valid UTF-8 text", "value_error.str");
+	*out = found;
+	return 1;
+}
+
+int
+query_str(struct query *q, const char *name, size_t maxlen, const char **out)
+{
+	const struct query_param *p;
+	int rc = query_find(q, name, maxlen, &p);
+
+	*out = rc == 1 ? p->value : NULL;
+	return rc;
+}
+
+int
+query_int(struct query *q, const char *name, long min, long max, long def, long *out)
+{
+	const struct query_param *p;
+	int rc = query_find(q, name, 32, &p);
+	char expected[96];
+
+	*out = def;
+	if (rc != 1)
+		return rc;
+	if (cfg_parse_long(p->value, min, max, out) < 0) {
+		*out = def;
+		snprintf(expected, sizeof(expected), "expected an integer from %ld to %ld", min, max);
+		return query_bad_value(q, name, p, expected, "value_error.integer");
+	}
+	return 1;
+}
+
+int
+query_bool(struct query *q, const char *name, int def, int *out)
+{
+	static const char *const yes[] = { "true", "1", "yes", "on" };
+	static const char *const no[] = { "false", "0", "no", "off" };
+	const struct query_param *p;
+	int rc = query_find(q, name, 8, &p);
+
+	*out = def;
+	if (rc != 1)
+		return rc;
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(p->value, yes[i]) == 0) {
+			*out = 1;
+			return 1;
+		}
+		if (strcasecmp(p->value, no[i]) == 0) {
+			*out = 0;
+			return 1;
+		}
+	}
+	return query_bad_value(q, name, p, "expected true or false", "value_error.bool");
+}
+
+int
+query_date(struct query *q, const char *name, struct clock_date *out)
+{
+	const struct query_param *p;
+	int rc = query_find(q, name, 16, &p);
+
+	if (rc != 1)
+		return rc;
+	if (clock_parse_date(p->value, out) < 0)
+		return query_bad_value(q, name, p, "expected a date as YYYY-MM-DD", "value_error.date");
+	return 1;
+}
+
+int
+query_enum(struct query *q, const char *name, const char *const *choices, const char *def,
+    const char **out)
+{
+	const struct query_param *p;
+	int rc = query_find(q, name, 64, &p);
+	char expected[256] = "expected one of";
+	size_t n;
+
+	*out = def;
+	if (rc != 1)
+		return rc;
+	for (size_t i = 0; choices[i] != NULL; i++) {
+		if (strcmp(p->value, choices[i]) == 0) {
+			*out = choices[i];
+			return 1;
+		}
+	}
+	for (size_t i = 0; choices[i] != NULL; i++) {
+		n = strlen(expected);
+		snprintf(expected + n, sizeof(expected) - n, "%s %s", i ? "," : "", choices[i]);
+	}
+	return query_bad_value(q, name, p, expected, "value_error.enum");
+}
+
+int
+query_valid_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= 64 &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+int
+query_id(struct query *q, const char *name, const char **out)
+{
+	const struct query_param *p;
+	int rc = query_find(q, name, 64, &p);
+
+	*out = NULL;
+	if (rc != 1)
+		return rc;
+	if (!query_valid_id(p->value))
+		return query_bad_value(q, name, p, "expected an id such as rac_11745861", "value_error.id");
+	*out = p->value;
+	return 1;
+}

@@ -1,0 +1,67 @@
+/*
+ * query: the query string, decoded once, and typed getters that validate a
+ * parameter and, when it is bad, add a FastAPI-style item naming it to the
+ * request's 422 "detail" list.
+ *
+ * Getters that take a single value refuse a parameter given more than once,
+ * a value with a NUL byte, invalid UTF-8, or longer than their limit.
+ * Parameters nobody asks for are ignored.
+ */
+#ifndef DH_QUERY_H
+#define DH_QUERY_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "clock.h"
+
+#define QUERY_MAX_LEN    16384	/* bytes of raw query string */
+#define QUERY_MAX_PARAMS 64
+#define QUERY_MAX_VALUE  1024	/* default longest value a getter accepts */
+
+struct query_param {
+	const char *key;
+	const char *value;
+	size_t      value_len;	/* may differ from strlen(value) when it holds a NUL */
+};
+
+struct query {
+	char              *storage;	/* decoded keys and values */
+	size_t             n;
+	struct query_param params[QUERY_MAX_PARAMS];
+	json_t            *errors;	/* NULL until a getter finds a bad value */
+};
+
+/*
+ * Decodes a raw query string ("a=1&b=x%20y"; "+" is a space).  Returns 0, or
+ * -1 with a message in err when the string is malformed (bad percent
+ * escape, too long, too many parameters): the caller answers 400.  Call
+ * query_free() in both cases.
+ */
+int query_parse(struct query *q, const char *raw, char *err, size_t errlen);
+
+/* Frees what query_parse allocated, errors included.  Safe to call twice. */
+void query_free(struct query *q);
+
+/*
+ * The getters return 1 when the parameter was given and is valid (value in
+ * *out), 0 when absent (*out holds the default), -1 when invalid (an error
+ * was added; *out holds the default).
+ */
+int query_str(struct query *q, const char *name, size_t maxlen, const char **out);
+int query_int(struct query *q, const char *name, long min, long max, long def, long *out);
+int query_bool(struct query *q, const char *name, int def, int *out);
+int query_date(struct query *q, const char *name, struct clock_date *out);
+int query_enum(struct query *q, const char *name, const char *const *choices,
+    const char *def, const char **out);
+/* An upstream id: 1..64 of [A-Za-z0-9_-], e.g. "rac_11745861". */
+int query_id(struct query *q, const char *name, const char **out);
+
+/* Returns 1 when s is a well-formed id (see query_id). */
+int query_valid_id(const char *s);
+
+/* Adds an error item for name (msg is copied).  Returns -1 for convenience. */
+int query_error(struct query *q, const char *name, const char *msg, const char *type);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the Debian 12 packages the build, the stack and the tests need.
+# As root it runs apt-get; otherwise it prints the exact command and stops.
+set -eu
+
+PACKAGES="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev \
+libcurl4-openssl-dev libcmocka-dev postgresql-15 postgresql-client-15 nginx \
+supervisor curl openssl wrk python3 clang"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "missing packages; install them with:" >&2
+	echo "  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2
+# The stack runs its own nginx, supervisord and PostgreSQL under var/; stop
+# the copies the packages start (the ports they would hold are ours).
+if command -v service >/dev/null 2>&1; then
+	for s in nginx supervisor postgresql; do service "$s" stop >/dev/null 2>&1 || true; done
+fi

@@ -1,0 +1,294 @@
+#!/bin/sh
+# The whole stack under supervisord, in DH_VAR_DIR (var/ by default).
+#
+#   stack.sh run      prepare, then supervisord in the foreground (Ctrl-C stops all)
+#   stack.sh start    prepare, then supervisord in the background; waits for /health
+#   stack.sh stop     stop supervisord and everything under it
+#   stack.sh status   supervisorctl status
+#   stack.sh ctl ARGS supervisorctl ARGS against this stack
+#
+# "Prepare" validates the configuration (bin/dh-config, exit 78 on a bad
+# value), creates the embedded PostgreSQL cluster when DATABASE_URL is unset,
+# applies the migrations, and renders nginx/ and supervisor/ into var/.
+# Settings come from the environment, then from ./.env for what is unset.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${DH_BIN_DIR:-$ROOT/build/bin}
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+
+die() { echo "stack: $*" >&2; exit 1; }
+say() { echo "stack: $*" >&2; }
+
+# Variables from ./.env that the environment does not set already.
+load_dotenv() {
+	[ -f "$ROOT/.env" ] || return 0
+	while IFS= read -r line || [ -n "$line" ]; do
+		case "$line" in ''|'#'*) continue ;; esac
+		key=${line%%=*}
+		val=${line#*=}
+		case "$key" in *[!A-Za-z0-9_]*|'') continue ;; esac
+		eval "isset=\${$key+x}"
+		[ -n "$isset" ] && continue
+		val=${val#\"}; val=${val%\"}; val=${val#\'}; val=${val%\'}
+		export "$key=$val"
+	done < "$ROOT/.env"
+}
+
+# Validated settings with defaults filled in, as shell variables.
+load_config() {
+	[ -x "$BIN/dh-config" ] || die "$BIN/dh-config is missing: run make first"
+	out=$("$BIN/dh-config") || exit 78
+	eval "$out"
+	case "$DH_VAR_DIR" in /*) VAR=$DH_VAR_DIR ;; *) VAR=$ROOT/$DH_VAR_DIR ;; esac
+	export DH_VAR_DIR="$VAR"
+	CONF=$VAR/supervisor/supervisord.conf
+}
+
+ctl() {
+	supervisorctl -c "$CONF" "$@"
+}
+
+running() {
+	[ -S "$VAR/run/supervisor.sock" ] && ctl pid >/dev/null 2>&1
+}
+
+# Substitutes @NAME@ placeholders from the environment into $2.
+render() {
+	src=$1 dst=$2
+	mkdir -p "$(dirname "$dst")"
+	script=""
+	for name in VAR BIN ROOT STATIC_DIR PG_BIN PG_USER_LINE NGINX_USER_LINE \
+	    API_SOCKET_OWNER_LINE DH_HTTP_PORT DH_HTTPS_PORT DH_TLS_CERT DH_TLS_KEY \
+	    DH_LISTEN_ADDR DH_API_PROCS DH_API_RATE_LIMIT DH_API_RATE_BURST DH_SIM_PORT; do
+		eval "val=\${$name-}"
+		esc=$(printf '%s' "$val" | sed -e 's/[\\|&]/\\&/g')
+		script="$script
+s|@$name@|$esc|g"
+	done
+	sed -e "$script" "$src" > "$dst.tmp"
+	if grep -q '@[A-Z_]*@' "$dst.tmp"; then
+		die "unrendered placeholder in $src: $(grep -o '@[A-Z_]*@' "$dst.tmp" | head -1)"
+	fi
+	mv "$dst.tmp" "$dst"
+}
+
+# Who owns what when we run as root: PostgreSQL refuses root, nginx workers
+# drop to www-data.
+setup_users() {
+	if [ "$(id -u)" -eq 0 ]; then
+		PG_OS_USER=postgres
+		PG_USER_LINE="user=postgres"
+		NGINX_OS_USER=www-data
+		id "$PG_OS_USER" >/dev/null 2>&1 || die "user $PG_OS_USER is missing (is postgresql installed?)"
+		id "$NGINX_OS_USER" >/dev/null 2>&1 || die "user $NGINX_OS_USER is missing"
+		if runuser -u "$NGINX_OS_USER" -- test -x "$VAR/run" 2>/dev/null &&
+		    runuser -u "$NGINX_OS_USER" -- test -r "$ROOT/static/index.html"; then
+			NGINX_USER_LINE="user $NGINX_OS_USER;"
+			API_SOCKET_OWNER_LINE="socket_owner=root:$NGINX_OS_USER"
+		else
+			say "www-data cannot reach $VAR or $ROOT/static: nginx workers run as root"
+			NGINX_OS_USER=root
+			NGINX_USER_LINE="user root;"
+			API_SOCKET_OWNER_LINE=""
+		fi
+	else
+		PG_OS_USER=$(id -un)
+		PG_USER_LINE=""
+		NGINX_OS_USER=$(id -un)
+		NGINX_USER_LINE=""
+		API_SOCKET_OWNER_LINE=""
+	fi
+}
+
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u "$PG_OS_USER" -- "$@"
+	else
+		"$@"
+	fi
+}
+
+find_pg_bin() {
+	for d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
+		[ -x "$d/postgres" ] && { PG_BIN=$d; return 0; }
+	done
+	die "PostgreSQL server binaries not found (apt-get install postgresql-15)"
+}
+
+# Creates the embedded cluster once: UTF-8, peer auth for the admin role,
+# passwords for the application roles.
+init_cluster() {
+	PGDATA=$VAR/pg/data
+	PGSOCK=$VAR/run/pg
+	mkdir -p "$VAR/pg" "$PGSOCK"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "$PG_OS_USER" "$VAR/pg" "$PGSOCK"
+		runuser -u "$PG_OS_USER" -- test -w "$VAR/pg" ||
+			die "user $PG_OS_USER cannot reach $VAR/pg: set DH_VAR_DIR to a path it can traverse"
+	fi
+	[ ${#PGSOCK} -lt 90 ] || die "socket path too long for PostgreSQL: $PGSOCK (set DH_VAR_DIR shorter)"
+	if [ ! -f "$PGDATA/PG_VERSION" ]; then
+		say "creating the embedded PostgreSQL cluster in $PGDATA"
+		as_pg "$PG_BIN/initdb" -D "$PGDATA" -E UTF8 --locale=C.UTF-8 -U postgres \
+			--auth-local=peer --auth-host=scram-sha-256 >"$VAR/log/initdb.log" 2>&1 ||
+			die "initdb failed: see $VAR/log/initdb.log"
+		cat > "$PGDATA/pg_hba.conf" <<-EOF
+		# DarkHorses embedded cluster: the admin role by OS user, the rest by password.
+		local all postgres peer map=dh
+		local all all scram-sha-256
+		EOF
+		printf 'dh %s postgres\ndh postgres postgres\n' "$(id -un)" > "$PGDATA/pg_ident.conf"
+		echo "include_if_exists = 'darkhorses.conf'" >> "$PGDATA/postgresql.conf"
+		chown "$PG_OS_USER" "$PGDATA/pg_hba.conf" "$PGDATA/pg_ident.conf" 2>/dev/null || true
+	fi
+	# Settings we own, rewritten every start (the socket path follows DH_VAR_DIR).
+	cat > "$PGDATA/darkhorses.conf" <<-EOF
+	listen_addresses = ''
+	unix_socket_directories = '$PGSOCK'
+	max_connections = 200
+	shared_buffers = 256MB
+	log_line_prefix = 'ts=%m level=pg pid=%p db=%d user=%u '
+	log_min_duration_statement = 1000
+	EOF
+	chown "$PG_OS_USER" "$PGDATA/darkhorses.conf" 2>/dev/null || true
+	if [ ! -f "$VAR/pg/secrets.env" ]; then
+		umask 077
+		printf 'WRITER_PASSWORD=%s\nREADER_PASSWORD=%s\n' \
+			"$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')" \
+			"$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')" > "$VAR/pg/secrets.env"
+		umask 022
+	fi
+	. "$VAR/pg/secrets.env"
+}
+
+admin_psql() {
+	psql -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -U postgres "$@"
+}
+
+# Starts the cluster briefly to create the database, migrate and set the
+# application roles' passwords; supervisord runs it afterwards.
+migrate_embedded() {
+	: > "$VAR/log/postgres-setup.log"
+	chown "$PG_OS_USER" "$VAR/log/postgres-setup.log" 2>/dev/null || true
+	as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -w -t 60 -l "$VAR/log/postgres-setup.log" start >/dev/null ||
+		die "PostgreSQL did not start: see $VAR/log/postgres-setup.log"
+	trap 'as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true' EXIT
+	if [ -z "$(admin_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'darkhorses'")" ]; then
+		admin_psql -d postgres -c "CREATE DATABASE darkhorses"
+	fi
+	DATABASE_MIGRATE_URL="postgresql:///darkhorses?host=$PGSOCK&user=postgres" \
+		"$BIN/dh-migrate" --dir "$ROOT/sql/migrations" || die "migrations failed"
+	admin_psql -d darkhorses <<-EOF
+	ALTER ROLE dh_writer LOGIN PASSWORD '$WRITER_PASSWORD';
+	ALTER ROLE dh_reader LOGIN PASSWORD '$READER_PASSWORD';
+	EOF
+	as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+	trap - EXIT
+	export DATABASE_URL="postgresql://dh_writer:$WRITER_PASSWORD@/darkhorses?host=$PGSOCK"
+	export DATABASE_READ_URL="postgresql://dh_reader:$READER_PASSWORD@/darkhorses?host=$PGSOCK"
+}
+
+prepare() {
+	load_dotenv
+	load_config
+	if running; then
+		say "already running in $VAR (make stop first)"
+		exit 0
+	fi
+	mkdir -p "$VAR/run" "$VAR/log" "$VAR/nginx/tmp" "$VAR/nginx/cache" "$VAR/supervisor/conf.d" \
+		"$VAR/nginx/conf.d"
+	chmod 755 "$VAR" "$VAR/run"
+	setup_users
+	if [ -z "$DATABASE_URL" ]; then
+		find_pg_bin
+		init_cluster
+		migrate_embedded
+		EMBEDDED=1
+	else
+		"$BIN/dh-migrate" --dir "$ROOT/sql/migrations" || die "migrations failed"
+		EMBEDDED=""
+	fi
+
+	STATIC_DIR=$ROOT/static
+	DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
+	rm -f "$VAR"/supervisor/conf.d/*.conf "$VAR"/nginx/conf.d/*.conf
+	render "$ROOT/supervisor/supervisord.conf.in" "$CONF"
+	[ -n "$EMBEDDED" ] && render "$ROOT/supervisor/postgres.conf.in" "$VAR/supervisor/conf.d/postgres.conf"
+	render "$ROOT/supervisor/dh-api.conf.in" "$VAR/supervisor/conf.d/dh-api.conf"
+	render "$ROOT/supervisor/nginx.conf.in" "$VAR/supervisor/conf.d/nginx.conf"
+	render "$ROOT/nginx/nginx.conf.in" "$VAR/nginx/nginx.conf"
+	render "$ROOT/nginx/locations.conf.in" "$VAR/nginx/locations.conf"
+	render "$ROOT/nginx/fastcgi.conf.in" "$VAR/nginx/fastcgi.conf"
+	render "$ROOT/nginx/http.conf.in" "$VAR/nginx/conf.d/http.conf"
+	[ -n "$DH_HTTPS_PORT" ] && render "$ROOT/nginx/https.conf.in" "$VAR/nginx/conf.d/https.conf"
+	if [ "$NGINX_OS_USER" != "$(id -un)" ]; then
+		chown -R "$NGINX_OS_USER" "$VAR/nginx/tmp" "$VAR/nginx/cache"
+	fi
+	nginx -t -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" 2>&1 | grep -v 'could not open error log' >&2 || true
+	nginx -t -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" >/dev/null 2>&1 ||
+		die "the rendered nginx configuration is invalid (above)"
+	export PATH="$BIN:$PATH"
+	export DH_HTTP_PORT DH_API_PROCS
+}
+
+wait_healthy() {
+	url="http://127.0.0.1:$DH_HTTP_PORT/health"
+	[ "$DH_LISTEN_ADDR" = "127.0.0.1" ] || [ "$DH_LISTEN_ADDR" = "0.0.0.0" ] ||
+		url="http://$DH_LISTEN_ADDR:$DH_HTTP_PORT/health"
+	i=0
+	while [ $i -lt 120 ]; do
+		curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+		sleep 0.5
+		i=$((i + 1))
+	done
+	say "not healthy after 60 s: see $VAR/log/"
+	ctl status >&2 || true
+	return 1
+}
+
+case "$cmd" in
+run)
+	prepare
+	say "dashboard at http://$DH_LISTEN_ADDR:$DH_HTTP_PORT/  (logs in $VAR/log, Ctrl-C stops everything)"
+	exec supervisord -n -c "$CONF"
+	;;
+start)
+	prepare
+	supervisord -c "$CONF"
+	wait_healthy
+	say "running: dashboard at http://$DH_LISTEN_ADDR:$DH_HTTP_PORT/ (make status, make stop)"
+	;;
+stop)
+	load_dotenv
+	load_config
+	if ! running; then
+		say "not running in $VAR"
+		exit 0
+	fi
+	pid=$(cat "$VAR/run/supervisord.pid" 2>/dev/null || true)
+	ctl shutdown >/dev/null
+	i=0
+	while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	say "stopped"
+	;;
+status)
+	load_dotenv
+	load_config
+	running || { say "not running in $VAR"; exit 3; }
+	ctl status
+	;;
+ctl)
+	load_dotenv
+	load_config
+	ctl "$@"
+	;;
+*)
+	echo "usage: stack.sh run|start|stop|status|ctl ARGS" >&2
+	exit 64
+	;;
+esac

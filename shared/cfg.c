@@ -1,0 +1,220 @@
+/* cfg: configuration from the environment (see cfg.h). */
+#include "cfg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+int
+cfg_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Returns the variable's value, or NULL when unset or empty. */
+static const char *
+cfg_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static int
+cfg_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+cfg_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+cfg_int(const char *name, long def, long min, long max, int *out, char *err,
+    size_t errlen)
+{
+	const char *v = cfg_env(name);
+	long n = def;
+
+	if (v != NULL && cfg_parse_long(v, min, max, &n) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for %s: \"%s\" (expected an integer from %ld to %ld)",
+		    name, v, min, max);
+	*out = (int)n;
+	return 0;
+}
+
+static int
+cfg_url(const char *name, const char *v, const char *const *schemes,
+    char *err, size_t errlen)
+{
+	for (; *schemes != NULL; schemes++)
+		if (strncmp(v, *schemes, strlen(*schemes)) == 0)
+			return 0;
+	return cfg_fail(err, errlen, "invalid value for %s: \"%s\" (not a URL this program understands)",
+	    name, v);
+}
+
+/* Region list: lowercase letters, comma separated, e.g. "gb,ire". */
+static int
+cfg_regions(struct cfg *c, char *err, size_t errlen)
+{
+	const char *v = cfg_env("DH_REGIONS");
+	size_t n = 0, word = 0;
+
+	if (v == NULL)
+		v = "gb,ire";
+	for (const char *p = v; *p != '\0'; p++) {
+		char ch = (char)tolower((unsigned char)*p);
+
+		if (n + 1 >= sizeof(c->regions))
+			return cfg_fail(err, errlen, "invalid value for DH_REGIONS: \"%s\" (too long)", v);
+		if (ch == ',' && word > 0) {
+			word = 0;
+		} else if (ch >= 'a' && ch <= 'z' && word < 8) {
+			word++;
+		} else {
+			return cfg_fail(err, errlen,
+			    "invalid value for DH_REGIONS: \"%s\" (expected region codes such as gb,ire)", v);
+		}
+		c->regions[n++] = ch;
+	}
+	if (word == 0)
+		return cfg_fail(err, errlen, "invalid value for DH_REGIONS: \"%s\" (empty region)", v);
+	c->regions[n] = '\0';
+	return 0;
+}
+
+static int
+cfg_rate(struct cfg *c, char *err, size_t errlen)
+{
+	const char *v = cfg_env("RACING_API_RATE");
+	char *end;
+
+	c->racing_api_rate = 2.0;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	c->racing_api_rate = strtod(v, &end);
+	if (errno != 0 || end == v || *end != '\0' || !(c->racing_api_rate > 0.0) ||
+	    c->racing_api_rate > 100.0)
+		return cfg_fail(err, errlen,
+		    "invalid value for RACING_API_RATE: \"%s\" (expected requests per second, more than 0 and at most 100)", v);
+	return 0;
+}
+
+static int
+cfg_tls(struct cfg *c, char *err, size_t errlen)
+{
+	const char *files[2] = { c->tls_cert, c->tls_key };
+	const char *names[2] = { "DH_TLS_CERT", "DH_TLS_KEY" };
+
+	if (c->https_port == 0) {
+		if (c->tls_cert != NULL || c->tls_key != NULL)
+			return cfg_fail(err, errlen, "DH_TLS_CERT and DH_TLS_KEY need DH_HTTPS_PORT");
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		FILE *f;
+
+		if (files[i] == NULL)
+			return cfg_fail(err, errlen, "DH_HTTPS_PORT is set but %s is not", names[i]);
+		f = fopen(files[i], "r");
+		if (f == NULL)
+			return cfg_fail(err, errlen, "invalid value for %s: \"%s\" (%s)", names[i],
+			    files[i], strerror(errno));
+		fclose(f);
+	}
+	if (c->https_port == c->http_port)
+		return cfg_fail(err, errlen, "DH_HTTPS_PORT and DH_HTTP_PORT are both %d", c->http_port);
+	return 0;
+}
+
+int
+cfg_load(struct cfg *c, char *err, size_t errlen)
+{
+	static const char *const pg_schemes[] = { "postgresql://", "postgres://", "host=", "dbname=", "user=", NULL };
+	static const char *const http_schemes[] = { "http://", "https://", NULL };
+	const char *v;
+
+	memset(c, 0, sizeof(*c));
+	c->database_url = cfg_env("DATABASE_URL");
+	c->database_read_url = cfg_env("DATABASE_READ_URL");
+	if (c->database_url != NULL && cfg_url("DATABASE_URL", c->database_url, pg_schemes, err, errlen) < 0)
+		return -1;
+	if (c->database_read_url != NULL &&
+	    cfg_url("DATABASE_READ_URL", c->database_read_url, pg_schemes, err, errlen) < 0)
+		return -1;
+
+	c->racing_api_base_url = cfg_env("RACING_API_BASE_URL");
+	c->racing_api_username = cfg_env("RACING_API_USERNAME");
+	c->racing_api_password = cfg_env("RACING_API_PASSWORD");
+	if (c->racing_api_base_url != NULL &&
+	    cfg_url("RACING_API_BASE_URL", c->racing_api_base_url, http_schemes, err, errlen) < 0)
+		return -1;
+	if ((c->racing_api_username == NULL) != (c->racing_api_password == NULL))
+		return cfg_fail(err, errlen, "RACING_API_USERNAME and RACING_API_PASSWORD must be set together");
+	if (cfg_rate(c, err, errlen) < 0 || cfg_regions(c, err, errlen) < 0)
+		return -1;
+
+	if (cfg_int("DH_HTTP_PORT", 8080, 1, 65535, &c->http_port, err, errlen) < 0 ||
+	    cfg_int("DH_HTTPS_PORT", 0, 1, 65535, &c->https_port, err, errlen) < 0 ||
+	    cfg_int("DH_SIM_PORT", 8089, 1, 65535, &c->sim_port, err, errlen) < 0 ||
+	    cfg_int("DH_API_PROCS", 4, 1, 64, &c->api_procs, err, errlen) < 0 ||
+	    cfg_int("DH_API_RATE_LIMIT", 50, 1, 1000000, &c->api_rate_limit, err, errlen) < 0)
+		return -1;
+	c->tls_cert = cfg_env("DH_TLS_CERT");
+	c->tls_key = cfg_env("DH_TLS_KEY");
+	if (cfg_tls(c, err, errlen) < 0)
+		return -1;
+	if (c->sim_port == c->http_port)
+		return cfg_fail(err, errlen, "DH_SIM_PORT and DH_HTTP_PORT are both %d", c->http_port);
+
+	c->listen_addr = cfg_env("DH_LISTEN_ADDR");
+	if (c->listen_addr == NULL)
+		c->listen_addr = "127.0.0.1";
+	if (strspn(c->listen_addr, "0123456789abcdefABCDEF.:[]*") != strlen(c->listen_addr))
+		return cfg_fail(err, errlen, "invalid value for DH_LISTEN_ADDR: \"%s\" (expected an IP address)",
+		    c->listen_addr);
+	c->var_dir = cfg_env("DH_VAR_DIR");
+	if (c->var_dir == NULL)
+		c->var_dir = "var";
+
+	c->log_level = LOG_INFO;
+	v = cfg_env("LOG_LEVEL");
+	if (v != NULL && log_level_parse(v, &c->log_level) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for LOG_LEVEL: \"%s\" (expected debug, info, warn or error)", v);
+
+	v = cfg_env("DH_NOW");
+	if (v != NULL) {
+		if (clock_parse_instant(v, &c->now) < 0)
+			return cfg_fail(err, errlen,
+			    "invalid value for DH_NOW: \"%s\" (expected an ISO-8601 instant such as 2025-10-14T13:30:00Z)", v);
+		c->has_now = 1;
+		clock_set_override(c->now);
+	}
+	return 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * cfg: the configuration, read once from the environment at start and
+ * validated.  Programs call cfg_load() first thing in main() and, on failure,
+ * print the message and exit with CFG_EXIT_CONFIG (78, EX_CONFIG).  After
+ * that the struct is only read.  Names and defaults are those of DESIGN.md;
+ * .env.example lists them all.
+ */
+#ifndef DH_CFG_H
+#define DH_CFG_H
+
+#include <time.h>
+
+#include "log.h"
+
+#define CFG_EXIT_CONFIG 78
+
+struct cfg {
+	const char    *database_url;       /* NULL: embedded cluster (set by the stack) */
+	const char    *database_read_url;  /* NULL: read from database_url */
+	const char    *racing_api_base_url; /* NULL: the simulator */
+	const char    *racing_api_username;
+	const char    *racing_api_password;
+	double         racing_api_rate;    /* requests/s across all workers */
+	char           regions[64];        /* "gb,ire": lowercase, comma separated */
+	int            http_port;
+	int            https_port;         /* 0: no TLS server */
+	const char    *tls_cert;
+	const char    *tls_key;
+	int            sim_port;
+	int            api_procs;
+	int            api_rate_limit;     /* nginx limit_req per client, requests/s */
+	const char    *listen_addr;        /* where nginx listens */
+	const char    *var_dir;
+	enum log_level log_level;
+	int            has_now;            /* DH_NOW given */
+	time_t         now;
+};
+
+/*
+ * Reads and validates the environment into *c.  Returns 0, or -1 with one
+ * message naming the variable and the bad value in err.  On success DH_NOW,
+ * when set, has been installed as the clock's override.
+ */
+int cfg_load(struct cfg *c, char *err, size_t errlen);
+
+/*
+ * Parses a decimal integer in [min, max], the whole string.  Returns 0 or -1.
+ * The one checked number parser of the project (no atoi).
+ */
+int cfg_parse_long(const char *s, long min, long max, long *out);
+
+#endif

@@ -1,0 +1,376 @@
+/* db: libpq connection with reconnect, prepared statements, stats (see db.h). */
+#include "db.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+#define DB_MAX_STATEMENTS 64
+
+struct db_statement {
+	const char *name;
+	const char *sql;
+	unsigned    prepared_gen;	/* connection generation it was prepared on */
+};
+
+struct db {
+	PGconn      *conn;
+	char        *url;
+	char        *app_name;
+	char        *options;
+	unsigned     gen;		/* incremented on every successful connect */
+	int          in_tx;
+	int          down;
+	char         err[512];
+	unsigned     queries;
+	int64_t      micros;
+	size_t       nstatements;
+	struct db_statement statements[DB_MAX_STATEMENTS];
+};
+
+static char *
+db_strdup(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+struct db *
+db_new(const char *url, const char *application_name, const char *options)
+{
+	struct db *db = calloc(1, sizeof(*db));
+
+	if (db == NULL)
+		return NULL;
+	db->url = db_strdup(url);
+	db->app_name = db_strdup(application_name);
+	db->options = db_strdup(options);
+	if (db->url == NULL || (application_name && !db->app_name) || (options && !db->options)) {
+		db_free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->url);
+	free(db->app_name);
+	free(db->options);
+	free(db);
+}
+
+/* Keeps the first line of msg as the handle's error. */
+static void
+db_set_error(struct db *db, const char *prefix, const char *msg)
+{
+	char copy[sizeof(db->err)];
+	size_t n;
+
+	/* msg may be db->err itself. */
+	snprintf(copy, sizeof(copy), "%s", msg ? msg : "unknown error");
+	n = strcspn(copy, "\n");
+	copy[n] = '\0';
+	n = strlen(prefix);
+	if (n >= sizeof(db->err))
+		n = sizeof(db->err) - 1;
+	memcpy(db->err, prefix, n);
+	snprintf(db->err + n, sizeof(db->err) - n, "%s", copy);
+}
+
+int
+db_prepare(struct db *db, const char *name, const char *sql)
+{
+	if (db->nstatements == DB_MAX_STATEMENTS)
+		return -1;
+	db->statements[db->nstatements].name = name;
+	db->statements[db->nstatements].sql = sql;
+	db->statements[db->nstatements].prepared_gen = 0;
+	db->nstatements++;
+	return 0;
+}
+
+static void
+db_disconnect(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->in_tx = 0;
+}
+
+/* Server notices (e.g. "relation already exists, skipping") are debug lines. */
+static void
+db_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("postgres: %.*s", (int)strcspn(message, "\n"), message);
+}
+
+static int
+db_connect(struct db *db)
+{
+	/* Defaults first: the URL (expanded from dbname) overrides them. */
+	const char *keys[] = { "connect_timeout", "application_name", "options", "dbname", NULL };
+	const char *vals[] = { "5", db->app_name, db->options, db->url, NULL };
+
+	if (db->options == NULL) {
+		keys[2] = "dbname";
+		vals[2] = db->url;
+		keys[3] = NULL;
+	}
+	db_disconnect(db);
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		db_set_error(db, "could not connect to database: ",
+		    db->conn ? PQerrorMessage(db->conn) : "out of memory");
+		db_disconnect(db);
+		db->down = 1;
+		return -1;
+	}
+	PQsetNoticeProcessor(db->conn, db_notice, NULL);
+	db->gen++;
+	db->down = 0;
+	return 0;
+}
+
+int
+db_ensure(struct db *db)
+{
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return 0;
+	return db_connect(db);
+}
+
+int
+db_connect_retry(struct db *db, volatile sig_atomic_t *stop, int max_delay_s)
+{
+	int64_t delay_ms = 500;
+
+	while (!*stop) {
+		struct timespec ts;
+
+		if (db_ensure(db) == 0)
+			return 0;
+		log_warn("%s; retrying in %.1f s", db->err, (double)delay_ms / 1000);
+		ts.tv_sec = delay_ms / 1000;
+		ts.tv_nsec = (delay_ms % 1000) * 1000000;
+		while (!*stop && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		delay_ms *= 2;
+		if (delay_ms > (int64_t)max_delay_s * 1000)
+			delay_ms = (int64_t)max_delay_s * 1000;
+	}
+	return -1;
+}
+
+/* Checks a result; on failure records the error, clears it and returns NULL. */
+static PGresult *
+db_check(struct db *db, PGresult *res)
+{
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		return res;
+	db_set_error(db, "", res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+	if (db->err[0] == '\0')
+		db_set_error(db, "", PQerrorMessage(db->conn));
+	PQclear(res);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		db->down = 1;
+		db_set_error(db, "lost connection to database: ", db->err);
+	}
+	return NULL;
+}
+
+static struct db_statement *
+db_find(struct db *db, const char *name)
+{
+	for (size_t i = 0; i < db->nstatements; i++)
+		if (strcmp(db->statements[i].name, name) == 0)
+			return &db->statements[i];
+	return NULL;
+}
+
+/* One attempt at a statement; stmt is NULL for plain SQL. */
+static PGresult *
+db_run(struct db *db, struct db_statement *stmt, const char *sql, int nparams,
+    const char *const *params)
+{
+	PGresult *res;
+
+	if (db_ensure(db) < 0)
+		return NULL;
+	if (stmt != NULL && stmt->prepared_gen != db->gen) {
+		res = db_check(db, PQprepare(db->conn, stmt->name, stmt->sql, 0, NULL));
+		if (res == NULL)
+			return NULL;
+		PQclear(res);
+		stmt->prepared_gen = db->gen;
+	}
+	if (stmt != NULL)
+		res = PQexecPrepared(db->conn, stmt->name, nparams, params, NULL, NULL, 0);
+	else
+		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	return db_check(db, res);
+}
+
+static PGresult *
+db_run_retry(struct db *db, struct db_statement *stmt, const char *sql, int nparams,
+    const char *const *params)
+{
+	struct timespec a, b;
+	PGresult *res;
+	int was_connected = db->conn != NULL;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	res = db_run(db, stmt, sql, nparams, params);
+	/* A connection that died while idle: reconnect and run once more. */
+	if (res == NULL && db->down && was_connected && !db->in_tx)
+		res = db_run(db, stmt, sql, nparams, params);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	db->queries++;
+	db->micros += (int64_t)(b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000;
+	return res;
+}
+
+PGresult *
+db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	return db_run_retry(db, NULL, sql, nparams, params);
+}
+
+PGresult *
+db_exec_prepared(struct db *db, const char *name, int nparams, const char *const *params)
+{
+	struct db_statement *stmt = db_find(db, name);
+
+	if (stmt == NULL) {
+		db_set_error(db, "no statement registered as ", name);
+		return NULL;
+	}
+	return db_run_retry(db, stmt, NULL, nparams, params);
+}
+
+int
+db_command(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *res = db_exec(db, sql, nparams, params);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
+db_script(struct db *db, const char *sql)
+{
+	PGresult *res;
+
+	if (db_ensure(db) < 0)
+		return -1;
+	res = db_check(db, PQexec(db->conn, sql));
+	db->queries++;
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
+db_begin(struct db *db)
+{
+	if (db_command(db, "BEGIN", 0, NULL) < 0)
+		return -1;
+	db->in_tx = 1;
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	int rc = db_command(db, "COMMIT", 0, NULL);
+
+	db->in_tx = 0;
+	return rc;
+}
+
+int
+db_rollback(struct db *db)
+{
+	int rc = 0;
+
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		rc = db_command(db, "ROLLBACK", 0, NULL);
+	db->in_tx = 0;
+	return rc;
+}
+
+int
+db_try_lock(struct db *db, int64_t key)
+{
+	char keybuf[24];
+	const char *params[1] = { keybuf };
+	PGresult *res;
+	int got;
+
+	snprintf(keybuf, sizeof(keybuf), "%" PRId64, key);
+	res = db_exec(db, "SELECT pg_try_advisory_lock($1::bigint) AS got", 1, params);
+	if (res == NULL)
+		return -1;
+	got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return got;
+}
+
+unsigned
+db_generation(const struct db *db)
+{
+	return db->gen;
+}
+
+int
+db_is_down(const struct db *db)
+{
+	return db->down;
+}
+
+const char *
+db_error(const struct db *db)
+{
+	return db->err;
+}
+
+void
+db_stats(const struct db *db, unsigned *queries, int64_t *micros)
+{
+	*queries = db->queries;
+	*micros = db->micros;
+}
+
+void
+db_stats_reset(struct db *db)
+{
+	db->queries = 0;
+	db->micros = 0;
+}
+
+const char *
+db_value(const PGresult *res, int row, const char *column)
+{
+	int col = PQfnumber(res, column);
+
+	if (col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col))
+		return NULL;
+	return PQgetvalue(res, row, col);
+}

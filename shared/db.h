@@ -1,0 +1,102 @@
+/*
+ * db: a thin layer over one libpq connection.
+ *
+ * - Connects lazily; db_ensure() (re)connects, db_connect_retry() blocks with
+ *   exponential backoff (workers at start).
+ * - Every statement is parameterised ($1...); values are never formatted
+ *   into SQL.
+ * - Hot statements are registered once with db_prepare() and prepared on
+ *   each connection the first time they run, so they survive a reconnect.
+ * - When the server goes away between statements (restart, failover), the
+ *   next statement outside a transaction reconnects and runs once more; inside
+ *   a transaction the error is returned and the caller rolls back.
+ * - Counts statements and their time, for X-Query-Count / X-Query-Time.
+ *
+ * Results returned are the caller's: PQclear() them (NULL is fine).  Errors
+ * are kept in the handle (db_error) and not logged here: the caller knows
+ * the context and logs once.
+ */
+#ifndef DH_DB_H
+#define DH_DB_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+struct db;
+
+/*
+ * Makes a handle for a connection string or URL; application_name and
+ * options (e.g. "-c statement_timeout=5000", may be NULL) are sent on each
+ * connect.  Does not connect.  Returns NULL when out of memory.
+ */
+struct db *db_new(const char *url, const char *application_name, const char *options);
+
+/* Closes the connection and frees the handle.  NULL is fine. */
+void db_free(struct db *db);
+
+/*
+ * Registers a statement to prepare under name on every connection before
+ * its first use.  name and sql must outlive the handle (string constants).
+ * Returns 0, or -1 when the registry is full.
+ */
+int db_prepare(struct db *db, const char *name, const char *sql);
+
+/* Makes sure a connection is up, connecting once if needed.  0 or -1. */
+int db_ensure(struct db *db);
+
+/*
+ * Connects, retrying with backoff from 0.5 s doubling to max_delay_s, until
+ * connected (0) or *stop becomes non-zero (-1).  Logs each failed attempt.
+ */
+int db_connect_retry(struct db *db, volatile sig_atomic_t *stop, int max_delay_s);
+
+/* Runs sql with text parameters.  Returns a result (tuples or command ok) or NULL. */
+PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params);
+
+/* Runs a statement registered with db_prepare.  As db_exec. */
+PGresult *db_exec_prepared(struct db *db, const char *name, int nparams,
+    const char *const *params);
+
+/*
+ * Runs a script of several statements without parameters (the simple query
+ * protocol), for migrations.  Returns 0 or -1.
+ */
+int db_script(struct db *db, const char *sql);
+
+/* Runs sql and discards the result.  Returns 0 or -1. */
+int db_command(struct db *db, const char *sql, int nparams, const char *const *params);
+
+/* Transactions.  db_rollback() also clears the state after a lost connection. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+/*
+ * Tries to take the session-level advisory lock key.  Returns 1 when taken,
+ * 0 when another session holds it, -1 on error.  The lock is lost with the
+ * connection: compare db_generation() to know when to take it again.
+ */
+int db_try_lock(struct db *db, int64_t key);
+
+/* Counts connections made so far; changes after every reconnect. */
+unsigned db_generation(const struct db *db);
+
+/* Non-zero when the last failure was the connection, not the statement. */
+int db_is_down(const struct db *db);
+
+/* The last error message, one line; "" when none. */
+const char *db_error(const struct db *db);
+
+/* Statements run and their total time in microseconds since the last reset. */
+void db_stats(const struct db *db, unsigned *queries, int64_t *micros);
+void db_stats_reset(struct db *db);
+
+/*
+ * Returns a column's value by name, or NULL when the column is absent or
+ * the value is SQL NULL.
+ */
+const char *db_value(const PGresult *res, int row, const char *column);
+
+#endif
