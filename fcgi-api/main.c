@@ -177,6 +177,9 @@ main(int argc, char **argv)
 	}
 	if (FCGX_InitRequest(&fr, fd, 0) != 0)
 		return 1;
+	/* Connect now so the first request does not pay for it; not fatal. */
+	if (db_ensure(r.db) < 0)
+		log_warn("%s; will retry on the next request", db_error(r.db));
 	log_info("ready, pid %d", (int)getpid());
 	while (!stopping) {
 		in_request = 0;

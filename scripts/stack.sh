@@ -239,7 +239,10 @@ wait_healthy() {
 		url="http://$DH_LISTEN_ADDR:$DH_HTTP_PORT/health"
 	i=0
 	while [ $i -lt 120 ]; do
-		curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+		if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null &&
+		    ! ctl status | grep -q STARTING; then
+			return 0
+		fi
 		sleep 0.5
 		i=$((i + 1))
 	done

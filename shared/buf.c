@@ -1,6 +1,7 @@
 /* buf: bounded growable buffer (see buf.h). */
 #include "buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,8 @@ buf_init(struct buf *b, size_t max)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
-	b->max = max;
+	/* One byte stays for the NUL, so max + 1 never wraps. */
+	b->max = max < SIZE_MAX ? max : SIZE_MAX - 1;
 }
 
 void
@@ -47,7 +49,7 @@ buf_grow(struct buf *b, size_t n)
 		return 0;
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
-		cap *= 2;
+		cap = cap <= SIZE_MAX / 2 ? cap * 2 : need;
 	if (cap > b->max + 1)
 		cap = b->max + 1;
 	p = realloc(b->data, cap);

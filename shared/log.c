@@ -37,11 +37,14 @@ log_level_parse(const char *s, enum log_level *out)
 	return -1;
 }
 
-/* Appends s to out at *pos, escaping quotes, backslashes and controls. */
+/*
+ * Appends s to out at *pos, escaping quotes, backslashes and controls; stops
+ * before end so that an escape is never cut in half.
+ */
 static void
-log_escape(char *out, size_t outlen, size_t *pos, const char *s)
+log_escape(char *out, size_t end, size_t *pos, const char *s)
 {
-	for (; *s != '\0' && *pos + 3 < outlen; s++) {
+	for (; *s != '\0' && *pos + 2 <= end; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '"' || c == '\\') {
@@ -73,12 +76,14 @@ log_format(char *out, unsigned long outlen, long long ts_ms,
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (int)(ts_ms % 1000), log_names[level],
 	    log_program);
-	if (n < 0 || (size_t)n >= outlen) {
-		out[0] = '\0';
+	/* Room must stay for the closing quote, the newline and the NUL. */
+	if (n < 0 || (size_t)n + 3 > outlen) {
+		if (outlen > 0)
+			out[0] = '\0';
 		return;
 	}
 	pos = (size_t)n;
-	log_escape(out, outlen, &pos, msg);
+	log_escape(out, outlen - 3, &pos, msg);
 	out[pos++] = '"';
 	out[pos++] = '\n';
 	out[pos] = '\0';

@@ -10,9 +10,12 @@
 -- Later migrations that create tables end with SELECT dh_apply_grants(); so grants hold
 -- whoever runs them (ALTER DEFAULT PRIVILEGES only covers objects made by the role that ran it).
 
--- The runner creates this table itself; same shape here so the file also stands alone.
+-- dh-migrate creates this table itself before applying anything; the same shape here so the
+-- file also stands alone. version is the file's four-digit prefix, name the file name.
 CREATE TABLE IF NOT EXISTS schema_migrations (
     version    text PRIMARY KEY,
+    name       text NOT NULL DEFAULT '',
+    checksum   text NOT NULL DEFAULT '',
     applied_at timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE schema_migrations IS 'Migration files applied to this database, recorded by the migration runner';

@@ -7,7 +7,7 @@
 --   * region codes are stored upper-case (GB, IRE, FR); upstream sends lower case in /courses;
 --   * times are timestamptz; race_date is the Europe/London racing day;
 --   * created_at/updated_at default to now(); a trigger sets updated_at on UPDATE unless the
---     statement sets it itself.
+--     statement sets it itself (every updatable table except the hot ra_odds_live, see 0003).
 -- There are deliberately no foreign keys between these tables: racecards, results and the
 -- monthly courses refresh arrive in any order, and a runner must be storable before its horse,
 -- jockey or course has been seen. Joins are by id; a missing master row means "not yet known".

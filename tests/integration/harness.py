@@ -1,0 +1,192 @@
+"""Black-box test harness: boots the real stack (PostgreSQL, nginx, supervisord,
+dh-api) in a temporary directory on its own loopback ports, and talks to it
+over HTTP and SQL.  Standard library only; runs with /usr/bin/python3.
+
+A suite is a module with `run(t)`, where `t` is a Checker: `t.check(name, ok,
+detail)` records one result.  Logs of a failed suite are kept under
+tests/logs/<suite>/.
+"""
+import http.client
+import json
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CONFIG_VARS = ("DATABASE_URL", "DATABASE_READ_URL", "DATABASE_MIGRATE_URL", "RACING_API_BASE_URL",
+               "RACING_API_USERNAME", "RACING_API_PASSWORD", "DH_HTTPS_PORT", "DH_TLS_CERT",
+               "DH_TLS_KEY", "DH_NOW", "DH_VAR_DIR")
+
+
+class Checker:
+    """Collects results and prints one line per check."""
+
+    def __init__(self, suite):
+        self.suite = suite
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print("ok    %s: %s" % (self.suite, name), flush=True)
+        else:
+            self.failed += 1
+            print("FAIL  %s: %s %s" % (self.suite, name, str(detail)[:600]), flush=True)
+        return bool(ok)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = {k.lower(): v for k, v in headers}
+        self.body = body
+
+    def json(self):
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    def is_json(self):
+        return self.headers.get("content-type", "").startswith("application/json") and self.json() is not None
+
+    def __repr__(self):
+        return "<%s %s>" % (self.status, self.body[:200])
+
+
+class Stack:
+    """One stack in its own directory and ports."""
+
+    def __init__(self, suite, **env):
+        self.suite = suite
+        self.dir = tempfile.mkdtemp(prefix="dh-%s-" % suite, dir="/tmp")
+        os.chmod(self.dir, 0o755)
+        self.var = os.path.join(self.dir, "var")
+        self.http_port = free_port()
+        self.env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+        self.env.update({
+            "DH_VAR_DIR": self.var,
+            "DH_HTTP_PORT": str(self.http_port),
+            "DH_SIM_PORT": str(free_port()),
+            "DH_API_PROCS": "4",
+            "DH_API_RATE_LIMIT": "1000",
+        })
+        self.env.update({k: str(v) for k, v in env.items()})
+        self.https_port = int(self.env["DH_HTTPS_PORT"]) if self.env.get("DH_HTTPS_PORT") else None
+        self.started = False
+
+    # --- lifecycle -------------------------------------------------------
+    def script(self, *args, check=True, timeout=300):
+        p = subprocess.run([os.path.join(ROOT, "scripts", "stack.sh")] + list(args), cwd=ROOT,
+                           env=self.env, capture_output=True, text=True, timeout=timeout)
+        if check and p.returncode != 0:
+            raise RuntimeError("stack.sh %s failed (%d): %s%s" % (" ".join(args), p.returncode,
+                                                                   p.stdout[-2000:], p.stderr[-2000:]))
+        return p
+
+    def start(self):
+        self.script("start")
+        self.started = True
+
+    def stop(self):
+        if self.started:
+            self.script("stop", check=False)
+            self.started = False
+
+    def ctl(self, *args):
+        return self.script("ctl", *args, check=False).stdout
+
+    def pid(self, program):
+        out = self.ctl("pid", program).strip()
+        return int(out) if out.isdigit() and out != "0" else None
+
+    def supervisord_pid(self):
+        with open(os.path.join(self.var, "run", "supervisord.pid")) as f:
+            return int(f.read().strip())
+
+    def status(self):
+        """{program: state} from supervisorctl status."""
+        states = {}
+        for line in self.ctl("status").splitlines():
+            parts = line.split()
+            if len(parts) >= 2:
+                states[parts[0]] = parts[1]
+        return states
+
+    def keep_logs(self):
+        dest = os.path.join(ROOT, "tests", "logs", self.suite)
+        shutil.rmtree(dest, ignore_errors=True)
+        if os.path.isdir(os.path.join(self.var, "log")):
+            shutil.copytree(os.path.join(self.var, "log"), dest)
+            print("      logs kept in %s" % os.path.relpath(dest, ROOT), flush=True)
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # --- clients ---------------------------------------------------------
+    def admin_url(self):
+        return "postgresql:///darkhorses?host=%s/run/pg&user=postgres" % self.var
+
+    def psql(self, sql, url=None):
+        p = subprocess.run(["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", url or self.admin_url(),
+                            "-c", sql], capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout.strip(), p.stderr.strip()
+
+    def secrets(self):
+        vals = {}
+        with open(os.path.join(self.var, "pg", "secrets.env")) as f:
+            for line in f:
+                k, _, v = line.strip().partition("=")
+                vals[k] = v
+        return vals
+
+    def request(self, path, method="GET", headers=None, body=None, https=False, timeout=20):
+        if https:
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            conn = http.client.HTTPSConnection("127.0.0.1", self.https_port, timeout=timeout, context=ctx)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        except OSError as e:
+            return Response(0, [], str(e).encode())
+        finally:
+            conn.close()
+
+    def get(self, path, **kw):
+        return self.request(path, **kw)
+
+    def wait_for(self, predicate, timeout=30, interval=0.2):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(interval)
+        return None
+
+
+def self_signed_cert(directory):
+    cert = os.path.join(directory, "tls.crt")
+    key = os.path.join(directory, "tls.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    os.chmod(key, 0o644)
+    return cert, key

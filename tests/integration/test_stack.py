@@ -1,0 +1,258 @@
+"""The foundation, end to end: supervisord runs PostgreSQL, nginx and the
+dh-api pool; health, errors, validation, the micro-cache, rate limiting, TLS,
+a killed API process, a database restart, and a clean SIGTERM stop."""
+import concurrent.futures
+import os
+import signal
+import subprocess
+import threading
+import time
+
+import harness
+
+
+def check_programs(t, st):
+    states = st.status()
+    api = [p for p in states if p.startswith("dh-api:")]
+    t.check("supervisord runs postgres, nginx and the dh-api pool",
+            states.get("postgres") == "RUNNING" and states.get("nginx") == "RUNNING"
+            and len(api) == 4 and all(states[p] == "RUNNING" for p in api), states)
+    p = subprocess.run([os.path.join(harness.ROOT, "scripts", "stack.sh"), "status"], env=st.env,
+                       capture_output=True, text=True)
+    t.check("stack.sh status lists the programs", p.returncode == 0 and "dh-api:dh-api_00" in p.stdout, p.stdout)
+
+
+def check_health(t, st):
+    for path in ("/health", "/api/health"):
+        r = st.get(path)
+        body = r.json() or {}
+        t.check("GET %s 200 JSON healthy" % path,
+                r.status == 200 and r.is_json() and body.get("status") == "healthy"
+                and body.get("database") == "connected" and body.get("schema_version"), r)
+        t.check("GET %s carries X-Query-Count, X-Query-Time, Cache-Control: no-store" % path,
+                r.headers.get("x-query-count") == "1" and "x-query-time" in r.headers
+                and r.headers.get("cache-control") == "no-store", r.headers)
+
+
+def check_errors(t, st):
+    r = st.get("/api/no-such-endpoint")
+    t.check("unknown API path 404 JSON naming the path",
+            r.status == 404 and r.is_json() and "not found" in r.json().get("detail", ""), r)
+    r = st.get("/api/health", method="POST", body=b"{}", headers={"Content-Type": "application/json"})
+    t.check("POST 405 JSON with Allow", r.status == 405 and r.is_json()
+            and r.headers.get("allow") == "GET, HEAD", r)
+    r = st.get("/api/health", method="DELETE")
+    t.check("DELETE 405 JSON", r.status == 405 and r.is_json(), r)
+    r = st.get("/api/health", method="HEAD")
+    t.check("HEAD 200 without a body", r.status == 200 and r.body == b"", r)
+
+    r = st.get("/api/courses?limit=abc")
+    d = r.json() or {}
+    t.check("bad parameter 422 naming it",
+            r.status == 422 and r.is_json() and d["detail"][0]["loc"] == ["query", "limit"]
+            and "limit" in d["detail"][0]["msg"], r)
+    r = st.get("/api/courses?limit=0&offset=-1&region=mars")
+    t.check("every bad parameter is named", r.status == 422 and
+            sorted(i["loc"][1] for i in r.json()["detail"]) == ["limit", "offset", "region"], r)
+    r = st.get("/api/courses?limit=5")
+    t.check("valid parameters 200", r.status == 200 and r.json().get("success") is True, r)
+
+
+def check_bad_input(t, st):
+    cases = [
+        ("bad percent-encoding", "/api/courses?limit=%zz", (400,)),
+        ("truncated percent-encoding", "/api/courses?limit=5%", (400,)),
+        ("percent-encoded NUL", "/api/courses?region=gb%00ire", (422,)),
+        ("8 KB value", "/api/courses?region=" + "x" * 8000, (422, 414)),
+        ("repeated key", "/api/courses?limit=1&limit=2", (422,)),
+        ("invalid UTF-8", "/api/courses?region=%C3%28", (422,)),
+        ("SQL injection text", "/api/courses?region=gb%27%3B%20DROP%20TABLE%20ra_courses%3B--", (422,)),
+        ("unicode value", "/api/courses?region=%E2%80%93", (422,)),
+        ("huge integer", "/api/courses?limit=99999999999999999999999", (422,)),
+        ("unknown parameters ignored", "/api/courses?foo=bar&&&=x&y", (200,)),
+        ("20 KB query string", "/api/courses?" + "a=b&" * 5000, (400, 414)),
+    ]
+    for name, path, statuses in cases:
+        r = st.get(path)
+        t.check("bad input: %s -> %s JSON" % (name, "/".join(map(str, statuses))),
+                r.status in statuses and r.is_json(), r)
+    rc, out, err = st.psql("SELECT count(*) FROM ra_courses")
+    t.check("the injection string did not reach SQL as text", rc == 0, err)
+    alive = [p for p, s in st.status().items() if p.startswith("dh-api:") and s == "RUNNING"]
+    t.check("no dh-api process died on bad input", len(alive) == 4, st.status())
+
+
+def check_static(t, st):
+    r = st.get("/")
+    t.check("dashboard at / with security headers",
+            r.status == 200 and b"<html" in r.body.lower()
+            and r.headers.get("x-content-type-options") == "nosniff"
+            and "content-security-policy" in r.headers, r.headers)
+    r = st.get("/style.css")
+    t.check("assets cached for a week", r.status == 200 and "max-age=604800" in r.headers.get("cache-control", ""),
+            r.headers)
+    rc, _, err = st.psql("INSERT INTO ra_courses (course_id, name, region_code, region) "
+                         "SELECT 'crs_' || i, 'Course ' || i, 'GB', 'Great Britain' FROM generate_series(1, 12) i")
+    r = st.get("/api/courses?limit=50&gz=1", headers={"Accept-Encoding": "gzip"})
+    t.check("JSON answers are gzipped", rc == 0 and r.headers.get("content-encoding") == "gzip"
+            and "Accept-Encoding" in r.headers.get("vary", ""), (err, r.headers))
+    r = st.get("/api/courses?limit=5&offset=10&region=gb")
+    d = r.json() or {}
+    t.check("GET /api/courses pages and filters", r.status == 200 and d.get("count") == 2
+            and d["courses"][0]["course_id"] == "crs_8" and isinstance(d["courses"][0]["course_id"], str), r)
+
+
+def check_cache(t, st):
+    path = "/api/courses?limit=3&cache-test=%d" % time.time_ns()
+    first, second = st.get(path), st.get(path)
+    t.check("micro-cache: first MISS, repeat HIT",
+            first.headers.get("x-cache") == "MISS" and second.headers.get("x-cache") == "HIT"
+            and first.body == second.body, (first.headers, second.headers))
+    a, b = st.get("/api/health"), st.get("/api/health")
+    t.check("no-store answers are never cached", b.headers.get("x-cache") != "HIT", b.headers)
+
+
+def check_tls(t, st):
+    r = st.get("/api/health", https=True)
+    t.check("HTTPS with a self-signed certificate", r.status == 200 and r.is_json(), r)
+    t.check("HSTS on the TLS server", "strict-transport-security" in r.headers, r.headers)
+
+
+def check_migrations(t, st):
+    env = dict(st.env, DATABASE_MIGRATE_URL=st.admin_url())
+    p = subprocess.run([os.path.join(harness.ROOT, "build", "bin", "dh-migrate"), "--dir",
+                        os.path.join(harness.ROOT, "sql", "migrations")], env=env, capture_output=True, text=True)
+    t.check("migrations are safe to run twice", p.returncode == 0 and "0 applied now" in p.stderr, p.stderr)
+    rc, out, _ = st.psql("SELECT count(*) FROM schema_migrations")
+    files = [f for f in os.listdir(os.path.join(harness.ROOT, "sql", "migrations")) if f.endswith(".sql")]
+    t.check("schema_migrations records every file", rc == 0 and out == str(len(files)), out)
+    secrets = st.secrets()
+    reader = "postgresql://dh_reader:%s@/darkhorses?host=%s/run/pg" % (secrets["READER_PASSWORD"], st.var)
+    rc, out, err = st.psql("INSERT INTO ra_courses (course_id, name, region_code) VALUES ('crs_x', 'X', 'GB')", reader)
+    t.check("the API's role cannot write", rc != 0 and "permission denied" in err, err)
+    rc, out, err = st.psql("SELECT count(*) FROM ra_courses", reader)
+    t.check("the API's role can read", rc == 0, err)
+    p = subprocess.run([os.path.join(harness.ROOT, "tests", "sql", "check-schema.sh"), st.admin_url()],
+                       capture_output=True, text=True, timeout=300)
+    t.check("schema checks (tests/sql/check-schema.sh)", p.returncode == 0, (p.stdout + p.stderr)[-1500:])
+    unit = os.path.join(harness.ROOT, "build", "tests", "test_db")
+    if os.path.exists(unit):
+        p = subprocess.run([unit], env=dict(os.environ, DH_TEST_DATABASE_URL=st.admin_url()),
+                           capture_output=True, text=True, timeout=120)
+        t.check("libdh db unit tests against the live cluster", p.returncode == 0 and "PASSED" in p.stdout,
+                (p.stdout + p.stderr)[-1500:])
+
+
+def check_rate_limit(t, st):
+    def hit(_):
+        return st.get("/api/health")
+    with concurrent.futures.ThreadPoolExecutor(32) as pool:
+        results = list(pool.map(hit, range(400)))
+    limited = [r for r in results if r.status == 429]
+    t.check("burst past the limit gets 429", len(limited) > 0, [r.status for r in results][:20])
+    t.check("429 answers are JSON with Retry-After",
+            limited and all(r.is_json() for r in limited) and "retry-after" in limited[0].headers,
+            limited[:1])
+    t.check("burst answers are all JSON", all(r.is_json() for r in results),
+            [r for r in results if not r.is_json()][:3])
+    time.sleep(1.5)
+
+
+def check_kill_api(t, st):
+    victim = st.pid("dh-api:dh-api_01")
+    stop = threading.Event()
+    results = []
+
+    def client():
+        while not stop.is_set():
+            results.append(st.get("/health"))  # /health has no rate limit
+
+    threads = [threading.Thread(target=client) for _ in range(6)]
+    for th in threads:
+        th.start()
+    time.sleep(1.0)
+    os.kill(victim, signal.SIGKILL)
+    time.sleep(2.0)
+    stop.set()
+    for th in threads:
+        th.join()
+    failed = [r for r in results if r.status != 200]
+    t.check("kill -9 of one dh-api: only requests in flight fail (%d of %d)" % (len(failed), len(results)),
+            len(results) > 100 and len(failed) <= 2, [r for r in failed][:3])
+    t.check("failed requests are JSON, not nginx HTML", all(r.is_json() for r in failed), failed[:3])
+    new = st.wait_for(lambda: st.status().get("dh-api:dh-api_01") == "RUNNING"
+                      and st.pid("dh-api:dh-api_01") not in (None, victim), timeout=15)
+    t.check("supervisord restarted the killed dh-api", new, st.status())
+
+
+def check_database_restart(t, st):
+    api_pids = sorted(st.pid(p) for p in st.status() if p.startswith("dh-api:"))
+    warm = st.get("/api/courses?limit=3&warm=1")
+    st.ctl("stop", "postgres")
+    r = st.get("/health")
+    t.check("database stopped: /health 503 JSON", r.status == 503 and r.is_json()
+            and r.json().get("database") == "unreachable", r)
+    r = st.get("/api/courses?limit=4&down=1")
+    t.check("database stopped: a data route 503 JSON", r.status == 503 and r.is_json(), r)
+    r = st.get("/api/courses?limit=3&warm=1")  # cached before the stop, still fresh
+    t.check("database stopped: cached answers still served", warm.status == 200 and r.status == 200
+            and r.headers.get("x-cache") == "HIT", r)
+    st.ctl("start", "postgres")
+    ok = st.wait_for(lambda: st.get("/health").status == 200, timeout=30)
+    t.check("database back: /health 200 again without restarting anything", ok)
+    after = sorted(st.pid(p) for p in st.status() if p.startswith("dh-api:"))
+    t.check("no dh-api process was restarted", after == api_pids, (api_pids, after))
+    ok = all(st.get("/api/health").status == 200 for _ in range(12))
+    t.check("every dh-api process reconnected", ok)
+
+
+def check_sigterm(t, st):
+    pid = st.supervisord_pid()
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    t0 = time.monotonic()
+    os.kill(pid, signal.SIGTERM)
+    gone = st.wait_for(lambda: not os.path.exists("/proc/%d" % pid), timeout=15, interval=0.05)
+    took = time.monotonic() - t0
+    st.started = False
+    left = [c for c in children if os.path.exists("/proc/%s" % c)]
+    t.check("SIGTERM stops everything within 10 s (%.1f s)" % took, gone and took <= 10 and not left, left)
+
+
+def check_config_errors(t):
+    env = dict(os.environ, DH_HTTP_PORT="eighty", DH_VAR_DIR="/tmp/dh-config-error")
+    p = subprocess.run([os.path.join(harness.ROOT, "scripts", "stack.sh"), "start"], env=env,
+                       capture_output=True, text=True)
+    t.check("a bad setting stops the start with exit 78 naming it",
+            p.returncode == 78 and "DH_HTTP_PORT" in p.stderr and "eighty" in p.stderr, p.stderr)
+    env = dict(os.environ, DATABASE_URL="postgresql:///x", LOG_LEVEL="loud")
+    p = subprocess.run([os.path.join(harness.ROOT, "build", "bin", "dh-api")], env=env,
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    t.check("dh-api refuses a bad setting with exit 78", p.returncode == 78 and "LOG_LEVEL" in p.stderr, p.stderr)
+
+
+def run(t):
+    check_config_errors(t)
+    tmp = __import__("tempfile").mkdtemp(prefix="dh-tls-")
+    cert, key = harness.self_signed_cert(tmp)
+    st = harness.Stack("stack", DH_HTTPS_PORT=harness.free_port(), DH_TLS_CERT=cert, DH_TLS_KEY=key,
+                       DH_API_RATE_LIMIT=50)
+    failed_before = t.failed
+    try:
+        st.start()
+        check_programs(t, st)
+        check_health(t, st)
+        check_errors(t, st)
+        check_bad_input(t, st)
+        check_static(t, st)
+        check_cache(t, st)
+        check_tls(t, st)
+        check_migrations(t, st)
+        check_rate_limit(t, st)
+        check_kill_api(t, st)
+        check_database_restart(t, st)
+        check_sigterm(t, st)
+    finally:
+        if t.failed > failed_before:
+            st.keep_logs()
+        st.cleanup()
+        __import__("shutil").rmtree(tmp, ignore_errors=True)
