@@ -90,6 +90,12 @@ query_parse(struct query *q, const char *raw, char *err, size_t errlen)
 		kn = query_decode(p, klen, out);
 		if (kn < 0)
 			goto bad_escape;
+		/* Names are compared as C strings: "a%00b" must not pass for "a". */
+		if ((size_t)kn != strlen(out)) {
+			snprintf(err, errlen, "malformed query string: NUL byte in a parameter name near offset %zu",
+			    (size_t)(p - raw));
+			return -1;
+		}
 		q->params[q->n].key = out;
 		out += kn + 1;
 		vn = eq ? query_decode(eq + 1, seg - klen - 1, out) : query_decode("", 0, out);
@@ -190,8 +196,11 @@ query_find(struct query *q, const char *name, size_t maxlen, const struct query_
 		    name, found->value_len, maxlen);
 		return query_error(q, name, msg, "value_error.any_str.max_length");
 	}
-	if (memchr(found->value, '\0', found->value_len) != NULL ||
-	    !jsonout_valid_utf8(found->value, found->value_len))
+	if (memchr(found->value, '\0', found->value_len) != NULL) {
+		snprintf(msg, sizeof(msg), "parameter \"%s\" contains a NUL byte", name);
+		return query_error(q, name, msg, "value_error.str.nul");
+	}
+	if (!jsonout_valid_utf8(found->value, found->value_len))
 		return query_bad_value(q, name, found, "not valid UTF-8 text", "value_error.str");
 	*out = found;
 	return 1;
