@@ -27,7 +27,14 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BINS       = $(BUILD)/bin/dh-api $(BUILD)/bin/dh-migrate $(BUILD)/bin/dh-config
 
-.PHONY: all deps run start stop status test unit bench lint install uninstall clean
+# libFuzzer targets: clang, instrumented sources compiled in directly.
+FUZZ_CC    = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Ishared -Ifcgi-api \
+             $(shell pkg-config --cflags $(PKGS))
+FUZZ_BIN   = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TIME ?= 60
+
+.PHONY: all deps run start stop status test unit fuzz bench lint install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -57,6 +64,18 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libapi.a $(BUILD)/libdh.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS) -lcmocka
 
+$(BUILD)/fuzz/fuzz_query: tests/fuzz/fuzz_query.c fcgi-api/query.c fcgi-api/route.c \
+                          $(wildcard shared/*.c) | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(ALL_LDLIBS)
+
+# Longer fuzzing than make test does: FUZZ_TIME seconds per target.
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		name=$${f##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$name; \
+		$$f -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name || exit 1; \
+	done
+
 run: all
 	@scripts/stack.sh run
 
@@ -71,7 +90,7 @@ status:
 
 unit: $(UNIT_BIN)
 
-test: all unit lint
+test: all unit lint $(FUZZ_BIN)
 	@tests/run
 
 bench: all

@@ -1,0 +1,62 @@
+/*
+ * libFuzzer target: the query-string decoder, every typed getter, and the
+ * router, on arbitrary bytes.  The first line of the input is the path, the
+ * rest the raw query string.  Nothing may crash, leak or read out of bounds
+ * (built with -fsanitize=fuzzer,address,undefined).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int
+fuzz_handler(struct request *r)
+{
+	(void)r;
+	return 0;
+}
+
+static const struct route fuzz_routes[] = {
+	{ "GET", "/api/health", fuzz_handler, "no-store", "health" },
+	{ "GET", "/api/masters/horses/{id}", fuzz_handler, "no-store", "horse" },
+	{ "GET", "/api/races/{race_id}/odds/history", fuzz_handler, "no-store", "history" },
+	{ "POST", "/api/admin/{x}", fuzz_handler, "no-store", "admin" },
+};
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const choices[] = { "live", "historical", "all", NULL };
+	char *text = malloc(size + 1), *nl, err[160];
+	struct route_match m;
+	struct clock_date d;
+	struct query q;
+	const char *s;
+	long n;
+	int b;
+
+	if (text == NULL)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	nl = strchr(text, '\n');
+	if (nl != NULL)
+		*nl = '\0';
+	route_find(fuzz_routes, sizeof(fuzz_routes) / sizeof(fuzz_routes[0]), "GET", text, &m);
+	route_find(fuzz_routes, sizeof(fuzz_routes) / sizeof(fuzz_routes[0]), "POST", text, &m);
+	if (query_parse(&q, nl ? nl + 1 : "", err, sizeof(err)) == 0) {
+		query_int(&q, "limit", 1, 1000, 100, &n);
+		query_str(&q, "course", 128, &s);
+		query_bool(&q, "full", 0, &b);
+		query_date(&q, "race_date", &d);
+		query_enum(&q, "table", choices, "all", &s);
+		query_id(&q, "race_id", &s);
+		query_valid_id(text);
+	}
+	query_free(&q);
+	free(text);
+	return 0;
+}
