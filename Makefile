@@ -27,6 +27,13 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BINS       = $(BUILD)/bin/dh-api $(BUILD)/bin/dh-migrate $(BUILD)/bin/dh-config
 
+# The simulator (sim/) and the workers (workers/NAME/ -> dh-NAME), once they exist.
+# Logic that unit tests need lives in shared/; these directories hold the
+# programs.
+SIM_OBJ    = $(patsubst %.c,$(BUILD)/%.o,$(wildcard sim/*.c))
+WORKERS    = $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard workers/*/*.c)))))
+BINS      += $(if $(SIM_OBJ),$(BUILD)/bin/dh-racing-sim) $(patsubst %,$(BUILD)/bin/dh-%,$(WORKERS))
+
 # libFuzzer targets: clang, instrumented sources compiled in directly.
 FUZZ_CC    = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Ishared -Ifcgi-api \
@@ -55,6 +62,17 @@ $(BUILD)/libapi.a: $(API_OBJ)
 $(BUILD)/bin/dh-api: $(BUILD)/fcgi-api/main.o $(BUILD)/libapi.a $(BUILD)/libdh.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(BUILD)/bin/dh-racing-sim: $(SIM_OBJ) $(BUILD)/libdh.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+define worker_rule
+$(BUILD)/bin/dh-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard workers/$(1)/*.c)) $(BUILD)/libdh.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(ALL_LDLIBS)
+endef
+$(foreach w,$(WORKERS),$(eval $(call worker_rule,$(w))))
 
 $(BUILD)/bin/%: $(BUILD)/admin/%.o $(BUILD)/libdh.a
 	@mkdir -p $(@D)

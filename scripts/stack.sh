@@ -60,7 +60,7 @@ render() {
 	mkdir -p "$(dirname "$dst")"
 	script=""
 	for name in VAR BIN ROOT STATIC_DIR PG_BIN PG_USER_LINE NGINX_USER_LINE \
-	    API_SOCKET_OWNER_LINE DH_HTTP_PORT DH_HTTPS_PORT DH_TLS_CERT DH_TLS_KEY \
+	    API_SOCKET_OWNER_LINE WORKER WORKER_PROGRAMS DH_HTTP_PORT DH_HTTPS_PORT DH_TLS_CERT DH_TLS_KEY \
 	    DH_LISTEN_ADDR DH_API_PROCS DH_API_RATE_LIMIT DH_API_RATE_BURST DH_SIM_PORT; do
 		eval "val=\${$name-}"
 		esc=$(printf '%s' "$val" | sed -e 's/[\\|&]/\\&/g')
@@ -218,6 +218,20 @@ prepare() {
 	[ -n "$EMBEDDED" ] && render "$ROOT/supervisor/postgres.conf.in" "$VAR/supervisor/conf.d/postgres.conf"
 	render "$ROOT/supervisor/dh-api.conf.in" "$VAR/supervisor/conf.d/dh-api.conf"
 	render "$ROOT/supervisor/nginx.conf.in" "$VAR/supervisor/conf.d/nginx.conf"
+	if [ -n "$DH_SIMULATOR" ] && [ -x "$BIN/dh-racing-sim" ]; then
+		render "$ROOT/supervisor/dh-racing-sim.conf.in" "$VAR/supervisor/conf.d/dh-racing-sim.conf"
+		export RACING_API_BASE_URL="http://127.0.0.1:$DH_SIM_PORT/v1"
+		export RACING_API_USERNAME=simulator RACING_API_PASSWORD=simulator
+	fi
+	WORKER_PROGRAMS=""
+	for WORKER in masters live historical statistics; do
+		[ -x "$BIN/dh-$WORKER" ] || continue
+		render "$ROOT/supervisor/worker.conf.in" "$VAR/supervisor/conf.d/dh-$WORKER.conf"
+		WORKER_PROGRAMS="$WORKER_PROGRAMS${WORKER_PROGRAMS:+,}dh-$WORKER"
+	done
+	if [ -n "$WORKER_PROGRAMS" ]; then
+		printf '[group:workers]\nprograms=%s\n' "$WORKER_PROGRAMS" > "$VAR/supervisor/conf.d/workers.conf"
+	fi
 	render "$ROOT/nginx/nginx.conf.in" "$VAR/nginx/nginx.conf"
 	render "$ROOT/nginx/locations.conf.in" "$VAR/nginx/locations.conf"
 	render "$ROOT/nginx/fastcgi.conf.in" "$VAR/nginx/fastcgi.conf"
