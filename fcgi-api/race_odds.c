@@ -6,20 +6,34 @@
  *   GET /api/races/{race_id}/odds/history  price movement per runner and bookmaker, the last
  *                                          `points` observations of each (sparklines)
  *
- * The grid comes from ra_odds_live while the race is open; once its live rows
- * are gone (the race is off) a second statement rebuilds it from the last
- * observation of each price in ra_odds_history, with the race from ra_races.
+ * The grid comes from ra_odds_live while the race is open.  Once its live
+ * rows are gone (the race is off) the first statement returns the race alone
+ * from ra_races, and a second rebuilds the grid from the last observation of
+ * each price in ra_odds_history.
+ *
+ * ra_odds_history is partitioned by month: its statements take the window
+ * of a race's prices, [off - 8 days, off + 1 day), as parameters, so that
+ * PostgreSQL opens only the partitions of that window (pruning at executor
+ * start needs parameters, not values from a join).  Racecards, and so
+ * prices, appear at most 7 days before the off.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
 #include "board.h"
+#include "clock.h"
 #include "jsonw.h"
 
 #define HISTORY_MAX_ROWS 20000
+#define HISTORY_BEFORE_S (8 * 86400)
+#define HISTORY_AFTER_S  86400
 
-/* One row per runner, prices as JSON arrays (see board.h). */
+/*
+ * One row per runner, prices as JSON arrays (see board.h); when the race has
+ * no live price, the race alone (no runner) from ra_races; nothing when it
+ * is unknown.
+ */
 static const char sql_grid_live[] =
     "SELECT race_date, off_dt, race_id, number, horse_id, min(course_id) AS course_id,"
     "       min(course) AS course, min(region_code) AS region_code, min(race_name) AS race_name,"
@@ -33,43 +47,45 @@ static const char sql_grid_live[] =
     "       json_agg(price_changed_at ORDER BY bookmaker_id) AS changed"
     "  FROM ra_odds_live WHERE race_id = $1"
     " GROUP BY race_date, off_dt, race_id, number, horse_id"
+    " UNION ALL "
+    "SELECT race_date, off_dt, race_id, NULL, NULL, course_id, course, region_code, race_name,"
+    "       NULL, NULL, '[]', '[]', '[]', '[]', '[]', '[]', '[]'"
+    "  FROM ra_races"
+    " WHERE race_id = $1 AND NOT EXISTS (SELECT 1 FROM ra_odds_live WHERE race_id = $1)"
     " ORDER BY number, horse_id";
 
-/*
- * Once the race is off: the last observation of each runner and bookmaker,
- * with the race from ra_races (one row without prices when nothing was ever
- * observed; none when the race is unknown).
- */
+/* The last observation of each runner and bookmaker in [$2, $3), as grid rows. */
 static const char sql_grid_history[] =
     "SELECT r.race_date, r.off_dt, r.race_id, ru.number, p.horse_id, r.course_id, r.course,"
     "       r.region_code, r.race_name, ru.horse_name, max(p.observed_at) AS fetched_at,"
-    "       coalesce(json_agg(p.bookmaker_id ORDER BY p.bookmaker_id)"
-    "                FILTER (WHERE p.bookmaker_id IS NOT NULL), '[]') AS bookmakers,"
-    "       coalesce(json_agg(p.fractional ORDER BY p.bookmaker_id)"
-    "                FILTER (WHERE p.bookmaker_id IS NOT NULL), '[]') AS fractionals,"
-    "       coalesce(json_agg(p.decimal ORDER BY p.bookmaker_id)"
-    "                FILTER (WHERE p.bookmaker_id IS NOT NULL), '[]') AS decimals,"
-    "       coalesce(json_agg(b.name ORDER BY p.bookmaker_id)"
-    "                FILTER (WHERE p.bookmaker_id IS NOT NULL), '[]') AS bookmaker_names,"
-    "       coalesce(json_agg(p.observed_at ORDER BY p.bookmaker_id)"
-    "                FILTER (WHERE p.bookmaker_id IS NOT NULL), '[]') AS changed"
-    "  FROM ra_races r"
-    "  LEFT JOIN LATERAL (SELECT DISTINCT ON (h.horse_id, h.bookmaker_id)"
-    "                            h.horse_id, h.bookmaker_id, h.fractional, h.decimal, h.observed_at"
-    "                       FROM ra_odds_history h WHERE h.race_id = r.race_id"
-    "                      ORDER BY h.horse_id, h.bookmaker_id, h.observed_at DESC) p ON true"
-    "  LEFT JOIN ra_runners ru ON ru.race_id = r.race_id AND ru.horse_id = p.horse_id"
+    "       json_agg(p.bookmaker_id ORDER BY p.bookmaker_id) AS bookmakers,"
+    "       json_agg(p.fractional ORDER BY p.bookmaker_id) AS fractionals,"
+    "       json_agg(p.decimal ORDER BY p.bookmaker_id) AS decimals,"
+    "       json_agg(b.name ORDER BY p.bookmaker_id) AS bookmaker_names,"
+    "       json_agg(p.observed_at ORDER BY p.bookmaker_id) AS changed"
+    "  FROM (SELECT DISTINCT ON (horse_id, bookmaker_id)"
+    "               horse_id, bookmaker_id, fractional, decimal, observed_at"
+    "          FROM ra_odds_history"
+    "         WHERE race_id = $1 AND observed_at >= $2::timestamptz AND observed_at < $3::timestamptz"
+    "         ORDER BY horse_id, bookmaker_id, observed_at DESC) p"
+    "  JOIN ra_races r ON r.race_id = $1"
+    "  LEFT JOIN ra_runners ru ON ru.race_id = $1 AND ru.horse_id = p.horse_id"
     "  LEFT JOIN ra_bookmakers b ON b.bookmaker_id = p.bookmaker_id"
-    " WHERE r.race_id = $1"
     " GROUP BY r.race_date, r.off_dt, r.race_id, r.course_id, r.course, r.region_code, r.race_name,"
     "          ru.number, p.horse_id, ru.horse_name"
     " ORDER BY ru.number, p.horse_id";
 
-static const char sql_exists[] =
-    "SELECT 1 AS known FROM ra_races WHERE race_id = $1"
-    " UNION ALL SELECT 1 FROM ra_odds_live WHERE race_id = $1"
+/* The race's off time (its prices' window); no row when the race is unknown. */
+static const char sql_race_off[] =
+    "SELECT off_dt FROM ra_races WHERE race_id = $1"
+    " UNION ALL SELECT off_dt FROM ra_odds_live WHERE race_id = $1"
     " LIMIT 1";
 
+/*
+ * The last $4 observations of each series in [$6, $7), oldest first, in the
+ * primary key's order (no sort); the runner's name only on a series' first
+ * row.
+ */
 static const char sql_history[] =
     "SELECT horse_id, bookmaker_id, observed_at, decimal, fractional,"
     "       CASE WHEN rn = greatest(n - $4, 0) + 1"
@@ -80,11 +96,30 @@ static const char sql_history[] =
     "          FROM ra_odds_history"
     "         WHERE race_id = $1 AND ($2::text IS NULL OR horse_id = $2)"
     "           AND ($3::text IS NULL OR bookmaker_id = $3)"
+    "           AND observed_at >= $6::timestamptz AND observed_at < $7::timestamptz"
     "        WINDOW w AS (PARTITION BY horse_id, bookmaker_id ORDER BY observed_at"
     "                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) x"
     " WHERE rn > n - $4"
     " ORDER BY horse_id, bookmaker_id, observed_at"
     " LIMIT $5";
+
+/*
+ * The window of a race's prices, from its off time as PostgreSQL writes it,
+ * as two timestamptz texts; the whole of time when the off is not known.
+ */
+static void
+race_odds_window(const char *off_dt, char *from, char *to, size_t len)
+{
+	time_t off;
+
+	if (off_dt == NULL || jsonw_parse_pgtime(off_dt, &off) < 0) {
+		snprintf(from, len, "-infinity");
+		snprintf(to, len, "infinity");
+		return;
+	}
+	clock_format_instant(off - HISTORY_BEFORE_S, from, len);
+	clock_format_instant(off + HISTORY_AFTER_S, to, len);
+}
 
 int
 race_odds_prepare(struct db *db)
@@ -92,7 +127,7 @@ race_odds_prepare(struct db *db)
 	if (db_prepare(db, "race_grid_live", sql_grid_live) < 0 ||
 	    db_prepare(db, "race_grid_history", sql_grid_history) < 0)
 		return -1;
-	if (db_prepare(db, "race_exists", sql_exists) < 0)
+	if (db_prepare(db, "race_off", sql_race_off) < 0)
 		return -1;
 	return db_prepare(db, "race_history", sql_history);
 }
@@ -129,26 +164,34 @@ int
 race_odds_grid(struct request *r)
 {
 	const char *id = api_path_id(r, 0, "race_id");
-	PGresult *res;
+	char from[32], to[32];
+	const char *params[3] = { id, from, to };
+	PGresult *res, *hist;
 
 	if (resp_invalid_params(r))
 		return 0;
 	res = db_exec_prepared(r->db, "race_grid_live", 1, &id);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) > 0) {
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		resp_detail(r, 404, "race %s not found", id);
+		return 0;
+	}
+	if (db_value(res, 0, "horse_id") != NULL) {
 		race_odds_write(r, res, "live");
 		PQclear(res);
 		return 0;
 	}
-	PQclear(res);
-	res = db_exec_prepared(r->db, "race_grid_history", 1, &id);
-	if (res == NULL)
+	/* Off (or not priced yet): the last observed prices, else the race alone. */
+	race_odds_window(db_value(res, 0, "off_dt"), from, to, sizeof(from));
+	hist = db_exec_prepared(r->db, "race_grid_history", 3, params);
+	if (hist == NULL) {
+		PQclear(res);
 		return -1;
-	if (PQntuples(res) == 0)
-		resp_detail(r, 404, "race %s not found", id);
-	else
-		race_odds_write(r, res, "history");
+	}
+	race_odds_write(r, PQntuples(hist) > 0 ? hist : res, "history");
+	PQclear(hist);
 	PQclear(res);
 	return 0;
 }
@@ -204,8 +247,8 @@ int
 race_odds_history(struct request *r)
 {
 	const char *id = api_path_id(r, 0, "race_id");
-	char points_s[16], limit_s[16];
-	const char *params[5] = { id, NULL, NULL, points_s, limit_s };
+	char points_s[16], limit_s[16], from[32], to[32];
+	const char *params[7] = { id, NULL, NULL, points_s, limit_s, from, to };
 	struct jsonw w;
 	PGresult *res;
 	long points;
@@ -216,9 +259,19 @@ race_odds_history(struct request *r)
 	query_int(&r->query, "points", 1, 500, 100, &points);
 	if (resp_invalid_params(r))
 		return 0;
+	res = db_exec_prepared(r->db, "race_off", 1, &id);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		resp_detail(r, 404, "race %s not found", id);
+		return 0;
+	}
+	race_odds_window(db_value(res, 0, "off_dt"), from, to, sizeof(from));
+	PQclear(res);
 	snprintf(points_s, sizeof(points_s), "%ld", points);
 	snprintf(limit_s, sizeof(limit_s), "%d", HISTORY_MAX_ROWS + 1);
-	res = db_exec_prepared(r->db, "race_history", 5, params);
+	res = db_exec_prepared(r->db, "race_history", 7, params);
 	if (res == NULL)
 		return -1;
 	truncated = PQntuples(res) > HISTORY_MAX_ROWS;
@@ -226,18 +279,6 @@ race_odds_history(struct request *r)
 	/* Cut at a series boundary: a series without its newest points would mislead. */
 	while (truncated && n > 0 && race_history_same(res, n - 1, n))
 		n--;
-	if (n == 0 && !truncated) {
-		/* No movement: a known race without prices yet, or no such race. */
-		PQclear(res);
-		res = db_exec_prepared(r->db, "race_exists", 1, &id);
-		if (res == NULL)
-			return -1;
-		if (PQntuples(res) == 0) {
-			PQclear(res);
-			resp_detail(r, 404, "race %s not found", id);
-			return 0;
-		}
-	}
 	buf_reset(&r->body);
 	jsonw_init(&w, &r->body);
 	jsonw_raw(&w, "{\"success\":true,\"race_id\":");

@@ -10,6 +10,10 @@
 CREATE INDEX IF NOT EXISTS ra_odds_live_board_idx
     ON ra_odds_live (race_date, off_dt, race_id, number, horse_id, bookmaker_id);
 
+-- /api/live-odds?course=NAME (case-insensitive, the original's filter by course name).
+CREATE INDEX IF NOT EXISTS ra_odds_live_lower_course_idx
+    ON ra_odds_live (lower(course), race_date, off_dt);
+
 -- Name lists and name-prefix search (/api/masters/{courses,jockeys,trainers,owners,horses}):
 -- ordered by lower(name) in byte order, and a prefix p matched as the range
 -- [lower(p), lower(p) || U+10FFFF). The range works in a generic plan of a prepared statement
