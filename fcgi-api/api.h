@@ -80,6 +80,14 @@ struct api_page {
 void api_page(struct request *r, long def_limit, struct api_page *p);
 
 /*
+ * Answers a list: 422 when a parameter read so far is bad, else runs stmt
+ * (see api_send_json) with params[0..n) followed by the page's limit and
+ * offset; params must have room for n + 2.
+ */
+int api_send_page(struct request *r, const char *stmt, const char **params, int n,
+    const struct api_page *page);
+
+/*
  * Path capture i validated as an id named name; NULL (and a 422 item) when
  * it is not one.
  */
@@ -95,6 +103,16 @@ int api_send_json(struct request *r, const char *stmt, int nparams, const char *
 /* As api_send_json, but no row or a NULL body answers 404 "<what> <id> not found". */
 int api_send_found(struct request *r, const char *stmt, int nparams, const char *const *params,
     const char *what, const char *id);
+
+struct board;
+struct jsonw;
+
+/*
+ * Parses res into b (see board.h) and starts r's body with
+ * {"success":true,"timestamp":"<now>".  Returns 0, or -1 with a 500 set and
+ * b freed.
+ */
+int api_board_start(struct request *r, const PGresult *res, struct board *b, struct jsonw *w);
 
 /* The route table (main.c). */
 const struct route *api_routes(size_t *n);

@@ -26,9 +26,5 @@ bookmakers_list(struct request *r)
 	if (query_bool(&r->query, "active", 1, &active) == 1)
 		params[1] = active ? "true" : "false";
 	api_page(r, API_MAX_LIMIT, &page);
-	if (resp_invalid_params(r))
-		return 0;
-	params[2] = page.limit_s;
-	params[3] = page.offset_s;
-	return api_send_json(r, "bookmakers_list", 4, params);
+	return api_send_page(r, "bookmakers_list", params, 2, &page);
 }

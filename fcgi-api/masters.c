@@ -298,11 +298,7 @@ masters_list(struct request *r, const struct masters_list *l)
 	for (const struct masters_filter *f = l->filters; f->name != NULL; f++, n++)
 		params[n] = masters_filter_value(r, f, dates[n], sizeof(dates[n]));
 	api_page(r, 100, &page);
-	if (resp_invalid_params(r))
-		return 0;
-	params[n++] = page.limit_s;
-	params[n++] = page.offset_s;
-	return api_send_json(r, l->stmt, n, params);
+	return api_send_page(r, l->stmt, params, n, &page);
 }
 
 /* GET one masters item by its path id. */

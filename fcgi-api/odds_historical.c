@@ -109,11 +109,7 @@ odds_historical_list(struct request *r)
 		params[2] = year_s;
 	}
 	api_page(r, 100, &page);
-	if (resp_invalid_params(r))
-		return 0;
-	params[3] = page.limit_s;
-	params[4] = page.offset_s;
-	return api_send_json(r, "historical_list", 5, params);
+	return api_send_page(r, "historical_list", params, 3, &page);
 }
 
 int

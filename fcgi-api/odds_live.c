@@ -80,11 +80,7 @@ odds_live_list(struct request *r)
 	query_str(&r->query, "course", 100, &params[1]);
 	query_id(&r->query, "bookmaker", &params[2]);
 	api_page(r, 100, &page);
-	if (resp_invalid_params(r))
-		return 0;
-	params[3] = page.limit_s;
-	params[4] = page.offset_s;
-	return api_send_json(r, "odds_live", 5, params);
+	return api_send_page(r, "odds_live", params, 3, &page);
 }
 
 int
@@ -98,15 +94,11 @@ odds_live_upcoming(struct request *r)
 
 	query_int(&r->query, "hours_ahead", 1, 168, 24, &h);
 	api_page(r, 100, &page);
-	if (resp_invalid_params(r))
-		return 0;
 	clock_format_instant(r->now, now, sizeof(now));
 	snprintf(hours, sizeof(hours), "%ld", h);
 	d1 = clock_racing_day(r->now);
 	d2 = clock_racing_day(r->now + (time_t)h * 3600);
 	clock_format_date(&d1, day1, sizeof(day1));
 	clock_format_date(&d2, day2, sizeof(day2));
-	params[4] = page.limit_s;
-	params[5] = page.offset_s;
-	return api_send_json(r, "odds_upcoming", 6, params);
+	return api_send_page(r, "odds_upcoming", params, 4, &page);
 }

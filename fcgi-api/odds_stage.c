@@ -95,7 +95,7 @@ odds_races_by_stage(struct request *r)
 	struct board b;
 	struct jsonw w;
 	PGresult *res;
-	int total = 0, truncated, rc;
+	int total = 0, truncated;
 
 	query_date(&r->query, "race_date", &day);
 	if (resp_invalid_params(r))
@@ -107,23 +107,15 @@ odds_races_by_stage(struct request *r)
 	if (res == NULL)
 		return -1;
 	truncated = PQntuples(res) > STAGE_MAX_ROWS;
-	if (board_init(&b, res) < 0) {
+	if (api_board_start(r, res, &b, &w) == 0) {
+		jsonw_rawf(&w, ",\"race_date\":\"%s\"", date);
+		stage_write(&w, &b, r->now, &total, truncated);
+		jsonw_rawf(&w, ",\"total_races\":%d,\"truncated\":%s}", total, truncated ? "true" : "false");
+		resp_body(r, 200, jsonw_failed(&w));
 		board_free(&b);
-		PQclear(res);
-		resp_detail(r, 500, "internal error");
-		return 0;
 	}
-	buf_reset(&r->body);
-	jsonw_init(&w, &r->body);
-	jsonw_raw(&w, "{\"success\":true,\"timestamp\":");
-	jsonw_instant(&w, r->now);
-	jsonw_rawf(&w, ",\"race_date\":\"%s\"", date);
-	stage_write(&w, &b, r->now, &total, truncated);
-	jsonw_rawf(&w, ",\"total_races\":%d,\"truncated\":%s}", total, truncated ? "true" : "false");
-	rc = resp_body(r, 200, jsonw_failed(&w));
-	board_free(&b);
 	PQclear(res);
-	return rc < 0 ? 0 : 0;
+	return 0;
 }
 
 int
@@ -140,24 +132,16 @@ odds_next_race(struct request *r)
 	res = db_exec_prepared(r->db, "odds_next", 1, params);
 	if (res == NULL)
 		return -1;
-	if (board_init(&b, res) < 0) {
+	if (api_board_start(r, res, &b, &w) == 0) {
+		jsonw_raw(&w, ",\"race\":");
+		if (board_race(&b, 0, r->now, &race) == 0)
+			board_write_race(&w, &b, &race, r->now);
+		else
+			jsonw_raw(&w, "null");
+		jsonw_raw(&w, "}");
+		resp_body(r, 200, jsonw_failed(&w));
 		board_free(&b);
-		PQclear(res);
-		resp_detail(r, 500, "internal error");
-		return 0;
 	}
-	buf_reset(&r->body);
-	jsonw_init(&w, &r->body);
-	jsonw_raw(&w, "{\"success\":true,\"timestamp\":");
-	jsonw_instant(&w, r->now);
-	jsonw_raw(&w, ",\"race\":");
-	if (board_race(&b, 0, r->now, &race) == 0)
-		board_write_race(&w, &b, &race, r->now);
-	else
-		jsonw_raw(&w, "null");
-	jsonw_raw(&w, "}");
-	resp_body(r, 200, jsonw_failed(&w));
-	board_free(&b);
 	PQclear(res);
 	return 0;
 }

@@ -132,32 +132,46 @@ race_odds_prepare(struct db *db)
 	return db_prepare(db, "race_history", sql_history);
 }
 
-/* Writes {"success": true, "source": ..., "race": grid} for a result of one race. */
-static int
+/* Answers {"success": true, "timestamp", "source", "race": grid} for a result of one race. */
+static void
 race_odds_write(struct request *r, const PGresult *res, const char *source)
 {
 	struct board_race race;
 	struct board b;
 	struct jsonw w;
-	int rc = -1;
 
-	if (board_init(&b, res) == 0 && board_race(&b, 0, r->now, &race) == 0) {
+	if (api_board_start(r, res, &b, &w) < 0)
+		return;
+	if (board_race(&b, 0, r->now, &race) == 0) {
 		/* The race alone, without a price: no runners. */
 		if (race.end == race.first + 1 && PQgetisnull(res, 0, b.c.horse_id))
 			race.end = race.first;
-		buf_reset(&r->body);
-		jsonw_init(&w, &r->body);
-		jsonw_rawf(&w, "{\"success\":true,\"source\":\"%s\",\"timestamp\":", source);
-		jsonw_instant(&w, r->now);
-		jsonw_raw(&w, ",\"race\":");
+		jsonw_rawf(&w, ",\"source\":\"%s\",\"race\":", source);
 		board_write_grid(&w, &b, &race, r->now);
 		jsonw_raw(&w, "}");
-		rc = resp_body(r, 200, jsonw_failed(&w));
+		resp_body(r, 200, jsonw_failed(&w));
 	} else {
 		resp_detail(r, 500, "internal error");
 	}
 	board_free(&b);
-	return rc;
+}
+
+/*
+ * Runs stmt for race id; returns its result, or NULL with a 404 set (no
+ * row) or *failed set (the database failed).
+ */
+static PGresult *
+race_odds_find(struct request *r, const char *stmt, const char *id, int *failed)
+{
+	PGresult *res = db_exec_prepared(r->db, stmt, 1, &id);
+
+	*failed = res == NULL;
+	if (res != NULL && PQntuples(res) == 0) {
+		PQclear(res);
+		resp_detail(r, 404, "race %s not found", id);
+		return NULL;
+	}
+	return res;
 }
 
 int
@@ -167,17 +181,13 @@ race_odds_grid(struct request *r)
 	char from[32], to[32];
 	const char *params[3] = { id, from, to };
 	PGresult *res, *hist;
+	int failed;
 
 	if (resp_invalid_params(r))
 		return 0;
-	res = db_exec_prepared(r->db, "race_grid_live", 1, &id);
+	res = race_odds_find(r, "race_grid_live", id, &failed);
 	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		resp_detail(r, 404, "race %s not found", id);
-		return 0;
-	}
+		return failed ? -1 : 0;
 	if (db_value(res, 0, "horse_id") != NULL) {
 		race_odds_write(r, res, "live");
 		PQclear(res);
@@ -252,21 +262,16 @@ race_odds_history(struct request *r)
 	struct jsonw w;
 	PGresult *res;
 	long points;
-	int truncated, n;
+	int truncated, n, failed;
 
 	query_id(&r->query, "horse_id", &params[1]);
 	query_id(&r->query, "bookmaker", &params[2]);
 	query_int(&r->query, "points", 1, 500, 100, &points);
 	if (resp_invalid_params(r))
 		return 0;
-	res = db_exec_prepared(r->db, "race_off", 1, &id);
+	res = race_odds_find(r, "race_off", id, &failed);
 	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		resp_detail(r, 404, "race %s not found", id);
-		return 0;
-	}
+		return failed ? -1 : 0;
 	race_odds_window(db_value(res, 0, "off_dt"), from, to, sizeof(from));
 	PQclear(res);
 	snprintf(points_s, sizeof(points_s), "%ld", points);
