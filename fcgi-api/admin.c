@@ -6,10 +6,13 @@
  * Keys are made by dh-apikey (admin/dh-apikey.c); only their SHA-256 is
  * stored, in dh_api_keys.  The key is checked through dh_touch_api_key(),
  * which also records its use; the function writes, so it runs in a
- * read-write transaction (dh-api's sessions are read-only by default).  On a
- * replica that cannot be had: the hash is then checked with a SELECT.  A
- * missing or wrong key is a 401 (never cached: no-store, and nginx bypasses
- * its cache for requests with Authorization and for /api/db-health/).
+ * read-write transaction (dh-api's sessions are read-only by default):
+ * BEGIN READ WRITE, one statement that checks the key and, only when it is
+ * valid, gathers the statistics, COMMIT (X-Query-Count 3).  On a replica
+ * BEGIN READ WRITE fails: the same statement then checks the hash with a
+ * SELECT (X-Query-Count 2).  A missing or wrong key is a 401, never cached
+ * (no-store, and nginx bypasses its cache for requests with Authorization and
+ * for /api/db-health/).
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,63 +24,71 @@
 
 #define ADMIN_KEY_MAX 256
 
-static const char sql_touch[] = "SELECT dh_touch_api_key($1) AS valid";
+/* The statistics, as a JSON text expression; $2 is the long-query threshold in seconds. */
+#define ADMIN_STATS_BODY \
+    "json_build_object('success', true, 'timestamp', now()," \
+    "  'database', json_build_object('name', current_database()," \
+    "      'size_bytes', pg_database_size(current_database())," \
+    "      'server_version', current_setting('server_version')," \
+    "      'started_at', pg_postmaster_start_time(), 'in_recovery', pg_is_in_recovery())," \
+    "  'connections', (SELECT json_build_object('total', count(*)," \
+    "      'max', current_setting('max_connections')::int," \
+    "      'by_state', (SELECT json_object_agg(st, n) FROM (SELECT coalesce(state, backend_type) AS st," \
+    "                        count(*) AS n FROM pg_stat_activity GROUP BY 1) s)," \
+    "      'by_application', (SELECT json_object_agg(app, n) FROM (SELECT coalesce(nullif(" \
+    "                        application_name, ''), backend_type) AS app, count(*) AS n" \
+    "                        FROM pg_stat_activity GROUP BY 1) a))" \
+    "      FROM pg_stat_activity)," \
+    "  'cache_hit_ratio', (SELECT round(blks_hit::numeric / nullif(blks_hit + blks_read, 0), 4)" \
+    "                        FROM pg_stat_database WHERE datname = current_database())," \
+    "  'transactions', (SELECT json_build_object('committed', xact_commit," \
+    "      'rolled_back', xact_rollback, 'deadlocks', deadlocks, 'temp_bytes', temp_bytes," \
+    "      'conflicts', conflicts) FROM pg_stat_database WHERE datname = current_database())," \
+    "  'tables', (SELECT coalesce(json_agg(t ORDER BY t.total_bytes DESC), '[]'::json) FROM (" \
+    "      SELECT s.relname AS table, pg_total_relation_size(s.relid) AS total_bytes," \
+    "             pg_relation_size(s.relid) AS table_bytes, pg_indexes_size(s.relid) AS index_bytes," \
+    "             s.n_live_tup AS rows, s.n_dead_tup AS dead_rows, s.seq_scan, s.idx_scan," \
+    "             s.last_autovacuum, s.last_autoanalyze" \
+    "        FROM pg_stat_user_tables s WHERE s.schemaname = 'public'" \
+    "       ORDER BY pg_total_relation_size(s.relid) DESC LIMIT 50) t)," \
+    "  'indexes', (SELECT coalesce(json_agg(i ORDER BY i.scans DESC, i.index), '[]'::json) FROM (" \
+    "      SELECT relname AS table, indexrelname AS index, idx_scan AS scans," \
+    "             idx_tup_read AS tuples_read, pg_relation_size(indexrelid) AS bytes" \
+    "        FROM pg_stat_user_indexes WHERE schemaname = 'public'" \
+    "       ORDER BY idx_scan DESC, indexrelname LIMIT 100) i)," \
+    "  'unused_indexes', (SELECT coalesce(json_agg(indexrelname ORDER BY indexrelname), '[]'::json)" \
+    "      FROM pg_stat_user_indexes WHERE schemaname = 'public' AND idx_scan = 0)," \
+    "  'long_query_seconds', $2::int," \
+    "  'long_running_queries', (SELECT coalesce(json_agg(q ORDER BY q.seconds DESC), '[]'::json) FROM (" \
+    "      SELECT pid, usename AS user, application_name, state, wait_event_type, wait_event," \
+    "             round(extract(epoch FROM now() - query_start)::numeric, 3) AS seconds," \
+    "             query_start, left(query, 500) AS query" \
+    "        FROM pg_stat_activity" \
+    "       WHERE state IS NOT NULL AND state <> 'idle' AND pid <> pg_backend_pid()" \
+    "         AND query_start < now() - make_interval(secs => $2::int)" \
+    "       ORDER BY query_start LIMIT 20) q)" \
+    ")::text"
 
-static const char sql_check[] =
-    "SELECT EXISTS (SELECT 1 FROM dh_api_keys"
-    "                WHERE key_hash = $1 AND revoked_at IS NULL) AS valid";
+/*
+ * Checks the key's hash ($1) with valid, then gathers the statistics only
+ * when it is valid (a CASE evaluates its subqueries lazily).  OFFSET 0 keeps
+ * the check evaluated once.
+ */
+#define ADMIN_SQL(valid) \
+    "SELECT k.valid, CASE WHEN k.valid THEN " ADMIN_STATS_BODY " END AS body" \
+    "  FROM (SELECT " valid " AS valid OFFSET 0) k"
 
-static const char sql_stats[] =
-    "SELECT json_build_object('success', true, 'timestamp', now(),"
-    "  'database', json_build_object('name', current_database(),"
-    "      'size_bytes', pg_database_size(current_database()),"
-    "      'server_version', current_setting('server_version'),"
-    "      'started_at', pg_postmaster_start_time(), 'in_recovery', pg_is_in_recovery()),"
-    "  'connections', (SELECT json_build_object('total', count(*),"
-    "      'max', current_setting('max_connections')::int,"
-    "      'by_state', (SELECT json_object_agg(st, n) FROM (SELECT coalesce(state, backend_type) AS st,"
-    "                        count(*) AS n FROM pg_stat_activity GROUP BY 1) s),"
-    "      'by_application', (SELECT json_object_agg(app, n) FROM (SELECT coalesce(nullif("
-    "                        application_name, ''), backend_type) AS app, count(*) AS n"
-    "                        FROM pg_stat_activity GROUP BY 1) a))"
-    "      FROM pg_stat_activity),"
-    "  'cache_hit_ratio', (SELECT round(blks_hit::numeric / nullif(blks_hit + blks_read, 0), 4)"
-    "                        FROM pg_stat_database WHERE datname = current_database()),"
-    "  'transactions', (SELECT json_build_object('committed', xact_commit,"
-    "      'rolled_back', xact_rollback, 'deadlocks', deadlocks, 'temp_bytes', temp_bytes,"
-    "      'conflicts', conflicts) FROM pg_stat_database WHERE datname = current_database()),"
-    "  'tables', (SELECT coalesce(json_agg(t ORDER BY t.total_bytes DESC), '[]'::json) FROM ("
-    "      SELECT s.relname AS table, pg_total_relation_size(s.relid) AS total_bytes,"
-    "             pg_relation_size(s.relid) AS table_bytes, pg_indexes_size(s.relid) AS index_bytes,"
-    "             s.n_live_tup AS rows, s.n_dead_tup AS dead_rows, s.seq_scan, s.idx_scan,"
-    "             s.last_autovacuum, s.last_autoanalyze"
-    "        FROM pg_stat_user_tables s WHERE s.schemaname = 'public'"
-    "       ORDER BY pg_total_relation_size(s.relid) DESC LIMIT 50) t),"
-    "  'indexes', (SELECT coalesce(json_agg(i ORDER BY i.scans DESC, i.index), '[]'::json) FROM ("
-    "      SELECT relname AS table, indexrelname AS index, idx_scan AS scans,"
-    "             idx_tup_read AS tuples_read, pg_relation_size(indexrelid) AS bytes"
-    "        FROM pg_stat_user_indexes WHERE schemaname = 'public'"
-    "       ORDER BY idx_scan DESC, indexrelname LIMIT 100) i),"
-    "  'unused_indexes', (SELECT coalesce(json_agg(indexrelname ORDER BY indexrelname), '[]'::json)"
-    "      FROM pg_stat_user_indexes WHERE schemaname = 'public' AND idx_scan = 0),"
-    "  'long_query_seconds', $1::int,"
-    "  'long_running_queries', (SELECT coalesce(json_agg(q ORDER BY q.seconds DESC), '[]'::json) FROM ("
-    "      SELECT pid, usename AS user, application_name, state, wait_event_type, wait_event,"
-    "             round(extract(epoch FROM now() - query_start)::numeric, 3) AS seconds,"
-    "             query_start, left(query, 500) AS query"
-    "        FROM pg_stat_activity"
-    "       WHERE state IS NOT NULL AND state <> 'idle' AND pid <> pg_backend_pid()"
-    "         AND query_start < now() - make_interval(secs => $1::int)"
-    "       ORDER BY query_start LIMIT 20) q)"
-    ")::text AS body";
+static const char sql_touch[] = ADMIN_SQL("dh_touch_api_key($1)");
+
+static const char sql_check[] = ADMIN_SQL(
+    "EXISTS (SELECT 1 FROM dh_api_keys WHERE key_hash = $1 AND revoked_at IS NULL)");
 
 int
 admin_prepare(struct db *db)
 {
-	if (db_prepare(db, "admin_touch_key", sql_touch) < 0 ||
-	    db_prepare(db, "admin_check_key", sql_check) < 0)
+	if (db_prepare(db, "admin_touch_key", sql_touch) < 0)
 		return -1;
-	return db_prepare(db, "admin_db_stats", sql_stats);
+	return db_prepare(db, "admin_check_key", sql_check);
 }
 
 /*
@@ -107,53 +118,42 @@ admin_bearer(const char *header, char *key, size_t keylen)
 	return 0;
 }
 
-/* Runs stmt on hash; returns 1 (valid), 0 (not), -1 (it failed). */
-static int
-admin_ask(struct request *r, const char *stmt, const char *hash)
-{
-	PGresult *res = db_exec_prepared(r->db, stmt, 1, &hash);
-	const char *v;
-	int valid;
-
-	if (res == NULL)
-		return -1;
-	v = db_value(res, 0, "valid");
-	valid = v != NULL && strcmp(v, "t") == 0;
-	PQclear(res);
-	return valid;
-}
-
 /*
- * Checks the key's hash: through dh_touch_api_key() in a read-write
- * transaction, else (a replica, or the function failing) with a SELECT.
- * Returns 1, 0, or -1 when the database failed.
+ * Checks the key's hash and gathers the statistics: through
+ * dh_touch_api_key() in a read-write transaction, else (a replica, or the
+ * function failing) with a SELECT.  Returns the result (columns valid and
+ * body), or NULL when the database failed.
  */
-static int
-admin_key_valid(struct request *r, const char *hash)
+static PGresult *
+admin_query(struct request *r, const char *const *params)
 {
-	int valid = -1;
+	PGresult *res = NULL;
 
 	if (db_command(r->db, "BEGIN READ WRITE", 0, NULL) == 0) {
-		valid = admin_ask(r, "admin_touch_key", hash);
-		if (valid >= 0 && db_command(r->db, "COMMIT", 0, NULL) < 0)
-			valid = -1;
-		if (valid < 0)
+		res = db_exec_prepared(r->db, "admin_touch_key", 2, params);
+		if (res != NULL && db_command(r->db, "COMMIT", 0, NULL) < 0) {
+			PQclear(res);
+			res = NULL;
+		}
+		if (res == NULL)
 			db_rollback(r->db);
 	}
-	if (valid < 0 && !db_is_down(r->db)) {
+	if (res == NULL && !db_is_down(r->db)) {
 		log_debug("dh_touch_api_key unavailable (%s); checking the key with a SELECT",
 		    db_error(r->db));
-		valid = admin_ask(r, "admin_check_key", hash);
+		res = db_exec_prepared(r->db, "admin_check_key", 2, params);
 	}
-	return valid;
+	return res;
 }
 
-/* Answers 401 unless the request carries a valid key; returns 1 when it does, 0 or -1. */
-static int
-admin_authorized(struct request *r)
+int
+admin_db_stats(struct request *r)
 {
-	char key[ADMIN_KEY_MAX], hash[SHA256_HEX_LEN + 1];
-	int valid;
+	char key[ADMIN_KEY_MAX], hash[SHA256_HEX_LEN + 1], secs_s[16];
+	const char *params[2] = { hash, secs_s };
+	const char *valid;
+	PGresult *res;
+	long secs;
 
 	if (admin_bearer(r->authorization, key, sizeof(key)) < 0) {
 		r->www_authenticate = "Bearer realm=\"darkhorses\"";
@@ -163,28 +163,20 @@ admin_authorized(struct request *r)
 	}
 	sha256_hex(key, strlen(key), hash);
 	memset(key, 0, sizeof(key));
-	valid = admin_key_valid(r, hash);
-	if (valid == 0) {
-		r->www_authenticate = "Bearer realm=\"darkhorses\", error=\"invalid_token\"";
-		resp_detail(r, 401, "invalid API key");
-	}
-	return valid;
-}
-
-int
-admin_db_stats(struct request *r)
-{
-	char secs_s[16];
-	const char *params[1] = { secs_s };
-	long secs;
-	int ok;
-
-	ok = admin_authorized(r);
-	if (ok <= 0)
-		return ok;
 	query_int(&r->query, "long_query_seconds", 0, 86400, 5, &secs);
 	if (resp_invalid_params(r))
 		return 0;
 	snprintf(secs_s, sizeof(secs_s), "%ld", secs);
-	return api_send_json(r, "admin_db_stats", 1, params);
+	res = admin_query(r, params);
+	if (res == NULL)
+		return -1;
+	valid = db_value(res, 0, "valid");
+	if (valid == NULL || strcmp(valid, "t") != 0) {
+		PQclear(res);
+		r->www_authenticate = "Bearer realm=\"darkhorses\", error=\"invalid_token\"";
+		resp_detail(r, 401, "invalid API key");
+		return 0;
+	}
+	resp_result(r, 200, res, "body");
+	return 0;
 }

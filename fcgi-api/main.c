@@ -74,7 +74,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/masters/races/{id}",            masters_race,             MASTERS, "masters_race" },
 	{ "GET", "/api/masters/runners",               masters_runners,          MASTERS, "masters_runners" },
 	{ "GET", "/api/masters/results",               masters_results,          MASTERS, "masters_results" },
-	{ "GET", "/api/masters/results/{id}",          masters_result,           MASTERS, "masters_result" },
+	{ "GET", "/api/masters/results/{race_id}",     masters_result,           MASTERS, "masters_result" },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -301,11 +301,11 @@ masters_list(struct request *r, const struct masters_list *l)
 	return api_send_page(r, l->stmt, params, n, &page);
 }
 
-/* GET one masters item by its path id. */
+/* GET one masters item by its path id (the capture called name). */
 static int
-masters_item(struct request *r, const char *stmt, const char *what)
+masters_item(struct request *r, const char *stmt, const char *what, const char *name)
 {
-	const char *id = api_path_id(r, 0, "id");
+	const char *id = api_path_id(r, 0, name);
 
 	if (resp_invalid_params(r))
 		return 0;
@@ -322,12 +322,12 @@ int masters_races(struct request *r)      { return masters_list(r, &masters_race
 int masters_runners(struct request *r)    { return masters_list(r, &masters_runners_list); }
 int masters_results(struct request *r)    { return masters_list(r, &masters_results_list); }
 
-int masters_course(struct request *r)  { return masters_item(r, "masters_course", "course"); }
-int masters_jockey(struct request *r)  { return masters_item(r, "masters_jockey", "jockey"); }
-int masters_trainer(struct request *r) { return masters_item(r, "masters_trainer", "trainer"); }
-int masters_horse(struct request *r)   { return masters_item(r, "masters_horse", "horse"); }
-int masters_race(struct request *r)    { return masters_item(r, "masters_race", "race"); }
-int masters_result(struct request *r)  { return masters_item(r, "masters_result", "result for race"); }
+int masters_course(struct request *r)  { return masters_item(r, "masters_course", "course", "id"); }
+int masters_jockey(struct request *r)  { return masters_item(r, "masters_jockey", "jockey", "id"); }
+int masters_trainer(struct request *r) { return masters_item(r, "masters_trainer", "trainer", "id"); }
+int masters_horse(struct request *r)   { return masters_item(r, "masters_horse", "horse", "id"); }
+int masters_race(struct request *r)    { return masters_item(r, "masters_race", "race", "id"); }
+int masters_result(struct request *r)  { return masters_item(r, "masters_result", "result for race", "race_id"); }
 
 int
 masters_stats(struct request *r)

@@ -114,7 +114,7 @@ static const struct openapi_op openapi_ops[] = {
 	    { "trainer_id", "s", "one trainer's runners" }, P_LIMIT(100), P_OFFSET } },
 	{ "/api/masters/results", "Masters API", "Race results with the winner", "Result", OPENAPI_LIST,
 	  { { "course_id", "s", "e.g. crs_104" }, { "race_date", "d", "racing day" }, P_REGION, P_LIMIT(100), P_OFFSET } },
-	{ "/api/masters/results/{id}", "Masters API", "One race's result with every runner's", "ResultDetail", 0,
+	{ "/api/masters/results/{race_id}", "Masters API", "One race's result with every runner's", "ResultDetail", 0,
 	  { { NULL, NULL, NULL } } },
 };
 

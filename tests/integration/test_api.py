@@ -288,7 +288,7 @@ ENDPOINTS = [
     ("/api/masters/runners", "/api/masters/runners",
      ["race_id", "horse_id", "jockey_id", "trainer_id", "limit", "offset"]),
     ("/api/masters/results", "/api/masters/results", ["course_id", "race_date", "region", "limit", "offset"]),
-    ("/api/masters/results/{id}", "/api/masters/results/rac_11000101", []),
+    ("/api/masters/results/{race_id}", "/api/masters/results/rac_11000101", []),
 ]
 
 LIVE = "public, max-age=5"
@@ -630,7 +630,7 @@ def check_masters(t, api):
                 r.status == 404 and d["detail"].endswith("not found") and "xyz_000" in d["detail"], r)
         r, d = api.json("/api/masters/%s/%s" % (coll, urllib.parse.quote("a b'c")))
         t.check("masters/%s/{bad id}: 422 naming the path parameter" % coll,
-                r.status == 422 and d["detail"][0]["loc"] == ["path", "id"], r)
+                r.status == 422 and d["detail"][0]["loc"] == ["path", "race_id" if coll == "results" else "id"], r)
     r, d = api.json("/api/masters/horses/%s" % ("h" * 65))
     t.check("masters/horses/{65 characters}: 422", r.status == 422, r)
     r, d = api.json("/api/masters/runners?race_id=rac_1%27%20OR%20%271%27=%271")
@@ -735,8 +735,16 @@ def check_admin(t, api, st):
             and any(x["table"] == "ra_odds_live" for x in d["tables"]) and d["indexes"]
             and d["cache_hit_ratio"] is not None and isinstance(d["long_running_queries"], list)
             and d["database"]["size_bytes"] > 0, r)
+    t.check("db-health: the key checked and the statistics gathered in one statement (BEGIN READ WRITE, "
+            "it, COMMIT)", r.headers.get("x-query-count") == "3", r.headers.get("x-query-count"))
     t.check("db-health: answers are never cached", r.headers.get("cache-control") == "no-store"
             and r2.headers.get("x-cache") in (None, "BYPASS", "MISS") and r2.status == 200, r2.headers)
+    rc, _, err = st.psql("REVOKE EXECUTE ON FUNCTION dh_touch_api_key(text) FROM dh_reader")
+    r = st.get(path + "&fallback=1", headers={"Authorization": "Bearer " + key})
+    bad = st.get(path + "&fallback=2", headers={"Authorization": "Bearer " + key + "x"})
+    st.psql("GRANT EXECUTE ON FUNCTION dh_touch_api_key(text) TO dh_reader")
+    t.check("db-health: when dh_touch_api_key() cannot run (as on a replica) the hash is checked with a SELECT",
+            rc == 0 and r.status == 200 and (r.json() or {}).get("success") and bad.status == 401, (err, r, bad))
     p = apikey(st, "list")
     t.check("dh-apikey list shows the key and that it was used",
             p.returncode == 0 and "integration test" in p.stdout
