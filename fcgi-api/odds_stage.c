@@ -53,7 +53,7 @@ odds_stage_prepare(struct db *db)
 
 /* Writes the races of b grouped into the four stage arrays, with counts. */
 static void
-stage_write(struct jsonw *w, const struct board *b, time_t now, int *total, int truncated)
+odds_stage_write(struct jsonw *w, const struct board *b, time_t now, int *total, int truncated)
 {
 	struct board_race race;
 	int counts[ODDS_NSTAGES] = { 0 }, stage = 0, n = 0;
@@ -87,7 +87,7 @@ stage_write(struct jsonw *w, const struct board *b, time_t now, int *total, int 
 }
 
 int
-odds_races_by_stage(struct request *r)
+odds_stage_races(struct request *r)
 {
 	struct clock_date day = clock_racing_day(r->now);
 	char date[16], now[32], limit[16];
@@ -109,7 +109,7 @@ odds_races_by_stage(struct request *r)
 	truncated = PQntuples(res) > STAGE_MAX_ROWS;
 	if (api_board_start(r, res, &b, &w) == 0) {
 		jsonw_rawf(&w, ",\"race_date\":\"%s\"", date);
-		stage_write(&w, &b, r->now, &total, truncated);
+		odds_stage_write(&w, &b, r->now, &total, truncated);
 		jsonw_rawf(&w, ",\"total_races\":%d,\"truncated\":%s}", total, truncated ? "true" : "false");
 		resp_body(r, 200, jsonw_failed(&w));
 		board_free(&b);
@@ -119,7 +119,7 @@ odds_races_by_stage(struct request *r)
 }
 
 int
-odds_next_race(struct request *r)
+odds_stage_next_race(struct request *r)
 {
 	char now[32];
 	const char *params[1] = { now };

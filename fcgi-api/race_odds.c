@@ -208,7 +208,7 @@ race_odds_grid(struct request *r)
 
 /* Rows a and b are of the same runner and bookmaker. */
 static int
-race_history_same(const PGresult *res, int a, int b)
+race_odds_same_series(const PGresult *res, int a, int b)
 {
 	int horse = PQfnumber(res, "horse_id"), book = PQfnumber(res, "bookmaker_id");
 
@@ -218,7 +218,7 @@ race_history_same(const PGresult *res, int a, int b)
 
 /* Writes the first n rows of res: one object per runner and bookmaker with its points. */
 static void
-race_history_series(struct jsonw *w, const PGresult *res, int n)
+race_odds_series(struct jsonw *w, const PGresult *res, int n)
 {
 	int horse = PQfnumber(res, "horse_id"), book = PQfnumber(res, "bookmaker_id");
 	int at = PQfnumber(res, "observed_at"), dec = PQfnumber(res, "decimal");
@@ -229,7 +229,7 @@ race_history_series(struct jsonw *w, const PGresult *res, int n)
 	for (int i = 0; i < n; ) {
 		int end = i + 1;
 
-		while (end < n && race_history_same(res, i, end))
+		while (end < n && race_odds_same_series(res, i, end))
 			end++;
 		jsonw_raw(w, nseries++ ? ",{\"horse_id\":" : "{\"horse_id\":");
 		jsonw_str(w, PQgetvalue(res, i, horse));
@@ -282,14 +282,14 @@ race_odds_history(struct request *r)
 	truncated = PQntuples(res) > HISTORY_MAX_ROWS;
 	n = truncated ? HISTORY_MAX_ROWS : PQntuples(res);
 	/* Cut at a series boundary: a series without its newest points would mislead. */
-	while (truncated && n > 0 && race_history_same(res, n - 1, n))
+	while (truncated && n > 0 && race_odds_same_series(res, n - 1, n))
 		n--;
 	buf_reset(&r->body);
 	jsonw_init(&w, &r->body);
 	jsonw_raw(&w, "{\"success\":true,\"race_id\":");
 	jsonw_str(&w, id);
 	jsonw_rawf(&w, ",\"points_per_series\":%ld", points);
-	race_history_series(&w, res, n);
+	race_odds_series(&w, res, n);
 	jsonw_rawf(&w, ",\"truncated\":%s}", truncated ? "true" : "false");
 	resp_body(r, 200, jsonw_failed(&w));
 	PQclear(res);
