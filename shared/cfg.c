@@ -1,6 +1,7 @@
 /* cfg: configuration from the environment (see cfg.h). */
 #include "cfg.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -118,11 +119,32 @@ cfg_rate(struct cfg *c, char *err, size_t errlen)
 		return 0;
 	errno = 0;
 	c->racing_api_rate = strtod(v, &end);
-	if (errno != 0 || end == v || *end != '\0' || !(c->racing_api_rate > 0.0) ||
-	    c->racing_api_rate > 100.0)
+	/* The whole string, as cfg_parse_long: strtod would skip leading space. */
+	if (errno != 0 || end == v || *end != '\0' || isspace((unsigned char)*v) ||
+	    !(c->racing_api_rate > 0.0) || c->racing_api_rate > 100.0)
 		return cfg_fail(err, errlen,
 		    "invalid value for RACING_API_RATE: \"%s\" (expected requests per second, more than 0 and at most 100)", v);
 	return 0;
+}
+
+/*
+ * Where nginx listens, as its listen directive and a URL take it: "*", an
+ * IPv4 address, or an IPv6 address in brackets.  Returns 0 or -1.
+ */
+static int
+cfg_listen_addr(const char *v)
+{
+	unsigned char addr[16];
+	char inner[64];
+	size_t n = strlen(v);
+
+	if (strcmp(v, "*") == 0 || inet_pton(AF_INET, v, addr) == 1)
+		return 0;
+	if (n < 3 || n - 2 >= sizeof(inner) || v[0] != '[' || v[n - 1] != ']')
+		return -1;
+	memcpy(inner, v + 1, n - 2);
+	inner[n - 2] = '\0';
+	return inet_pton(AF_INET6, inner, addr) == 1 ? 0 : -1;
 }
 
 static int
@@ -138,6 +160,7 @@ cfg_tls(struct cfg *c, char *err, size_t errlen)
 	}
 	for (int i = 0; i < 2; i++) {
 		FILE *f;
+		int ch, saved;
 
 		if (files[i] == NULL)
 			return cfg_fail(err, errlen, "DH_HTTPS_PORT is set but %s is not", names[i]);
@@ -145,10 +168,18 @@ cfg_tls(struct cfg *c, char *err, size_t errlen)
 		if (f == NULL)
 			return cfg_fail(err, errlen, "invalid value for %s: \"%s\" (%s)", names[i],
 			    files[i], strerror(errno));
+		/* Reading a byte catches a directory (fopen accepts it) and an empty file. */
+		ch = fgetc(f);
+		saved = ferror(f) ? errno : 0;
 		fclose(f);
+		if (ch == EOF)
+			return cfg_fail(err, errlen, "invalid value for %s: \"%s\" (%s)", names[i],
+			    files[i], saved ? strerror(saved) : "empty file");
 	}
 	if (c->https_port == c->http_port)
 		return cfg_fail(err, errlen, "DH_HTTPS_PORT and DH_HTTP_PORT are both %d", c->http_port);
+	if (c->https_port == c->sim_port)
+		return cfg_fail(err, errlen, "DH_HTTPS_PORT and DH_SIM_PORT are both %d", c->sim_port);
 	return 0;
 }
 
@@ -195,8 +226,9 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	c->listen_addr = cfg_env("DH_LISTEN_ADDR");
 	if (c->listen_addr == NULL)
 		c->listen_addr = "127.0.0.1";
-	if (strspn(c->listen_addr, "0123456789abcdefABCDEF.:[]*") != strlen(c->listen_addr))
-		return cfg_fail(err, errlen, "invalid value for DH_LISTEN_ADDR: \"%s\" (expected an IP address)",
+	if (cfg_listen_addr(c->listen_addr) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_LISTEN_ADDR: \"%s\" (expected an IP address such as 127.0.0.1 or [::1], or *)",
 		    c->listen_addr);
 	c->var_dir = cfg_env("DH_VAR_DIR");
 	if (c->var_dir == NULL)

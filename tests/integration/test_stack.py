@@ -139,7 +139,7 @@ def check_migrations(t, st):
     if os.path.exists(unit):
         p = subprocess.run([unit], env=dict(os.environ, DH_TEST_DATABASE_URL=st.admin_url()),
                            capture_output=True, text=True, timeout=120)
-        t.check("libdh db unit tests against the live cluster", p.returncode == 0 and "PASSED" in p.stdout,
+        t.check("libdh db unit tests against the live cluster", p.returncode == 0 and "PASSED" in p.stdout + p.stderr,
                 (p.stdout + p.stderr)[-1500:])
 
 
