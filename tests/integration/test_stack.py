@@ -206,6 +206,17 @@ def check_database_restart(t, st):
     t.check("every dh-api process reconnected", ok)
 
 
+def check_api_down(t, st):
+    warm = st.get("/api/courses?limit=2&api-down=1")
+    st.ctl("stop", "dh-api:*")
+    r = st.get("/api/health")
+    t.check("every dh-api stopped: nginx answers 502 JSON", r.status == 502 and r.is_json(), r)
+    r = st.get("/api/courses?limit=2&api-down=1")
+    t.check("every dh-api stopped: cached answers still served", warm.status == 200 and r.status == 200, r)
+    st.ctl("start", "dh-api:*")
+    t.check("dh-api pool back", st.wait_for(lambda: st.get("/api/health").status == 200, timeout=20))
+
+
 def check_sigterm(t, st):
     pid = st.supervisord_pid()
     children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
@@ -250,6 +261,7 @@ def run(t):
         check_rate_limit(t, st)
         check_kill_api(t, st)
         check_database_restart(t, st)
+        check_api_down(t, st)
         check_sigterm(t, st)
     finally:
         if t.failed > failed_before:
