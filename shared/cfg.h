@@ -29,6 +29,7 @@ struct cfg {
 	int            sim_port;
 	int            api_procs;
 	int            api_rate_limit;     /* nginx limit_req per client, requests/s */
+	int            masters_backfill_days; /* past days dh-masters loads at start */
 	const char    *listen_addr;        /* where nginx listens */
 	const char    *var_dir;
 	enum log_level log_level;
