@@ -25,7 +25,7 @@ LIBDH_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard shared/*.c))
 API_OBJ    = $(patsubst %.c,$(BUILD)/%.o,$(filter-out fcgi-api/main.c,$(wildcard fcgi-api/*.c)))
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-BINS       = $(BUILD)/bin/dh-api $(BUILD)/bin/dh-migrate $(BUILD)/bin/dh-config
+BINS       = $(BUILD)/bin/dh-api $(BUILD)/bin/dh-migrate $(BUILD)/bin/dh-config $(BUILD)/bin/dh-rapi
 
 # The simulator (sim/) and the workers (workers/NAME/ -> dh-NAME), once they exist.
 # Logic that unit tests need lives in shared/; these directories hold the
@@ -84,6 +84,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libapi.a $(BUILD)/libdh.a
 
 $(BUILD)/fuzz/fuzz_query: tests/fuzz/fuzz_query.c fcgi-api/query.c fcgi-api/route.c \
                           $(wildcard shared/*.c) | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(ALL_LDLIBS)
+
+$(BUILD)/fuzz/fuzz_rapi: tests/fuzz/fuzz_rapi.c $(wildcard shared/*.c) | deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(ALL_LDLIBS)
 
