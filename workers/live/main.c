@@ -1,0 +1,130 @@
+/*
+ * dh-live: the live odds loop.  Each cycle fetches today's and tomorrow's
+ * racecards for DH_REGIONS, writes the prices of races not yet off
+ * (store.c), and picks the next interval by the nearest off: <= 5 min 10 s,
+ * <= 30 min 60 s, <= 120 min 300 s, otherwise 900 s.  At start and daily it
+ * makes sure ra_odds_history has partitions three months ahead.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "live.h"
+#include "log.h"
+#include "odds.h"
+#include "rapi.h"
+#include "worker.h"
+
+struct live_state {
+	struct rapi      *api;
+	struct clock_date partitions_checked;	/* racing day of the last check */
+};
+
+static struct live_state live;
+
+static int
+live_setup(struct worker_ctx *ctx)
+{
+	struct rapi_opts o;
+
+	if (http_global_init() < 0)
+		return -1;
+	rapi_opts_from_cfg(&o, ctx->cfg, ctx->stop);
+	live.api = rapi_new(&o);
+	ctx->state = &live;
+	return live.api != NULL ? 0 : -1;
+}
+
+/* Creates next months' history partitions once per racing day. */
+static void
+live_partitions(struct worker_ctx *ctx, struct clock_date today)
+{
+	char date[11];
+	const char *params[1] = { date };
+
+	if (memcmp(&today, &live.partitions_checked, sizeof(today)) == 0)
+		return;
+	clock_format_date(&today, date, sizeof(date));
+	if (db_command(ctx->db, "SELECT dh_ensure_odds_history_partitions($1::date, 3)", 1, params) < 0) {
+		log_warn("could not create history partitions: %s", db_error(ctx->db));
+		return;
+	}
+	live.partitions_checked = today;
+}
+
+static void
+live_cycle(struct worker_ctx *ctx, struct worker_result *res)
+{
+	struct rapi_racecards *days[2] = { NULL, NULL };
+	const struct rapi_race *next;
+	struct live_counts c;
+	struct odds_interval iv;
+	time_t now = clock_now();
+	struct clock_date today = ctx->has_date ? ctx->date : clock_racing_day(now);
+	int64_t t0 = clock_mono_ms();
+	long errors = 0;
+
+	live_partitions(ctx, clock_racing_day(now));
+	for (int d = 0; d < 2 && !*ctx->stop; d++) {
+		struct clock_date day = clock_date_add(today, d);
+		char date[11];
+		enum rapi_err e;
+
+		clock_format_date(&day, date, sizeof(date));
+		e = rapi_racecards(live.api, date, &days[d]);
+		if (e != RAPI_OK) {
+			errors++;
+			log_warn("racecards for %s: %s: %s", date, rapi_err_name(e), rapi_error(live.api));
+			if (d == 0) {
+				worker_fail(res, "upstream: racecards for %s: %s", date, rapi_error(live.api));
+				goto out;
+			}
+		}
+	}
+	if (*ctx->stop) {
+		worker_fail(res, "stopped before writing");
+		goto out;
+	}
+	if (live_store(ctx->db, (const struct rapi_racecards *const *)days, 2, now,
+		(long)(clock_mono_ms() - t0), errors, &c) < 0) {
+		worker_fail(res, "database: %s", db_error(ctx->db));
+		goto out;
+	}
+	res->rows_written = c.changed + c.history;
+	res->detail = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+	    "races", (int)c.races, "horses", (int)c.horses, "bookmakers", (int)c.bookmakers,
+	    "odds", (int)c.odds, "changed", (int)c.changed, "history", (int)c.history,
+	    "removed", (int)c.removed, "pruned", (int)c.pruned);
+	next = live_next_race((const struct rapi_racecards *const *)days, 2, now);
+	if (next == NULL) {
+		iv = odds_poll_interval(-1);
+		worker_next(res, iv.seconds, "%s: no race to come today or tomorrow", iv.label);
+	} else {
+		double minutes = (double)(next->off_dt.v - now) / 60.0;
+		time_t local = next->off_dt.v + clock_uk_offset(next->off_dt.v);
+
+		iv = odds_poll_interval(minutes);
+		worker_next(res, iv.seconds, "%s: %s %02d:%02d in %.1f min", iv.label,
+		    next->course ? next->course : "?", (int)(local % 86400 / 3600),
+		    (int)(local % 3600 / 60), minutes);
+	}
+out:
+	rapi_racecards_free(days[0]);
+	rapi_racecards_free(days[1]);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct worker_def def = {
+		.name = "live",
+		.lock_key = WORKER_LOCK_LIVE,
+		.schedule = "adaptive: 10 s to 15 min by the next off",
+		.setup = live_setup,
+		.cycle = live_cycle,
+	};
+	int rc = worker_main(argc, argv, &def);
+
+	rapi_free(live.api);
+	return rc;
+}
