@@ -19,8 +19,9 @@
  */
 static const char sql_store[] =
     "WITH incoming AS ("
-    "  SELECT * FROM json_to_recordset($1::json) AS x(race_id text, horse_id text,"
-    "    bookmaker_id text, race_date date, off_dt timestamptz, course_id text, course text,"
+    "  SELECT DISTINCT ON (race_id, horse_id, bookmaker_id) *"
+    "    FROM json_to_recordset($1::json) AS x(race_id text, horse_id text, bookmaker_id text,"
+    "     race_date date, off_dt timestamptz, course_id text, course text,"
     "    region_code text, race_name text, horse_name text, number int, bookmaker_name text,"
     "    fractional text, decimal numeric, ew_places int, ew_denom int,"
     "    upstream_updated_at timestamptz)),"

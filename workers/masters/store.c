@@ -73,8 +73,8 @@ static const char sql_courses[] =
     " SELECT count(*) AS n FROM up";
 
 static const char sql_races[] =
-    "WITH r AS (SELECT * FROM json_to_recordset($1::json) AS x(race_id text, race_date date,"
-    "    off_dt timestamptz, off_time text, course_id text, course text, region_code text,"
+    "WITH r AS (SELECT DISTINCT ON (race_id) * FROM json_to_recordset($1::json) AS x("
+    "    race_id text, race_date date, off_dt timestamptz, off_time text, course_id text, course text, region_code text,"
     "    race_name text, race_class text, type text, pattern text, age_band text,"
     "    rating_band text, sex_restriction text, distance text, distance_round text,"
     "    distance_f numeric, distance_y int, prize text, field_size int, going text,"
@@ -120,7 +120,8 @@ static const char sql_races[] =
 
 /* Racecard fields of runners; result fields are left alone. */
 static const char sql_card_runners[] =
-    "WITH r AS (SELECT * FROM json_to_recordset($1::json) AS x(race_id text, horse_id text,"
+    "WITH r AS (SELECT DISTINCT ON (race_id, horse_id) * FROM json_to_recordset($1::json)"
+    "    AS x(race_id text, horse_id text,"
     "    race_date date, horse_name text, number int, draw int, age int, sex text, sex_code text,"
     "    jockey_id text, jockey_name text, trainer_id text, trainer_name text, trainer_rtf int,"
     "    owner_id text, owner_name text, lbs int, ofr int, rpr int, ts int, headgear text,"
@@ -149,7 +150,8 @@ static const char sql_card_runners[] =
 
 /* Result fields of runners (and the basics when the card was never seen). */
 static const char sql_result_runners[] =
-    "WITH r AS (SELECT * FROM json_to_recordset($1::json) AS x(race_id text, horse_id text,"
+    "WITH r AS (SELECT DISTINCT ON (race_id, horse_id) * FROM json_to_recordset($1::json)"
+    "    AS x(race_id text, horse_id text,"
     "    race_date date, horse_name text, number int, draw int, age int, sex text,"
     "    jockey_id text, jockey_name text, jockey_claim_lbs int, trainer_id text,"
     "    trainer_name text, owner_id text, owner_name text, lbs int, weight text,"
@@ -181,8 +183,8 @@ static const char sql_result_runners[] =
     " SELECT count(*) AS n FROM up";
 
 static const char sql_results[] =
-    "WITH r AS (SELECT * FROM json_to_recordset($1::json) AS x(race_id text, race_date date,"
-    "    off_dt timestamptz, course_id text, course text, region_code text, race_name text,"
+    "WITH r AS (SELECT DISTINCT ON (race_id) * FROM json_to_recordset($1::json) AS x("
+    "    race_id text, race_date date, off_dt timestamptz, course_id text, course text, region_code text, race_name text,"
     "    winning_time_detail text, comments text, non_runners text, tote_win text, tote_pl text,"
     "    tote_ex text, tote_csf text, tote_tricast text, tote_trifecta text)"
     "  WHERE race_date IS NOT NULL AND course_id IS NOT NULL),"
