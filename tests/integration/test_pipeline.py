@@ -171,6 +171,29 @@ def check_kill(t, st):
             p.stderr[-500:])
 
 
+def partitions(st):
+    return sql(st, "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i"
+                   " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ra_odds_history'::regclass").split(",")
+
+
+def check_retention(t, st):
+    st.ctl("stop", "workers:")
+    p = once(st, "live", DH_NOW="2026-01-31T23:30:00Z", DH_ODDS_HISTORY_RETENTION_MONTHS=12)
+    parts = partitions(st)
+    t.check("end of January: partitions through March, none before February of last year",
+            p.returncode == 0 and "ra_odds_history_2026_03" in parts and "ra_odds_history_2026_04" not in parts
+            and "ra_odds_history_2025_01" not in parts and "ra_odds_history_2025_02" in parts,
+            (p.stderr[-300:], parts[:3], parts[-3:]))
+    p = once(st, "live", DH_NOW="2026-02-01T00:30:00Z", DH_ODDS_HISTORY_RETENTION_MONTHS=12)
+    parts = partitions(st)
+    t.check("across the month boundary: April's partition made, February of last year dropped",
+            p.returncode == 0 and "ra_odds_history_2026_04" in parts and "ra_odds_history_2025_02" not in parts,
+            (p.stderr[-300:], parts[:3], parts[-3:]))
+    t.check("history written that night landed in its month, not the default partition",
+            num(st, "SELECT count(*) FROM ra_odds_history_default") == 0
+            and num(st, "SELECT count(*) FROM ra_odds_history_2026_02") > 0)
+
+
 def run(t):
     if not os.path.exists(os.path.join(harness.ROOT, "build", "bin", "dh-racing-sim")):
         t.check("simulator present (build/bin/dh-racing-sim)", False)
@@ -185,6 +208,7 @@ def run(t):
         check_historical(t, st)
         check_faults(t, st)
         check_kill(t, st)
+        check_retention(t, st)
     finally:
         if t.failed > failed_before:
             st.keep_logs()

@@ -35,12 +35,17 @@ live_setup(struct worker_ctx *ctx)
 	return live.api != NULL ? 0 : -1;
 }
 
-/* Creates next months' history partitions once per racing day. */
+/*
+ * Once per racing day: creates the next three months' history partitions
+ * and drops those past DH_ODDS_HISTORY_RETENTION_MONTHS (each in its own
+ * transaction, before the cycle's writes).
+ */
 static void
 live_partitions(struct worker_ctx *ctx, struct clock_date today)
 {
-	char date[11];
+	char date[11], keep[11];
 	const char *params[1] = { date };
+	PGresult *r;
 
 	if (memcmp(&today, &live.partitions_checked, sizeof(today)) == 0)
 		return;
@@ -48,6 +53,25 @@ live_partitions(struct worker_ctx *ctx, struct clock_date today)
 	if (db_command(ctx->db, "SELECT dh_ensure_odds_history_partitions($1::date, 3)", 1, params) < 0) {
 		log_warn("could not create history partitions: %s", db_error(ctx->db));
 		return;
+	}
+	if (ctx->cfg->history_retention_months > 0) {
+		struct clock_date from = { today.year, today.month, 1 };
+
+		for (int i = 0; i < ctx->cfg->history_retention_months; i++) {
+			from = clock_date_add(from, -1);	/* the last day of the month before */
+			from.day = 1;
+		}
+		clock_format_date(&from, keep, sizeof(keep));
+		params[0] = keep;
+		r = db_exec(ctx->db, "SELECT dh_drop_odds_history_partitions($1::date) AS dropped", 1, params);
+		if (r == NULL) {
+			log_warn("could not drop old history partitions: %s", db_error(ctx->db));
+			return;
+		}
+		if (strcmp(db_value(r, 0, "dropped"), "0") != 0)
+			log_info("dropped %s ra_odds_history partitions before %s (retention %d months)",
+			    db_value(r, 0, "dropped"), keep, ctx->cfg->history_retention_months);
+		PQclear(r);
 	}
 	live.partitions_checked = today;
 }
