@@ -180,14 +180,15 @@ def check_retention(t, st):
     st.ctl("stop", "workers:")
     p = once(st, "live", DH_NOW="2026-01-31T23:30:00Z", DH_ODDS_HISTORY_RETENTION_MONTHS=12)
     parts = partitions(st)
-    t.check("end of January: partitions through March, none before February of last year",
+    t.check("end of January: partitions through March, none before January of last year",
             p.returncode == 0 and "ra_odds_history_2026_03" in parts and "ra_odds_history_2026_04" not in parts
-            and "ra_odds_history_2025_01" not in parts and "ra_odds_history_2025_02" in parts,
+            and "ra_odds_history_2024_12" not in parts and "ra_odds_history_2025_01" in parts,
             (p.stderr[-300:], parts[:3], parts[-3:]))
     p = once(st, "live", DH_NOW="2026-02-01T00:30:00Z", DH_ODDS_HISTORY_RETENTION_MONTHS=12)
     parts = partitions(st)
-    t.check("across the month boundary: April's partition made, February of last year dropped",
-            p.returncode == 0 and "ra_odds_history_2026_04" in parts and "ra_odds_history_2025_02" not in parts,
+    t.check("across the month boundary: April's partition made, January of last year dropped",
+            p.returncode == 0 and "ra_odds_history_2026_04" in parts and "ra_odds_history_2025_01" not in parts
+            and "ra_odds_history_2025_02" in parts,
             (p.stderr[-300:], parts[:3], parts[-3:]))
     t.check("history written that night landed in its month, not the default partition",
             num(st, "SELECT count(*) FROM ra_odds_history_default") == 0
