@@ -136,6 +136,23 @@ def check_historical(t, st):
             sql(st, "SELECT state FROM dh_historical_dates WHERE race_date = '2025-10-13'") == "done")
 
 
+def check_backfill(t, st):
+    p = st.run_binary("dh-historical", "--backfill", "--from", "2025-10-10", "--to", "2025-10-13", timeout=300,
+                      DH_NOW=NOW, RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
+                      RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator", RACING_API_RATE=20)
+    t.check("dh-historical --backfill: four dates, the one already done skipped",
+            p.returncode == 0 and "4 dates, 1 already done, 0 failed" in p.stderr, p.stderr[-600:])
+    t.check("backfilled dates are done in the coverage table",
+            num(st, "SELECT count(*) FROM dh_historical_dates WHERE race_date BETWEEN '2025-10-10' AND '2025-10-13'"
+                    " AND state = 'done'") == 4)
+    p = st.run_binary("dh-historical", "--backfill", "--from", "2025-10-10", "--to", "2025-10-13", timeout=300,
+                      DH_NOW=NOW, RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"])
+    t.check("run again: resumes, nothing left to fetch",
+            p.returncode == 0 and "4 dates, 4 already done" in p.stderr, p.stderr[-400:])
+    p = st.run_binary("dh-historical", "--backfill", "--from", "2025-10-13", "--to", "2025-10-10")
+    t.check("--from after --to is refused", p.returncode == 64, p.stderr)
+
+
 def check_faults(t, st):
     st.ctl("start", "workers:")
     sim_faults(st, {"error_rate": 1.0})
@@ -207,6 +224,7 @@ def run(t):
         check_live(t, st)
         check_masters(t, st)
         check_historical(t, st)
+        check_backfill(t, st)
         check_faults(t, st)
         check_kill(t, st)
         check_retention(t, st)
