@@ -144,7 +144,7 @@ hist_date(struct worker_ctx *ctx, const char *date, struct worker_result *res)
 		goto failed;
 	}
 	historical_rows(rc, rs, &rows, &c);
-	params[0] = rows_json(&rows);
+	params[0] = rows_finish(&rows);
 	if (params[0] == NULL) {
 		worker_fail(res, "rows for %s too large", date);
 		goto failed;
