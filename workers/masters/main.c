@@ -40,6 +40,7 @@ masters_setup(struct worker_ctx *ctx)
 	if (http_global_init() < 0)
 		return -1;
 	rapi_opts_from_cfg(&o, ctx->cfg, ctx->stop);
+	o.racecards_limit = 20;	/* bounds the parser's memory, as dh-live */
 	ms.api = rapi_new(&o);
 	return ms.api != NULL ? 0 : -1;
 }
