@@ -123,7 +123,7 @@ static const char *const names_surnames[] = {
 static const char *const names_surnames_irish[] = {
 	"O'Brien", "Elliott", "Mullins", "de Bromhead", "Townend", "Kennedy", "Blackmore",
 	"Walsh", "Geraghty", "Foley", "Power", "Ó Briain", "Ó Súilleabháin", "Mac Giolla",
-	"Ní Mhurchú", "McMonagle", "Manning", "Lordan", "Heffernan", "Keane", "Lynch", "Orr",
+	"Ó Murchú", "McMonagle", "Manning", "Lordan", "Heffernan", "Keane", "Lynch", "Orr",
 	"Slattery", "Cleary", "Meade", "Harrington", "Bolger", "Weld", "Prendergast", "Hogan",
 	"Halford", "McNamara", "Fogarty", "Coen", "Gleeson", "Flanagan", "Ó Ceallaigh",
 };

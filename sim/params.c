@@ -1,6 +1,7 @@
 /* params: lenient query-string decoding and FastAPI-style checks (see params.h). */
 #include "params.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,7 +172,7 @@ params_int(struct params *p, const char *name, long min, long max, long def, lon
 	*out = def;
 	if (v == NULL)
 		return 0;
-	if (cfg_parse_long(v, -2147483647L, 2147483647L, &n) < 0) {
+	if (cfg_parse_long(v, LONG_MIN, LONG_MAX, &n) < 0) {
 		params_error(p, name, "value is not a valid integer", "type_error.integer");
 		return -1;
 	}

@@ -215,14 +215,14 @@ pool_dam(uint32_t index, struct pool_dam *out)
 void
 pool_jockey(uint32_t index, struct pool_person *out)
 {
-	static const int claims[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 5, 5, 7 };
+	static const int claims[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 5, 7 };
 	uint64_t h = rng_hash(RNG_JOCKEY, index, 0, 0);
 
 	memset(out, 0, sizeof(*out));
 	out->ire = index >= POOL_JOCKEYS_GB;
 	pool_id(&pool_ids_jockey, index, out->id, sizeof(out->id));
 	names_person(rng_next(h), out->ire, out->name, sizeof(out->name));
-	out->claim = claims[h % 14];
+	out->claim = claims[h % 20];
 }
 
 void

@@ -177,8 +177,9 @@ results_range(struct sim_req *r, int *first, int *last)
 	re = params_date(&r->params, "end_date", &e);
 	if (rs < 0 || re < 0)
 		return -1;
+	/* Upstream's defaults: from a year ago to today. */
 	*last = re > 0 ? world_day_number(e) : today;
-	*first = rs > 0 ? world_day_number(s) : (re > 0 ? *last : today - RESULTS_DAYS);
+	*first = rs > 0 ? world_day_number(s) : today - RESULTS_DAYS;
 	if (*first < today - RESULTS_DAYS) {
 		params_error(&r->params, "start_date", "results are available for the last 12 months only",
 		    "value_error");

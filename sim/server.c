@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cfg.h"
 #include "clock.h"
 #include "log.h"
 
@@ -45,43 +44,10 @@ struct server_conn {
 	int64_t           deadline;   /* monotonic ms */
 };
 
-/* One parsed request head, pointing into a copy of the bytes. */
-struct server_head {
-	char        copy[SERVER_MAX_HEAD + 8];
-	char        path[SERVER_MAX_HEAD + 8];
-	size_t      len;              /* bytes of the head in the input */
-	long        content_length;
-	int         keep_alive;
-	int         expect_continue;
-	int         chunked;
-	struct server_request req;
-};
-
 static struct server_conn *server_conns[SERVER_MAX_CONNS];
 static size_t server_nconns;
 static server_handler server_handle;
 static int64_t server_accept_paused_until;
-
-const char *
-server_reason(int status)
-{
-	switch (status) {
-	case 100: return "Continue";
-	case 200: return "OK";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 413: return "Payload Too Large";
-	case 422: return "Unprocessable Entity";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable";
-	default:  return "Unknown";
-	}
-}
 
 int
 server_listen(const char *addr, int port)
@@ -153,118 +119,6 @@ server_accept(int listen_fd, int64_t now)
 	}
 }
 
-/* Length of the request head (through the blank line) in p[0..n), or 0. */
-static size_t
-server_head_end(const char *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (p[i] != '\n')
-			continue;
-		if (p[i + 1] == '\n')
-			return i + 2;
-		if (p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n')
-			return i + 3;
-	}
-	return 0;
-}
-
-/* Whether the comma-separated header value v holds token. */
-static int
-server_has_token(const char *v, const char *token)
-{
-	size_t n = strlen(token);
-
-	while (*v != '\0') {
-		v += strspn(v, " \t,");
-		if (strncasecmp(v, token, n) == 0 && (v[n] == '\0' || v[n] == ',' || v[n] == ' '))
-			return 1;
-		v += strcspn(v, ",");
-	}
-	return 0;
-}
-
-/* Reads one "Name: value" line into the head.  Returns 0, or -1 (400). */
-static int
-server_header(struct server_head *h, char *line)
-{
-	char *colon = strchr(line, ':'), *v, *end;
-	long n;
-
-	if (colon == NULL || colon == line)
-		return -1;
-	*colon = '\0';
-	v = colon + 1 + strspn(colon + 1, " \t");
-	end = v + strlen(v);
-	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
-		*--end = '\0';
-	if (strcasecmp(line, "Content-Length") == 0) {
-		if (cfg_parse_long(v, 0, 1L << 40, &n) < 0 ||
-		    (h->content_length >= 0 && h->content_length != n))
-			return -1;
-		h->content_length = n;
-	} else if (strcasecmp(line, "Transfer-Encoding") == 0) {
-		h->chunked = 1;
-	} else if (strcasecmp(line, "Connection") == 0) {
-		if (server_has_token(v, "close"))
-			h->keep_alive = 0;
-		else if (server_has_token(v, "keep-alive"))
-			h->keep_alive = 1;
-	} else if (strcasecmp(line, "Authorization") == 0) {
-		h->req.authorization = v;
-	} else if (strcasecmp(line, "Expect") == 0) {
-		h->expect_continue = server_has_token(v, "100-continue");
-	}
-	return 0;
-}
-
-/*
- * Parses the request line and headers of raw[0..len) into h.  Returns 0, or
- * -1 for a malformed head (400).
- */
-static int
-server_parse_head(struct server_head *h, const char *raw, size_t len)
-{
-	char *line, *next, *sp1, *sp2, *q;
-
-	memcpy(h->copy, raw, len);
-	h->copy[len] = '\0';
-	h->len = len;
-	h->content_length = -1;
-	line = h->copy;
-	next = strchr(line, '\n');
-	*next = '\0';
-	if (next > line && next[-1] == '\r')
-		next[-1] = '\0';
-	sp1 = strchr(line, ' ');
-	sp2 = sp1 != NULL ? strchr(sp1 + 1, ' ') : NULL;
-	if (sp1 == NULL || sp2 == NULL || sp1 == line || sp1 - line > 15 || sp1[1] != '/')
-		return -1;
-	*sp1 = *sp2 = '\0';
-	if (strcmp(sp2 + 1, "HTTP/1.1") == 0)
-		h->keep_alive = 1;
-	else if (strcmp(sp2 + 1, "HTTP/1.0") == 0)
-		h->keep_alive = 0;
-	else
-		return -1;
-	h->req.method = line;
-	h->req.target = sp1 + 1;
-	for (line = next + 1; *line != '\0' && *line != '\r' && *line != '\n'; line = next + 1) {
-		next = strchr(line, '\n');
-		*next = '\0';
-		if (next > line && next[-1] == '\r')
-			next[-1] = '\0';
-		if (server_header(h, line) < 0)
-			return -1;
-	}
-	/* The path ends at the "?". */
-	q = strchr(h->req.target, '?');
-	h->req.query = q != NULL ? q + 1 : "";
-	snprintf(h->path, sizeof(h->path), "%.*s",
-	    (int)(q != NULL ? (size_t)(q - h->req.target) : strlen(h->req.target)), h->req.target);
-	h->req.path = h->path;
-	return 0;
-}
-
 /* Makes the answer's head and starts sending (or waiting, or holding). */
 static void
 server_respond(struct server_conn *c, struct server_response *r, int keep_alive)
@@ -282,7 +136,7 @@ server_respond(struct server_conn *c, struct server_response *r, int keep_alive)
 	buf_init(&r->body, 0);
 	if (buf_addf(&c->head, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: dh-racing-sim\r\n"
 	    "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: %s\r\n%s\r\n",
-	    r->status, server_reason(r->status), date,
+	    r->status, http_reason(r->status), date,
 	    r->content_type != NULL ? r->content_type : "application/json",
 	    c->body.len, keep_alive ? "keep-alive" : "close", r->headers) < 0) {
 		log_warn("could not answer: out of memory");
@@ -335,18 +189,17 @@ server_consume(struct server_conn *c, size_t n)
 static int
 server_parse(struct server_conn *c)
 {
-	static struct server_head h;
+	static struct http_head h;
+	struct server_request req;
 	struct server_response r;
-	size_t len = server_head_end(c->in, c->in_len < SERVER_MAX_HEAD + 4 ? c->in_len : SERVER_MAX_HEAD + 4);
+	size_t len = http_head_end(c->in, c->in_len < SERVER_MAX_HEAD + 4 ? c->in_len : SERVER_MAX_HEAD + 4);
 
 	if (len == 0) {
 		if (c->in_len > SERVER_MAX_HEAD)
 			server_fail(c, 431, "Request Header Fields Too Large");
 		return c->in_len > SERVER_MAX_HEAD;
 	}
-	memset(&h.req, 0, sizeof(h.req));
-	h.expect_continue = h.chunked = 0;
-	if (server_parse_head(&h, c->in, len) < 0) {
+	if (http_parse_head(&h, c->in, len) < 0) {
 		server_fail(c, 400, "Bad Request");
 		return 1;
 	}
@@ -370,12 +223,17 @@ server_parse(struct server_conn *c)
 		}
 		return 0;
 	}
-	h.req.body = c->in + len;
-	h.req.body_len = (size_t)h.content_length;
+	req.method = h.method;
+	req.target = h.target;
+	req.path = h.path;
+	req.query = h.query;
+	req.authorization = h.authorization;
+	req.body = c->in + len;
+	req.body_len = (size_t)h.content_length;
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.body, 0);
-	r.head_only = strcmp(h.req.method, "HEAD") == 0;
-	server_handle(&h.req, &r);
+	r.head_only = strcmp(h.method, "HEAD") == 0;
+	server_handle(&req, &r);
 	server_respond(c, &r, h.keep_alive);
 	buf_free(&r.body);
 	if (c->fd >= 0)

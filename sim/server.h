@@ -18,8 +18,9 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "http.h"
 
-#define SERVER_MAX_HEAD  16384
+#define SERVER_MAX_HEAD  HTTP_MAX_HEAD
 #define SERVER_MAX_BODY  (1024 * 1024)
 #define SERVER_MAX_CONNS 1000
 
@@ -54,8 +55,5 @@ int server_listen(const char *addr, int port);
  * pipe), then closes every connection.  Returns 0, or -1 when poll fails.
  */
 int server_run(int listen_fd, int stop_fd, server_handler handler);
-
-/* The reason phrase of a status code ("OK", "Not Found", ...). */
-const char *server_reason(int status);
 
 #endif

@@ -1,0 +1,142 @@
+/* field: a race's runners (see field.h). */
+#include "field.h"
+
+#include <math.h>
+
+#include "pool.h"
+#include "rng.h"
+
+/* Crop year for runner k: within the age band, younger ones likelier. */
+static int
+field_crop(const struct world_race *r, uint64_t h)
+{
+	int hi = r->age_max == 99 ? r->age_min + (r->type == WORLD_FLAT ? 5 : 7) : r->age_max;
+	int age = r->age_min + rng_skewed(h, hi - r->age_min + 1);
+
+	return r->date.year - age;
+}
+
+/* Official rating of a horse in a year (flat or jumps scale). */
+static int
+field_rating(const struct world_race *r, uint32_t horse, int age)
+{
+	double a = pool_horse_ability(horse) + 0.25 * rng_normal(rng_hash(RNG_HORSE, horse, 100, (uint64_t)r->date.year));
+	int v;
+
+	if (r->type == WORLD_FLAT) {
+		v = (int)lround(70 + 15 * a) - (age == 2 ? 12 : age == 3 ? 3 : age > 6 ? 3 * (age - 6) : 0);
+		return v < 35 ? 35 : v > 120 ? 120 : v;
+	}
+	v = (int)lround(112 + 16 * a) - (age == 4 ? 10 : age == 5 ? 4 : age > 9 ? 4 * (age - 9) : 0);
+	return v < 70 ? 70 : v > 170 ? 170 : v;
+}
+
+/* Chooses the horse for runner k: distinct within the race, fitting sex and band. */
+static uint32_t
+field_choose(const struct world_race *r, int k, uint64_t h, int *age)
+{
+	static const uint32_t strides[] = { 7, 11, 17, 19, 23, 29, 31, 37, 41, 43 };
+	int ire = r->meeting->course->ire, jumps = r->type != WORLD_FLAT;
+	uint32_t stride = strides[h % 10], start = (uint32_t)(h >> 8), pick = 0;
+
+	for (int attempt = 0; attempt < 25; attempt++) {
+		uint64_t hk = rng_hash(RNG_RUNNER, (uint64_t)r->day * 128 + (uint64_t)r->slot, (uint64_t)k, (uint64_t)attempt);
+		int home = (hk % 10) != 0 ? ire : !ire;
+		enum pool_block b = home ? (jumps ? POOL_IRE_JUMPS : POOL_IRE_FLAT) : (jumps ? POOL_GB_JUMPS : POOL_GB_FLAT);
+		int crop = field_crop(r, hk >> 8), rating;
+		uint32_t pos = (start + (uint32_t)(k + 20 * attempt) * stride) % pool_block_size(b);
+
+		crop = crop < POOL_FIRST_CROP ? POOL_FIRST_CROP : crop > POOL_LAST_CROP ? POOL_LAST_CROP : crop;
+		pick = (uint32_t)(crop - POOL_FIRST_CROP) * POOL_CROP_SIZE + pool_block_first(b) + pos;
+		*age = r->date.year - crop;
+		if (*r->sex_rest != '\0' && !pool_horse_female(pick))
+			continue;
+		rating = field_rating(r, pick, *age);
+		if (r->handicap && (rating > r->rating_max || rating < r->rating_max - 30))
+			continue;
+		break;
+	}
+	return pick;
+}
+
+/* Weights carried: handicaps by rating, others by age and sex. */
+static int
+field_lbs(const struct world_race *r, const struct world_runner *w, int top_rating, uint64_t h)
+{
+	int flat = r->type == WORLD_FLAT, lbs, female = pool_horse_female(w->horse);
+
+	if (r->handicap) {
+		lbs = (flat ? 140 : 166) - (top_rating - w->ofr);
+		return lbs < (flat ? 112 : 140) ? (flat ? 112 : 140) : lbs;
+	}
+	lbs = flat ? (w->age == 2 ? 128 : w->age == 3 ? 130 : 134) : 160;
+	return lbs - (female ? (flat ? 5 : 7) : 0) + (int)(h % 3) * (flat ? 0 : 2);
+}
+
+void
+field_fill(struct world_race *r, uint64_t h)
+{
+	static const uint32_t jstrides[] = { 7, 11, 17, 19, 23, 29, 31, 37 };
+	int flat = r->type == WORLD_FLAT, top = 0, order[WORLD_MAX_RUNNERS];
+	int njockeys = r->meeting->course->ire ? POOL_JOCKEYS - POOL_JOCKEYS_GB : POOL_JOCKEYS_GB;
+	double k = 0.8 + 0.45 * rng_unit(rng_hash(RNG_MARKET, (uint64_t)r->day, (uint64_t)r->slot, 7));
+	uint64_t hj = rng_next(h);
+
+	if (r->handicap)
+		r->nrunners = rng_range(h, 8, (h >> 40) % 20 == 0 ? 20 : 16);
+	else
+		r->nrunners = rng_range(h, 5, flat ? 14 : 12);
+	for (int i = 0; i < r->nrunners; i++) {
+		struct world_runner *w = &r->runners[i];
+		uint64_t hr = rng_hash(RNG_RUNNER, (uint64_t)r->day * 128 + (uint64_t)r->slot, (uint64_t)i, 999);
+		double form;
+
+		w->horse = field_choose(r, i, h >> 3, &w->age);
+		w->jockey = (uint32_t)((hj + (uint64_t)i * jstrides[(hj >> 40) % 8]) % (uint64_t)njockeys) +
+		    (r->meeting->course->ire ? POOL_JOCKEYS_GB : 0);
+		w->ofr = field_rating(r, w->horse, w->age);
+		if (w->ofr > top)
+			top = w->ofr;
+		w->rpr = w->ofr + rng_range(hr, -8, 8);
+		w->ts = w->rpr - rng_range(hr >> 8, 5, 40);
+		if (!r->handicap && (w->age == 2 || hr % 3 == 0))
+			w->ofr = -1;
+		if (w->age == 2 && (hr >> 16) % 3 == 0)
+			w->rpr = w->ts = -1;
+		form = (r->handicap ? 0.35 : 0.9) * pool_horse_ability(w->horse) + 0.8 * rng_normal(hr >> 4);
+		w->weight = exp(k * form);
+		w->nr_at = 0;
+		if (r->nrunners >= 6 && (hr >> 24) % 100 < 4) {
+			w->nr_at = world_local(r->date, 7 * 60 + 30 + (int)((hr >> 32) % 240));
+			if (w->nr_at > r->off - 15 * 60)
+				w->nr_at = r->off - 15 * 60;
+		}
+		order[i] = i;
+	}
+	for (int i = 0; i < r->nrunners; i++) {
+		struct world_runner *w = &r->runners[i];
+
+		w->lbs = field_lbs(r, w, top, rng_hash(RNG_RUNNER, w->horse, (uint64_t)r->day, 1));
+	}
+	/* Numbers by weight, top weight first; draws shuffled (flat only). */
+	for (int i = 1; i < r->nrunners; i++)
+		for (int j = i; j > 0 && r->runners[order[j - 1]].lbs < r->runners[order[j]].lbs; j--) {
+			int t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int i = 0; i < r->nrunners; i++)
+		r->runners[order[i]].number = i + 1;
+	for (int i = 0; i < r->nrunners; i++)
+		order[i] = i + 1;
+	for (int i = r->nrunners - 1; i > 0; i--) {
+		int j = (int)(rng_hash(RNG_RUNNER, (uint64_t)r->day, (uint64_t)r->slot, (uint64_t)i + 5000) % (uint64_t)(i + 1));
+		int t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (int i = 0; i < r->nrunners; i++)
+		r->runners[i].draw = flat ? order[i] : 0;
+}
