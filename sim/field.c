@@ -37,14 +37,17 @@ field_choose(const struct world_race *r, int k, uint64_t h, int *age)
 {
 	static const uint32_t strides[] = { 7, 11, 17, 19, 23, 29, 31, 37, 41, 43 };
 	int ire = r->meeting->course->ire, jumps = r->type != WORLD_FLAT;
-	uint32_t stride = strides[h % 10], start = (uint32_t)(h >> 8), pick = 0;
+	uint64_t stride = strides[h % 10], start = h >> 8;
+	uint32_t pick = 0;
 
 	for (int attempt = 0; attempt < 25; attempt++) {
 		uint64_t hk = rng_hash(RNG_RUNNER, (uint64_t)r->day * 128 + (uint64_t)r->slot, (uint64_t)k, (uint64_t)attempt);
 		int home = (hk % 10) != 0 ? ire : !ire;
 		enum pool_block b = home ? (jumps ? POOL_IRE_JUMPS : POOL_IRE_FLAT) : (jumps ? POOL_GB_JUMPS : POOL_GB_FLAT);
 		int crop = field_crop(r, hk >> 8), rating;
-		uint32_t pos = (start + (uint32_t)(k + 20 * attempt) * stride) % pool_block_size(b);
+		uint32_t size = pool_block_size(b);
+		/* Distinct for distinct k: stride is prime to the size, a multiple of 20. */
+		uint32_t pos = (uint32_t)((start % size + (uint64_t)(k + 20 * attempt) * stride) % size);
 
 		crop = crop < POOL_FIRST_CROP ? POOL_FIRST_CROP : crop > POOL_LAST_CROP ? POOL_LAST_CROP : crop;
 		pick = (uint32_t)(crop - POOL_FIRST_CROP) * POOL_CROP_SIZE + pool_block_first(b) + pos;
@@ -73,11 +76,41 @@ field_lbs(const struct world_race *r, const struct world_runner *w, int top_rati
 	return lbs - (female ? (flat ? 5 : 7) : 0) + (int)(h % 3) * (flat ? 0 : 2);
 }
 
+/* Numbers by weight, top weight first; draws shuffled (flat only). */
+static void
+field_numbers(struct world_race *r)
+{
+	int order[WORLD_MAX_RUNNERS];
+
+	for (int i = 0; i < r->nrunners; i++) {
+		int j = i;
+
+		while (j > 0 && r->runners[order[j - 1]].lbs < r->runners[i].lbs) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	for (int i = 0; i < r->nrunners; i++)
+		r->runners[order[i]].number = i + 1;
+	for (int i = 0; i < r->nrunners; i++)
+		order[i] = i + 1;
+	for (int i = r->nrunners - 1; i > 0; i--) {
+		int j = (int)(rng_hash(RNG_RUNNER, (uint64_t)r->day, (uint64_t)r->slot, (uint64_t)i + 5000) % (uint64_t)(i + 1));
+		int t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (int i = 0; i < r->nrunners; i++)
+		r->runners[i].draw = r->type == WORLD_FLAT ? order[i] : 0;
+}
+
 void
 field_fill(struct world_race *r, uint64_t h)
 {
 	static const uint32_t jstrides[] = { 7, 11, 17, 19, 23, 29, 31, 37 };
-	int flat = r->type == WORLD_FLAT, top = 0, order[WORLD_MAX_RUNNERS];
+	int flat = r->type == WORLD_FLAT, top = 0;
 	int njockeys = r->meeting->course->ire ? POOL_JOCKEYS - POOL_JOCKEYS_GB : POOL_JOCKEYS_GB;
 	double k = 0.8 + 0.45 * rng_unit(rng_hash(RNG_MARKET, (uint64_t)r->day, (uint64_t)r->slot, 7));
 	uint64_t hj = rng_next(h);
@@ -111,32 +144,11 @@ field_fill(struct world_race *r, uint64_t h)
 			if (w->nr_at > r->off - 15 * 60)
 				w->nr_at = r->off - 15 * 60;
 		}
-		order[i] = i;
 	}
 	for (int i = 0; i < r->nrunners; i++) {
 		struct world_runner *w = &r->runners[i];
 
 		w->lbs = field_lbs(r, w, top, rng_hash(RNG_RUNNER, w->horse, (uint64_t)r->day, 1));
 	}
-	/* Numbers by weight, top weight first; draws shuffled (flat only). */
-	for (int i = 1; i < r->nrunners; i++)
-		for (int j = i; j > 0 && r->runners[order[j - 1]].lbs < r->runners[order[j]].lbs; j--) {
-			int t = order[j];
-
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-	for (int i = 0; i < r->nrunners; i++)
-		r->runners[order[i]].number = i + 1;
-	for (int i = 0; i < r->nrunners; i++)
-		order[i] = i + 1;
-	for (int i = r->nrunners - 1; i > 0; i--) {
-		int j = (int)(rng_hash(RNG_RUNNER, (uint64_t)r->day, (uint64_t)r->slot, (uint64_t)i + 5000) % (uint64_t)(i + 1));
-		int t = order[i];
-
-		order[i] = order[j];
-		order[j] = t;
-	}
-	for (int i = 0; i < r->nrunners; i++)
-		r->runners[i].draw = flat ? order[i] : 0;
+	field_numbers(r);
 }

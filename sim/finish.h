@@ -14,7 +14,7 @@
 
 struct finish_place {
 	int    runner;        /* index in the race */
-	char   position[4];   /* "1".."20", or "PU", "F", "UR", ... */
+	char   position[8];   /* "1".."20", or "PU", "F", "UR", ... */
 	int    finished;
 	int    place;         /* 1.. for finishers, 0 for the others */
 	char   btn[16];       /* "0", ".75", "0.2", "" */

@@ -24,3 +24,14 @@ reply_detail(struct server_response *resp, int status, const char *detail)
 {
 	reply_json(resp, status, json_pack("{s:s}", "detail", detail));
 }
+
+void
+reply_text(struct server_response *resp, int status, const char *text)
+{
+	buf_free(&resp->body);
+	buf_init(&resp->body, REPLY_MAX);
+	resp->status = status;
+	resp->content_type = "text/plain; charset=utf-8";
+	if (buf_addstr(&resp->body, text) < 0)
+		log_error("could not build a %d answer: out of memory", status);
+}

@@ -15,4 +15,7 @@ void reply_json(struct server_response *resp, int status, json_t *j);
 /* Answers status with {"detail": detail}. */
 void reply_detail(struct server_response *resp, int status, const char *detail);
 
+/* Answers status with a plain-text body (FastAPI's bare 500). */
+void reply_text(struct server_response *resp, int status, const char *text);
+
 #endif

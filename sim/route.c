@@ -272,9 +272,7 @@ route_handle(const struct server_request *req, struct server_response *resp)
 		snprintf(detail, sizeof(detail), "Rate limit exceeded: %ld per 1 second", faults_rate_limit());
 		reply_detail(resp, 429, detail);
 	} else if (plan.status == 500) {
-		resp->status = 500;
-		resp->content_type = "text/plain; charset=utf-8";
-		buf_addstr(&resp->body, "Internal Server Error");
+		reply_text(resp, 500, "Internal Server Error");
 	} else if (!plan.hold) {
 		route_api(req, resp, &plan);
 	}

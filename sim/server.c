@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -300,6 +299,12 @@ server_process(struct server_conn *c)
 	}
 	if (c->fd >= 0 && c->state == SERVER_READING && c->in_len > 0)
 		c->deadline = clock_mono_ms() + SERVER_READ_MS;
+	if (c->in_len == 0) {
+		/* Idle connections keep no input buffer. */
+		free(c->in);
+		c->in = NULL;
+		c->in_cap = 0;
+	}
 }
 
 /* Reads what arrived.  Returns bytes read, 0 at the end, -1 on error or EAGAIN. */

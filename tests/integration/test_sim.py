@@ -21,7 +21,8 @@ import time
 
 import harness
 
-BIN = os.path.join(harness.ROOT, "build", "bin", "dh-racing-sim")
+# DH_SIM_BIN: another build of the simulator (e.g. with SANITIZE=address,undefined).
+BIN = os.environ.get("DH_SIM_BIN") or os.path.join(harness.ROOT, "build", "bin", "dh-racing-sim")
 FIXTURES = os.path.join(harness.ROOT, "tests", "fixtures", "racing-api")
 NOW = "2025-10-14T12:00:00Z"        # 13:00 in London: some races off, most to come
 DAY = "2025-10-14"
@@ -479,6 +480,9 @@ def check_counts(t, sim):
         sizes = [len(rc["runners"]) for rc in cards]
         nbooks = [len(ru["odds"]) for rc in cards for ru in rc["runners"] if ru["odds"]]
         regions = {rc["region"] for rc in cards}
+        dup = [rc["race_id"] for rc in cards if len({ru["horse_id"] for ru in rc["runners"]}) < len(rc["runners"])
+               or len({ru["jockey_id"] for ru in rc["runners"]}) < len(rc["runners"])]
+        t.check("counts %s: no horse and no jockey twice in a race" % date, not dup, dup)
         ok = 40 <= len(cards) <= 70 and body["total"] == len(cards) and min(sizes) >= 5 and max(sizes) <= 20 \
             and regions == {"GB", "IRE"}
         t.check("counts %s: %d races (40-70) in GB and IRE, %d-%d runners (5-20)" %
@@ -783,6 +787,11 @@ def check_fault_modes(t, sim):
     t.check("faults: error_rate 0.5 answers 500 to %.0f%% of requests" % (100 * share), 0.35 <= share <= 0.65
             and set(first) == {200, 500}, collections.Counter(first))
     t.check("faults: the same requests after a reset fail the same way (reproducible)", first == second)
+    r = sim.get("/v1/courses/regions")
+    while r.status != 500:
+        r = sim.get("/v1/courses/regions")
+    t.check("faults: the 500 is FastAPI's plain \"Internal Server Error\"", r.body == b"Internal Server Error"
+            and r.headers.get("content-type", "").startswith("text/plain"), r)
 
     sim.faults({"rate_limit_per_s": 5})
     got = statuses(sim, 15)
