@@ -2,6 +2,7 @@
 #include "field.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "pool.h"
 #include "rng.h"
@@ -31,7 +32,29 @@ field_rating(const struct world_race *r, uint32_t horse, int age)
 	return v < 70 ? 70 : v > 170 ? 170 : v;
 }
 
-/* Chooses the horse for runner k: distinct within the race, fitting sex and band. */
+/* The horses taken so far on the day being picked: open addressing, index + 1. */
+#define FIELD_SET 4096	/* a power of two well above 70 races x 20 runners */
+static uint32_t field_taken[FIELD_SET];
+
+/* Takes a horse for the day.  Returns 1, or 0 when it is taken already. */
+static int
+field_take(uint32_t horse)
+{
+	uint32_t i = (horse * 2654435761u) & (FIELD_SET - 1);
+
+	while (field_taken[i] != 0) {
+		if (field_taken[i] == horse + 1)
+			return 0;
+		i = (i + 1) & (FIELD_SET - 1);
+	}
+	field_taken[i] = horse + 1;
+	return 1;
+}
+
+/*
+ * Chooses the horse for runner k: not running elsewhere that day, and
+ * fitting the race's sex restriction and rating band when it can.
+ */
 static uint32_t
 field_choose(const struct world_race *r, int k, uint64_t h, int *age)
 {
@@ -40,7 +63,7 @@ field_choose(const struct world_race *r, int k, uint64_t h, int *age)
 	uint64_t stride = strides[h % 10], start = h >> 8;
 	uint32_t pick = 0;
 
-	for (int attempt = 0; attempt < 25; attempt++) {
+	for (int attempt = 0; attempt < 60; attempt++) {
 		uint64_t hk = rng_hash(RNG_RUNNER, (uint64_t)r->day * 128 + (uint64_t)r->slot, (uint64_t)k, (uint64_t)attempt);
 		int home = (hk % 10) != 0 ? ire : !ire;
 		enum pool_block b = home ? (jumps ? POOL_IRE_JUMPS : POOL_IRE_FLAT) : (jumps ? POOL_GB_JUMPS : POOL_GB_FLAT);
@@ -52,12 +75,12 @@ field_choose(const struct world_race *r, int k, uint64_t h, int *age)
 		crop = crop < POOL_FIRST_CROP ? POOL_FIRST_CROP : crop > POOL_LAST_CROP ? POOL_LAST_CROP : crop;
 		pick = (uint32_t)(crop - POOL_FIRST_CROP) * POOL_CROP_SIZE + pool_block_first(b) + pos;
 		*age = r->date.year - crop;
-		if (*r->sex_rest != '\0' && !pool_horse_female(pick))
-			continue;
 		rating = field_rating(r, pick, *age);
-		if (r->handicap && (rating > r->rating_max || rating < r->rating_max - 30))
+		if (attempt < 30 && ((*r->sex_rest != '\0' && !pool_horse_female(pick)) ||
+		    (r->handicap && (rating > r->rating_max || rating < r->rating_max - 30))))
 			continue;
-		break;
+		if (field_take(pick))
+			break;
 	}
 	return pick;
 }
@@ -106,25 +129,50 @@ field_numbers(struct world_race *r)
 		r->runners[i].draw = r->type == WORLD_FLAT ? order[i] : 0;
 }
 
+/* How many runners a race has. */
+static int
+field_size(const struct world_race *r, uint64_t h)
+{
+	if (r->handicap)
+		return rng_range(h, 8, (h >> 40) % 20 == 0 ? 20 : 16);
+	return rng_range(h, 5, r->type == WORLD_FLAT ? 14 : 12);
+}
+
 void
-field_fill(struct world_race *r, uint64_t h)
+field_pick_day(struct world_day *day)
+{
+	struct world_race r;
+
+	memset(field_taken, 0, sizeof(field_taken));
+	for (int slot = 0; slot < WORLD_MAX_SLOTS; slot++) {
+		uint64_t h = rng_hash(RNG_RACE, (uint64_t)day->day, (uint64_t)slot, 2);
+
+		if (world_race(day, slot, 0, &r) < 0)
+			continue;
+		day->field[slot] = field_size(&r, h);
+		for (int k = 0; k < day->field[slot]; k++)
+			day->horses[slot][k] = field_choose(&r, k, h >> 3, &day->ages[slot][k]);
+	}
+	day->picked = 1;
+}
+
+void
+field_fill(struct world_race *r, const struct world_day *day)
 {
 	static const uint32_t jstrides[] = { 7, 11, 17, 19, 23, 29, 31, 37 };
-	int flat = r->type == WORLD_FLAT, top = 0;
+	int top = 0;
 	int njockeys = r->meeting->course->ire ? POOL_JOCKEYS - POOL_JOCKEYS_GB : POOL_JOCKEYS_GB;
 	double k = 0.8 + 0.45 * rng_unit(rng_hash(RNG_MARKET, (uint64_t)r->day, (uint64_t)r->slot, 7));
-	uint64_t hj = rng_next(h);
+	uint64_t hj = rng_next(rng_hash(RNG_RACE, (uint64_t)r->day, (uint64_t)r->slot, 2));
 
-	if (r->handicap)
-		r->nrunners = rng_range(h, 8, (h >> 40) % 20 == 0 ? 20 : 16);
-	else
-		r->nrunners = rng_range(h, 5, flat ? 14 : 12);
+	r->nrunners = day->field[r->slot];
 	for (int i = 0; i < r->nrunners; i++) {
 		struct world_runner *w = &r->runners[i];
 		uint64_t hr = rng_hash(RNG_RUNNER, (uint64_t)r->day * 128 + (uint64_t)r->slot, (uint64_t)i, 999);
 		double form;
 
-		w->horse = field_choose(r, i, h >> 3, &w->age);
+		w->horse = day->horses[r->slot][i];
+		w->age = day->ages[r->slot][i];
 		w->jockey = (uint32_t)((hj + (uint64_t)i * jstrides[(hj >> 40) % 8]) % (uint64_t)njockeys) +
 		    (r->meeting->course->ire ? POOL_JOCKEYS_GB : 0);
 		w->ofr = field_rating(r, w->horse, w->age);

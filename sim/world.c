@@ -335,7 +335,7 @@ world_money_band(struct world_race *r, uint64_t h)
 }
 
 int
-world_race(const struct world_day *day, int slot, int with_runners, struct world_race *out)
+world_race(struct world_day *day, int slot, int with_runners, struct world_race *out)
 {
 	int mi = slot / 10, ri = slot % 10;
 	uint64_t h;
@@ -354,8 +354,11 @@ world_race(const struct world_day *day, int slot, int with_runners, struct world
 	world_design(out, h);
 	world_money_band(out, rng_next(h));
 	text_race_name(out, rng_hash(RNG_RACE, (uint64_t)day->day, (uint64_t)slot, 1), out->name, sizeof(out->name));
-	if (with_runners)
-		field_fill(out, rng_hash(RNG_RACE, (uint64_t)day->day, (uint64_t)slot, 2));
+	if (with_runners) {
+		if (!day->picked)
+			field_pick_day(day);
+		field_fill(out, day);
+	}
 	return 0;
 }
 

@@ -34,12 +34,22 @@ struct world_meeting {
 	const char *going;
 };
 
+#define WORLD_MAX_SLOTS (WORLD_MAX_MEETINGS * 10)
+
 struct world_day {
 	struct clock_date    date;
 	int                  day;         /* days since 2023-01-01 */
 	int                  nmeetings;
 	int                  nraces;
 	struct world_meeting meetings[WORLD_MAX_MEETINGS];
+	/*
+	 * The horses of every race, chosen for the whole day at once (so that
+	 * no horse runs twice in a day) the first time a race needs its runners.
+	 */
+	int                  picked;
+	int                  field[WORLD_MAX_SLOTS];
+	uint32_t             horses[WORLD_MAX_SLOTS][WORLD_MAX_RUNNERS];
+	int                  ages[WORLD_MAX_SLOTS][WORLD_MAX_RUNNERS];
 };
 
 struct world_runner {
@@ -85,10 +95,11 @@ struct clock_date world_day_date(int day);
 void world_day(struct clock_date d, struct world_day *out);
 
 /*
- * Race `slot` of a day, with its runners when with_runners.  Returns 0, or
- * -1 when the day has no such race.  out->meeting points into day.
+ * Race `slot` of a day, with its runners when with_runners (the first such
+ * call chooses the horses of the whole day into *day).  Returns 0, or -1
+ * when the day has no such race.  out->meeting points into day.
  */
-int world_race(const struct world_day *day, int slot, int with_runners, struct world_race *out);
+int world_race(struct world_day *day, int slot, int with_runners, struct world_race *out);
 
 /* The day and slot an id names (any day; the caller checks the range).  0 or -1. */
 int world_race_find(const char *id, int *day, int *slot);

@@ -483,6 +483,9 @@ def check_counts(t, sim):
         dup = [rc["race_id"] for rc in cards if len({ru["horse_id"] for ru in rc["runners"]}) < len(rc["runners"])
                or len({ru["jockey_id"] for ru in rc["runners"]}) < len(rc["runners"])]
         t.check("counts %s: no horse and no jockey twice in a race" % date, not dup, dup)
+        horses = collections.Counter(ru["horse_id"] for rc in cards for ru in rc["runners"])
+        t.check("counts %s: no horse runs twice in a day" % date, max(horses.values()) == 1,
+                [h for h, n in horses.items() if n > 1][:5])
         ok = 40 <= len(cards) <= 70 and body["total"] == len(cards) and min(sizes) >= 5 and max(sizes) <= 20 \
             and regions == {"GB", "IRE"}
         t.check("counts %s: %d races (40-70) in GB and IRE, %d-%d runners (5-20)" %
