@@ -51,6 +51,17 @@ card_jumps(const struct world_race *r, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", "");
 }
 
+void
+card_off(struct jsonw *w, const struct world_race *r, const char *time_key)
+{
+	char buf[40];
+
+	world_off_time(r, buf, sizeof(buf));
+	jsonw_kstr(w, time_key, buf);
+	world_off_dt(r, buf, sizeof(buf));
+	jsonw_kstr(w, "off_dt", buf);
+}
+
 /* The race-level fields up to "jumps", in the upstream's order. */
 static void
 card_head(struct jsonw *w, const struct world_race *r, int field)
@@ -62,10 +73,7 @@ card_head(struct jsonw *w, const struct world_race *r, int field)
 	jsonw_kstr(w, "course_id", r->meeting->course->id);
 	clock_format_date(&r->date, buf, sizeof(buf));
 	jsonw_kstr(w, "date", buf);
-	world_off_time(r, buf, sizeof(buf));
-	jsonw_kstr(w, "off_time", buf);
-	world_off_dt(r, buf, sizeof(buf));
-	jsonw_kstr(w, "off_dt", buf);
+	card_off(w, r, "off_time");
 	jsonw_kstr(w, "race_name", r->name);
 	world_distance_round(r, buf, sizeof(buf));
 	jsonw_kstr(w, "distance_round", buf);
@@ -105,23 +113,53 @@ card_rating(struct jsonw *w, const char *key, int v, uint64_t h)
 		jsonw_kstr(w, key, h % 10 == 0 ? "" : "-");
 }
 
+/*
+ * A list of previous trainers or owners: [] when p is NULL, else one item
+ * {"trainer": name, "trainer_id": id, "change_date": date} (or "owner").
+ */
+static void
+card_prev(struct jsonw *w, const char *list, const char *who, const struct pool_person *p, const char *date)
+{
+	char id_key[16];
+
+	jsonw_key(w, list);
+	jsonw_arr(w);
+	if (p != NULL) {
+		snprintf(id_key, sizeof(id_key), "%s_id", who);
+		jsonw_obj(w);
+		jsonw_kstr(w, who, p->name);
+		jsonw_kstr(w, id_key, p->id);
+		jsonw_kstr(w, "change_date", date);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+}
+
+/* "dam": name, "dam_id": id, "dam_region": region (likewise sire, damsire). */
+static void
+card_parent(struct jsonw *w, const char *who, const char *name, const char *id, const char *region)
+{
+	char key[24];
+
+	jsonw_kstr(w, who, name);
+	snprintf(key, sizeof(key), "%s_id", who);
+	jsonw_kstr(w, key, id);
+	snprintf(key, sizeof(key), "%s_region", who);
+	jsonw_kstr(w, key, region);
+}
+
 /* The pedigree and connections of a runner. */
 static void
 card_connections(struct jsonw *w, const struct world_race *r, const struct runner_info *ri, uint64_t h)
 {
 	struct clock_date changed = clock_date_add(r->date, -20 - (int)(h % 200));
+	struct pool_person prev;
 	char date[11];
 
 	jsonw_kstr(w, "breeder", ri->horse.breeder);
-	jsonw_kstr(w, "dam", ri->dam.name);
-	jsonw_kstr(w, "dam_id", ri->dam.id);
-	jsonw_kstr(w, "dam_region", ri->dam.region);
-	jsonw_kstr(w, "sire", ri->sire.name);
-	jsonw_kstr(w, "sire_id", ri->sire.id);
-	jsonw_kstr(w, "sire_region", ri->sire.region);
-	jsonw_kstr(w, "damsire", ri->damsire.name);
-	jsonw_kstr(w, "damsire_id", ri->damsire.damsire_id);
-	jsonw_kstr(w, "damsire_region", ri->damsire.region);
+	card_parent(w, "dam", ri->dam.name, ri->dam.id, ri->dam.region);
+	card_parent(w, "sire", ri->sire.name, ri->sire.id, ri->sire.region);
+	card_parent(w, "damsire", ri->damsire.name, ri->damsire.damsire_id, ri->damsire.region);
 	jsonw_kstr(w, "trainer", ri->trainer.name);
 	jsonw_kstr(w, "trainer_id", ri->trainer.id);
 	jsonw_kstr(w, "trainer_location", ri->trainer.location);
@@ -134,32 +172,12 @@ card_connections(struct jsonw *w, const struct world_race *r, const struct runne
 	jsonw_kstr(w, "owner", ri->owner.name);
 	jsonw_kstr(w, "owner_id", ri->owner.id);
 	clock_format_date(&changed, date, sizeof(date));
-	jsonw_key(w, "prev_trainers");
-	jsonw_arr(w);
-	if (h % 25 == 0) {
-		struct pool_person t;
-
-		pool_trainer((uint32_t)((h >> 8) % POOL_TRAINERS), &t);
-		jsonw_obj(w);
-		jsonw_kstr(w, "trainer", t.name);
-		jsonw_kstr(w, "trainer_id", t.id);
-		jsonw_kstr(w, "change_date", date);
-		jsonw_obj_end(w);
-	}
-	jsonw_arr_end(w);
-	jsonw_key(w, "prev_owners");
-	jsonw_arr(w);
-	if (h % 16 == 0) {
-		struct pool_person o;
-
-		pool_owner((uint32_t)((h >> 16) % POOL_OWNERS), &o);
-		jsonw_obj(w);
-		jsonw_kstr(w, "owner", o.name);
-		jsonw_kstr(w, "owner_id", o.id);
-		jsonw_kstr(w, "change_date", date);
-		jsonw_obj_end(w);
-	}
-	jsonw_arr_end(w);
+	if (h % 25 == 0)
+		pool_trainer((uint32_t)((h >> 8) % POOL_TRAINERS), &prev);
+	card_prev(w, "prev_trainers", "trainer", h % 25 == 0 ? &prev : NULL, date);
+	if (h % 16 == 0)
+		pool_owner((uint32_t)((h >> 16) % POOL_OWNERS), &prev);
+	card_prev(w, "prev_owners", "owner", h % 16 == 0 ? &prev : NULL, date);
 }
 
 /* The comment, spotlight, quotes, stable tour and medical history. */
@@ -352,10 +370,7 @@ card_summary(struct jsonw *w, const struct world_race *r)
 	jsonw_kstr(w, "race_name", r->name);
 	card_class(r, buf, sizeof(buf));
 	jsonw_kstr(w, "race_class", buf);
-	world_off_time(r, buf, sizeof(buf));
-	jsonw_kstr(w, "off_time", buf);
-	world_off_dt(r, buf, sizeof(buf));
-	jsonw_kstr(w, "off_dt", buf);
+	card_off(w, r, "off_time");
 	jsonw_kbool(w, "big_race", r->big_race);
 	jsonw_kbool(w, "is_abandoned", r->meeting->abandoned);
 	jsonw_obj_end(w);

@@ -16,6 +16,9 @@ void card_write(struct jsonw *w, const struct world_race *r, time_t now);
 
 void card_summary(struct jsonw *w, const struct world_race *r);
 
+/* The off: time_key ("off_time", or "off" in results) with "1:44", then "off_dt". */
+void card_off(struct jsonw *w, const struct world_race *r, const char *time_key);
+
 /* "2yo", "3yo+", "4-6yo"; "0-60" (rating band); "Class 6" or "". */
 void card_age_band(const struct world_race *r, char *out, size_t outlen);
 void card_rating_band(const struct world_race *r, char *out, size_t outlen);

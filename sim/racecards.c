@@ -9,6 +9,7 @@
 
 #include "card.h"
 #include "filter.h"
+#include "page.h"
 #include "sim.h"
 #include "world.h"
 
@@ -45,6 +46,15 @@ racecards_date(struct sim_req *r, struct clock_date *d)
 	return -1;
 }
 
+/* The day's races in order of the off, and the filter of the request.  Returns how many. */
+static int
+racecards_day(struct sim_req *r, struct clock_date d, struct world_day *day, struct filter *f, int *slots)
+{
+	filter_init(f, &r->params, "region_codes", "course_ids");
+	world_day(d, day);
+	return world_slots(day, slots, WORLD_MAX_SLOTS);
+}
+
 int
 racecards_list(struct sim_req *r)
 {
@@ -52,34 +62,21 @@ racecards_list(struct sim_req *r)
 	static struct world_race race;
 	struct clock_date d;
 	struct filter f;
-	int slots[WORLD_MAX_MEETINGS * 10], n, total = 0, bad = 0;
-	long limit, skip;
+	struct page pg = { 0, 0, 0 };
+	int slots[WORLD_MAX_SLOTS], n, bad = 0;
 
 	bad |= racecards_date(r, &d) < 0;
-	bad |= params_int(&r->params, "limit", 1, 500, 500, &limit) < 0;
-	bad |= params_int(&r->params, "skip", 0, 500, 0, &skip) < 0;
+	bad |= params_int(&r->params, "limit", 1, 500, 500, &pg.limit) < 0;
+	bad |= params_int(&r->params, "skip", 0, 500, 0, &pg.skip) < 0;
 	if (bad)
 		return 422;
-	filter_init(&f, &r->params, "region_codes", "course_ids");
-	world_day(d, &day);
-	n = world_slots(&day, slots, WORLD_MAX_MEETINGS * 10);
-	jsonw_obj(&r->w);
-	jsonw_key(&r->w, "racecards");
-	jsonw_arr(&r->w);
-	for (int i = 0; i < n; i++) {
-		if (!filter_match(&f, day.meetings[slots[i] / 10].course))
-			continue;
-		if (total >= skip && total < skip + limit && world_race(&day, slots[i], 1, &race) == 0)
+	n = racecards_day(r, d, &day, &f, slots);
+	page_begin(&r->w, "racecards");
+	for (int i = 0; i < n; i++)
+		if (filter_match(&f, day.meetings[slots[i] / 10].course) && page_take(&pg) &&
+		    world_race(&day, slots[i], 1, &race) == 0)
 			card_write(&r->w, &race, r->now);
-		total++;
-	}
-	jsonw_arr_end(&r->w);
-	jsonw_kint(&r->w, "total", total);
-	jsonw_kint(&r->w, "limit", limit);
-	jsonw_kint(&r->w, "skip", skip);
-	jsonw_key(&r->w, "query");
-	params_echo(&r->params, &r->w);
-	jsonw_obj_end(&r->w);
+	page_end(&r->w, &pg, &r->params);
 	return 200;
 }
 
@@ -106,13 +103,11 @@ racecards_summaries(struct sim_req *r)
 	struct world_race race;
 	struct clock_date d;
 	struct filter f;
-	int slots[WORLD_MAX_MEETINGS * 10], n;
+	int slots[WORLD_MAX_SLOTS], n;
 
 	if (racecards_date(r, &d) < 0)
 		return 422;
-	filter_init(&f, &r->params, "region_codes", "course_ids");
-	world_day(d, &day);
-	n = world_slots(&day, slots, WORLD_MAX_MEETINGS * 10);
+	n = racecards_day(r, d, &day, &f, slots);
 	jsonw_obj(&r->w);
 	jsonw_key(&r->w, "racecard_summaries");
 	jsonw_arr(&r->w);

@@ -11,6 +11,7 @@
 #include "card.h"
 #include "filter.h"
 #include "finish.h"
+#include "page.h"
 #include "rng.h"
 #include "runner.h"
 #include "sim.h"
@@ -126,10 +127,7 @@ results_write(struct jsonw *w, const struct world_race *race, time_t now)
 	jsonw_kstr(w, "region", courses_region(race->meeting->course->ire));
 	jsonw_kstr(w, "course", race->meeting->course->name);
 	jsonw_kstr(w, "course_id", race->meeting->course->id);
-	world_off_time(race, buf, sizeof(buf));
-	jsonw_kstr(w, "off", buf);
-	world_off_dt(race, buf, sizeof(buf));
-	jsonw_kstr(w, "off_dt", buf);
+	card_off(w, race, "off");
 	jsonw_kstr(w, "race_name", race->name);
 	jsonw_kstr(w, "type", world_type_name(race->type));
 	card_class(race, buf, sizeof(buf));
@@ -196,39 +194,28 @@ results_list(struct sim_req *r)
 	static struct world_day day;
 	static struct world_race race;
 	struct filter f;
-	int slots[WORLD_MAX_MEETINGS * 10], first, last, bad = 0;
-	long limit, skip, total = 0;
+	struct page pg = { 0, 0, 0 };
+	int slots[WORLD_MAX_SLOTS], first, last, bad = 0;
 
 	bad |= results_range(r, &first, &last) < 0;
-	bad |= params_int(&r->params, "limit", 1, 50, 25, &limit) < 0;
-	bad |= params_int(&r->params, "skip", 0, 20000, 0, &skip) < 0;
+	bad |= params_int(&r->params, "limit", 1, 50, 25, &pg.limit) < 0;
+	bad |= params_int(&r->params, "skip", 0, 20000, 0, &pg.skip) < 0;
 	if (bad)
 		return 422;
 	filter_init(&f, &r->params, "region", "course");
-	jsonw_obj(&r->w);
-	jsonw_key(&r->w, "results");
-	jsonw_arr(&r->w);
+	page_begin(&r->w, "results");
 	for (int d = last; d >= first; d--) {
 		int n;
 
 		world_day(world_day_date(d), &day);
-		n = world_slots(&day, slots, WORLD_MAX_MEETINGS * 10);
-		for (int i = n - 1; i >= 0; i--) {
-			if (!filter_match(&f, day.meetings[slots[i] / 10].course) ||
-			    world_race(&day, slots[i], 0, &race) < 0 || !results_ready(&race, r->now))
-				continue;
-			if (total >= skip && total < skip + limit && world_race(&day, slots[i], 1, &race) == 0)
+		n = world_slots(&day, slots, WORLD_MAX_SLOTS);
+		for (int i = n - 1; i >= 0; i--)
+			if (filter_match(&f, day.meetings[slots[i] / 10].course) &&
+			    world_race(&day, slots[i], 0, &race) == 0 && results_ready(&race, r->now) &&
+			    page_take(&pg) && world_race(&day, slots[i], 1, &race) == 0)
 				results_write(&r->w, &race, r->now);
-			total++;
-		}
 	}
-	jsonw_arr_end(&r->w);
-	jsonw_kint(&r->w, "total", total);
-	jsonw_kint(&r->w, "limit", limit);
-	jsonw_kint(&r->w, "skip", skip);
-	jsonw_key(&r->w, "query");
-	params_echo(&r->params, &r->w);
-	jsonw_obj_end(&r->w);
+	page_end(&r->w, &pg, &r->params);
 	return 200;
 }
 
