@@ -60,7 +60,7 @@ market_race_key(const struct world_race *r)
 time_t
 market_open_at(const struct world_race *r)
 {
-	return world_local(clock_date_add(r->date, -1), 18 * 60);
+	return r->market_open;
 }
 
 int
@@ -313,16 +313,18 @@ market_prices(const struct world_race *r, const struct market_books *mb, int bi,
 	uint64_t rk = market_race_key(r);
 	int sp_only = book != MARKET_EXCHANGE && rng_unit(rng_hash(RNG_BOOK, rk, (uint64_t)book, 1)) < 0.03;
 	double q[WORLD_MAX_RUNNERS], dec[WORLD_MAX_RUNNERS];
+	char updated[sizeof(out->updated)];
 
 	market_chances(r, u, q);
 	market_quote(r, book, u, q, dec);
 	for (int i = 0; i < r->nrunners; i++)
 		field += market_active(r, i, snap);
+	market_stamp(r, book, u, t < r->off ? t : r->off, updated, sizeof(updated));
 	for (int i = 0; i < r->nrunners; i++) {
 		struct market_entry *e = &out[i];
 
 		market_ew(r, book, field, e);
-		market_stamp(r, book, u, t < r->off ? t : r->off, e->updated, sizeof(e->updated));
+		memcpy(e->updated, updated, sizeof(updated));
 		if (!market_active(r, i, snap)) {
 			snprintf(e->fractional, sizeof(e->fractional), "-");
 			snprintf(e->decimal, sizeof(e->decimal), "-");

@@ -350,6 +350,7 @@ world_race(struct world_day *day, int slot, int with_runners, struct world_race 
 	snprintf(out->id, sizeof(out->id), "rac_%ld", WORLD_ID_BASE + (long)day->day * 128 + slot);
 	out->off_local = out->meeting->first_off + ri * out->meeting->gap;
 	out->off = world_local(day->date, out->off_local);
+	out->market_open = world_local(clock_date_add(day->date, -1), 18 * 60);
 	h = rng_hash(RNG_RACE, (uint64_t)day->day, (uint64_t)slot, 0);
 	world_design(out, h);
 	world_money_band(out, rng_next(h));

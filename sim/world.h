@@ -68,6 +68,7 @@ struct world_race {
 	struct clock_date           date;
 	const struct world_meeting *meeting;   /* points into the day it came from */
 	time_t                      off;       /* UTC */
+	time_t                      market_open;  /* prices show from 18:00 the day before */
 	int                         off_local; /* minutes after local midnight */
 	enum world_type             type;
 	int                         furlongs, yards;   /* yards beyond the furlongs */
