@@ -1,8 +1,6 @@
 /* courses: the course table (see courses.h). */
 #include "courses.h"
 
-#include <string.h>
-
 static const struct courses_course courses_table[] = {
 	{ "crs_832", "Aintree", 0, 'J' },
 	{ "crs_52", "Ascot", 0, 'M' },
@@ -106,15 +104,6 @@ const struct courses_course *
 courses_get(size_t i)
 {
 	return i < courses_count() ? &courses_table[i] : NULL;
-}
-
-const struct courses_course *
-courses_find(const char *id)
-{
-	for (size_t i = 0; i < courses_count(); i++)
-		if (strcmp(courses_table[i].id, id) == 0)
-			return &courses_table[i];
-	return NULL;
 }
 
 const char *

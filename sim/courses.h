@@ -20,9 +20,6 @@ struct courses_course {
 size_t courses_count(void);
 const struct courses_course *courses_get(size_t i);
 
-/* The course with this id, or NULL. */
-const struct courses_course *courses_find(const char *id);
-
 /* "GB" or "IRE" (bodies), "gb" or "ire" (queries and /courses). */
 const char *courses_region(int ire);
 const char *courses_region_lower(int ire);

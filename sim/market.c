@@ -57,7 +57,8 @@ market_race_key(const struct world_race *r)
 	return (uint64_t)r->day * 128 + (uint64_t)r->slot;
 }
 
-time_t
+/* When prices first show. */
+static time_t
 market_open_at(const struct world_race *r)
 {
 	return r->market_open;

@@ -45,9 +45,6 @@ struct market_sp {
 typedef void (*market_step_fn)(const char *changed_at, const char *fractional,
     const char *decimal, void *arg);
 
-/* When prices first show. */
-time_t market_open_at(const struct world_race *r);
-
 /* Whether the racecard shows prices at t (opened, not abandoned). */
 int market_is_open(const struct world_race *r, time_t t);
 

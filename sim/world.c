@@ -69,7 +69,7 @@ world_going(const struct courses_course *c, int jumps, int month, uint64_t h)
 	return wet ? winter[h % 7] : summer[h % 7];
 }
 
-/* Whether a course races, and which code, on a date; score orders the choice. */
+/* Whether a course can race in a month (h thins out summer jumping), and which code. */
 static int
 world_eligible(const struct courses_course *c, int month, uint64_t h, int *jumps)
 {

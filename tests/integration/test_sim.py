@@ -314,7 +314,7 @@ def check_contract(t, sim):
             and pro["sire_id"] == horse["sire_id"] and pro["dam_id"] == horse["dam_id"]
             and pro["damsire_id"] == horse["damsire_id"] and pro["dob"] == horse["dob"], (pro, horse["horse"]))
 
-    word = horse["horse"].split()[0]
+    word = next(w for ru in race["runners"] for w in ru["horse"].split() if w.isascii() and len(w) > 3)
     found = sim.json("/v1/horses/search?name=" + word.lower())
     d = shape_diff(fixture("horses_search.json"), found)
     t.check("contract: /horses/search has the shape of horses_search.json and finds by part of the name",
@@ -821,7 +821,7 @@ def check_fault_modes(t, sim):
     t0 = time.monotonic()
     fast = sim.get("/_sim/stats", auth=False).status
     t.check("faults: latency_ms 300 delays every answer, 8 in parallel in %.2f s (not one after another)" % took,
-            results == [200] * 8 and 0.3 <= took < 0.6, results)
+            results == [200] * 8 and 0.3 <= took < 1.0, results)
     t.check("faults: /_sim answers are not delayed", fast == 200 and time.monotonic() - t0 < 0.2)
 
     sim.faults({"timeout_rate": 1})
