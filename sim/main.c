@@ -5,12 +5,14 @@
  * DH_SIM_SEED and the clock (DH_NOW when set), plus the /_sim endpoints
  * for tests (control.h) and injected faults (faults.h).
  *
- *   dh-racing-sim [--port N]
+ *   dh-racing-sim [--port N] [--open]
  *
  * Listens on 127.0.0.1:DH_SIM_PORT (8089), or N.  Environment: the
  * configuration of cfg.h, plus DH_SIM_SEED (default 1) and DH_SIM_FAULTS
  * (a JSON object).  Credentials: RACING_API_USERNAME/RACING_API_PASSWORD
- * when set, else simulator/simulator.  Exits 0 on SIGTERM or SIGINT, 78 on
+ * when set, else simulator/simulator.  --open also lets requests without
+ * credentials in (the stack runs it so, so that tools and people need none;
+ * wrong credentials are still refused).  Exits 0 on SIGTERM or SIGINT, 78 on
  * a bad setting.
  */
 #define _GNU_SOURCE	/* pipe2 */
@@ -75,7 +77,7 @@ main_fd_limit(void)
 
 /* Reads --port and the simulator's own variables.  Returns 0 or -1 (message printed). */
 static int
-main_options(int argc, char **argv, struct cfg *c, long *seed)
+main_options(int argc, char **argv, struct cfg *c, long *seed, int *open)
 {
 	const char *v = getenv("DH_SIM_SEED");
 	char err[512];
@@ -86,8 +88,10 @@ main_options(int argc, char **argv, struct cfg *c, long *seed)
 		    cfg_parse_long(argv[i + 1], 1, 65535, &port) == 0) {
 			c->sim_port = (int)port;
 			i++;
+		} else if (strcmp(argv[i], "--open") == 0) {
+			*open = 1;
 		} else {
-			fprintf(stderr, "usage: dh-racing-sim [--port N] (bad argument \"%s\")\n", argv[i]);
+			fprintf(stderr, "usage: dh-racing-sim [--port N] [--open] (bad argument \"%s\")\n", argv[i]);
 			return -1;
 		}
 	}
@@ -110,20 +114,20 @@ main(int argc, char **argv)
 	struct cfg cfg;
 	char err[512];
 	long seed;
-	int fd, rc;
+	int fd, rc, open = 0;
 
 	if (cfg_load(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "dh-racing-sim: %s\n", err);
 		return CFG_EXIT_CONFIG;
 	}
 	log_init("dh-racing-sim", cfg.log_level);
-	if (main_options(argc, argv, &cfg, &seed) < 0)
+	if (main_options(argc, argv, &cfg, &seed, &open) < 0)
 		return CFG_EXIT_CONFIG;
 	/* Big answers in their own mappings, so freeing them gives the memory back. */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	main_fd_limit();
 	rng_init((uint64_t)seed);
-	route_init(cfg.racing_api_username, cfg.racing_api_password);
+	route_init(cfg.racing_api_username, cfg.racing_api_password, open);
 	if (main_signals() < 0) {
 		log_error("could not install signal handlers: %s", strerror(errno));
 		return 1;

@@ -14,7 +14,7 @@
  * Sets the credentials /v1 accepts.  The strings must outlive the program
  * (they come from the environment).  Cannot fail.
  */
-void route_init(const char *username, const char *password);
+void route_init(const char *username, const char *password, int open);
 
 /* The server_handler of the simulator. */
 void route_handle(const struct server_request *req, struct server_response *resp);

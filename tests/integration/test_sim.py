@@ -38,8 +38,9 @@ def fixture(name):
 class Sim:
     """One dh-racing-sim process on a free port; its log in a temporary file."""
 
-    def __init__(self, now=NOW, **env):
+    def __init__(self, now=NOW, args=(), **env):
         self.port = harness.free_port()
+        self.args = list(args)
         self.dir = tempfile.mkdtemp(prefix="dh-sim-")
         self.log_path = os.path.join(self.dir, "sim.log")
         self.env = {k: v for k, v in os.environ.items() if k not in ENV_DROP}
@@ -50,7 +51,7 @@ class Sim:
 
     def start(self, wait=True):
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([BIN, "--port", str(self.port)], env=self.env, stdout=log,
+        self.proc = subprocess.Popen([BIN, "--port", str(self.port)] + self.args, env=self.env, stdout=log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
         if wait:
@@ -900,6 +901,14 @@ def check_startup(t):
         mine = "Basic " + base64.b64encode(b"alice:s3cret").decode()
         t.check("auth: RACING_API_USERNAME/RACING_API_PASSWORD are the accepted credentials when set",
                 sim.get("/v1/courses", auth=mine).status == 200 and sim.get("/v1/courses").status == 401)
+    finally:
+        sim.cleanup()
+    sim = Sim(args=["--open"]).start()
+    try:
+        wrong = "Basic " + base64.b64encode(b"simulator:wrong").decode()
+        t.check("auth: --open (as under the stack) lets requests without credentials in, still refuses wrong ones",
+                sim.get("/v1/courses", auth=False).status == 200 and sim.get("/v1/courses", auth=AUTH).status == 200
+                and sim.get("/v1/courses", auth=wrong).status == 401)
     finally:
         sim.cleanup()
 
