@@ -16,7 +16,9 @@
 #include "worker.h"
 
 #define MASTERS_INTERVAL_S   3600
-#define MASTERS_BUSY_S       5		/* while backfilling or enriching */
+#define MASTERS_BUSY_S       5		/* between past days after a start */
+#define MASTERS_ENRICH_S     30		/* between batches of new horses: ~0.3 req/s, leaving
+					   most of the shared budget to dh-live */
 #define MASTERS_COURSES_S    (30 * 86400)
 #define MASTERS_ENRICH_BATCH 10
 
@@ -181,7 +183,7 @@ masters_cycle(struct worker_ctx *ctx, struct worker_result *res)
 	if (enriched < 0)
 		return;
 	if (enriched == MASTERS_ENRICH_BATCH)
-		worker_next(res, MASTERS_BUSY_S, "ENRICH: more new horses to fetch profiles for");
+		worker_next(res, MASTERS_ENRICH_S, "ENRICH: more new horses to fetch profiles for");
 	else
 		worker_next(res, MASTERS_INTERVAL_S, "HOURLY: cards, results and new horses");
 }
