@@ -192,22 +192,10 @@ masters_cycle(struct worker_ctx *ctx, struct worker_result *res)
 static int
 masters_backfill(struct worker_ctx *ctx, struct clock_date day, struct worker_result *res)
 {
-	char date[11];
-	const char *params[1] = { date };
-	PGresult *r;
-	int done;
+	int found = worker_date_found(ctx, "SELECT 1 FROM ra_results WHERE race_date = $1::date LIMIT 1",
+	    day, res);
 
-	clock_format_date(&day, date, sizeof(date));
-	r = db_exec(ctx->db, "SELECT 1 FROM ra_results WHERE race_date = $1::date LIMIT 1", 1, params);
-	if (r == NULL) {
-		worker_fail(res, "database: %s", db_error(ctx->db));
-		return -1;
-	}
-	done = PQntuples(r) > 0;
-	PQclear(r);
-	if (done)
-		return 1;
-	return masters_day(ctx, day, 1, 1, res);
+	return found != 0 ? found : masters_day(ctx, day, 1, 1, res);
 }
 
 int
