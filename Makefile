@@ -25,7 +25,7 @@ LIBDH_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard shared/*.c))
 API_OBJ    = $(patsubst %.c,$(BUILD)/%.o,$(filter-out fcgi-api/main.c,$(wildcard fcgi-api/*.c)))
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-BINS       = $(BUILD)/bin/dh-api $(BUILD)/bin/dh-migrate $(BUILD)/bin/dh-config $(BUILD)/bin/dh-rapi
+BINS       = $(BUILD)/bin/dh-api $(patsubst admin/%.c,$(BUILD)/bin/%,$(wildcard admin/*.c))
 
 # The simulator (sim/) and the workers (workers/NAME/ -> dh-NAME), once they exist.
 # Logic that unit tests need lives in shared/; these directories hold the
