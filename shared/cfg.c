@@ -1,6 +1,7 @@
 /* cfg: configuration from the environment (see cfg.h). */
 #include "cfg.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -107,6 +108,37 @@ cfg_regions(struct cfg *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* DH_WORKERS: which workers this host runs: all (default), none, or a list. */
+static int
+cfg_workers(struct cfg *c, char *err, size_t errlen)
+{
+	static const char *const names[] = { "live", "masters", "historical", "statistics" };
+	const char *v = cfg_env("DH_WORKERS");
+	const char *p;
+
+	if (v == NULL)
+		v = "all";
+	if (strlen(v) >= sizeof(c->workers))
+		return cfg_fail(err, errlen, "invalid value for DH_WORKERS: \"%s\" (too long)", v);
+	snprintf(c->workers, sizeof(c->workers), "%s", v);
+	if (strcmp(v, "all") == 0 || strcmp(v, "none") == 0)
+		return 0;
+	for (p = v; *p != '\0';) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < 4; i++)
+			if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+				break;
+		if (i == 4)
+			return cfg_fail(err, errlen,
+			    "invalid value for DH_WORKERS: \"%s\" (expected all, none, or names from live,masters,historical,statistics)", v);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 static int
 cfg_rate(struct cfg *c, char *err, size_t errlen)
 {
@@ -118,11 +150,32 @@ cfg_rate(struct cfg *c, char *err, size_t errlen)
 		return 0;
 	errno = 0;
 	c->racing_api_rate = strtod(v, &end);
-	if (errno != 0 || end == v || *end != '\0' || !(c->racing_api_rate > 0.0) ||
-	    c->racing_api_rate > 100.0)
+	/* The whole string, as cfg_parse_long: strtod would skip leading space. */
+	if (errno != 0 || end == v || *end != '\0' || isspace((unsigned char)*v) ||
+	    !(c->racing_api_rate > 0.0) || c->racing_api_rate > 100.0)
 		return cfg_fail(err, errlen,
 		    "invalid value for RACING_API_RATE: \"%s\" (expected requests per second, more than 0 and at most 100)", v);
 	return 0;
+}
+
+/*
+ * Where nginx listens, as its listen directive and a URL take it: "*", an
+ * IPv4 address, or an IPv6 address in brackets.  Returns 0 or -1.
+ */
+static int
+cfg_listen_addr(const char *v)
+{
+	unsigned char addr[16];
+	char inner[64];
+	size_t n = strlen(v);
+
+	if (strcmp(v, "*") == 0 || inet_pton(AF_INET, v, addr) == 1)
+		return 0;
+	if (n < 3 || n - 2 >= sizeof(inner) || v[0] != '[' || v[n - 1] != ']')
+		return -1;
+	memcpy(inner, v + 1, n - 2);
+	inner[n - 2] = '\0';
+	return inet_pton(AF_INET6, inner, addr) == 1 ? 0 : -1;
 }
 
 static int
@@ -138,6 +191,7 @@ cfg_tls(struct cfg *c, char *err, size_t errlen)
 	}
 	for (int i = 0; i < 2; i++) {
 		FILE *f;
+		int ch, saved;
 
 		if (files[i] == NULL)
 			return cfg_fail(err, errlen, "DH_HTTPS_PORT is set but %s is not", names[i]);
@@ -145,10 +199,18 @@ cfg_tls(struct cfg *c, char *err, size_t errlen)
 		if (f == NULL)
 			return cfg_fail(err, errlen, "invalid value for %s: \"%s\" (%s)", names[i],
 			    files[i], strerror(errno));
+		/* Reading a byte catches a directory (fopen accepts it) and an empty file. */
+		ch = fgetc(f);
+		saved = ferror(f) ? errno : 0;
 		fclose(f);
+		if (ch == EOF)
+			return cfg_fail(err, errlen, "invalid value for %s: \"%s\" (%s)", names[i],
+			    files[i], saved ? strerror(saved) : "empty file");
 	}
 	if (c->https_port == c->http_port)
 		return cfg_fail(err, errlen, "DH_HTTPS_PORT and DH_HTTP_PORT are both %d", c->http_port);
+	if (c->https_port == c->sim_port)
+		return cfg_fail(err, errlen, "DH_HTTPS_PORT and DH_SIM_PORT are both %d", c->sim_port);
 	return 0;
 }
 
@@ -176,14 +238,18 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		return -1;
 	if ((c->racing_api_username == NULL) != (c->racing_api_password == NULL))
 		return cfg_fail(err, errlen, "RACING_API_USERNAME and RACING_API_PASSWORD must be set together");
-	if (cfg_rate(c, err, errlen) < 0 || cfg_regions(c, err, errlen) < 0)
+	if (cfg_rate(c, err, errlen) < 0 || cfg_regions(c, err, errlen) < 0 ||
+	    cfg_workers(c, err, errlen) < 0)
 		return -1;
 
 	if (cfg_int("DH_HTTP_PORT", 8080, 1, 65535, &c->http_port, err, errlen) < 0 ||
 	    cfg_int("DH_HTTPS_PORT", 0, 1, 65535, &c->https_port, err, errlen) < 0 ||
 	    cfg_int("DH_SIM_PORT", 8089, 1, 65535, &c->sim_port, err, errlen) < 0 ||
 	    cfg_int("DH_API_PROCS", 4, 1, 64, &c->api_procs, err, errlen) < 0 ||
-	    cfg_int("DH_API_RATE_LIMIT", 50, 1, 1000000, &c->api_rate_limit, err, errlen) < 0)
+	    cfg_int("DH_API_RATE_LIMIT", 50, 1, 1000000, &c->api_rate_limit, err, errlen) < 0 ||
+	    cfg_int("DH_MASTERS_BACKFILL_DAYS", 3, 0, 365, &c->masters_backfill_days, err, errlen) < 0 ||
+	    cfg_int("DH_ODDS_HISTORY_RETENTION_MONTHS", 0, 0, 1200, &c->history_retention_months,
+		err, errlen) < 0)
 		return -1;
 	c->tls_cert = cfg_env("DH_TLS_CERT");
 	c->tls_key = cfg_env("DH_TLS_KEY");
@@ -195,8 +261,9 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	c->listen_addr = cfg_env("DH_LISTEN_ADDR");
 	if (c->listen_addr == NULL)
 		c->listen_addr = "127.0.0.1";
-	if (strspn(c->listen_addr, "0123456789abcdefABCDEF.:[]*") != strlen(c->listen_addr))
-		return cfg_fail(err, errlen, "invalid value for DH_LISTEN_ADDR: \"%s\" (expected an IP address)",
+	if (cfg_listen_addr(c->listen_addr) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_LISTEN_ADDR: \"%s\" (expected an IP address such as 127.0.0.1 or [::1], or *)",
 		    c->listen_addr);
 	c->var_dir = cfg_env("DH_VAR_DIR");
 	if (c->var_dir == NULL)

@@ -22,6 +22,7 @@ struct cfg {
 	const char    *racing_api_password;
 	double         racing_api_rate;    /* requests/s across all workers */
 	char           regions[64];        /* "gb,ire": lowercase, comma separated */
+	char           workers[64];        /* DH_WORKERS: "all", "none" or names, e.g. "live,masters" */
 	int            http_port;
 	int            https_port;         /* 0: no TLS server */
 	const char    *tls_cert;
@@ -29,6 +30,8 @@ struct cfg {
 	int            sim_port;
 	int            api_procs;
 	int            api_rate_limit;     /* nginx limit_req per client, requests/s */
+	int            masters_backfill_days; /* past days dh-masters loads at start */
+	int            history_retention_months; /* ra_odds_history months kept; 0: all */
 	const char    *listen_addr;        /* where nginx listens */
 	const char    *var_dir;
 	enum log_level log_level;

@@ -1,6 +1,7 @@
 /* jsonout: JSON bodies (see jsonout.h). */
 #include "jsonout.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,36 @@ jsonout_dump(struct buf *b, const json_t *j)
 		return -1;
 	}
 	return 0;
+}
+
+int
+jsonout_quote(struct buf *b, const char *s)
+{
+	const char *run;
+
+	if (s == NULL)
+		return buf_add(b, "null", 4);
+	if (buf_add(b, "\"", 1) < 0)
+		return -1;
+	for (run = s; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (buf_add(b, run, (size_t)(s - run)) < 0)
+			return -1;
+		if (c == '"' || c == '\\')
+			snprintf(esc, sizeof(esc), "\\%c", c);
+		else
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+		if (buf_addstr(b, esc) < 0)
+			return -1;
+		run = s + 1;
+	}
+	if (buf_add(b, run, (size_t)(s - run)) < 0)
+		return -1;
+	return buf_add(b, "\"", 1);
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid or NUL. */

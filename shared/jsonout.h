@@ -27,6 +27,13 @@ json_t *jsonout_string(const char *s, size_t len);
 json_t *jsonout_detail_item(const char *where, const char *name, const char *msg,
     const char *type);
 
+/*
+ * Appends s as a JSON string literal (quoted and escaped), or null when s is
+ * NULL.  s must be valid UTF-8.  Returns 0, or -1 (b freed, see buf.h).
+ * For bodies too large to build as Jansson trees.
+ */
+int jsonout_quote(struct buf *b, const char *s);
+
 /* Returns 1 when s[0..len) is valid UTF-8 with no NUL, else 0. */
 int jsonout_valid_utf8(const char *s, size_t len);
 

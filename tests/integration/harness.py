@@ -46,6 +46,12 @@ def free_port():
         return s.getsockname()[1]
 
 
+def port_open(port):
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -151,6 +157,26 @@ class Stack:
                 k, _, v = line.strip().partition("=")
                 vals[k] = v
         return vals
+
+    def role_url(self, role):
+        """A connection URL for dh_writer or dh_reader on the embedded cluster."""
+        key = "WRITER_PASSWORD" if role == "dh_writer" else "READER_PASSWORD"
+        return "postgresql://%s:%s@/darkhorses?host=%s/run/pg" % (role, self.secrets()[key], self.var)
+
+    def run_binary(self, name, *args, timeout=120, **env):
+        """Runs build/bin/NAME with the stack's environment and the writer role."""
+        e = dict(self.env, DATABASE_URL=self.role_url("dh_writer"))
+        e.update({k: str(v) for k, v in env.items()})
+        return subprocess.run([os.path.join(ROOT, "build", "bin", name)] + list(args), env=e,
+                              capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+    def spawn_binary(self, name, *args, **env):
+        """Starts build/bin/NAME in the background (stderr to a file in the stack's log dir)."""
+        e = dict(self.env, DATABASE_URL=self.role_url("dh_writer"))
+        e.update({k: str(v) for k, v in env.items()})
+        log = open(os.path.join(self.var, "log", "%s-extra-%d.log" % (name, time.monotonic_ns())), "w")
+        return subprocess.Popen([os.path.join(ROOT, "build", "bin", name)] + list(args), env=e,
+                                stdout=log, stderr=log, stdin=subprocess.DEVNULL), log.name
 
     def request(self, path, method="GET", headers=None, body=None, https=False, timeout=20):
         if https:

@@ -1,4 +1,4 @@
-/* Unit tests for fcgi-api/odds: stages, next phases, best prices, favourites, each-way terms. */
+/* Unit tests for shared/odds: stages, next phases, best prices, favourites, each-way terms, settlement, polling intervals. */
 #include "testutil.h"
 
 #include "odds.h"
@@ -141,10 +141,50 @@ test_each_way_text(void **state)
 	assert_string_equal(out, "1/4 odd");
 }
 
+static void
+test_settle(void **state)
+{
+	struct odds_returns r;
+
+	(void)state;
+	r = odds_settle(5.0, 1, 10);		/* winner, 1/5 three places */
+	assert_float_equal(r.win, 5.0, 1e-9);
+	assert_float_equal(r.place, 1.8, 1e-9);
+	assert_float_equal(r.each_way, 6.8, 1e-9);
+	r = odds_settle(9.0, 3, 16);		/* third of 16: 1/4 four places */
+	assert_float_equal(r.win, 0.0, 1e-9);
+	assert_float_equal(r.place, 3.0, 1e-9);
+	r = odds_settle(9.0, 4, 12);		/* fourth of 12: three places only */
+	assert_float_equal(r.each_way, 0.0, 1e-9);
+	r = odds_settle(3.0, 2, 4);		/* four runners: win only */
+	assert_float_equal(r.place, 0.0, 1e-9);
+	r = odds_settle(3.0, 0, 10);		/* did not finish */
+	assert_float_equal(r.each_way, 0.0, 1e-9);
+	r = odds_settle(1.0, 1, 10);		/* no usable price */
+	assert_float_equal(r.win, 0.0, 1e-9);
+}
+
+static void
+test_poll_interval(void **state)
+{
+	(void)state;
+	assert_int_equal(odds_poll_interval(0).seconds, 10);
+	assert_int_equal(odds_poll_interval(5).seconds, 10);
+	assert_int_equal(odds_poll_interval(5.01).seconds, 60);
+	assert_int_equal(odds_poll_interval(30).seconds, 60);
+	assert_int_equal(odds_poll_interval(30.5).seconds, 300);
+	assert_int_equal(odds_poll_interval(120).seconds, 300);
+	assert_int_equal(odds_poll_interval(121).seconds, 900);
+	assert_int_equal(odds_poll_interval(-1).seconds, 900);
+	assert_string_equal(odds_poll_interval(4.2).label, "IMMINENT");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_settle),
+		cmocka_unit_test(test_poll_interval),
 		cmocka_unit_test(test_stage_boundaries),
 		cmocka_unit_test(test_stage_names),
 		cmocka_unit_test(test_next_phase),

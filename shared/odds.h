@@ -10,7 +10,10 @@
  *   (what a bettor wants); the favourite of a race is the runner whose best
  *   price is the lowest (the market's shortest), joint favourites when
  *   several share it.  The original system called the lowest price "best".
- * - Standard each-way terms by the number of runners.
+ * - Standard each-way terms by the number of runners, the returns of a
+ *   settled bet, and the live worker's polling interval by the next off.
+ *
+ * Shared by dh-api and the workers; no I/O, nothing here can fail.
  */
 #ifndef DH_ODDS_H
 #define DH_ODDS_H
@@ -73,5 +76,30 @@ struct odds_ew odds_ew_standard(int runners);
  * places or denom not positive means win only (an exchange).
  */
 void odds_ew_text(int places, int denom, char *out, size_t outlen);
+
+/* The returns of one unit staked, SP settled (stake included when it wins). */
+struct odds_returns {
+	double win;		/* sp_dec when first, else 0 */
+	double place;		/* 1 + (sp_dec - 1) / denom when placed, else 0 */
+	double each_way;	/* win + place: what a 2-unit each-way bet returns */
+};
+
+/*
+ * position is the finishing place (0 or less: did not finish), runners the
+ * field size that sets the terms (odds_ew_standard).  sp_dec must be > 1.
+ */
+struct odds_returns odds_settle(double sp_dec, int position, int runners);
+
+/* The live worker's polling interval for the next off in `minutes`. */
+struct odds_interval {
+	int         seconds;	/* 10, 60, 300 or 900 */
+	const char *label;	/* IMMINENT, SOON, UPCOMING, QUIET */
+};
+
+/*
+ * <= 5 min: 10 s; <= 30: 60 s; <= 120: 300 s; further or no race (minutes < 0
+ * means none): 900 s.
+ */
+struct odds_interval odds_poll_interval(double minutes);
 
 #endif

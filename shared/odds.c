@@ -113,3 +113,33 @@ odds_ew_text(int places, int denom, char *out, size_t outlen)
 	else
 		snprintf(out, outlen, "1/%d odds, %d place%s", denom, places, places == 1 ? "" : "s");
 }
+
+struct odds_returns
+odds_settle(double sp_dec, int position, int runners)
+{
+	struct odds_ew ew = odds_ew_standard(runners);
+	struct odds_returns r = { 0, 0, 0 };
+
+	if (!(sp_dec > 1.0) || position <= 0)
+		return r;
+	if (position == 1)
+		r.win = sp_dec;
+	if (ew.places > 0 && position <= ew.places)
+		r.place = 1.0 + (sp_dec - 1.0) / ew.denom;
+	r.each_way = r.win + r.place;
+	return r;
+}
+
+struct odds_interval
+odds_poll_interval(double minutes)
+{
+	if (minutes < 0)
+		return (struct odds_interval){ 900, "QUIET" };
+	if (minutes <= 5)
+		return (struct odds_interval){ 10, "IMMINENT" };
+	if (minutes <= 30)
+		return (struct odds_interval){ 60, "SOON" };
+	if (minutes <= 120)
+		return (struct odds_interval){ 300, "UPCOMING" };
+	return (struct odds_interval){ 900, "QUIET" };
+}

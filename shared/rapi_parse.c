@@ -1,0 +1,645 @@
+/*
+ * rapi_parse: response bodies of The Racing API into the structs of
+ * rapi_model.h.  Each record type is a table of fields (rapi_value.h) plus
+ * the few lines that table cannot say: nested arrays and the id without
+ * which a record is dropped.
+ */
+#include "rapi_model.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "jsonout.h"
+#include "rapi_arena.h"
+#include "rapi_odds.h"
+#include "rapi_value.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * NULs in strings load (the field is then refused, not the body); integers
+ * load as doubles, so a 30-digit one is a bad field instead of a load error.
+ */
+#define RAPI_PARSE_JSON_FLAGS (JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL)
+#define F(type, key, kind, member) { key, RAPI_V_##kind, offsetof(type, member) }
+
+typedef int (*rapi_parse_item)(struct rapi_value_ctx *x, const json_t *obj, void *out);
+
+#define PED(type, m) \
+	F(type, "sire", TEXT, m.sire), F(type, "sire_id", ID, m.sire_id), \
+	F(type, "sire_region", REGION, m.sire_region), F(type, "dam", TEXT, m.dam), \
+	F(type, "dam_id", ID, m.dam_id), F(type, "dam_region", REGION, m.dam_region), \
+	F(type, "damsire", TEXT, m.damsire), F(type, "damsire_id", ID, m.damsire_id), \
+	F(type, "damsire_region", REGION, m.damsire_region)
+
+#define PEOPLE(type) \
+	F(type, "jockey", TEXT, jockey.name), F(type, "jockey_id", ID, jockey.id), \
+	F(type, "trainer", TEXT, trainer.name), F(type, "trainer_id", ID, trainer.id), \
+	F(type, "owner", TEXT, owner.name), F(type, "owner_id", ID, owner.id)
+
+static const struct rapi_value_field rapi_parse_page_fields[] = {
+	F(struct rapi_page, "total", INT, total), F(struct rapi_page, "limit", INT, limit),
+	F(struct rapi_page, "skip", INT, skip),
+};
+
+static const struct rapi_value_field rapi_parse_odds_fields[] = {
+	F(struct rapi_odds, "bookmaker", TEXT, bookmaker),
+	F(struct rapi_odds, "fractional", TEXT, fractional),
+	F(struct rapi_odds, "decimal", PRICE, decimal),
+	F(struct rapi_odds, "ew_places", INT, ew_places),
+	F(struct rapi_odds, "ew_denom", INT, ew_denom),
+	F(struct rapi_odds, "updated", UKLOCAL, updated),
+};
+
+static const struct rapi_value_field rapi_parse_runner_fields[] = {
+	F(struct rapi_runner, "horse_id", ID, horse_id), F(struct rapi_runner, "horse", TEXT, horse),
+	F(struct rapi_runner, "dob", DATE, dob), F(struct rapi_runner, "age", INT, age),
+	F(struct rapi_runner, "sex", TEXT, sex), F(struct rapi_runner, "sex_code", TEXT, sex_code),
+	F(struct rapi_runner, "colour", TEXT, colour), F(struct rapi_runner, "region", REGION, region),
+	F(struct rapi_runner, "breeder", TEXT, breeder), PED(struct rapi_runner, ped),
+	PEOPLE(struct rapi_runner),
+	F(struct rapi_runner, "trainer_location", TEXT, trainer_location),
+	F(struct rapi_runner, "trainer_rtf", INT, trainer_rtf),
+	F(struct rapi_runner, "number", TEXT, number), F(struct rapi_runner, "number", PLACE, number_n),
+	F(struct rapi_runner, "draw", INT, draw), F(struct rapi_runner, "lbs", INT, lbs),
+	F(struct rapi_runner, "ofr", INT, ofr), F(struct rapi_runner, "rpr", INT, rpr),
+	F(struct rapi_runner, "ts", INT, ts), F(struct rapi_runner, "last_run", TEXT, last_run),
+	F(struct rapi_runner, "headgear", TEXT, headgear), F(struct rapi_runner, "form", TEXT, form),
+	F(struct rapi_runner, "comment", TEXT, comment),
+	F(struct rapi_runner, "spotlight", TEXT, spotlight),
+	F(struct rapi_runner, "silk_url", TEXT, silk_url),
+};
+
+static const struct rapi_value_field rapi_parse_trainer14_fields[] = {
+	F(struct rapi_runner, "runs", INT, trainer_14d_runs),
+	F(struct rapi_runner, "wins", INT, trainer_14d_wins),
+	F(struct rapi_runner, "percent", INT, trainer_14d_percent),
+};
+
+static const struct rapi_value_field rapi_parse_race_fields[] = {
+	F(struct rapi_race, "race_id", ID, race_id), F(struct rapi_race, "course_id", ID, course_id),
+	F(struct rapi_race, "course", TEXT, course), F(struct rapi_race, "date", DATE, date),
+	F(struct rapi_race, "region", REGION, region), F(struct rapi_race, "off_time", TEXT, off_time),
+	F(struct rapi_race, "off_dt", INSTANT, off_dt), F(struct rapi_race, "race_name", TEXT, race_name),
+	F(struct rapi_race, "distance_round", TEXT, distance_round),
+	F(struct rapi_race, "distance", TEXT, distance),
+	F(struct rapi_race, "distance_f", REAL, distance_f),
+	F(struct rapi_race, "pattern", TEXT, pattern),
+	F(struct rapi_race, "sex_restriction", TEXT, sex_restriction),
+	F(struct rapi_race, "race_class", TEXT, race_class), F(struct rapi_race, "type", TEXT, type),
+	F(struct rapi_race, "age_band", TEXT, age_band),
+	F(struct rapi_race, "rating_band", TEXT, rating_band),
+	F(struct rapi_race, "prize", TEXT, prize), F(struct rapi_race, "field_size", INT, field_size),
+	F(struct rapi_race, "going", TEXT, going),
+	F(struct rapi_race, "going_detailed", TEXT, going_detailed),
+	F(struct rapi_race, "surface", TEXT, surface), F(struct rapi_race, "jumps", TEXT, jumps),
+	F(struct rapi_race, "rail_movements", TEXT, rail_movements),
+	F(struct rapi_race, "stalls", TEXT, stalls), F(struct rapi_race, "weather", TEXT, weather),
+	F(struct rapi_race, "big_race", BOOL, big_race),
+	F(struct rapi_race, "is_abandoned", BOOL, is_abandoned),
+	F(struct rapi_race, "tip", TEXT, tip), F(struct rapi_race, "verdict", TEXT, verdict),
+	F(struct rapi_race, "betting_forecast", TEXT, betting_forecast),
+};
+
+static const struct rapi_value_field rapi_parse_result_runner_fields[] = {
+	F(struct rapi_result_runner, "horse_id", ID, horse_id),
+	F(struct rapi_result_runner, "horse", TEXT, horse),
+	F(struct rapi_result_runner, "sp", TEXT, sp),
+	F(struct rapi_result_runner, "sp_dec", PRICE, sp_dec),
+	F(struct rapi_result_runner, "number", TEXT, number),
+	F(struct rapi_result_runner, "number", PLACE, number_n),
+	F(struct rapi_result_runner, "position", TEXT, position),
+	F(struct rapi_result_runner, "position", PLACE, position_n),
+	F(struct rapi_result_runner, "draw", INT, draw), F(struct rapi_result_runner, "age", INT, age),
+	F(struct rapi_result_runner, "btn", REAL, btn),
+	F(struct rapi_result_runner, "ovr_btn", REAL, ovr_btn),
+	F(struct rapi_result_runner, "sex", TEXT, sex),
+	F(struct rapi_result_runner, "weight", TEXT, weight),
+	F(struct rapi_result_runner, "weight_lbs", INT, weight_lbs),
+	F(struct rapi_result_runner, "jockey_claim_lbs", INT, jockey_claim_lbs),
+	F(struct rapi_result_runner, "headgear", TEXT, headgear),
+	F(struct rapi_result_runner, "time", TEXT, time),
+	F(struct rapi_result_runner, "time", DURATION, time_s),
+	F(struct rapi_result_runner, "or", INT, or), F(struct rapi_result_runner, "rpr", INT, rpr),
+	F(struct rapi_result_runner, "tsr", INT, tsr),
+	F(struct rapi_result_runner, "prize", REAL, prize),
+	PEOPLE(struct rapi_result_runner), PED(struct rapi_result_runner, ped),
+	F(struct rapi_result_runner, "comment", TEXT, comment),
+	F(struct rapi_result_runner, "silk_url", TEXT, silk_url),
+};
+
+static const struct rapi_value_field rapi_parse_result_fields[] = {
+	F(struct rapi_result, "race_id", ID, race_id), F(struct rapi_result, "date", DATE, date),
+	F(struct rapi_result, "region", REGION, region), F(struct rapi_result, "course", TEXT, course),
+	F(struct rapi_result, "course_id", ID, course_id), F(struct rapi_result, "off", TEXT, off),
+	F(struct rapi_result, "off_dt", INSTANT, off_dt),
+	F(struct rapi_result, "race_name", TEXT, race_name), F(struct rapi_result, "type", TEXT, type),
+	F(struct rapi_result, "class", TEXT, race_class),
+	F(struct rapi_result, "pattern", TEXT, pattern),
+	F(struct rapi_result, "rating_band", TEXT, rating_band),
+	F(struct rapi_result, "age_band", TEXT, age_band),
+	F(struct rapi_result, "sex_rest", TEXT, sex_rest), F(struct rapi_result, "dist", TEXT, dist),
+	F(struct rapi_result, "dist_y", INT, dist_y), F(struct rapi_result, "dist_m", INT, dist_m),
+	F(struct rapi_result, "dist_f", TEXT, dist_f), F(struct rapi_result, "going", TEXT, going),
+	F(struct rapi_result, "surface", TEXT, surface), F(struct rapi_result, "jumps", TEXT, jumps),
+	F(struct rapi_result, "winning_time_detail", TEXT, winning_time_detail),
+	F(struct rapi_result, "comments", TEXT, comments),
+	F(struct rapi_result, "non_runners", TEXT, non_runners),
+	F(struct rapi_result, "tote_win", TEXT, tote_win), F(struct rapi_result, "tote_pl", TEXT, tote_pl),
+	F(struct rapi_result, "tote_ex", TEXT, tote_ex),
+	F(struct rapi_result, "tote_csf", TEXT, tote_csf),
+	F(struct rapi_result, "tote_tricast", TEXT, tote_tricast),
+	F(struct rapi_result, "tote_trifecta", TEXT, tote_trifecta),
+};
+
+static const struct rapi_value_field rapi_parse_course_fields[] = {
+	F(struct rapi_course, "id", ID, id), F(struct rapi_course, "course", TEXT, name),
+	F(struct rapi_course, "region_code", REGION, region_code),
+	F(struct rapi_course, "region", TEXT, region),
+};
+
+static const struct rapi_value_field rapi_parse_region_fields[] = {
+	F(struct rapi_region, "region_code", REGION, code),
+	F(struct rapi_region, "region", TEXT, name),
+};
+
+static const struct rapi_value_field rapi_parse_horse_fields[] = {
+	F(struct rapi_horse, "id", ID, id), F(struct rapi_horse, "name", TEXT, name),
+	F(struct rapi_horse, "dob", DATE, dob), F(struct rapi_horse, "sex", TEXT, sex),
+	F(struct rapi_horse, "sex_code", TEXT, sex_code), F(struct rapi_horse, "colour", TEXT, colour),
+	F(struct rapi_horse, "colour_code", TEXT, colour_code),
+	F(struct rapi_horse, "breeder", TEXT, breeder), PED(struct rapi_horse, ped),
+};
+
+static const struct rapi_value_field rapi_parse_search_fields[] = {
+	F(struct rapi_search_item, "id", ID, id), F(struct rapi_search_item, "name", TEXT, name),
+	PED(struct rapi_search_item, ped),
+};
+
+/*
+ * Parses the objects of arr into a new arena array of `size`-byte records;
+ * a non-object or a record its parser rejects is counted as skipped.
+ * Returns the array (NULL when empty) and its length in *n.
+ */
+static void *
+rapi_parse_list(struct rapi_value_ctx *x, const json_t *arr, size_t size, rapi_parse_item fn,
+    size_t *n)
+{
+	size_t total, i, kept = 0;
+	char *items;
+
+	*n = 0;
+	if (arr == NULL || json_is_null(arr))
+		return NULL;
+	if (!json_is_array(arr)) {
+		x->counts->bad_fields++;
+		return NULL;
+	}
+	total = json_array_size(arr);
+	if (total == 0)
+		return NULL;
+	items = total <= SIZE_MAX / size ? rapi_arena_alloc(x->arena, total * size) : NULL;
+	if (items == NULL) {
+		x->oom = 1;
+		return NULL;
+	}
+	for (i = 0; i < total; i++) {
+		const json_t *o = json_array_get(arr, i);
+
+		if (json_is_object(o) && fn(x, o, items + kept * size)) {
+			kept++;
+		} else {
+			x->counts->skipped++;
+			memset(items + kept * size, 0, size);  /* the slot is reused */
+		}
+	}
+	*n = kept;
+	return kept > 0 ? items : NULL;
+}
+
+static int
+rapi_parse_odds(struct rapi_value_ctx *x, const json_t *o, void *out)
+{
+	struct rapi_odds *e = out;
+	char slug[128];
+	int n;
+
+	rapi_value_fields(x, o, rapi_parse_odds_fields, N(rapi_parse_odds_fields), e);
+	if (e->bookmaker == NULL)
+		return 0;
+	n = rapi_odds_bookmaker_slug(e->bookmaker, slug, sizeof(slug));
+	if (n < 0) {
+		x->counts->bad_fields++;
+		return 0;
+	}
+	e->bookmaker_id = rapi_arena_strndup(x->arena, slug, (size_t)n);
+	if (e->bookmaker_id == NULL)
+		x->oom = 1;
+	return e->bookmaker_id != NULL;
+}
+
+static int
+rapi_parse_runner(struct rapi_value_ctx *x, const json_t *o, void *out)
+{
+	struct rapi_runner *r = out;
+	const json_t *t14 = json_object_get(o, "trainer_14_days");
+
+	rapi_value_fields(x, o, rapi_parse_runner_fields, N(rapi_parse_runner_fields), r);
+	if (r->horse_id == NULL)
+		return 0;
+	if (json_is_object(t14))
+		rapi_value_fields(x, t14, rapi_parse_trainer14_fields,
+		    N(rapi_parse_trainer14_fields), r);
+	else if (t14 != NULL && !json_is_null(t14))
+		x->counts->bad_fields++;
+	r->odds = rapi_parse_list(x, json_object_get(o, "odds"), sizeof(*r->odds),
+	    rapi_parse_odds, &r->n_odds);
+	return 1;
+}
+
+static int
+rapi_parse_race(struct rapi_value_ctx *x, const json_t *o, void *out)
+{
+	struct rapi_race *r = out;
+
+	rapi_value_fields(x, o, rapi_parse_race_fields, N(rapi_parse_race_fields), r);
+	if (r->race_id == NULL)
+		return 0;
+	r->runners = rapi_parse_list(x, json_object_get(o, "runners"), sizeof(*r->runners),
+	    rapi_parse_runner, &r->n_runners);
+	return 1;
+}
+
+static int
+rapi_parse_result_runner(struct rapi_value_ctx *x, const json_t *o, void *out)
+{
+	struct rapi_result_runner *r = out;
+
+	rapi_value_fields(x, o, rapi_parse_result_runner_fields,
+	    N(rapi_parse_result_runner_fields), r);
+	return r->horse_id != NULL;
+}
+
+static int
+rapi_parse_result(struct rapi_value_ctx *x, const json_t *o, void *out)
+{
+	struct rapi_result *r = out;
+
+	rapi_value_fields(x, o, rapi_parse_result_fields, N(rapi_parse_result_fields), r);
+	if (r->race_id == NULL)
+		return 0;
+	r->runners = rapi_parse_list(x, json_object_get(o, "runners"), sizeof(*r->runners),
+	    rapi_parse_result_runner, &r->n_runners);
+	return 1;
+}
+
+static int
+rapi_parse_course(struct rapi_value_ctx *x, const json_t *o, void *out)
+{
+	struct rapi_course *c = out;
+
+	rapi_value_fields(x, o, rapi_parse_course_fields, N(rapi_parse_course_fields), c);
+	return c->id != NULL;
+}
+
+static int
+rapi_parse_region(struct rapi_value_ctx *x, const json_t *o, void *out)
+{
+	struct rapi_region *r = out;
+
+	rapi_value_fields(x, o, rapi_parse_region_fields, N(rapi_parse_region_fields), r);
+	return r->code != NULL;
+}
+
+static int
+rapi_parse_search_item(struct rapi_value_ctx *x, const json_t *o, void *out)
+{
+	struct rapi_search_item *s = out;
+
+	rapi_value_fields(x, o, rapi_parse_search_fields, N(rapi_parse_search_fields), s);
+	return s->id != NULL;
+}
+
+/*
+ * Loads a body.  Invalid UTF-8 (which Jansson refuses) is read as U+FFFD
+ * and counted, so one bad byte in a name does not lose a day of racing.
+ * Returns a new reference, or NULL with err set.
+ */
+static json_t *
+rapi_parse_load(const char *body, size_t len, struct rapi_counts *counts, char *err,
+    size_t errlen)
+{
+	json_error_t je;
+	json_t *root, *fixed;
+
+	root = json_loadb(body, len, RAPI_PARSE_JSON_FLAGS, &je);
+	if (root != NULL || jsonout_valid_utf8(body, len))
+		goto out;
+	fixed = jsonout_string(body, len);
+	if (fixed == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	counts->utf8_repaired += (unsigned)((json_string_length(fixed) - len) / 2);
+	root = json_loadb(json_string_value(fixed), json_string_length(fixed), RAPI_PARSE_JSON_FLAGS,
+	    &je);
+	json_decref(fixed);
+out:
+	if (root == NULL)
+		snprintf(err, errlen, "invalid JSON at line %d column %d: %s", je.line, je.column,
+		    je.text);
+	return root;
+}
+
+/*
+ * Allocates a zeroed result of size bytes whose first member is its doc,
+ * with an arena.  On error (out of memory), NULL is returned.
+ */
+static void *
+rapi_parse_new(size_t size)
+{
+	struct rapi_doc *doc = calloc(1, size);
+
+	if (doc == NULL)
+		return NULL;
+	doc->arena = rapi_arena_new();
+	if (doc->arena == NULL) {
+		free(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* Frees a result made by rapi_parse_new and its realloc'd array (may be NULL). */
+static void
+rapi_parse_free(struct rapi_doc *doc, void *array)
+{
+	if (doc == NULL)
+		return;
+	rapi_arena_free(doc->arena);
+	free(array);
+	free(doc);
+}
+
+/*
+ * Parses the array under key of the object root (or root itself when it is
+ * an array and key is NULL) into a new array of the result.  Returns 0, or
+ * -1 with err set.
+ */
+static int
+rapi_parse_array(struct rapi_doc *doc, const json_t *root, const char *key, size_t size,
+    rapi_parse_item fn, void **items, size_t *n, char *err, size_t errlen)
+{
+	struct rapi_value_ctx x = { doc->arena, &doc->counts, 0 };
+	const json_t *arr = key != NULL ? json_object_get(root, key) : root;
+
+	if (!json_is_array(arr)) {
+		snprintf(err, errlen, "expected %s%s%s", key ? "an object with an array \"" : "an array",
+		    key ? key : "", key ? "\"" : "");
+		return -1;
+	}
+	if (key != NULL)
+		rapi_value_fields(&x, root, rapi_parse_page_fields, N(rapi_parse_page_fields),
+		    &doc->page);
+	doc->page.items = json_array_size(arr);
+	*items = rapi_parse_list(&x, arr, size, fn, n);
+	if (x.oom) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The shared body of the one-array parsers: loads body into doc (made by
+ * rapi_parse_new) and parses the array under key (NULL: the body is the
+ * array).  Returns 0, or -1 with err set.
+ */
+static int
+rapi_parse_simple(struct rapi_doc *doc, const char *body, size_t len, const char *key,
+    size_t size, rapi_parse_item fn, void **items, size_t *n, char *err, size_t errlen)
+{
+	json_t *root;
+	int rc;
+
+	root = rapi_parse_load(body, len, &doc->counts, err, errlen);
+	if (root == NULL)
+		return -1;
+	rc = rapi_parse_array(doc, root, key, size, fn, items, n, err, errlen);
+	json_decref(root);
+	return rc;
+}
+
+struct rapi_courses *
+rapi_parse_courses(const char *body, size_t len, char *err, size_t errlen)
+{
+	struct rapi_courses *c = rapi_parse_new(sizeof(*c));
+	void *items = NULL;
+
+	if (c == NULL || rapi_parse_simple(&c->doc, body, len, "courses", sizeof(*c->items),
+	    rapi_parse_course, &items, &c->n, err, errlen) < 0) {
+		if (c == NULL)
+			snprintf(err, errlen, "out of memory");
+		rapi_courses_free(c);
+		return NULL;
+	}
+	c->items = items;
+	return c;
+}
+
+struct rapi_regions *
+rapi_parse_regions(const char *body, size_t len, char *err, size_t errlen)
+{
+	struct rapi_regions *r = rapi_parse_new(sizeof(*r));
+	void *items = NULL;
+
+	if (r == NULL || rapi_parse_simple(&r->doc, body, len, NULL, sizeof(*r->items),
+	    rapi_parse_region, &items, &r->n, err, errlen) < 0) {
+		if (r == NULL)
+			snprintf(err, errlen, "out of memory");
+		rapi_regions_free(r);
+		return NULL;
+	}
+	r->items = items;
+	return r;
+}
+
+struct rapi_search *
+rapi_parse_search(const char *body, size_t len, char *err, size_t errlen)
+{
+	struct rapi_search *s = rapi_parse_new(sizeof(*s));
+	void *items = NULL;
+
+	if (s == NULL || rapi_parse_simple(&s->doc, body, len, "search_results", sizeof(*s->items),
+	    rapi_parse_search_item, &items, &s->n, err, errlen) < 0) {
+		if (s == NULL)
+			snprintf(err, errlen, "out of memory");
+		rapi_search_free(s);
+		return NULL;
+	}
+	s->items = items;
+	return s;
+}
+
+struct rapi_horse *
+rapi_parse_horse(const char *body, size_t len, char *err, size_t errlen)
+{
+	struct rapi_horse *h = rapi_parse_new(sizeof(*h));
+	struct rapi_value_ctx x;
+	json_t *root = NULL;
+
+	if (h == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	root = rapi_parse_load(body, len, &h->doc.counts, err, errlen);
+	if (root == NULL)
+		goto fail;
+	if (!json_is_object(root)) {
+		snprintf(err, errlen, "expected a horse object");
+		goto fail;
+	}
+	x = (struct rapi_value_ctx){ h->doc.arena, &h->doc.counts, 0 };
+	rapi_value_fields(&x, root, rapi_parse_horse_fields, N(rapi_parse_horse_fields), h);
+	if (x.oom || h->id == NULL) {
+		snprintf(err, errlen, x.oom ? "out of memory" : "horse without a usable \"id\"");
+		goto fail;
+	}
+	json_decref(root);
+	return h;
+fail:
+	json_decref(root);
+	rapi_horse_free(h);
+	return NULL;
+}
+
+/*
+ * Appends the races of one body (a page under key, or one race object with
+ * race_id) to the array *races of *n records (room for *cap), growing it with realloc.
+ */
+static int
+rapi_parse_races(struct rapi_doc *doc, const char *body, size_t len, const char *key,
+    size_t size, rapi_parse_item fn, void **races, size_t *n, size_t *cap, char *err,
+    size_t errlen)
+{
+	json_t *root = rapi_parse_load(body, len, &doc->counts, err, errlen), *one = NULL;
+	void *items = NULL;
+	size_t got = 0;
+	int rc = -1;
+
+	if (root == NULL)
+		return -1;
+	memset(&doc->page, 0, sizeof(doc->page));
+	if (json_is_object(root) && json_object_get(root, key) == NULL &&
+	    json_object_get(root, "race_id") != NULL) {
+		/* One race object: a page of one. */
+		one = json_array();
+		if (one == NULL || json_array_append(one, root) < 0) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+	}
+	if (rapi_parse_array(doc, one ? one : root, one ? NULL : key, size, fn, &items, &got,
+	    err, errlen) < 0)
+		goto out;
+	if (*n + got > *cap) {
+		size_t ncap = *cap ? *cap : 64;
+		void *p;
+
+		while (ncap < *n + got)
+			ncap *= 2;
+		p = ncap <= SIZE_MAX / size ? realloc(*races, ncap * size) : NULL;
+		if (p == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		*races = p;
+		*cap = ncap;
+	}
+	if (got > 0)
+		memcpy((char *)*races + *n * size, items, got * size);
+	*n += got;
+	rc = 0;
+out:
+	json_decref(one);
+	json_decref(root);
+	return rc;
+}
+
+struct rapi_racecards *
+rapi_racecards_new(void)
+{
+	return rapi_parse_new(sizeof(struct rapi_racecards));
+}
+
+int
+rapi_parse_racecards(struct rapi_racecards *rc, const char *body, size_t len, char *err,
+    size_t errlen)
+{
+	void *races = rc->races;
+	int r;
+
+	r = rapi_parse_races(&rc->doc, body, len, "racecards", sizeof(*rc->races), rapi_parse_race,
+	    &races, &rc->n, &rc->cap, err, errlen);
+	rc->races = races;
+	return r;
+}
+
+struct rapi_results *
+rapi_results_new(void)
+{
+	return rapi_parse_new(sizeof(struct rapi_results));
+}
+
+int
+rapi_parse_results(struct rapi_results *rs, const char *body, size_t len, char *err,
+    size_t errlen)
+{
+	void *races = rs->races;
+	int r;
+
+	r = rapi_parse_races(&rs->doc, body, len, "results", sizeof(*rs->races), rapi_parse_result,
+	    &races, &rs->n, &rs->cap, err, errlen);
+	rs->races = races;
+	return r;
+}
+
+void
+rapi_courses_free(struct rapi_courses *p)
+{
+	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+}
+
+void
+rapi_regions_free(struct rapi_regions *p)
+{
+	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+}
+
+void
+rapi_search_free(struct rapi_search *p)
+{
+	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+}
+
+void
+rapi_horse_free(struct rapi_horse *p)
+{
+	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+}
+
+void
+rapi_racecards_free(struct rapi_racecards *p)
+{
+	rapi_parse_free(p != NULL ? &p->doc : NULL, p != NULL ? p->races : NULL);
+}
+
+void
+rapi_results_free(struct rapi_results *p)
+{
+	rapi_parse_free(p != NULL ? &p->doc : NULL, p != NULL ? p->races : NULL);
+}

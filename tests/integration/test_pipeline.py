@@ -1,0 +1,265 @@
+"""The worker fleet against the simulator, end to end: a racing day flows
+into PostgreSQL; an unchanged price writes nothing; a changed one appends
+history; results and the historical join; upstream faults back off without
+exiting; a kill -9 mid-cycle loses and duplicates nothing."""
+import datetime
+import json
+import os
+import signal
+import time
+import urllib.request
+
+import harness
+
+NOW = "2025-10-14T11:00:00Z"       # a Tuesday: GB and IRE meetings in the afternoon
+LATER = "2025-10-14T11:20:00Z"     # prices have moved
+
+
+def sql(st, q):
+    rc, out, err = st.psql(q)
+    if rc != 0:
+        raise RuntimeError(err)
+    return out
+
+
+def num(st, q):
+    out = sql(st, q)
+    return int(out) if out.lstrip("-").isdigit() else out
+
+
+def sim_faults(st, faults):
+    req = urllib.request.Request("http://127.0.0.1:%s/_sim/faults" % st.env["DH_SIM_PORT"],
+                                 data=json.dumps(faults).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status
+
+
+def status_row(st, worker):
+    out = sql(st, "SELECT row_to_json(s) FROM dh_worker_status s WHERE worker = '%s'" % worker)
+    return json.loads(out) if out else {}
+
+
+class SimAt:
+    """A second simulator whose clock stands at another instant (the stack's
+    stands at NOW), for cycles run at that instant."""
+
+    def __init__(self, st, instant):
+        self.port = harness.free_port()
+        self.proc, _ = st.spawn_binary("dh-racing-sim", "--port", str(self.port), DH_NOW=instant,
+                                       RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator")
+        self.url = "http://127.0.0.1:%d/v1" % self.port
+        st.wait_for(lambda: harness.port_open(self.port), timeout=10, interval=0.05)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def once(st, worker, *args, sim=None, **env):
+    return st.run_binary("dh-" + worker, "--once", *args, timeout=300, DH_NOW=env.pop("DH_NOW", NOW),
+                         RACING_API_BASE_URL=sim or "http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
+                         RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator",
+                         RACING_API_RATE=20, **env)
+
+
+def check_fleet_running(t, st):
+    states = st.status()
+    for p in ("dh-racing-sim", "workers:dh-live", "workers:dh-masters", "workers:dh-historical",
+              "workers:dh-statistics"):
+        t.check("%s RUNNING" % p, states.get(p) == "RUNNING", states)
+    got = st.wait_for(lambda: num(st, "SELECT count(*) FROM ra_odds_live") > 1000, timeout=90, interval=2)
+    t.check("within a minute or so the racing day's prices are in ra_odds_live", got,
+            sql(st, "SELECT count(*) FROM ra_odds_live"))
+    got = st.wait_for(lambda: num(st, "SELECT count(*) FROM ra_races WHERE race_date = '2025-10-14'") >= 40,
+                      timeout=90, interval=2)
+    t.check("dh-masters loaded today's races", got, sql(st, "SELECT count(*) FROM ra_races"))
+    row = st.wait_for(lambda: (lambda r: r if r.get("cycles", 0) >= 1 else None)(status_row(st, "live")),
+                      timeout=60)
+    t.check("dh-live status: sleeping with an interval and its reason",
+            row and row["state"] == "sleeping" and row["interval_s"] in (10, 60, 300, 900)
+            and ":" in (row.get("interval_reason") or ""), row)
+
+
+def check_live(t, st):
+    st.ctl("stop", "workers:")
+    p = once(st, "live")
+    t.check("dh-live --once succeeds", p.returncode == 0, p.stderr[-800:])
+    first = sql(st, "SELECT rows_changed || ' ' || history_rows || ' ' || odds_fetched FROM ra_odds_statistics"
+                    " ORDER BY id DESC LIMIT 1").split()
+    p = once(st, "live")
+    again = sql(st, "SELECT rows_changed || ' ' || history_rows || ' ' || odds_fetched FROM ra_odds_statistics"
+                    " ORDER BY id DESC LIMIT 1").split()
+    t.check("same prices again: no row written (%s then %s)" % (first, again),
+            p.returncode == 0 and again[0] == "0" and again[1] == "0" and int(again[2]) > 0, (first, again))
+    t.check("a full card: thousands of prices, 20-28 bookmakers",
+            num(st, "SELECT count(DISTINCT bookmaker_id) FROM ra_odds_live") >= 20
+            and num(st, "SELECT count(*) FROM ra_odds_live") > 1000)
+    hist_before = num(st, "SELECT count(*) FROM ra_odds_history")
+    with SimAt(st, LATER) as later:
+        p = once(st, "live", DH_NOW=LATER, sim=later.url)
+    changed = sql(st, "SELECT rows_changed FROM ra_odds_statistics ORDER BY id DESC LIMIT 1")
+    hist_after = num(st, "SELECT count(*) FROM ra_odds_history")
+    t.check("prices moved: changed rows updated and appended to history (%s changed)" % changed,
+            p.returncode == 0 and int(changed) > 0 and hist_after > hist_before, p.stderr[-500:])
+    t.check("history keeps the previous price of a change",
+            num(st, "SELECT count(*) FROM ra_odds_history WHERE previous_decimal IS NOT NULL"
+                    " AND previous_decimal <> decimal") > 0)
+    t.check("no live row for a race already off",
+            num(st, "SELECT count(*) FROM ra_odds_live WHERE off_dt <= '%s' AND fetched_at >= '%s'"
+                    % (LATER, LATER)) == 0)
+    t.check("best price >= favourite price for every runner (decimals > 1)",
+            num(st, "SELECT count(*) FROM ra_odds_live WHERE decimal <= 1") == 0)
+    t.check("bookmaker ids match ra_bookmakers",
+            num(st, "SELECT count(*) FROM (SELECT DISTINCT bookmaker_id FROM ra_odds_live) l"
+                    " LEFT JOIN ra_bookmakers b USING (bookmaker_id) WHERE b.bookmaker_id IS NULL") == 0)
+
+
+def check_masters(t, st):
+    p = once(st, "masters", "--date", "2025-10-13")
+    t.check("dh-masters --once --date yesterday", p.returncode == 0, p.stderr[-800:])
+    t.check("results: ra_results rows and runner positions",
+            num(st, "SELECT count(*) FROM ra_results WHERE race_date = '2025-10-13'") >= 40
+            and num(st, "SELECT count(*) FROM ra_runners WHERE race_date = '2025-10-13'"
+                        " AND position IS NOT NULL") > 200)
+    t.check("horses with pedigree ids",
+            num(st, "SELECT count(*) FROM ra_horses WHERE sire_id IS NOT NULL AND dam_id IS NOT NULL") > 100)
+    t.check("jockeys, trainers and owners",
+            all(num(st, "SELECT count(*) FROM %s" % tb) > 20 for tb in ("ra_jockeys", "ra_trainers", "ra_owners")))
+    p = once(st, "masters", "--date", "2025-10-13")
+    t.check("running the same day twice duplicates nothing",
+            p.returncode == 0 and num(st, "SELECT count(*) - count(DISTINCT (race_id, horse_id)) FROM ra_runners") == 0)
+
+
+def check_historical(t, st):
+    p = once(st, "historical", "--date", "2025-10-13")
+    t.check("dh-historical --once --date yesterday", p.returncode == 0, p.stderr[-800:])
+    n = num(st, "SELECT count(*) FROM ra_odds_historical WHERE race_date = '2025-10-13'")
+    t.check("one row per runner of the day (%s)" % n, n > 200)
+    t.check("IRE races are country IRE, not GB",
+            num(st, "SELECT count(*) FROM ra_odds_historical h JOIN ra_results r USING (race_id)"
+                    " WHERE r.region_code = 'IRE' AND h.country <> 'IRE'") == 0
+            and num(st, "SELECT count(*) FROM ra_odds_historical WHERE country = 'IRE'") > 0)
+    t.check("race_time is the UK time of the off (afternoon races after 12:00)",
+            num(st, "SELECT count(*) FROM ra_odds_historical WHERE race_time <> "
+                    "(off_dt AT TIME ZONE 'Europe/London')::time") == 0
+            and num(st, "SELECT count(*) FROM ra_odds_historical WHERE race_time > '12:00'") > 0)
+    t.check("derived fields: winners return their SP, SP favourites ranked 1",
+            num(st, "SELECT count(*) FROM ra_odds_historical WHERE position_num = 1 AND win_return <> sp_dec") == 0
+            and num(st, "SELECT count(*) FROM ra_odds_historical WHERE sp_fav_rank = 1") > 20)
+    p = once(st, "historical", "--date", "2025-10-13")
+    t.check("again: unique on race_id + horse_id, nothing duplicated",
+            p.returncode == 0 and num(st, "SELECT count(*) FROM ra_odds_historical WHERE race_date = '2025-10-13'") == n)
+    t.check("coverage records the date as done",
+            sql(st, "SELECT state FROM dh_historical_dates WHERE race_date = '2025-10-13'") == "done")
+
+
+def check_backfill(t, st):
+    p = st.run_binary("dh-historical", "--backfill", "--from", "2025-10-10", "--to", "2025-10-13", timeout=300,
+                      DH_NOW=NOW, RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
+                      RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator", RACING_API_RATE=20)
+    t.check("dh-historical --backfill: four dates, the one already done skipped",
+            p.returncode == 0 and "4 dates, 1 already done, 0 failed" in p.stderr, p.stderr[-600:])
+    t.check("backfilled dates are done in the coverage table",
+            num(st, "SELECT count(*) FROM dh_historical_dates WHERE race_date BETWEEN '2025-10-10' AND '2025-10-13'"
+                    " AND state = 'done'") == 4)
+    p = st.run_binary("dh-historical", "--backfill", "--from", "2025-10-10", "--to", "2025-10-13", timeout=300,
+                      DH_NOW=NOW, RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"])
+    t.check("run again: resumes, nothing left to fetch",
+            p.returncode == 0 and "4 dates, 4 already done" in p.stderr, p.stderr[-400:])
+    p = st.run_binary("dh-historical", "--backfill", "--from", "2025-10-13", "--to", "2025-10-10")
+    t.check("--from after --to is refused", p.returncode == 64, p.stderr)
+
+
+def check_faults(t, st):
+    st.ctl("start", "workers:")
+    sim_faults(st, {"error_rate": 1.0})
+    st.ctl("restart", "workers:dh-live")
+    row = st.wait_for(lambda: (lambda r: r if r.get("state") == "backoff" else None)(status_row(st, "live")),
+                      timeout=90, interval=1)
+    t.check("upstream failing: dh-live backs off and says why", row and "upstream" in (row.get("last_error") or "")
+            and "backoff" in (row.get("interval_reason") or ""), row)
+    t.check("upstream failing: dh-live stays RUNNING", st.status().get("workers:dh-live") == "RUNNING", st.status())
+    sim_faults(st, {})
+    row = st.wait_for(lambda: (lambda r: r if r.get("state") == "sleeping" else None)(status_row(st, "live")),
+                      timeout=90, interval=1)
+    t.check("upstream back: dh-live recovers by itself", row, status_row(st, "live"))
+
+
+def check_kill(t, st):
+    st.ctl("stop", "workers:")
+    with SimAt(st, LATER) as later:
+        once(st, "live", DH_NOW=LATER, sim=later.url)
+        before = num(st, "SELECT count(*) FROM ra_odds_live")
+        for delay in (0.3, 0.6, 0.9):
+            proc, _ = st.spawn_binary("dh-live", DH_NOW=LATER, RACING_API_BASE_URL=later.url,
+                                      RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator",
+                                      RACING_API_RATE=20)
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        p = once(st, "live", DH_NOW=LATER, sim=later.url)
+    after = num(st, "SELECT count(*) FROM ra_odds_live")
+    t.check("kill -9 mid-cycle: the next cycle finds a consistent table (%d -> %d rows)" % (before, after),
+            p.returncode == 0 and after == before
+            and num(st, "SELECT count(*) - count(DISTINCT (race_id, horse_id, bookmaker_id)) FROM ra_odds_live") == 0,
+            p.stderr[-500:])
+
+
+def partitions(st):
+    return sql(st, "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i"
+                   " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ra_odds_history'::regclass").split(",")
+
+
+def check_retention(t, st):
+    """Months chosen past what the migration made (it covers up to three months
+    after the real date), so the worker has partitions to create and drop."""
+    today = datetime.date.today()
+    year, month = today.year + (today.month + 5) // 12, (today.month + 5) % 12 + 1   # six months on
+    first = datetime.date(year, month, 1)
+    last = first - datetime.timedelta(days=1)                                       # end of the month before
+    name = lambda d: "ra_odds_history_%04d_%02d" % (d.year, d.month)
+    add = lambda d, n: datetime.date(d.year + (d.month - 1 + n) // 12, (d.month - 1 + n) % 12 + 1, 1)
+    st.ctl("stop", "workers:")
+    night = "%sT12:00:00Z" % last.isoformat()     # the last racing day of a month
+    morning = "%sT12:00:00Z" % first.isoformat()  # the first of the next
+    with SimAt(st, night) as sim:
+        p = once(st, "live", DH_NOW=night, sim=sim.url, DH_ODDS_HISTORY_RETENTION_MONTHS=12)
+    parts = partitions(st)
+    t.check("last day of a month: partitions three months ahead, none older than the retention",
+            p.returncode == 0 and name(add(first, 1)) in parts and name(add(last, -12)) in parts
+            and name(add(last, -13)) not in parts, (p.stderr[-300:], parts[:2], parts[-3:]))
+    with SimAt(st, morning) as sim:
+        p = once(st, "live", DH_NOW=morning, sim=sim.url, DH_ODDS_HISTORY_RETENTION_MONTHS=12)
+    parts = partitions(st)
+    t.check("across the month boundary: the next month made, the oldest kept month dropped",
+            p.returncode == 0 and name(add(first, 2)) in parts and name(add(last, -12)) not in parts
+            and name(add(first, -12)) in parts, (p.stderr[-300:], parts[:2], parts[-3:]))
+    t.check("history written that night landed in its month, not the default partition",
+            num(st, "SELECT count(*) FROM ra_odds_history_default") == 0
+            and num(st, "SELECT count(*) FROM %s" % name(first)) + num(st, "SELECT count(*) FROM %s" % name(last)) > 0)
+
+
+def run(t):
+    if not os.path.exists(os.path.join(harness.ROOT, "build", "bin", "dh-racing-sim")):
+        t.check("simulator present (build/bin/dh-racing-sim)", False)
+        return
+    st = harness.Stack("pipeline", DH_NOW=NOW, DH_MASTERS_BACKFILL_DAYS=1)
+    failed_before = t.failed
+    try:
+        st.start()
+        check_fleet_running(t, st)
+        check_live(t, st)
+        check_masters(t, st)
+        check_historical(t, st)
+        check_backfill(t, st)
+        check_faults(t, st)
+        check_kill(t, st)
+        check_retention(t, st)
+    finally:
+        if t.failed > failed_before:
+            st.keep_logs()
+        st.cleanup()

@@ -1,0 +1,466 @@
+/* Unit tests for shared/cfg: defaults, every variable's bad values, TLS, DH_NOW. */
+#include "testutil.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "clock.h"
+
+extern char **environ;
+
+/* Unsets every variable cfg_load reads, so the host's environment cannot leak in. */
+static int
+clear_env(void **state)
+{
+	static const char *const prefixes[] = { "DH_", "RACING_", "DATABASE_", "LOG_LEVEL=" };
+	int again = 1;
+
+	(void)state;
+	while (again) {
+		again = 0;
+		for (char **e = environ; *e != NULL && !again; e++) {
+			for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+				char name[256];
+				size_t n = strcspn(*e, "=");
+
+				if (strncmp(*e, prefixes[i], strlen(prefixes[i])) != 0 || n >= sizeof(name))
+					continue;
+				memcpy(name, *e, n);
+				name[n] = '\0';
+				assert_int_equal(unsetenv(name), 0);
+				again = 1;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static void
+set(const char *name, const char *value)
+{
+	assert_int_equal(setenv(name, value, 1), 0);
+}
+
+static void
+load_ok(struct cfg *c)
+{
+	char err[512] = "";
+
+	if (cfg_load(c, err, sizeof(err)) != 0)
+		fail_msg("cfg_load failed: %s", err);
+}
+
+/* cfg_load must fail with a message containing every part given. */
+static void
+load_fails(const char *part1, const char *part2)
+{
+	struct cfg c;
+	char err[512] = "";
+
+	if (cfg_load(&c, err, sizeof(err)) != -1)
+		fail_msg("accepted, expected an error about %s %s", part1, part2 ? part2 : "");
+	assert_contains(err, part1);
+	if (part2 != NULL)
+		assert_contains(err, part2);
+	assert_not_contains(err, "\n");
+}
+
+/* Setting name to value alone fails, naming the variable and quoting the value. */
+static void
+bad_value(const char *name, const char *value)
+{
+	char quoted[256];
+
+	snprintf(quoted, sizeof(quoted), "\"%s\"", value);
+	set(name, value);
+	load_fails(name, quoted);
+	assert_int_equal(unsetenv(name), 0);
+}
+
+/* Temporary files of the running test, removed by its teardown. */
+static char temp_paths[3][32];
+
+static int
+remove_temp_files(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(temp_paths) / sizeof(temp_paths[0]); i++) {
+		if (temp_paths[i][0] != '\0')
+			unlink(temp_paths[i]);
+		temp_paths[i][0] = '\0';
+	}
+	return 0;
+}
+
+/* Makes temporary file number slot holding text; returns its name. */
+static const char *
+temp_file(int slot, const char *text)
+{
+	char *path = temp_paths[slot];
+	int fd;
+
+	snprintf(path, sizeof(temp_paths[slot]), "/tmp/dh-test-cfg-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* Both NULL, or equal strings. */
+#define assert_str_or_null(a, b) do { \
+	if ((b) == NULL) \
+		assert_null(a); \
+	else \
+		assert_string_equal((a), (b)); \
+} while (0)
+
+/* Compares every field cfg_load sets with want. */
+static void
+check_cfg(const struct cfg *c, const struct cfg *want)
+{
+	assert_str_or_null(c->database_url, want->database_url);
+	assert_str_or_null(c->database_read_url, want->database_read_url);
+	assert_str_or_null(c->racing_api_base_url, want->racing_api_base_url);
+	assert_str_or_null(c->racing_api_username, want->racing_api_username);
+	assert_str_or_null(c->racing_api_password, want->racing_api_password);
+	assert_true(c->racing_api_rate == want->racing_api_rate);
+	assert_string_equal(c->regions, want->regions);
+	assert_int_equal(c->http_port, want->http_port);
+	assert_int_equal(c->https_port, want->https_port);
+	assert_str_or_null(c->tls_cert, want->tls_cert);
+	assert_str_or_null(c->tls_key, want->tls_key);
+	assert_int_equal(c->sim_port, want->sim_port);
+	assert_int_equal(c->api_procs, want->api_procs);
+	assert_int_equal(c->api_rate_limit, want->api_rate_limit);
+	assert_string_equal(c->listen_addr, want->listen_addr);
+	assert_string_equal(c->var_dir, want->var_dir);
+	assert_int_equal(c->log_level, want->log_level);
+	assert_int_equal(c->has_now, want->has_now);
+}
+
+static const struct cfg defaults = {
+	.racing_api_rate = 2.0,
+	.regions = "gb,ire",
+	.http_port = 8080,
+	.sim_port = 8089,
+	.api_procs = 4,
+	.api_rate_limit = 50,
+	.listen_addr = "127.0.0.1",
+	.var_dir = "var",
+	.log_level = LOG_INFO,
+};
+
+static void
+test_defaults(void **state)
+{
+	struct cfg c;
+
+	(void)state;
+	load_ok(&c);
+	check_cfg(&c, &defaults);
+}
+
+/* An empty variable counts as unset. */
+static void
+test_empty_is_unset(void **state)
+{
+	static const char *const names[] = {
+		"DATABASE_URL", "RACING_API_RATE", "DH_REGIONS", "DH_HTTP_PORT", "DH_HTTPS_PORT",
+		"DH_TLS_CERT", "DH_LISTEN_ADDR", "LOG_LEVEL", "DH_NOW", "RACING_API_USERNAME",
+	};
+	struct cfg c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		set(names[i], "");
+	load_ok(&c);
+	check_cfg(&c, &defaults);
+}
+
+static void
+test_values_read(void **state)
+{
+	const struct cfg want = {
+		.database_url = "postgresql://dh@localhost/dh",
+		.database_read_url = "host=/tmp dbname=dh",
+		.racing_api_base_url = "https://api.example.com/v1",
+		.racing_api_username = "user",
+		.racing_api_password = "secret",
+		.racing_api_rate = 0.5,
+		.regions = "gb,ire,fr",
+		.http_port = 9000,
+		.sim_port = 9001,
+		.api_procs = 64,
+		.api_rate_limit = 1000000,
+		.listen_addr = "0.0.0.0",
+		.var_dir = "/srv/dh/var",
+		.log_level = LOG_DEBUG,
+	};
+	struct cfg c;
+
+	(void)state;
+	set("DATABASE_URL", want.database_url);
+	set("DATABASE_READ_URL", want.database_read_url);
+	set("RACING_API_BASE_URL", want.racing_api_base_url);
+	set("RACING_API_USERNAME", want.racing_api_username);
+	set("RACING_API_PASSWORD", want.racing_api_password);
+	set("RACING_API_RATE", "0.5");
+	set("DH_REGIONS", "GB,ire,Fr");
+	set("DH_HTTP_PORT", "9000");
+	set("DH_SIM_PORT", "9001");
+	set("DH_API_PROCS", "64");
+	set("DH_API_RATE_LIMIT", "1000000");
+	set("DH_LISTEN_ADDR", want.listen_addr);
+	set("DH_VAR_DIR", want.var_dir);
+	set("LOG_LEVEL", "debug");
+	load_ok(&c);
+	check_cfg(&c, &want);
+}
+
+static void
+test_listen_addr_forms(void **state)
+{
+	static const char *const good[] = { "127.0.0.1", "0.0.0.0", "*", "[::1]", "[::]", "[fe80::1]" };
+	struct cfg c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		set("DH_LISTEN_ADDR", good[i]);
+		load_ok(&c);
+		assert_string_equal(c.listen_addr, good[i]);
+	}
+}
+
+static void
+test_bad_urls(void **state)
+{
+	(void)state;
+	bad_value("DATABASE_URL", "mysql://localhost/dh");
+	bad_value("DATABASE_URL", "localhost");
+	bad_value("DATABASE_READ_URL", "http://localhost/dh");
+	bad_value("RACING_API_BASE_URL", "ftp://api.example.com");
+	bad_value("RACING_API_BASE_URL", "api.example.com");
+}
+
+static void
+test_bad_rate(void **state)
+{
+	static const char *const bad[] = { "0", "-1", "abc", "101", "nan", "inf", "2x", " 2", "1e3", "0x" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		bad_value("RACING_API_RATE", bad[i]);
+}
+
+static void
+test_bad_regions(void **state)
+{
+	static const char *const bad[] = {
+		"gb,,ire", "gb,", ",gb", ",", "g b", "gb;ire", "gb1", "abcdefghi", "gb,ire ",
+		"gb,ire,fr,de,it,es,us,au,nz,za,jp,hk,sg,ae,sa,qa,bh,kw,om,in,pk,lk",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		bad_value("DH_REGIONS", bad[i]);
+}
+
+static void
+test_bad_ports_and_counts(void **state)
+{
+	static const char *const ports[] = { "0", "65536", "80x", "-1", "abc", " 80", "80 ", "1e3",
+		"99999999999999999999" };
+	static const char *const vars[] = { "DH_HTTP_PORT", "DH_HTTPS_PORT", "DH_SIM_PORT" };
+
+	(void)state;
+	for (size_t v = 0; v < sizeof(vars) / sizeof(vars[0]); v++)
+		for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+			bad_value(vars[v], ports[i]);
+	bad_value("DH_API_PROCS", "0");
+	bad_value("DH_API_PROCS", "65");
+	bad_value("DH_API_PROCS", "four");
+	bad_value("DH_API_RATE_LIMIT", "0");
+	bad_value("DH_API_RATE_LIMIT", "1000001");
+	bad_value("DH_API_RATE_LIMIT", "5.5");
+}
+
+static void
+test_bad_listen_addr(void **state)
+{
+	static const char *const bad[] = {
+		"localhost", "cafe", "dead:beef", "::1", "[::1", "::1]", "[1.2.3.4]", "1.2.3",
+		"256.0.0.1", "127.0.0.1 ", "1.2.3.4:80", "[::1]:80", "**", "[]", ":::",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		bad_value("DH_LISTEN_ADDR", bad[i]);
+}
+
+static void
+test_bad_log_level_and_now(void **state)
+{
+	(void)state;
+	bad_value("LOG_LEVEL", "verbose");
+	bad_value("LOG_LEVEL", "INFO");
+	bad_value("DH_NOW", "2025-10-14");
+	bad_value("DH_NOW", "2025-10-14T13:30:00");
+	bad_value("DH_NOW", "yesterday");
+	bad_value("DH_NOW", "2025-02-29T13:30:00Z");
+	assert_int_equal(clock_has_override(), 0);
+}
+
+/* Pairs and clashes name both variables. */
+static void
+test_combinations(void **state)
+{
+	(void)state;
+	set("RACING_API_USERNAME", "user");
+	load_fails("RACING_API_USERNAME", "RACING_API_PASSWORD");
+	assert_int_equal(unsetenv("RACING_API_USERNAME"), 0);
+	set("RACING_API_PASSWORD", "secret");
+	load_fails("RACING_API_USERNAME", "RACING_API_PASSWORD");
+	assert_int_equal(unsetenv("RACING_API_PASSWORD"), 0);
+
+	set("DH_SIM_PORT", "8080");
+	load_fails("DH_SIM_PORT", "DH_HTTP_PORT");
+	set("DH_HTTP_PORT", "9090");
+	set("DH_SIM_PORT", "9090");
+	load_fails("DH_SIM_PORT", "9090");
+}
+
+static void
+test_tls(void **state)
+{
+	const char *cert = temp_file(0, "-----BEGIN CERTIFICATE-----\n");
+	const char *key = temp_file(1, "-----BEGIN PRIVATE KEY-----\n");
+	const char *empty = temp_file(2, "");
+	struct cfg c;
+
+	(void)state;
+
+	/* Files without the port. */
+	set("DH_TLS_CERT", cert);
+	load_fails("DH_TLS_CERT", "DH_HTTPS_PORT");
+	assert_int_equal(unsetenv("DH_TLS_CERT"), 0);
+	set("DH_TLS_KEY", key);
+	load_fails("DH_TLS_KEY", "DH_HTTPS_PORT");
+	assert_int_equal(unsetenv("DH_TLS_KEY"), 0);
+
+	/* The port without files. */
+	set("DH_HTTPS_PORT", "8443");
+	load_fails("DH_HTTPS_PORT", "DH_TLS_CERT");
+	set("DH_TLS_CERT", cert);
+	load_fails("DH_HTTPS_PORT", "DH_TLS_KEY");
+
+	/* Both readable: fine. */
+	set("DH_TLS_KEY", key);
+	load_ok(&c);
+	assert_int_equal(c.https_port, 8443);
+	assert_string_equal(c.tls_cert, cert);
+	assert_string_equal(c.tls_key, key);
+
+	/* Missing, a directory, or empty: not a usable file. */
+	bad_value("DH_TLS_CERT", "/nonexistent/dh-test.pem");
+	bad_value("DH_TLS_CERT", "/tmp");
+	set("DH_TLS_CERT", cert);
+	bad_value("DH_TLS_KEY", "/nonexistent/dh-test.key");
+	bad_value("DH_TLS_KEY", empty);
+	set("DH_TLS_KEY", key);
+
+	/* The port must differ from the others. */
+	set("DH_HTTPS_PORT", "8080");
+	load_fails("DH_HTTPS_PORT", "DH_HTTP_PORT");
+	set("DH_HTTPS_PORT", "8089");
+	load_fails("DH_HTTPS_PORT", "DH_SIM_PORT");
+}
+
+/* DH_NOW is parsed and installed as the clock's override. */
+static void
+test_now_sets_override(void **state)
+{
+	struct cfg c;
+	time_t want;
+
+	(void)state;
+	assert_int_equal(clock_parse_instant("2025-10-14T12:30:00Z", &want), 0);
+	set("DH_NOW", "2025-10-14T13:30:00+01:00");
+	load_ok(&c);
+	assert_int_equal(c.has_now, 1);
+	assert_int_equal(c.now, want);
+	assert_int_equal(clock_has_override(), 1);
+	assert_int_equal(clock_now(), want);
+}
+
+static void
+test_parse_long(void **state)
+{
+	static const struct {
+		const char *s;
+		long        min, max, want;
+	} good[] = {
+		{ "0", 0, 0, 0 }, { "-0", 0, 10, 0 }, { "42", 0, 100, 42 }, { "010", 0, 100, 10 },
+		{ "1", 1, 1, 1 }, { "-5", -5, 5, -5 }, { "5", -5, 5, 5 },
+		{ "9223372036854775807", 0, LONG_MAX, LONG_MAX },
+		{ "-9223372036854775808", LONG_MIN, 0, LONG_MIN },
+	};
+	static const struct {
+		const char *s;
+		long        min, max;
+	} bad[] = {
+		{ "", 0, 100 }, { " ", 0, 100 }, { " 5", 0, 100 }, { "\t5", 0, 100 },
+		{ "5 ", 0, 100 }, { "5\n", 0, 100 }, { "5x", 0, 100 }, { "x5", 0, 100 },
+		{ "1e3", 0, 10000 }, { "0x10", 0, 100 }, { "1.0", 0, 100 }, { "-", 0, 100 },
+		{ "--1", -10, 10 }, { "101", 0, 100 }, { "-1", 0, 100 }, { "0", 1, 100 },
+		{ "9223372036854775808", LONG_MIN, LONG_MAX },
+		{ "-9223372036854775809", LONG_MIN, LONG_MAX },
+		{ "99999999999999999999", LONG_MIN, LONG_MAX },
+	};
+	long out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		out = 7;
+		if (cfg_parse_long(good[i].s, good[i].min, good[i].max, &out) != 0)
+			fail_msg("\"%s\" rejected", good[i].s);
+		assert_long_equal(out, good[i].want);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		out = 7;
+		if (cfg_parse_long(bad[i].s, bad[i].min, bad[i].max, &out) != -1)
+			fail_msg("\"%s\" in [%ld, %ld] accepted", bad[i].s, bad[i].min, bad[i].max);
+		assert_long_equal(out, 7);
+	}
+	assert_int_equal(cfg_parse_long(NULL, 0, 100, &out), -1);
+}
+
+#define T(f) cmocka_unit_test_setup(f, clear_env)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_defaults),
+		T(test_empty_is_unset),
+		T(test_values_read),
+		T(test_listen_addr_forms),
+		T(test_bad_urls),
+		T(test_bad_rate),
+		T(test_bad_regions),
+		T(test_bad_ports_and_counts),
+		T(test_bad_listen_addr),
+		T(test_bad_log_level_and_now),
+		T(test_combinations),
+		cmocka_unit_test_setup_teardown(test_tls, clear_env, remove_temp_files),
+		T(test_parse_long),
+		/* Last: the clock override cannot be undone. */
+		T(test_now_sets_override),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,522 @@
+/*
+ * Unit tests for shared/db against a real PostgreSQL.  Set
+ * DH_TEST_DATABASE_URL to a superuser URL to run them; without it every
+ * test that needs a server is skipped.  Tests leave nothing behind: they
+ * use temporary tables and session locks only.
+ */
+#include "testutil.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "log.h"
+
+#define BAD_URL "postgresql:///postgres?host=/nonexistent-dh-test"
+
+/* Handles a test opened; the teardown frees them even when the test failed. */
+struct handles {
+	struct db *a, *b;
+};
+
+static int
+setup(void **state)
+{
+	static struct handles h;
+
+	h.a = NULL;
+	h.b = NULL;
+	*state = &h;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct handles *h = *state;
+
+	db_free(h->a);
+	db_free(h->b);
+	h->a = NULL;
+	h->b = NULL;
+	return 0;
+}
+
+/* Opens and connects a handle into *slot; skips the test without a server. */
+static struct db *
+open_db(struct db **slot)
+{
+	const char *url = getenv("DH_TEST_DATABASE_URL");
+
+	if (url == NULL || *url == '\0')
+		skip();
+	*slot = db_new(url, "dh-unit-test", "-c statement_timeout=5000");
+	assert_non_null(*slot);
+	if (db_ensure(*slot) != 0)
+		fail_msg("db_ensure: %s", db_error(*slot));
+	return *slot;
+}
+
+/* Runs a statement that must succeed; the caller clears the result. */
+static PGresult *
+exec_ok(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *res = db_exec(db, sql, nparams, params);
+
+	if (res == NULL)
+		fail_msg("%s: %s", sql, db_error(db));
+	return res;
+}
+
+/* The backend pid of a connection, as text. */
+static void
+backend_pid(struct db *db, char *out, size_t outlen)
+{
+	PGresult *res = exec_ok(db, "SELECT pg_backend_pid() AS pid", 0, NULL);
+
+	snprintf(out, outlen, "%s", db_value(res, 0, "pid"));
+	PQclear(res);
+}
+
+/* From killer, ends the backend of victim and waits until it is gone. */
+static void
+terminate(struct db *killer, struct db *victim)
+{
+	char pid[32];
+	const char *params[1] = { pid };
+	PGresult *res;
+
+	backend_pid(victim, pid, sizeof(pid));
+	res = exec_ok(killer, "SELECT pg_terminate_backend($1::int, 5000) AS ok", 1, params);
+	assert_string_equal(db_value(res, 0, "ok"), "t");
+	PQclear(res);
+}
+
+static void
+assert_one_line(const char *msg)
+{
+	assert_true(msg[0] != '\0');
+	assert_null(strchr(msg, '\n'));
+}
+
+static void
+test_ensure_connects(void **state)
+{
+	struct handles *h = *state;
+	struct db *db = open_db(&h->a);
+	PGresult *res;
+
+	assert_int_equal(db_generation(db), 1);
+	assert_int_equal(db_is_down(db), 0);
+	assert_string_equal(db_error(db), "");
+	assert_int_equal(db_ensure(db), 0);
+	assert_int_equal(db_generation(db), 1);
+
+	/* The application name and options reach the server. */
+	res = exec_ok(db, "SELECT current_setting('application_name') AS app, "
+	    "current_setting('statement_timeout') AS timeout", 0, NULL);
+	assert_string_equal(db_value(res, 0, "app"), "dh-unit-test");
+	assert_string_equal(db_value(res, 0, "timeout"), "5s");
+	PQclear(res);
+}
+
+/* Values travel as parameters: quotes, backslashes and Unicode need no escaping. */
+static void
+test_exec_params(void **state)
+{
+	static const char *const values[] = {
+		"O'Brien \"quoted\" \\ back; DROP TABLE x; --",
+		"S\xc3\xa9 \xf0\x9f\x90\x8e \xe6\x97\xa5\xe6\x9c\xac",
+		"",
+		NULL,
+	};
+	struct handles *h = *state;
+	struct db *db = open_db(&h->a);
+	PGresult *res;
+
+	res = exec_ok(db, "SELECT $1::text AS a, $2::text AS b, $3::text AS c, $4::text AS d, "
+	    "length($2) AS len, $4 IS NULL AS d_null", 4, values);
+	assert_string_equal(db_value(res, 0, "a"), values[0]);
+	assert_string_equal(db_value(res, 0, "b"), values[1]);
+	assert_string_equal(db_value(res, 0, "c"), "");
+	assert_null(db_value(res, 0, "d"));
+	assert_string_equal(db_value(res, 0, "len"), "7");
+	assert_string_equal(db_value(res, 0, "d_null"), "t");
+	PQclear(res);
+
+	/* And back out of a table, matched by value. */
+	PQclear(exec_ok(db, "CREATE TEMP TABLE ut_params (v text)", 0, NULL));
+	for (int i = 0; i < 3; i++)
+		PQclear(exec_ok(db, "INSERT INTO ut_params (v) VALUES ($1)", 1, &values[i]));
+	for (int i = 0; i < 3; i++) {
+		res = exec_ok(db, "SELECT count(*) AS n FROM ut_params WHERE v = $1", 1, &values[i]);
+		assert_string_equal(db_value(res, 0, "n"), "1");
+		PQclear(res);
+	}
+}
+
+static void
+test_prepared(void **state)
+{
+	static const char *const params[] = { "2", "3" };
+	struct handles *h = *state;
+	struct db *db;
+	PGresult *res;
+
+	db = open_db(&h->a);
+	assert_int_equal(db_prepare(db, "ut_add", "SELECT $1::int + $2::int AS sum"), 0);
+	for (int i = 0; i < 3; i++) {
+		res = db_exec_prepared(db, "ut_add", 2, params);
+		if (res == NULL)
+			fail_msg("ut_add: %s", db_error(db));
+		assert_string_equal(db_value(res, 0, "sum"), "5");
+		PQclear(res);
+	}
+	res = exec_ok(db, "SELECT count(*) AS n FROM pg_prepared_statements WHERE name = 'ut_add'",
+	    0, NULL);
+	assert_string_equal(db_value(res, 0, "n"), "1");
+	PQclear(res);
+
+	/* A name never registered is an error of the caller, not of the connection. */
+	assert_null(db_exec_prepared(db, "ut_missing", 0, NULL));
+	assert_contains(db_error(db), "ut_missing");
+	assert_int_equal(db_is_down(db), 0);
+}
+
+/* A bad statement fails alone: the connection stays up and usable. */
+static void
+test_statement_errors(void **state)
+{
+	struct handles *h = *state;
+	struct db *db = open_db(&h->a);
+
+	assert_null(db_exec(db, "SELEC 1", 0, NULL));
+	assert_int_equal(db_is_down(db), 0);
+	assert_one_line(db_error(db));
+	assert_contains(db_error(db), "syntax error");
+
+	assert_null(db_exec(db, "SELECT 1 / 0", 0, NULL));
+	assert_contains(db_error(db), "division by zero");
+	assert_int_equal(db_command(db, "SELECT 1 / 0", 0, NULL), -1);
+
+	/* A registered statement with bad SQL fails when prepared. */
+	assert_int_equal(db_prepare(db, "ut_bad", "SELEC $1"), 0);
+	assert_null(db_exec_prepared(db, "ut_bad", 0, NULL));
+	assert_int_equal(db_is_down(db), 0);
+	assert_one_line(db_error(db));
+
+	assert_int_equal(db_command(db, "SELECT 1", 0, NULL), 0);
+	assert_int_equal(db_generation(db), 1);
+}
+
+static void
+test_transactions(void **state)
+{
+	struct handles *h = *state;
+	struct db *db = open_db(&h->a);
+	PGresult *res;
+
+	PQclear(exec_ok(db, "CREATE TEMP TABLE ut_tx (n int)", 0, NULL));
+
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_command(db, "INSERT INTO ut_tx VALUES (1), (2)", 0, NULL), 0);
+	res = exec_ok(db, "SELECT count(*) AS n FROM ut_tx", 0, NULL);
+	assert_string_equal(db_value(res, 0, "n"), "2");
+	PQclear(res);
+	assert_int_equal(db_rollback(db), 0);
+	res = exec_ok(db, "SELECT count(*) AS n FROM ut_tx", 0, NULL);
+	assert_string_equal(db_value(res, 0, "n"), "0");
+	PQclear(res);
+
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_command(db, "INSERT INTO ut_tx VALUES (3)", 0, NULL), 0);
+	assert_int_equal(db_commit(db), 0);
+	res = exec_ok(db, "SELECT count(*) AS n, max(n) AS top FROM ut_tx", 0, NULL);
+	assert_string_equal(db_value(res, 0, "n"), "1");
+	assert_string_equal(db_value(res, 0, "top"), "3");
+	PQclear(res);
+
+	/* A failed statement aborts the transaction until the rollback. */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_command(db, "INSERT INTO ut_tx VALUES ('x')", 0, NULL), -1);
+	assert_int_equal(db_command(db, "SELECT 1", 0, NULL), -1);
+	assert_contains(db_error(db), "aborted");
+	assert_int_equal(db_rollback(db), 0);
+	assert_int_equal(db_command(db, "SELECT 1", 0, NULL), 0);
+}
+
+static void
+test_try_lock(void **state)
+{
+	const int64_t key = 0x4448756e69740001;	/* "DHunit" 1 */
+	struct handles *h = *state;
+	struct db *a = open_db(&h->a), *b = open_db(&h->b);
+
+	assert_int_equal(db_try_lock(a, key), 1);
+	assert_int_equal(db_try_lock(a, key), 1);	/* session locks stack */
+	assert_int_equal(db_try_lock(b, key), 0);
+	assert_int_equal(db_try_lock(b, -key), 1);	/* another key is free */
+	/* The lock goes with the connection, once the server has ended it. */
+	db_free(a);
+	h->a = NULL;
+	for (int i = 0; i < 500 && db_try_lock(b, key) == 0; i++)
+		usleep(10000);
+	assert_int_equal(db_try_lock(b, key), 1);
+}
+
+static void
+test_value(void **state)
+{
+	struct handles *h = *state;
+	struct db *db = open_db(&h->a);
+	PGresult *res;
+
+	res = exec_ok(db, "SELECT NULL::text AS nothing, 'x' AS s, '' AS empty, 42 AS n", 0, NULL);
+	assert_int_equal(PQntuples(res), 1);
+	assert_null(db_value(res, 0, "nothing"));
+	assert_string_equal(db_value(res, 0, "s"), "x");
+	assert_string_equal(db_value(res, 0, "empty"), "");
+	assert_string_equal(db_value(res, 0, "n"), "42");
+	assert_null(db_value(res, 0, "missing"));
+	assert_null(db_value(res, 1, "s"));
+	assert_null(db_value(res, -1, "s"));
+	PQclear(res);
+
+	res = exec_ok(db, "SELECT 1 AS n WHERE false", 0, NULL);
+	assert_null(db_value(res, 0, "n"));
+	PQclear(res);
+}
+
+static void
+test_stats(void **state)
+{
+	struct handles *h = *state;
+	struct db *db = open_db(&h->a);
+	unsigned queries = 99;
+	int64_t micros = -1;
+
+	db_stats_reset(db);
+	db_stats(db, &queries, &micros);
+	assert_int_equal(queries, 0);
+	assert_int_equal(micros, 0);
+
+	PQclear(exec_ok(db, "SELECT pg_sleep(0.01)", 0, NULL));
+	assert_int_equal(db_command(db, "SELECT 1", 0, NULL), 0);
+	assert_null(db_exec(db, "SELEC 1", 0, NULL));	/* failures count too */
+	assert_int_equal(db_script(db, "SELECT 1; SELECT 2"), 0);
+	db_stats(db, &queries, &micros);
+	assert_int_equal(queries, 4);
+	assert_true(micros >= 10000);
+
+	db_stats_reset(db);
+	db_stats(db, &queries, &micros);
+	assert_int_equal(queries, 0);
+	assert_int_equal(micros, 0);
+}
+
+static void
+test_script(void **state)
+{
+	struct handles *h = *state;
+	struct db *db = open_db(&h->a);
+	PGresult *res;
+
+	assert_int_equal(db_script(db,
+	    "CREATE TEMP TABLE ut_script (a int);\n"
+	    "INSERT INTO ut_script VALUES (1), (2);\n"
+	    "INSERT INTO ut_script VALUES (3);\n"), 0);
+	res = exec_ok(db, "SELECT sum(a) AS s FROM ut_script", 0, NULL);
+	assert_string_equal(db_value(res, 0, "s"), "6");
+	PQclear(res);
+	assert_int_equal(db_script(db, "SELECT 1; SELEC 2"), -1);
+	assert_contains(db_error(db), "syntax error");
+	assert_int_equal(db_is_down(db), 0);
+}
+
+/*
+ * A connection killed while idle: the next prepared statement reconnects,
+ * prepares again and runs, once.
+ */
+static void
+test_reconnect(void **state)
+{
+	static const char *const params[] = { "41" };
+	struct handles *h = *state;
+	struct db *a = open_db(&h->a), *b = open_db(&h->b);
+	char pid_before[32], pid_after[32];
+	unsigned gen, queries;
+	int64_t micros;
+	PGresult *res;
+
+	assert_int_equal(db_prepare(a, "ut_inc", "SELECT $1::int + 1 AS n"), 0);
+	res = db_exec_prepared(a, "ut_inc", 1, params);
+	assert_non_null(res);
+	PQclear(res);
+	gen = db_generation(a);
+	backend_pid(a, pid_before, sizeof(pid_before));
+
+	terminate(b, a);
+	res = db_exec_prepared(a, "ut_inc", 1, params);
+	if (res == NULL)
+		fail_msg("after the restart: %s", db_error(a));
+	assert_string_equal(db_value(res, 0, "n"), "42");
+	PQclear(res);
+	assert_true(db_generation(a) > gen);
+	assert_int_equal(db_is_down(a), 0);
+	backend_pid(a, pid_after, sizeof(pid_after));
+	assert_string_not_equal(pid_before, pid_after);
+
+	/* The same for plain statements; the retried call counts once. */
+	terminate(b, a);
+	gen = db_generation(a);
+	db_stats_reset(a);
+	assert_int_equal(db_command(a, "SELECT 1", 0, NULL), 0);
+	assert_true(db_generation(a) > gen);
+	db_stats(a, &queries, &micros);
+	assert_int_equal(queries, 1);
+}
+
+/* Inside a transaction a lost connection is reported, not retried. */
+static void
+test_lost_in_transaction(void **state)
+{
+	struct handles *h = *state;
+	struct db *a = open_db(&h->a), *b = open_db(&h->b);
+	unsigned gen;
+
+	gen = db_generation(a);
+	assert_int_equal(db_begin(a), 0);
+	terminate(b, a);
+	assert_null(db_exec(a, "SELECT 1", 0, NULL));
+	assert_int_equal(db_is_down(a), 1);
+	assert_one_line(db_error(a));
+	assert_int_equal(strncmp(db_error(a), "lost connection to database: ",
+	    strlen("lost connection to database: ")), 0);
+	assert_int_equal(db_generation(a), gen);
+
+	assert_int_equal(db_rollback(a), 0);
+	assert_int_equal(db_command(a, "SELECT 1", 0, NULL), 0);
+	assert_int_equal(db_is_down(a), 0);
+	assert_true(db_generation(a) > gen);
+}
+
+/* Blocks until connected when the server is there. */
+static void
+test_connect_retry_connects(void **state)
+{
+	struct handles *h = *state;
+	volatile sig_atomic_t stop = 0;
+
+	open_db(&h->a);
+	db_free(h->a);
+	h->a = db_new(getenv("DH_TEST_DATABASE_URL"), "dh-unit-test", NULL);
+	assert_non_null(h->a);
+	assert_int_equal(db_connect_retry(h->a, &stop, 1), 0);
+	assert_int_equal(db_generation(h->a), 1);
+}
+
+/* The tests below need no server. */
+
+static void
+test_connect_failure(void **state)
+{
+	struct handles *h = *state;
+	struct db *db = h->a = db_new(BAD_URL, "dh-unit-test", NULL);
+
+	assert_non_null(db);
+	assert_int_equal(db_ensure(db), -1);
+	assert_int_equal(db_is_down(db), 1);
+	assert_int_equal(db_generation(db), 0);
+	assert_one_line(db_error(db));
+	assert_int_equal(strncmp(db_error(db), "could not connect to database: ",
+	    strlen("could not connect to database: ")), 0);
+	assert_null(db_exec(db, "SELECT 1", 0, NULL));
+	assert_int_equal(db_is_down(db), 1);
+	assert_int_equal(db_command(db, "SELECT 1", 0, NULL), -1);
+	assert_int_equal(db_script(db, "SELECT 1"), -1);
+	assert_int_equal(db_try_lock(db, 1), -1);
+	assert_int_equal(db_begin(db), -1);
+	assert_int_equal(db_rollback(db), 0);
+	db_free(NULL);
+}
+
+static volatile sig_atomic_t retry_stop;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	retry_stop = 1;
+}
+
+/* db_connect_retry keeps trying until told to stop. */
+static void
+test_connect_retry_stops(void **state)
+{
+	struct handles *h = *state;
+	struct sigaction sa;
+
+	h->a = db_new(BAD_URL, "dh-unit-test", NULL);
+	assert_non_null(h->a);
+	retry_stop = 1;
+	assert_int_equal(db_connect_retry(h->a, &retry_stop, 1), -1);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);
+	retry_stop = 0;
+	log_init("dh-test", LOG_ERROR);	/* each attempt logs a warning */
+	alarm(1);
+	assert_int_equal(db_connect_retry(h->a, &retry_stop, 1), -1);
+	alarm(0);
+	log_init("dh-test", LOG_INFO);
+	assert_int_equal(db_is_down(h->a), 1);
+}
+
+/* The registry holds 64 statements and refuses the next. */
+static void
+test_prepare_registry_full(void **state)
+{
+	static char names[65][16];
+	struct handles *h = *state;
+
+	h->a = db_new(BAD_URL, NULL, NULL);
+	assert_non_null(h->a);
+	for (int i = 0; i < 65; i++)
+		snprintf(names[i], sizeof(names[i]), "ut_%d", i);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(db_prepare(h->a, names[i], "SELECT 1"), 0);
+	assert_int_equal(db_prepare(h->a, names[64], "SELECT 1"), -1);
+	/* An unknown name fails before any connection is tried. */
+	assert_null(db_exec_prepared(h->a, "ut_unknown", 0, NULL));
+	assert_contains(db_error(h->a), "ut_unknown");
+	assert_int_equal(db_generation(h->a), 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_ensure_connects),
+		T(test_exec_params),
+		T(test_prepared),
+		T(test_statement_errors),
+		T(test_transactions),
+		T(test_try_lock),
+		T(test_value),
+		T(test_stats),
+		T(test_script),
+		T(test_reconnect),
+		T(test_lost_in_transaction),
+		T(test_connect_retry_connects),
+		T(test_connect_failure),
+		T(test_connect_retry_stops),
+		T(test_prepare_registry_full),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,47 @@
+/*
+ * live: dh-live's pieces.  main.c runs the adaptive loop (fetch today's and
+ * tomorrow's racecards, pick the next interval); store.c turns the prices of
+ * races not yet off into rows and writes them in one statement.
+ */
+#ifndef DH_LIVE_H
+#define DH_LIVE_H
+
+#include <time.h>
+
+#include "db.h"
+#include "rapi_model.h"
+
+/* Live rows of races that went off longer ago than this are deleted (history stays). */
+#define LIVE_RETENTION_S (24 * 3600)
+
+struct live_counts {
+	long races;		/* races not yet off, with at least one price */
+	long horses;		/* runners with at least one price */
+	long bookmakers;	/* distinct bookmakers seen */
+	long odds;		/* prices read this cycle */
+	long changed;		/* live rows inserted or updated (price changed) */
+	long history;		/* rows appended to ra_odds_history */
+	long removed;		/* live rows of fetched races no longer quoted */
+	long pruned;		/* live rows past the retention */
+	long db_ms;		/* time spent in the day writes */
+};
+
+/* The race not yet off that goes next on a day's cards, or NULL. */
+const struct rapi_race *live_next_race(const struct rapi_racecards *rc, time_t now);
+
+/*
+ * Writes the prices of one day's races that are not off at `now`, in one
+ * transaction: upserts ra_odds_live where a price changed (an unchanged price
+ * writes nothing), appends each change to ra_odds_history and deletes rows no
+ * longer quoted in the races fetched.  Adds to *c.  Returns 0, or -1 (rolled
+ * back; db_error says why).
+ */
+int live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struct live_counts *c);
+
+/*
+ * Ends a cycle: deletes live rows of races off longer than the retention and
+ * records the cycle in ra_odds_statistics.  0, or -1 (rolled back).
+ */
+int live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, struct live_counts *c);
+
+#endif

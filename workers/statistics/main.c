@@ -1,0 +1,149 @@
+/*
+ * dh-statistics: every 10 minutes (and at start) computes what the original
+ * statistics job produced, for live and historical odds, with SQL, and stores
+ * one JSON snapshot per kind in dh_stats_snapshots so any API host can serve
+ * it.  Snapshots older than 7 days are pruned (the newest of each kind stays).
+ */
+#include <stdio.h>
+
+#include "log.h"
+#include "worker.h"
+
+#define STATS_INTERVAL_S 600
+
+/*
+ * $1 is "now" (DH_NOW or the clock), so recent-activity windows are
+ * reproducible in tests.
+ */
+static const char sql_live[] =
+    "INSERT INTO dh_stats_snapshots (kind, taken_at, body)"
+    " SELECT 'live', $1::timestamptz, jsonb_build_object("
+    "  'table', 'ra_odds_live',"
+    "  'generated_at', $1::timestamptz,"
+    "  'total_records', t.total,"
+    "  'date_range', jsonb_build_object('earliest', t.earliest, 'latest', t.latest),"
+    "  'latest_fetch', t.latest_fetch,"
+    "  'recent_activity', jsonb_build_object('last_hour', t.last_hour, 'last_24h', t.last_24h,"
+    "                                         'last_7d', t.last_7d),"
+    "  'unique_entities', jsonb_build_object('races', t.races, 'horses', t.horses,"
+    "                                         'courses', t.courses, 'bookmakers', t.bookmakers),"
+    "  'bookmaker_coverage', (SELECT coalesce(jsonb_agg(jsonb_build_object("
+    "        'bookmaker_id', bookmaker_id, 'bookmaker', name, 'records', n, 'races', races)"
+    "        ORDER BY n DESC), '[]') FROM (SELECT bookmaker_id, max(bookmaker_name) AS name,"
+    "        count(*) AS n, count(DISTINCT race_id) AS races FROM ra_odds_live GROUP BY 1) b),"
+    "  'records_per_date', (SELECT coalesce(jsonb_agg(jsonb_build_object('date', race_date,"
+    "        'records', n) ORDER BY race_date DESC), '[]') FROM (SELECT race_date, count(*) AS n"
+    "        FROM ra_odds_live WHERE race_date > ($1::timestamptz AT TIME ZONE 'Europe/London')::date - 7"
+    "        GROUP BY 1) d),"
+    "  'course_distribution', (SELECT coalesce(jsonb_agg(jsonb_build_object('course_id', course_id,"
+    "        'course', course, 'records', n) ORDER BY n DESC), '[]') FROM (SELECT course_id,"
+    "        max(course) AS course, count(*) AS n FROM ra_odds_live GROUP BY 1"
+    "        ORDER BY 3 DESC LIMIT 20) c),"
+    "  'null_counts', jsonb_build_object('off_dt', t.null_off, 'course_id', t.null_course,"
+    "        'horse_name', t.null_horse, 'ew_places', t.null_ew),"
+    "  'odds_coverage', jsonb_build_object('runners', t.runners,"
+    "        'avg_bookmakers_per_runner', round(t.total::numeric / nullif(t.runners, 0), 2)),"
+    "  'history_records', (SELECT count(*) FROM ra_odds_history"
+    "        WHERE observed_at > $1::timestamptz - interval '24 hours'))"
+    " FROM (SELECT count(*) AS total, min(race_date) AS earliest, max(race_date) AS latest,"
+    "        max(fetched_at) AS latest_fetch,"
+    "        count(*) FILTER (WHERE fetched_at > $1::timestamptz - interval '1 hour') AS last_hour,"
+    "        count(*) FILTER (WHERE fetched_at > $1::timestamptz - interval '24 hours') AS last_24h,"
+    "        count(*) FILTER (WHERE fetched_at > $1::timestamptz - interval '7 days') AS last_7d,"
+    "        count(DISTINCT race_id) AS races, count(DISTINCT horse_id) AS horses,"
+    "        count(DISTINCT course_id) AS courses, count(DISTINCT bookmaker_id) AS bookmakers,"
+    "        count(DISTINCT (race_id, horse_id)) AS runners,"
+    "        count(*) FILTER (WHERE off_dt IS NULL) AS null_off,"
+    "        count(*) FILTER (WHERE course_id IS NULL) AS null_course,"
+    "        count(*) FILTER (WHERE horse_name IS NULL) AS null_horse,"
+    "        count(*) FILTER (WHERE ew_places IS NULL) AS null_ew"
+    "       FROM ra_odds_live) t";
+
+static const char sql_historical[] =
+    "INSERT INTO dh_stats_snapshots (kind, taken_at, body)"
+    " SELECT 'historical', $1::timestamptz, jsonb_build_object("
+    "  'table', 'ra_odds_historical',"
+    "  'generated_at', $1::timestamptz,"
+    "  'total_records', t.total,"
+    "  'date_range', jsonb_build_object('earliest', t.earliest, 'latest', t.latest,"
+    "                                    'days', t.days),"
+    "  'latest_fetch', t.latest_fetch,"
+    "  'recent_activity', jsonb_build_object('last_24h', t.last_24h, 'last_7d', t.last_7d),"
+    "  'unique_entities', jsonb_build_object('races', t.races, 'horses', t.horses,"
+    "        'tracks', t.tracks, 'jockeys', t.jockeys, 'trainers', t.trainers,"
+    "        'countries', t.countries),"
+    "  'records_per_date', (SELECT coalesce(jsonb_agg(jsonb_build_object('date', race_date,"
+    "        'records', n) ORDER BY race_date DESC), '[]') FROM (SELECT race_date, count(*) AS n"
+    "        FROM ra_odds_historical GROUP BY 1 ORDER BY 1 DESC LIMIT 7) d),"
+    "  'track_distribution', (SELECT coalesce(jsonb_agg(jsonb_build_object('course_id', course_id,"
+    "        'course', course, 'records', n) ORDER BY n DESC), '[]') FROM (SELECT course_id,"
+    "        max(course) AS course, count(*) AS n FROM ra_odds_historical GROUP BY 1"
+    "        ORDER BY 3 DESC LIMIT 20) c),"
+    "  'country_distribution', (SELECT coalesce(jsonb_object_agg(coalesce(country, 'unknown'), n),"
+    "        '{}') FROM (SELECT country, count(*) AS n FROM ra_odds_historical GROUP BY 1) c),"
+    "  'null_counts', jsonb_build_object('sp_dec', t.null_sp, 'position', t.null_pos,"
+    "        'price_mean', t.null_price, 'race_time', t.null_time, 'jockey', t.null_jockey),"
+    "  'odds_coverage', jsonb_build_object('with_prices', t.total - t.null_price,"
+    "        'with_sp', t.total - t.null_sp,"
+    "        'avg_bookmakers', round(t.avg_books, 2)))"
+    " FROM (SELECT count(*) AS total, min(race_date) AS earliest, max(race_date) AS latest,"
+    "        count(DISTINCT race_date) AS days, max(updated_at) AS latest_fetch,"
+    "        count(*) FILTER (WHERE updated_at > $1::timestamptz - interval '24 hours') AS last_24h,"
+    "        count(*) FILTER (WHERE updated_at > $1::timestamptz - interval '7 days') AS last_7d,"
+    "        count(DISTINCT race_id) AS races, count(DISTINCT horse_id) AS horses,"
+    "        count(DISTINCT course_id) AS tracks, count(DISTINCT jockey) AS jockeys,"
+    "        count(DISTINCT trainer) AS trainers, count(DISTINCT country) AS countries,"
+    "        count(*) FILTER (WHERE sp_dec IS NULL) AS null_sp,"
+    "        count(*) FILTER (WHERE position IS NULL) AS null_pos,"
+    "        count(*) FILTER (WHERE price_mean IS NULL) AS null_price,"
+    "        count(*) FILTER (WHERE race_time IS NULL) AS null_time,"
+    "        count(*) FILTER (WHERE jockey IS NULL) AS null_jockey,"
+    "        avg(bookmaker_count) AS avg_books"
+    "       FROM ra_odds_historical) t";
+
+static const char sql_prune[] =
+    "DELETE FROM dh_stats_snapshots s"
+    " WHERE taken_at < $1::timestamptz - interval '7 days'"
+    "   AND id <> (SELECT max(id) FROM dh_stats_snapshots l WHERE l.kind = s.kind)";
+
+static void
+stats_cycle(struct worker_ctx *ctx, struct worker_result *res)
+{
+	char now[32];
+	const char *params[1] = { now };
+	PGresult *r;
+	long pruned = 0;
+
+	clock_format_instant(clock_now(), now, sizeof(now));
+	if (db_begin(ctx->db) < 0 ||
+	    db_command(ctx->db, sql_live, 1, params) < 0 ||
+	    db_command(ctx->db, sql_historical, 1, params) < 0 ||
+	    (r = db_exec(ctx->db, sql_prune, 1, params)) == NULL) {
+		worker_fail(res, "statistics: %s", db_error(ctx->db));
+		db_rollback(ctx->db);
+		return;
+	}
+	if (cfg_parse_long(PQcmdTuples(r), 0, 1L << 40, &pruned) < 0)
+		pruned = 0;
+	PQclear(r);
+	if (db_commit(ctx->db) < 0) {
+		worker_fail(res, "statistics: commit: %s", db_error(ctx->db));
+		return;
+	}
+	res->rows_written = 2;
+	res->detail = json_pack("{s:s, s:i}", "snapshot_at", now, "pruned", (int)pruned);
+	worker_next(res, STATS_INTERVAL_S, "every %d min", STATS_INTERVAL_S / 60);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct worker_def def = {
+		.name = "statistics",
+		.lock_key = WORKER_LOCK_STATISTICS,
+		.schedule = "every 10 minutes and at start",
+		.cycle = stats_cycle,
+	};
+
+	return worker_main(argc, argv, &def);
+}
