@@ -38,7 +38,7 @@ function stageNow(race) {
 function createCard(race) {
   const id = race.race_id;
   const titleId = `card-${id}`;
-  const li = h("li", { class: "card" });
+  const li = h("li", { class: "card", "data-key": id });
   li.append(h("article", { "aria-labelledby": titleId },
     h("h4", { id: titleId },
       h("a", { href: `#race/${encodeURIComponent(id)}`, class: "card-link" },
@@ -70,7 +70,6 @@ function fillCard(li, race) {
   const favText = fav && fav.horse_name
     ? `${fav.horse_name} ${fmt.price(fav.decimal, null, "decimal")}${fav.joint ? " (joint)" : ""}` : fmt.DASH;
   setText(field(li, "fav"), favText);
-  li.dataset.raceId = race.race_id;
 }
 
 /* Fields that change with time: countdown, stage, next phase, age of prices. */
@@ -173,7 +172,9 @@ async function refresh() {
     races = next;
     loaded = true;
     updatedAt = clock.now();
-    byId("board-grid").setAttribute("aria-busy", "false");
+    const grid = byId("board-grid");
+    grid.setAttribute("aria-busy", "false");
+    grid.dataset.updated = String(Date.now());	// when it last refreshed, by the browser's clock
     byId("board-empty").hidden = races.size > 0;
     layout();
     renderStatus();
