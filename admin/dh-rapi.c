@@ -64,8 +64,9 @@ print_racecards(const struct rapi_racecards *rc)
 			for (size_t k = 0; k < r->runners[j].n_odds; k++)
 				priced += r->runners[j].odds[k].decimal.present;
 		}
-		printf("race id=%s course=\"%s\" off_dt=%lld runners=%zu\n", r->race_id,
-		    r->course ? r->course : "", (long long)r->off_dt.v, r->n_runners);
+		printf("race id=%s course=\"%s\" off_dt=%lld runners=%zu first_horse=%s\n",
+		    r->race_id, r->course ? r->course : "", (long long)r->off_dt.v, r->n_runners,
+		    r->n_runners > 0 ? r->runners[0].horse_id : "");
 	}
 	printf("races=%zu runners=%zu prices=%zu priced=%zu ", rc->n, runners, prices, priced);
 	print_counts(&rc->doc);

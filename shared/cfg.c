@@ -215,7 +215,9 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	    cfg_int("DH_SIM_PORT", 8089, 1, 65535, &c->sim_port, err, errlen) < 0 ||
 	    cfg_int("DH_API_PROCS", 4, 1, 64, &c->api_procs, err, errlen) < 0 ||
 	    cfg_int("DH_API_RATE_LIMIT", 50, 1, 1000000, &c->api_rate_limit, err, errlen) < 0 ||
-	    cfg_int("DH_MASTERS_BACKFILL_DAYS", 3, 0, 365, &c->masters_backfill_days, err, errlen) < 0)
+	    cfg_int("DH_MASTERS_BACKFILL_DAYS", 3, 0, 365, &c->masters_backfill_days, err, errlen) < 0 ||
+	    cfg_int("DH_ODDS_HISTORY_RETENTION_MONTHS", 0, 0, 1200, &c->history_retention_months,
+		err, errlen) < 0)
 		return -1;
 	c->tls_cert = cfg_env("DH_TLS_CERT");
 	c->tls_key = cfg_env("DH_TLS_KEY");

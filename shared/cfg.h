@@ -30,6 +30,7 @@ struct cfg {
 	int            api_procs;
 	int            api_rate_limit;     /* nginx limit_req per client, requests/s */
 	int            masters_backfill_days; /* past days dh-masters loads at start */
+	int            history_retention_months; /* ra_odds_history months kept; 0: all */
 	const char    *listen_addr;        /* where nginx listens */
 	const char    *var_dir;
 	enum log_level log_level;

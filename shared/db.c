@@ -11,6 +11,7 @@
 #include "log.h"
 
 #define DB_MAX_STATEMENTS 64
+#define DB_COPY_CHUNK     (1024 * 1024)
 
 struct db_statement {
 	const char *name;
@@ -285,6 +286,46 @@ db_script(struct db *db, const char *sql)
 		return -1;
 	PQclear(res);
 	return 0;
+}
+
+long
+db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len)
+{
+	PGresult *res;
+	long n = -1;
+
+	if (db_ensure(db) < 0)
+		return -1;
+	res = PQexec(db->conn, copy_sql);
+	db->queries++;
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		db_check(db, res);
+		return -1;
+	}
+	PQclear(res);
+	for (size_t off = 0; off < len; off += DB_COPY_CHUNK) {
+		size_t n_send = len - off < DB_COPY_CHUNK ? len - off : DB_COPY_CHUNK;
+
+		if (PQputCopyData(db->conn, data + off, (int)n_send) != 1)
+			break;
+	}
+	if (PQputCopyEnd(db->conn, NULL) != 1) {
+		db_set_error(db, "copy failed: ", PQerrorMessage(db->conn));
+		return -1;
+	}
+	res = db_check(db, PQgetResult(db->conn));
+	if (res != NULL) {
+		char *end;
+
+		n = strtol(PQcmdTuples(res), &end, 10);
+		if (*end != '\0')
+			n = 0;
+		PQclear(res);
+	}
+	/* Drain: a COPY leaves one more NULL result. */
+	while ((res = PQgetResult(db->conn)) != NULL)
+		PQclear(res);
+	return n;
 }
 
 int

@@ -65,6 +65,12 @@ PGresult *db_exec_prepared(struct db *db, const char *name, int nparams,
  */
 int db_script(struct db *db, const char *sql);
 
+/*
+ * Runs "COPY ... FROM STDIN" and sends data[0..len) (COPY text format) as
+ * its input.  Returns the rows copied, or -1.
+ */
+long db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len);
+
 /* Runs sql and discards the result.  Returns 0 or -1. */
 int db_command(struct db *db, const char *sql, int nparams, const char *const *params);
 

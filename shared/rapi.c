@@ -390,21 +390,30 @@ rapi_racecards(struct rapi *r, const char *date, struct rapi_racecards **out)
 	return RAPI_OK;
 }
 
+/* GETs base_url + prefix + id + suffix after checking the id. */
+static enum rapi_err
+rapi_fetch_id(struct rapi *r, const char *what, const char *id, const char *prefix,
+    const char *suffix, rapi_parse_fn parse, void *result)
+{
+	char url[RAPI_URL_MAX];
+
+	if (!rapi_id_ok(id))
+		return rapi_fail(r, RAPI_ERR_INTERNAL, "invalid %s id \"%s\"", what, id ? id : "");
+	if (rapi_url(r, url, sizeof(url), "%s%s%s", prefix, id, suffix) < 0)
+		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
+	return rapi_fetch(r, url, parse, result);
+}
+
 enum rapi_err
 rapi_racecard(struct rapi *r, const char *race_id, struct rapi_racecards **out)
 {
-	char url[RAPI_URL_MAX];
 	enum rapi_err e;
 
-	*out = NULL;
-	if (!rapi_id_ok(race_id))
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "invalid race id \"%s\"", race_id ? race_id : "");
-	if (rapi_url(r, url, sizeof(url), "/racecards/%s/pro", race_id) < 0)
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
 	*out = rapi_racecards_new();
 	if (*out == NULL)
 		return rapi_fail(r, RAPI_ERR_INTERNAL, "out of memory");
-	e = rapi_fetch(r, url, rapi_parse_racecards_cb, *out);
+	e = rapi_fetch_id(r, "race", race_id, "/racecards/", "/pro",
+	    rapi_parse_racecards_cb, *out);
 	if (e != RAPI_OK) {
 		rapi_racecards_free(*out);
 		*out = NULL;
@@ -454,18 +463,12 @@ rapi_results(struct rapi *r, const char *date, struct rapi_results **out)
 enum rapi_err
 rapi_result(struct rapi *r, const char *race_id, struct rapi_results **out)
 {
-	char url[RAPI_URL_MAX];
 	enum rapi_err e;
 
-	*out = NULL;
-	if (!rapi_id_ok(race_id))
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "invalid race id \"%s\"", race_id ? race_id : "");
-	if (rapi_url(r, url, sizeof(url), "/results/%s", race_id) < 0)
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
 	*out = rapi_results_new();
 	if (*out == NULL)
 		return rapi_fail(r, RAPI_ERR_INTERNAL, "out of memory");
-	e = rapi_fetch(r, url, rapi_parse_results_cb, *out);
+	e = rapi_fetch_id(r, "race", race_id, "/results/", "", rapi_parse_results_cb, *out);
 	if (e != RAPI_OK) {
 		rapi_results_free(*out);
 		*out = NULL;
@@ -476,15 +479,8 @@ rapi_result(struct rapi *r, const char *race_id, struct rapi_results **out)
 enum rapi_err
 rapi_horse(struct rapi *r, const char *horse_id, struct rapi_horse **out)
 {
-	char url[RAPI_URL_MAX];
-
 	*out = NULL;
-	if (!rapi_id_ok(horse_id))
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "invalid horse id \"%s\"",
-		    horse_id ? horse_id : "");
-	if (rapi_url(r, url, sizeof(url), "/horses/%s/pro", horse_id) < 0)
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
-	return rapi_fetch(r, url, rapi_parse_horse_cb, out);
+	return rapi_fetch_id(r, "horse", horse_id, "/horses/", "/pro", rapi_parse_horse_cb, out);
 }
 
 enum rapi_err

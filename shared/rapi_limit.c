@@ -52,6 +52,17 @@ rapi_limit_sleep(int64_t ms, volatile sig_atomic_t *stop)
 	return stop != NULL && *stop ? -1 : 0;
 }
 
+/* Makes the directories above the file at path, as mkdir -p; errors show at open. */
+static void
+rapi_limit_mkdirs(char *path)
+{
+	for (char *p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+}
+
 struct rapi_limit *
 rapi_limit_new(const char *dir, double rate)
 {
@@ -66,10 +77,9 @@ rapi_limit_new(const char *dir, double rate)
 		l->interval = 1;
 	if (dir == NULL)
 		return l;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		log_warn("rate limit for this process only: cannot make %s: %s", dir, strerror(errno));
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, RAPI_LIMIT_FILE) >= sizeof(path))
 		return l;
+	rapi_limit_mkdirs(path);
 	l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (l->fd < 0)
 		log_warn("rate limit for this process only: cannot open %s: %s", path, strerror(errno));

@@ -33,8 +33,8 @@ struct rapi_limit;
 
 /*
  * Makes a limiter at rate requests/s (> 0) sharing state through
- * dir/RAPI_LIMIT_FILE (dir NULL: this process only; the directory is made
- * if missing).  On error (out of memory), NULL is returned; a file that
+ * dir/RAPI_LIMIT_FILE (dir NULL: this process only; missing directories
+ * are made).  On error (out of memory), NULL is returned; a file that
  * cannot be opened is not an error (see above).
  */
 struct rapi_limit *rapi_limit_new(const char *dir, double rate);

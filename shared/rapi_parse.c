@@ -355,12 +355,34 @@ out:
 	return root;
 }
 
-/* Sets up the doc of a new result; returns 0 or -1 (out of memory). */
-static int
-rapi_parse_doc(struct rapi_doc *doc)
+/*
+ * Allocates a zeroed result of size bytes whose first member is its doc,
+ * with an arena.  On error (out of memory), NULL is returned.
+ */
+static void *
+rapi_parse_new(size_t size)
 {
+	struct rapi_doc *doc = calloc(1, size);
+
+	if (doc == NULL)
+		return NULL;
 	doc->arena = rapi_arena_new();
-	return doc->arena != NULL ? 0 : -1;
+	if (doc->arena == NULL) {
+		free(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* Frees a result made by rapi_parse_new and its realloc'd array (may be NULL). */
+static void
+rapi_parse_free(struct rapi_doc *doc, void *array)
+{
+	if (doc == NULL)
+		return;
+	rapi_arena_free(doc->arena);
+	free(array);
+	free(doc);
 }
 
 /*
@@ -393,9 +415,9 @@ rapi_parse_array(struct rapi_doc *doc, const json_t *root, const char *key, size
 }
 
 /*
- * The shared body of the one-array parsers: loads body into doc (which the
- * caller allocated zeroed) and parses the array under key (NULL: the body is
- * the array).  Returns 0, or -1 with err set.
+ * The shared body of the one-array parsers: loads body into doc (made by
+ * rapi_parse_new) and parses the array under key (NULL: the body is the
+ * array).  Returns 0, or -1 with err set.
  */
 static int
 rapi_parse_simple(struct rapi_doc *doc, const char *body, size_t len, const char *key,
@@ -404,10 +426,6 @@ rapi_parse_simple(struct rapi_doc *doc, const char *body, size_t len, const char
 	json_t *root;
 	int rc;
 
-	if (rapi_parse_doc(doc) < 0) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	root = rapi_parse_load(body, len, &doc->counts, err, errlen);
 	if (root == NULL)
 		return -1;
@@ -419,7 +437,7 @@ rapi_parse_simple(struct rapi_doc *doc, const char *body, size_t len, const char
 struct rapi_courses *
 rapi_parse_courses(const char *body, size_t len, char *err, size_t errlen)
 {
-	struct rapi_courses *c = calloc(1, sizeof(*c));
+	struct rapi_courses *c = rapi_parse_new(sizeof(*c));
 	void *items = NULL;
 
 	if (c == NULL || rapi_parse_simple(&c->doc, body, len, "courses", sizeof(*c->items),
@@ -436,7 +454,7 @@ rapi_parse_courses(const char *body, size_t len, char *err, size_t errlen)
 struct rapi_regions *
 rapi_parse_regions(const char *body, size_t len, char *err, size_t errlen)
 {
-	struct rapi_regions *r = calloc(1, sizeof(*r));
+	struct rapi_regions *r = rapi_parse_new(sizeof(*r));
 	void *items = NULL;
 
 	if (r == NULL || rapi_parse_simple(&r->doc, body, len, NULL, sizeof(*r->items),
@@ -453,7 +471,7 @@ rapi_parse_regions(const char *body, size_t len, char *err, size_t errlen)
 struct rapi_search *
 rapi_parse_search(const char *body, size_t len, char *err, size_t errlen)
 {
-	struct rapi_search *s = calloc(1, sizeof(*s));
+	struct rapi_search *s = rapi_parse_new(sizeof(*s));
 	void *items = NULL;
 
 	if (s == NULL || rapi_parse_simple(&s->doc, body, len, "search_results", sizeof(*s->items),
@@ -470,11 +488,11 @@ rapi_parse_search(const char *body, size_t len, char *err, size_t errlen)
 struct rapi_horse *
 rapi_parse_horse(const char *body, size_t len, char *err, size_t errlen)
 {
-	struct rapi_horse *h = calloc(1, sizeof(*h));
+	struct rapi_horse *h = rapi_parse_new(sizeof(*h));
 	struct rapi_value_ctx x;
 	json_t *root = NULL;
 
-	if (h == NULL || rapi_parse_doc(&h->doc) < 0) {
+	if (h == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -555,13 +573,7 @@ out:
 struct rapi_racecards *
 rapi_racecards_new(void)
 {
-	struct rapi_racecards *rc = calloc(1, sizeof(*rc));
-
-	if (rc != NULL && rapi_parse_doc(&rc->doc) < 0) {
-		free(rc);
-		return NULL;
-	}
-	return rc;
+	return rapi_parse_new(sizeof(struct rapi_racecards));
 }
 
 int
@@ -580,13 +592,7 @@ rapi_parse_racecards(struct rapi_racecards *rc, const char *body, size_t len, ch
 struct rapi_results *
 rapi_results_new(void)
 {
-	struct rapi_results *rs = calloc(1, sizeof(*rs));
-
-	if (rs != NULL && rapi_parse_doc(&rs->doc) < 0) {
-		free(rs);
-		return NULL;
-	}
-	return rs;
+	return rapi_parse_new(sizeof(struct rapi_results));
 }
 
 int
@@ -605,51 +611,35 @@ rapi_parse_results(struct rapi_results *rs, const char *body, size_t len, char *
 void
 rapi_courses_free(struct rapi_courses *p)
 {
-	if (p != NULL)
-		rapi_arena_free(p->doc.arena);
-	free(p);
+	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
 }
 
 void
 rapi_regions_free(struct rapi_regions *p)
 {
-	if (p != NULL)
-		rapi_arena_free(p->doc.arena);
-	free(p);
+	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
 }
 
 void
 rapi_search_free(struct rapi_search *p)
 {
-	if (p != NULL)
-		rapi_arena_free(p->doc.arena);
-	free(p);
+	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
 }
 
 void
 rapi_horse_free(struct rapi_horse *p)
 {
-	if (p != NULL)
-		rapi_arena_free(p->doc.arena);
-	free(p);
+	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
 }
 
 void
 rapi_racecards_free(struct rapi_racecards *p)
 {
-	if (p == NULL)
-		return;
-	rapi_arena_free(p->doc.arena);
-	free(p->races);
-	free(p);
+	rapi_parse_free(p != NULL ? &p->doc : NULL, p != NULL ? p->races : NULL);
 }
 
 void
 rapi_results_free(struct rapi_results *p)
 {
-	if (p == NULL)
-		return;
-	rapi_arena_free(p->doc.arena);
-	free(p->races);
-	free(p);
+	rapi_parse_free(p != NULL ? &p->doc : NULL, p != NULL ? p->races : NULL);
 }

@@ -11,7 +11,19 @@ rows_init(struct rows *r, size_t max_bytes)
 {
 	buf_init(&r->buf, max_bytes);
 	r->n = 0;
+	r->copy = 0;
+	r->fields = 0;
 	r->failed = buf_add(&r->buf, "[", 1) < 0;
+}
+
+void
+rows_init_copy(struct rows *r, size_t max_bytes)
+{
+	buf_init(&r->buf, max_bytes);
+	r->n = 0;
+	r->copy = 1;
+	r->fields = 0;
+	r->failed = 0;
 }
 
 void
@@ -32,29 +44,66 @@ rows_open(struct rows *r)
 {
 	if (r->failed)
 		return;
-	rows_check(r, buf_addstr(&r->buf, r->n > 0 ? "},{" : "{"));
+	if (r->copy)
+		rows_check(r, r->n > 0 ? buf_add(&r->buf, "\n", 1) : 0);
+	else
+		rows_check(r, buf_addstr(&r->buf, r->n > 0 ? "},{" : "{"));
 	r->n++;
+	r->fields = 0;
 }
 
-/* Writes "key": after a comma unless the record was just opened. */
+/* Starts a field: "key": after a comma (JSON), or a tab between fields (COPY). */
 static int
 rows_key(struct rows *r, const char *key)
 {
+	int rc;
+
 	if (r->failed)
 		return -1;
-	if ((r->buf.data[r->buf.len - 1] != '{' && buf_add(&r->buf, ",", 1) < 0) ||
-	    buf_addf(&r->buf, "\"%s\":", key) < 0) {
-		r->failed = 1;
-		return -1;
+	if (r->copy)
+		rc = r->fields > 0 ? buf_add(&r->buf, "\t", 1) : 0;
+	else if ((rc = r->fields > 0 ? buf_add(&r->buf, ",", 1) : 0) == 0)
+		rc = buf_addf(&r->buf, "\"%s\":", key);
+	r->fields++;
+	rows_check(r, rc);
+	return rc;
+}
+
+/* Appends s escaped for COPY text: backslash, tab, newline, carriage return. */
+static int
+rows_copy_escape(struct buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n" :
+		    *s == '\r' ? "\\r" : NULL;
+
+		if (esc == NULL)
+			continue;
+		if (buf_add(b, run, (size_t)(s - run)) < 0 || buf_addstr(b, esc) < 0)
+			return -1;
+		run = s + 1;
 	}
-	return 0;
+	return buf_add(b, run, (size_t)(s - run));
+}
+
+/* Writes the literal for SQL NULL in the current encoding. */
+static int
+rows_null(struct rows *r)
+{
+	return buf_addstr(&r->buf, r->copy ? "\\N" : "null");
 }
 
 void
 rows_text(struct rows *r, const char *key, const char *v)
 {
-	if (rows_key(r, key) == 0)
-		rows_check(r, jsonout_quote(&r->buf, v));
+	if (rows_key(r, key) < 0)
+		return;
+	if (v == NULL)
+		rows_check(r, rows_null(r));
+	else
+		rows_check(r, r->copy ? rows_copy_escape(&r->buf, v) : jsonout_quote(&r->buf, v));
 }
 
 void
@@ -68,14 +117,14 @@ void
 rows_int(struct rows *r, const char *key, const struct rapi_int *v)
 {
 	if (rows_key(r, key) == 0)
-		rows_check(r, v->present ? buf_addf(&r->buf, "%ld", v->v) : buf_addstr(&r->buf, "null"));
+		rows_check(r, v->present ? buf_addf(&r->buf, "%ld", v->v) : rows_null(r));
 }
 
 void
 rows_double(struct rows *r, const char *key, double v, int present)
 {
 	if (rows_key(r, key) == 0)
-		rows_check(r, present ? buf_addf(&r->buf, "%.10g", v) : buf_addstr(&r->buf, "null"));
+		rows_check(r, present ? buf_addf(&r->buf, "%.10g", v) : rows_null(r));
 }
 
 void
@@ -88,7 +137,7 @@ void
 rows_bool(struct rows *r, const char *key, int v)
 {
 	if (rows_key(r, key) == 0)
-		rows_check(r, buf_addstr(&r->buf, v ? "true" : "false"));
+		rows_check(r, buf_addstr(&r->buf, r->copy ? (v ? "t" : "f") : (v ? "true" : "false")));
 }
 
 void
@@ -105,10 +154,13 @@ rows_instant(struct rows *r, const char *key, const struct rapi_time *v)
 }
 
 const char *
-rows_json(struct rows *r)
+rows_finish(struct rows *r)
 {
 	if (r->failed)
 		return NULL;
-	rows_check(r, buf_addstr(&r->buf, r->n > 0 ? "}]" : "]"));
+	if (r->copy)
+		rows_check(r, r->n > 0 ? buf_add(&r->buf, "\n", 1) : 0);
+	else
+		rows_check(r, buf_addstr(&r->buf, r->n > 0 ? "}]" : "]"));
 	return r->failed ? NULL : buf_str(&r->buf);
 }

@@ -113,20 +113,40 @@ worker_backoff_s(int failures)
 }
 
 static int
-worker_args(int argc, char **argv, struct worker_ctx *ctx, const char *prog)
+worker_date_arg(const char *prog, const char *flag, const char *v, struct clock_date *out)
 {
+	if (clock_parse_date(v, out) == 0)
+		return 0;
+	fprintf(stderr, "%s: invalid value for %s: \"%s\" (expected YYYY-MM-DD)\n", prog, flag, v);
+	return -1;
+}
+
+static int
+worker_args(int argc, char **argv, struct worker_ctx *ctx, const struct worker_def *def,
+    const char *prog)
+{
+	int has_from = 0, has_to = 0;
+
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--once") == 0) {
 			ctx->once = 1;
+		} else if (strcmp(argv[i], "--backfill") == 0 && def->backfill != NULL) {
+			ctx->backfill = 1;
 		} else if (strcmp(argv[i], "--date") == 0 && i + 1 < argc) {
-			if (clock_parse_date(argv[++i], &ctx->date) < 0) {
-				fprintf(stderr, "%s: invalid value for --date: \"%s\" (expected YYYY-MM-DD)\n",
-				    prog, argv[i]);
+			if (worker_date_arg(prog, "--date", argv[++i], &ctx->date) < 0)
 				return -1;
-			}
 			ctx->has_date = 1;
+		} else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
+			if (worker_date_arg(prog, "--from", argv[++i], &ctx->from) < 0)
+				return -1;
+			has_from = 1;
+		} else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc) {
+			if (worker_date_arg(prog, "--to", argv[++i], &ctx->to) < 0)
+				return -1;
+			has_to = 1;
 		} else {
-			fprintf(stderr, "usage: %s [--once [--date YYYY-MM-DD]]\n", prog);
+			fprintf(stderr, "usage: %s [--once [--date YYYY-MM-DD]]%s\n", prog,
+			    def->backfill ? " | --backfill --from YYYY-MM-DD --to YYYY-MM-DD" : "");
 			return -1;
 		}
 	}
@@ -134,7 +154,75 @@ worker_args(int argc, char **argv, struct worker_ctx *ctx, const char *prog)
 		fprintf(stderr, "%s: --date goes with --once\n", prog);
 		return -1;
 	}
+	if (ctx->backfill != (has_from && has_to) || (ctx->backfill && ctx->once) ||
+	    (!ctx->backfill && (has_from || has_to))) {
+		fprintf(stderr, "%s: --backfill takes --from and --to, without --once\n", prog);
+		return -1;
+	}
+	if (ctx->backfill && clock_date_to_utc(&ctx->from) > clock_date_to_utc(&ctx->to)) {
+		fprintf(stderr, "%s: --from is after --to\n", prog);
+		return -1;
+	}
 	return 0;
+}
+
+/* Shows progress: one rewritten line on a terminal, a log line otherwise. */
+static void
+worker_progress(int tty, long done, long total, const char *date, const char *what,
+    long rows, int64_t started_ms)
+{
+	double secs = (double)(clock_mono_ms() - started_ms) / 1000.0;
+	double rate = secs > 0 ? (double)done / secs : 0;
+	long left = rate > 0 ? (long)((double)(total - done) / rate) : 0;
+
+	if (tty) {
+		fprintf(stderr, "\r[%ld/%ld] %s %-7s %ld rows, %.2f dates/s, about %ldm%02lds left   ",
+		    done, total, date, what, rows, rate, left / 60, left % 60);
+		fflush(stderr);
+	} else {
+		log_info("backfill %ld/%ld: %s %s, %ld rows so far, %.2f dates/s, about %ld s left",
+		    done, total, date, what, rows, rate, left);
+	}
+}
+
+/* --backfill: every date from --to down to --from.  Returns the exit status. */
+static int
+worker_backfill(struct worker_ctx *ctx, const struct worker_def *def)
+{
+	int64_t days = (clock_date_to_utc(&ctx->to) - clock_date_to_utc(&ctx->from)) / 86400 + 1;
+	int64_t started = clock_mono_ms();
+	int tty = isatty(STDERR_FILENO);
+	long rows = 0, failed = 0, skipped = 0;
+
+	if (db_connect_retry(ctx->db, ctx->stop, 30) < 0)
+		return 0;
+	for (int64_t i = 0; i < days && !*ctx->stop; i++) {
+		struct clock_date d = clock_date_add(ctx->to, -(int)i);
+		struct worker_result res;
+		char date[11];
+		int rc;
+
+		memset(&res, 0, sizeof(res));
+		res.ok = 1;
+		clock_format_date(&d, date, sizeof(date));
+		rc = def->backfill(ctx, d, &res);
+		json_decref(res.detail);
+		rows += res.rows_written;
+		if (rc < 0) {
+			failed++;
+			if (tty)
+				fputc('\n', stderr);
+			log_error("backfill %s failed: %s", date, res.error);
+		}
+		skipped += rc > 0;
+		worker_progress(tty, (long)i + 1, (long)days, date,
+		    rc < 0 ? "failed" : rc > 0 ? "skipped" : "done", rows, started);
+	}
+	if (tty)
+		fputc('\n', stderr);
+	log_info("backfill %s: %ld dates, %ld already done, %ld failed, %ld rows",
+	    *ctx->stop ? "stopped" : "finished", (long)days, skipped, failed, rows);
+	return failed > 0 ? 1 : 0;
 }
 
 struct worker_loop {
@@ -278,7 +366,7 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 	w.def = def;
 	w.ctx.cfg = &cfg;
 	w.ctx.stop = &worker_stop;
-	if (worker_args(argc, argv, &w.ctx, prog) < 0)
+	if (worker_args(argc, argv, &w.ctx, def, prog) < 0)
 		return 64;
 	if (cfg.database_url == NULL) {
 		fprintf(stderr, "%s: DATABASE_URL is not set (make run sets it for the embedded cluster)\n", prog);
@@ -295,6 +383,11 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 		log_error("could not set up");
 		db_free(w.ctx.db);
 		return 1;
+	}
+	if (w.ctx.backfill) {
+		status = worker_backfill(&w.ctx, def);
+		db_free(w.ctx.db);
+		return status;
 	}
 	log_info("starting (%s%s)", def->schedule, cfg.has_now ? "; clock frozen by DH_NOW" : "");
 

@@ -14,6 +14,11 @@
  *     the program exits 0;
  *   - `--once [--date YYYY-MM-DD]`: one cycle, exit 0 when it succeeded,
  *     1 when it failed, 75 when another instance holds the lock.
+ *   - `--backfill --from DATE --to DATE` (kinds with a backfill function):
+ *     the dates from newest to oldest, skipping those already done (so a
+ *     stopped run resumes), beside a running daemon and within the shared
+ *     rate budget; progress on a terminal, log lines otherwise.  Exit 0 when
+ *     every date is done, 1 when some failed.
  */
 #ifndef DH_WORKER_H
 #define DH_WORKER_H
@@ -42,6 +47,8 @@ struct worker_ctx {
 	int                    once;	/* --once */
 	int                    has_date;	/* --date given */
 	struct clock_date      date;
+	int                    backfill;	/* --backfill --from --to */
+	struct clock_date      from, to;
 	void                  *state;	/* the worker's own, set by its setup */
 };
 
@@ -63,6 +70,12 @@ struct worker_def {
 	int       (*setup)(struct worker_ctx *ctx);
 	/* One unit of work.  Must check *ctx->stop between steps. */
 	void      (*cycle)(struct worker_ctx *ctx, struct worker_result *res);
+	/*
+	 * Optional, for --backfill: one date.  Returns 1 when it was already done
+	 * (skipped), 0 when done now (res->rows_written set), -1 on failure.
+	 */
+	int       (*backfill)(struct worker_ctx *ctx, struct clock_date date,
+	    struct worker_result *res);
 };
 
 /* Runs the worker until SIGTERM (or one cycle with --once).  Returns the exit status. */

@@ -46,6 +46,12 @@ def free_port():
         return s.getsockname()[1]
 
 
+def port_open(port):
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

@@ -2,6 +2,7 @@
 into PostgreSQL; an unchanged price writes nothing; a changed one appends
 history; results and the historical join; upstream faults back off without
 exiting; a kill -9 mid-cycle loses and duplicates nothing."""
+import datetime
 import json
 import os
 import signal
@@ -39,9 +40,28 @@ def status_row(st, worker):
     return json.loads(out) if out else {}
 
 
-def once(st, worker, *args, **env):
+class SimAt:
+    """A second simulator whose clock stands at another instant (the stack's
+    stands at NOW), for cycles run at that instant."""
+
+    def __init__(self, st, instant):
+        self.port = harness.free_port()
+        self.proc, _ = st.spawn_binary("dh-racing-sim", "--port", str(self.port), DH_NOW=instant,
+                                       RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator")
+        self.url = "http://127.0.0.1:%d/v1" % self.port
+        st.wait_for(lambda: harness.port_open(self.port), timeout=10, interval=0.05)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def once(st, worker, *args, sim=None, **env):
     return st.run_binary("dh-" + worker, "--once", *args, timeout=300, DH_NOW=env.pop("DH_NOW", NOW),
-                         RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
+                         RACING_API_BASE_URL=sim or "http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
                          RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator",
                          RACING_API_RATE=20, **env)
 
@@ -79,7 +99,8 @@ def check_live(t, st):
             num(st, "SELECT count(DISTINCT bookmaker_id) FROM ra_odds_live") >= 20
             and num(st, "SELECT count(*) FROM ra_odds_live") > 1000)
     hist_before = num(st, "SELECT count(*) FROM ra_odds_history")
-    p = once(st, "live", DH_NOW=LATER)
+    with SimAt(st, LATER) as later:
+        p = once(st, "live", DH_NOW=LATER, sim=later.url)
     changed = sql(st, "SELECT rows_changed FROM ra_odds_statistics ORDER BY id DESC LIMIT 1")
     hist_after = num(st, "SELECT count(*) FROM ra_odds_history")
     t.check("prices moved: changed rows updated and appended to history (%s changed)" % changed,
@@ -136,6 +157,23 @@ def check_historical(t, st):
             sql(st, "SELECT state FROM dh_historical_dates WHERE race_date = '2025-10-13'") == "done")
 
 
+def check_backfill(t, st):
+    p = st.run_binary("dh-historical", "--backfill", "--from", "2025-10-10", "--to", "2025-10-13", timeout=300,
+                      DH_NOW=NOW, RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
+                      RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator", RACING_API_RATE=20)
+    t.check("dh-historical --backfill: four dates, the one already done skipped",
+            p.returncode == 0 and "4 dates, 1 already done, 0 failed" in p.stderr, p.stderr[-600:])
+    t.check("backfilled dates are done in the coverage table",
+            num(st, "SELECT count(*) FROM dh_historical_dates WHERE race_date BETWEEN '2025-10-10' AND '2025-10-13'"
+                    " AND state = 'done'") == 4)
+    p = st.run_binary("dh-historical", "--backfill", "--from", "2025-10-10", "--to", "2025-10-13", timeout=300,
+                      DH_NOW=NOW, RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"])
+    t.check("run again: resumes, nothing left to fetch",
+            p.returncode == 0 and "4 dates, 4 already done" in p.stderr, p.stderr[-400:])
+    p = st.run_binary("dh-historical", "--backfill", "--from", "2025-10-13", "--to", "2025-10-10")
+    t.check("--from after --to is refused", p.returncode == 64, p.stderr)
+
+
 def check_faults(t, st):
     st.ctl("start", "workers:")
     sim_faults(st, {"error_rate": 1.0})
@@ -153,22 +191,56 @@ def check_faults(t, st):
 
 def check_kill(t, st):
     st.ctl("stop", "workers:")
-    once(st, "live", DH_NOW=LATER)
-    before = num(st, "SELECT count(*) FROM ra_odds_live")
-    for delay in (0.3, 0.6, 0.9):
-        proc, _ = st.spawn_binary("dh-live", DH_NOW=LATER,
-                                  RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
-                                  RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator",
-                                  RACING_API_RATE=20)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    p = once(st, "live", DH_NOW=LATER)
+    with SimAt(st, LATER) as later:
+        once(st, "live", DH_NOW=LATER, sim=later.url)
+        before = num(st, "SELECT count(*) FROM ra_odds_live")
+        for delay in (0.3, 0.6, 0.9):
+            proc, _ = st.spawn_binary("dh-live", DH_NOW=LATER, RACING_API_BASE_URL=later.url,
+                                      RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator",
+                                      RACING_API_RATE=20)
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        p = once(st, "live", DH_NOW=LATER, sim=later.url)
     after = num(st, "SELECT count(*) FROM ra_odds_live")
     t.check("kill -9 mid-cycle: the next cycle finds a consistent table (%d -> %d rows)" % (before, after),
             p.returncode == 0 and after == before
             and num(st, "SELECT count(*) - count(DISTINCT (race_id, horse_id, bookmaker_id)) FROM ra_odds_live") == 0,
             p.stderr[-500:])
+
+
+def partitions(st):
+    return sql(st, "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i"
+                   " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ra_odds_history'::regclass").split(",")
+
+
+def check_retention(t, st):
+    """Months chosen past what the migration made (it covers up to three months
+    after the real date), so the worker has partitions to create and drop."""
+    today = datetime.date.today()
+    year, month = today.year + (today.month + 5) // 12, (today.month + 5) % 12 + 1   # six months on
+    first = datetime.date(year, month, 1)
+    last = first - datetime.timedelta(days=1)                                       # end of the month before
+    name = lambda d: "ra_odds_history_%04d_%02d" % (d.year, d.month)
+    add = lambda d, n: datetime.date(d.year + (d.month - 1 + n) // 12, (d.month - 1 + n) % 12 + 1, 1)
+    st.ctl("stop", "workers:")
+    night = "%sT12:00:00Z" % last.isoformat()     # the last racing day of a month
+    morning = "%sT12:00:00Z" % first.isoformat()  # the first of the next
+    with SimAt(st, night) as sim:
+        p = once(st, "live", DH_NOW=night, sim=sim.url, DH_ODDS_HISTORY_RETENTION_MONTHS=12)
+    parts = partitions(st)
+    t.check("last day of a month: partitions three months ahead, none older than the retention",
+            p.returncode == 0 and name(add(first, 1)) in parts and name(add(last, -12)) in parts
+            and name(add(last, -13)) not in parts, (p.stderr[-300:], parts[:2], parts[-3:]))
+    with SimAt(st, morning) as sim:
+        p = once(st, "live", DH_NOW=morning, sim=sim.url, DH_ODDS_HISTORY_RETENTION_MONTHS=12)
+    parts = partitions(st)
+    t.check("across the month boundary: the next month made, the oldest kept month dropped",
+            p.returncode == 0 and name(add(first, 2)) in parts and name(add(last, -12)) not in parts
+            and name(add(first, -12)) in parts, (p.stderr[-300:], parts[:2], parts[-3:]))
+    t.check("history written that night landed in its month, not the default partition",
+            num(st, "SELECT count(*) FROM ra_odds_history_default") == 0
+            and num(st, "SELECT count(*) FROM %s" % name(first)) + num(st, "SELECT count(*) FROM %s" % name(last)) > 0)
 
 
 def run(t):
@@ -183,8 +255,10 @@ def run(t):
         check_live(t, st)
         check_masters(t, st)
         check_historical(t, st)
+        check_backfill(t, st)
         check_faults(t, st)
         check_kill(t, st)
+        check_retention(t, st)
     finally:
         if t.failed > failed_before:
             st.keep_logs()

@@ -44,7 +44,7 @@ join(struct historical_counts *c)
 	assert_int_equal(rapi_parse_results(rs, result, sizeof(result) - 1, err, sizeof(err)), 0);
 	rows_init(&out, 1 << 20);
 	historical_rows(rc, rs, &out, c);
-	j = json_loads(rows_json(&out), 0, &jerr);
+	j = json_loads(rows_finish(&out), 0, &jerr);
 	assert_non_null(j);
 	rows_free(&out);
 	rapi_racecards_free(rc);
@@ -129,7 +129,7 @@ test_no_card(void **state)
 	assert_int_equal(rapi_parse_results(rs, result, sizeof(result) - 1, err, sizeof(err)), 0);
 	rows_init(&out, 1 << 20);
 	historical_rows(NULL, rs, &out, &c);
-	assert_non_null(rows_json(&out));
+	assert_non_null(rows_finish(&out));
 	assert_int_equal(c.no_card, 1);
 	assert_int_equal(c.runners, 3);
 	assert_int_equal(c.priced, 0);
@@ -146,10 +146,10 @@ test_rows_limit(void **state)
 	rows_init(&r, 16);
 	rows_open(&r);
 	rows_text(&r, "race_id", "rac_123456789012345");
-	assert_null(rows_json(&r));
+	assert_null(rows_finish(&r));
 	rows_free(&r);
 	rows_init(&r, 1024);
-	assert_string_equal(rows_json(&r), "[]");
+	assert_string_equal(rows_finish(&r), "[]");
 	rows_free(&r);
 }
 

@@ -97,6 +97,7 @@ hist_setup(struct worker_ctx *ctx)
 	if (http_global_init() < 0)
 		return -1;
 	rapi_opts_from_cfg(&o, ctx->cfg, ctx->stop);
+	o.racecards_limit = 20;	/* bounds the parser's memory, as dh-live */
 	hist_api = rapi_new(&o);
 	return hist_api != NULL ? 0 : -1;
 }
@@ -144,7 +145,7 @@ hist_date(struct worker_ctx *ctx, const char *date, struct worker_result *res)
 		goto failed;
 	}
 	historical_rows(rc, rs, &rows, &c);
-	params[0] = rows_json(&rows);
+	params[0] = rows_finish(&rows);
 	if (params[0] == NULL) {
 		worker_fail(res, "rows for %s too large", date);
 		goto failed;
@@ -222,6 +223,29 @@ hist_cycle(struct worker_ctx *ctx, struct worker_result *res)
 	worker_next(res, (int)(next - now), "DAILY: next run at 01:00 UK for the day before");
 }
 
+/* --backfill: one date, skipped when dh_historical_dates says it is done. */
+static int
+hist_backfill(struct worker_ctx *ctx, struct clock_date day, struct worker_result *res)
+{
+	char date[11];
+	const char *params[1] = { date };
+	PGresult *r;
+	int done;
+
+	clock_format_date(&day, date, sizeof(date));
+	r = db_exec(ctx->db, "SELECT 1 FROM dh_historical_dates WHERE race_date = $1::date"
+	    " AND state = 'done'", 1, params);
+	if (r == NULL) {
+		worker_fail(res, "database: %s", db_error(ctx->db));
+		return -1;
+	}
+	done = PQntuples(r) > 0;
+	PQclear(r);
+	if (done)
+		return 1;
+	return hist_date(ctx, date, res);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -231,6 +255,7 @@ main(int argc, char **argv)
 		.schedule = "daily at 01:00 Europe/London, then backfill newest first",
 		.setup = hist_setup,
 		.cycle = hist_cycle,
+		.backfill = hist_backfill,
 	};
 	int rc = worker_main(argc, argv, &def);
 

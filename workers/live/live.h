@@ -23,20 +23,25 @@ struct live_counts {
 	long history;		/* rows appended to ra_odds_history */
 	long removed;		/* live rows of fetched races no longer quoted */
 	long pruned;		/* live rows past the retention */
+	long db_ms;		/* time spent in the day writes */
 };
 
-/* The race not yet off that goes next among both days' cards, or NULL. */
-const struct rapi_race *live_next_race(const struct rapi_racecards *const *days, int ndays,
-    time_t now);
+/* The race not yet off that goes next on a day's cards, or NULL. */
+const struct rapi_race *live_next_race(const struct rapi_racecards *rc, time_t now);
 
 /*
- * Writes the prices of every race in days[] that is not off at `now`, in one
+ * Writes the prices of one day's races that are not off at `now`, in one
  * transaction: upserts ra_odds_live where a price changed (an unchanged price
- * writes nothing), appends each change to ra_odds_history, deletes rows no
- * longer quoted in fetched races and rows past the retention, and records the
- * cycle in ra_odds_statistics.  Returns 0, or -1 (rolled back; db_error says why).
+ * writes nothing), appends each change to ra_odds_history and deletes rows no
+ * longer quoted in the races fetched.  Adds to *c.  Returns 0, or -1 (rolled
+ * back; db_error says why).
  */
-int live_store(struct db *db, const struct rapi_racecards *const *days, int ndays, time_t now,
-    long duration_ms, long errors, struct live_counts *out);
+int live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struct live_counts *c);
+
+/*
+ * Ends a cycle: deletes live rows of races off longer than the retention and
+ * records the cycle in ra_odds_statistics.  0, or -1 (rolled back).
+ */
+int live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, struct live_counts *c);
 
 #endif

@@ -12,28 +12,43 @@
 #define LIVE_ROWS_MAX (256 * 1024 * 1024)	/* bytes of row JSON, far above a full day */
 
 /*
- * $1: the rows (a JSON array of objects), $2: the cycle's instant, $3: the
- * race ids fetched (a JSON array).  A price that did not change is filtered
- * by the DO UPDATE ... WHERE and writes nothing.  The "old" CTE reads the
- * table as it was before this statement, which gives previous_decimal.
+ * A cycle's prices arrive by COPY into session temp tables (emptied at
+ * commit), then one statement compares them with ra_odds_live: only new or
+ * changed prices are written, so an unchanged price costs a join and no
+ * write.  Each change is appended to ra_odds_history with the price it
+ * replaced; rows of the races fetched that are no longer quoted (non-runners,
+ * withdrawn prices) are deleted.
  */
+static const char sql_temp[] =
+    "CREATE TEMP TABLE IF NOT EXISTS live_incoming (race_id text, horse_id text,"
+    "  bookmaker_id text, race_date date, off_dt timestamptz, course_id text, course text,"
+    "  region_code text, race_name text, horse_name text, number int, bookmaker_name text,"
+    "  fractional text, decimal numeric, ew_places int, ew_denom int,"
+    "  upstream_updated_at timestamptz) ON COMMIT DELETE ROWS;"
+    "CREATE TEMP TABLE IF NOT EXISTS live_races (race_id text) ON COMMIT DELETE ROWS";
+
+static const char sql_copy_prices[] =
+    "COPY live_incoming (race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, course,"
+    "  region_code, race_name, horse_name, number, bookmaker_name, fractional, decimal,"
+    "  ew_places, ew_denom, upstream_updated_at) FROM STDIN";
+
+static const char sql_copy_races[] = "COPY live_races (race_id) FROM STDIN";
+
 static const char sql_store[] =
-    "WITH incoming AS ("
-    "  SELECT DISTINCT ON (race_id, horse_id, bookmaker_id) *"
-    "    FROM json_to_recordset($1::json) AS x(race_id text, horse_id text, bookmaker_id text,"
-    "     race_date date, off_dt timestamptz, course_id text, course text,"
-    "    region_code text, race_name text, horse_name text, number int, bookmaker_name text,"
-    "    fractional text, decimal numeric, ew_places int, ew_denom int,"
-    "    upstream_updated_at timestamptz)),"
-    " old AS ("
-    "  SELECT l.race_id, l.horse_id, l.bookmaker_id, l.decimal"
-    "    FROM ra_odds_live l JOIN incoming i USING (race_id, horse_id, bookmaker_id)),"
+    "WITH incoming AS (SELECT * FROM live_incoming),"
+    " cur AS ("
+    "  SELECT i.*, l.decimal AS old_decimal, l.race_id IS NULL AS is_new"
+    "    FROM incoming i LEFT JOIN ra_odds_live l USING (race_id, horse_id, bookmaker_id)"
+    "   WHERE l.race_id IS NULL OR l.decimal IS DISTINCT FROM i.decimal"
+    "      OR l.fractional IS DISTINCT FROM i.fractional OR l.off_dt IS DISTINCT FROM i.off_dt"
+    "      OR l.number IS DISTINCT FROM i.number OR l.ew_places IS DISTINCT FROM i.ew_places"
+    "      OR l.ew_denom IS DISTINCT FROM i.ew_denom),"
     " books AS ("
     "  INSERT INTO ra_bookmakers (bookmaker_id, name, type)"
     "  SELECT DISTINCT ON (bookmaker_id) bookmaker_id, bookmaker_name,"
     "         CASE WHEN bookmaker_name ~* 'exchange|matchbook' THEN 'exchange' ELSE 'bookmaker' END"
-    "    FROM incoming i"
-    "   WHERE NOT EXISTS (SELECT 1 FROM ra_bookmakers b WHERE b.bookmaker_id = i.bookmaker_id)"
+    "    FROM cur c"
+    "   WHERE c.is_new AND NOT EXISTS (SELECT 1 FROM ra_bookmakers b WHERE b.bookmaker_id = c.bookmaker_id)"
     "  ON CONFLICT DO NOTHING RETURNING 1),"
     " up AS ("
     "  INSERT INTO ra_odds_live AS l (race_id, horse_id, bookmaker_id, race_date, off_dt,"
@@ -42,9 +57,9 @@ static const char sql_store[] =
     "    price_changed_at, fetched_at, updated_at)"
     "  SELECT race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, course,"
     "    region_code, race_name, horse_name, number, bookmaker_name, fractional, decimal,"
-    "    ew_places, ew_denom, upstream_updated_at, $2::timestamptz, $2::timestamptz,"
-    "    $2::timestamptz"
-    "    FROM incoming"
+    "    ew_places, ew_denom, upstream_updated_at, $1::timestamptz, $1::timestamptz,"
+    "    $1::timestamptz"
+    "    FROM cur"
     "  ON CONFLICT (race_id, horse_id, bookmaker_id) DO UPDATE SET"
     "    fractional = EXCLUDED.fractional, decimal = EXCLUDED.decimal,"
     "    ew_places = EXCLUDED.ew_places, ew_denom = EXCLUDED.ew_denom,"
@@ -53,26 +68,21 @@ static const char sql_store[] =
     "    price_changed_at = CASE WHEN l.decimal IS DISTINCT FROM EXCLUDED.decimal"
     "                            THEN EXCLUDED.price_changed_at ELSE l.price_changed_at END,"
     "    fetched_at = EXCLUDED.fetched_at, updated_at = EXCLUDED.updated_at"
-    "  WHERE l.decimal IS DISTINCT FROM EXCLUDED.decimal"
-    "     OR l.fractional IS DISTINCT FROM EXCLUDED.fractional"
-    "     OR l.off_dt IS DISTINCT FROM EXCLUDED.off_dt"
-    "     OR l.number IS DISTINCT FROM EXCLUDED.number"
-    "     OR l.ew_places IS DISTINCT FROM EXCLUDED.ew_places"
-    "     OR l.ew_denom IS DISTINCT FROM EXCLUDED.ew_denom"
     "  RETURNING l.race_id, l.horse_id, l.bookmaker_id, l.fractional, l.decimal,"
     "            l.upstream_updated_at),"
     " hist AS ("
     "  INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional,"
     "    decimal, previous_decimal)"
     "  SELECT u.race_id, u.horse_id, u.bookmaker_id,"
-    "         coalesce(u.upstream_updated_at, $2::timestamptz), u.fractional, u.decimal, o.decimal"
-    "    FROM up u LEFT JOIN old o USING (race_id, horse_id, bookmaker_id)"
-    "   WHERE o.decimal IS DISTINCT FROM u.decimal"
+    "         coalesce(u.upstream_updated_at, $1::timestamptz), u.fractional, u.decimal,"
+    "         c.old_decimal"
+    "    FROM up u JOIN cur c USING (race_id, horse_id, bookmaker_id)"
+    "   WHERE c.old_decimal IS DISTINCT FROM u.decimal"
     "  ON CONFLICT DO NOTHING RETURNING 1),"
     " gone AS ("
-    "  DELETE FROM ra_odds_live l"
-    "   WHERE l.race_id IN (SELECT race_id FROM json_to_recordset($3::json) AS f(race_id text))"
-    "     AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.race_id = l.race_id"
+    "  DELETE FROM ra_odds_live l USING live_races r"
+    "   WHERE l.race_id = r.race_id"
+    "     AND NOT EXISTS (SELECT 1 FROM live_incoming i WHERE i.race_id = l.race_id"
     "                     AND i.horse_id = l.horse_id AND i.bookmaker_id = l.bookmaker_id)"
     "  RETURNING 1)"
     " SELECT (SELECT count(*) FROM up) AS changed, (SELECT count(*) FROM hist) AS history,"
@@ -88,19 +98,17 @@ static const char sql_statistics[] =
     "         $9::int)";
 
 const struct rapi_race *
-live_next_race(const struct rapi_racecards *const *days, int ndays, time_t now)
+live_next_race(const struct rapi_racecards *rc, time_t now)
 {
 	const struct rapi_race *next = NULL;
 
-	for (int d = 0; d < ndays; d++) {
-		for (size_t i = 0; days[d] != NULL && i < days[d]->n; i++) {
-			const struct rapi_race *race = &days[d]->races[i];
+	for (size_t i = 0; rc != NULL && i < rc->n; i++) {
+		const struct rapi_race *race = &rc->races[i];
 
-			if (!race->off_dt.present || race->off_dt.v <= now || race->is_abandoned.v)
-				continue;
-			if (next == NULL || race->off_dt.v < next->off_dt.v)
-				next = race;
-		}
+		if (!race->off_dt.present || race->off_dt.v <= now || race->is_abandoned.v)
+			continue;
+		if (next == NULL || race->off_dt.v < next->off_dt.v)
+			next = race;
 	}
 	return next;
 }
@@ -141,6 +149,17 @@ price_usable(const struct rapi_odds *o)
 	    o->decimal.v > 1.0 && o->decimal.v < 10000.0;
 }
 
+/* A bookmaker listed twice for a runner keeps its first price only. */
+static int
+quoted_before(const struct rapi_runner *run, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (run->odds[i].bookmaker_id != NULL &&
+		    strcmp(run->odds[i].bookmaker_id, run->odds[k].bookmaker_id) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Builds the rows and the list of races fetched.  Counts races, horses and
  * prices; distinct bookmakers are counted by name over at most 64.
@@ -176,7 +195,7 @@ rows_build(const struct rapi_racecards *const *days, int ndays, time_t now, stru
 					const struct rapi_odds *o = &run->odds[k];
 					size_t j;
 
-					if (!price_usable(o))
+					if (!price_usable(o) || quoted_before(run, k))
 						continue;
 					row_add(rows, race, race_date, run, o);
 					c->odds++;
@@ -209,48 +228,87 @@ count_of(PGresult *res, const char *column)
 }
 
 int
-live_store(struct db *db, const struct rapi_racecards *const *days, int ndays, time_t now,
-    long duration_ms, long errors, struct live_counts *c)
+live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struct live_counts *c)
 {
+	const struct rapi_racecards *days[1] = { rc };
+	struct live_counts day;
 	struct rows rows, races;
-	char at[32], retention[16], nums[8][24];
-	const char *params[9];
-	PGresult *res = NULL;
-	int rc = -1;
+	char at[32];
+	const char *params[1], *data, *race_ids;
+	unsigned queries;
+	int64_t before, after;
+	PGresult *res;
+	int status = -1;
 
-	memset(c, 0, sizeof(*c));
-	rows_init(&rows, LIVE_ROWS_MAX);
-	rows_init(&races, LIVE_ROWS_MAX);
+	memset(&day, 0, sizeof(day));
+	rows_init_copy(&rows, LIVE_ROWS_MAX);
+	rows_init_copy(&races, LIVE_ROWS_MAX);
 	clock_format_instant(now, at, sizeof(at));
-	rows_build(days, ndays, now, &rows, &races, c);
-	params[0] = rows_json(&rows);
-	params[1] = at;
-	params[2] = rows_json(&races);
-	if (params[0] == NULL || params[2] == NULL) {
+	rows_build(days, 1, now, &rows, &races, &day);
+	data = rows_finish(&rows);
+	race_ids = rows_finish(&races);
+	if (data == NULL || race_ids == NULL) {
 		log_error("could not build the rows: out of memory or over %d bytes", LIVE_ROWS_MAX);
 		goto out;
 	}
+	params[0] = at;
+	db_stats(db, &queries, &before);
 	if (db_begin(db) < 0)
 		goto out;
-	res = db_exec(db, sql_store, 3, params);
-	if (res == NULL)
-		goto out_rollback;
-	c->changed = count_of(res, "changed");
-	c->history = count_of(res, "history");
-	c->removed = count_of(res, "removed");
+	/*
+	 * Hash joins: merge joins would sort three text keys per row under the
+	 * database collation, three times slower here (measured: 50 ms against
+	 * 170 ms for 15,000 unchanged prices).
+	 */
+	if (db_script(db, sql_temp) < 0 ||
+	    db_command(db, "SET LOCAL enable_mergejoin = off", 0, NULL) < 0 ||
+	    db_copy_in(db, sql_copy_prices, data, rows.buf.len) < 0 ||
+	    db_copy_in(db, sql_copy_races, race_ids, races.buf.len) < 0 ||
+	    (res = db_exec(db, sql_store, 1, params)) == NULL) {
+		db_rollback(db);
+		goto out;
+	}
+	day.changed = count_of(res, "changed");
+	day.history = count_of(res, "history");
+	day.removed = count_of(res, "removed");
 	PQclear(res);
+	if (db_commit(db) < 0)
+		goto out;
+	db_stats(db, &queries, &after);
+	c->races += day.races;
+	c->horses += day.horses;
+	c->bookmakers = day.bookmakers > c->bookmakers ? day.bookmakers : c->bookmakers;
+	c->odds += day.odds;
+	c->changed += day.changed;
+	c->history += day.history;
+	c->removed += day.removed;
+	c->db_ms += (after - before) / 1000;
+	status = 0;
+out:
+	rows_free(&rows);
+	rows_free(&races);
+	return status;
+}
 
+int
+live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, struct live_counts *c)
+{
+	char at[32], retention[16], nums[8][24];
+	const char *params[9];
+	PGresult *res;
+
+	clock_format_instant(now, at, sizeof(at));
 	snprintf(retention, sizeof(retention), "%d", LIVE_RETENTION_S);
-	params[1] = retention;
 	params[0] = at;
+	params[1] = retention;
+	if (db_begin(db) < 0)
+		return -1;
 	res = db_exec(db, sql_prune, 2, params);
 	if (res == NULL)
 		goto out_rollback;
 	if (cfg_parse_long(PQcmdTuples(res), 0, 1L << 40, &c->pruned) < 0)
 		c->pruned = 0;
 	PQclear(res);
-	res = NULL;
-
 	snprintf(nums[0], sizeof(nums[0]), "%ld", duration_ms);
 	snprintf(nums[1], sizeof(nums[1]), "%ld", c->races);
 	snprintf(nums[2], sizeof(nums[2]), "%ld", c->horses);
@@ -259,19 +317,12 @@ live_store(struct db *db, const struct rapi_racecards *const *days, int ndays, t
 	snprintf(nums[5], sizeof(nums[5]), "%ld", c->changed);
 	snprintf(nums[6], sizeof(nums[6]), "%ld", c->history);
 	snprintf(nums[7], sizeof(nums[7]), "%ld", errors);
-	params[0] = at;
 	for (int i = 0; i < 8; i++)
 		params[i + 1] = nums[i];
 	if (db_command(db, sql_statistics, 9, params) < 0)
 		goto out_rollback;
-	if (db_commit(db) < 0)
-		goto out;
-	rc = 0;
-	goto out;
+	return db_commit(db);
 out_rollback:
 	db_rollback(db);
-out:
-	rows_free(&rows);
-	rows_free(&races);
-	return rc;
+	return -1;
 }

@@ -40,6 +40,7 @@ masters_setup(struct worker_ctx *ctx)
 	if (http_global_init() < 0)
 		return -1;
 	rapi_opts_from_cfg(&o, ctx->cfg, ctx->stop);
+	o.racecards_limit = 20;	/* bounds the parser's memory, as dh-live */
 	ms.api = rapi_new(&o);
 	return ms.api != NULL ? 0 : -1;
 }
@@ -185,6 +186,28 @@ masters_cycle(struct worker_ctx *ctx, struct worker_result *res)
 		worker_next(res, MASTERS_INTERVAL_S, "HOURLY: cards, results and new horses");
 }
 
+/* --backfill: a date's cards and results, skipped when its results are in. */
+static int
+masters_backfill(struct worker_ctx *ctx, struct clock_date day, struct worker_result *res)
+{
+	char date[11];
+	const char *params[1] = { date };
+	PGresult *r;
+	int done;
+
+	clock_format_date(&day, date, sizeof(date));
+	r = db_exec(ctx->db, "SELECT 1 FROM ra_results WHERE race_date = $1::date LIMIT 1", 1, params);
+	if (r == NULL) {
+		worker_fail(res, "database: %s", db_error(ctx->db));
+		return -1;
+	}
+	done = PQntuples(r) > 0;
+	PQclear(r);
+	if (done)
+		return 1;
+	return masters_day(ctx, day, 1, 1, res);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -194,6 +217,7 @@ main(int argc, char **argv)
 		.schedule = "hourly; courses monthly; past days and new horses at start",
 		.setup = masters_setup,
 		.cycle = masters_cycle,
+		.backfill = masters_backfill,
 	};
 	int rc = worker_main(argc, argv, &def);
 

@@ -218,7 +218,7 @@ static const char sql_enriched[] =
 static int
 store_batch(struct db *db, const char *sql, struct rows *r, const char *extra, long *written)
 {
-	const char *params[2] = { rows_json(r), extra };
+	const char *params[2] = { rows_finish(r), extra };
 	const char *n;
 	PGresult *res;
 	long v = 0;

@@ -1,0 +1,21 @@
+/*
+ * reply: small JSON answers shared by the router and the /_sim control
+ * endpoints.  On out of memory they leave an empty 500 (and log it).
+ */
+#ifndef SIM_REPLY_H
+#define SIM_REPLY_H
+
+#include <jansson.h>
+
+#include "server.h"
+
+/* Answers status with j as the body.  Steals j (NULL: out of memory). */
+void reply_json(struct server_response *resp, int status, json_t *j);
+
+/* Answers status with {"detail": detail}. */
+void reply_detail(struct server_response *resp, int status, const char *detail);
+
+/* Answers status with a plain-text body (FastAPI's bare 500). */
+void reply_text(struct server_response *resp, int status, const char *text);
+
+#endif
