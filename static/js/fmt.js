@@ -62,7 +62,7 @@ export function relative(iso, now) {
   const t = ms(iso);
   if (!Number.isFinite(t)) return DASH;
   const secs = (t - now) / 1000;
-  if (Math.abs(secs) < 1) return "now";
+  if (Math.abs(secs) < 1) return "just now";
   return secs > 0 ? `in ${duration(secs)}` : `${duration(-secs)} ago`;
 }
 

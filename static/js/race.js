@@ -177,7 +177,10 @@ function gridTable(race, masters, history) {
 function runnerChart() {
   const wrap = h("section", { class: "runner-chart", "aria-labelledby": "runner-chart-title" });
   const runner = (current.grid.runners || []).find((r) => r.horse_id === current.horse);
-  if (!runner) return wrap;
+  if (!runner) {
+    wrap.append(h("p", { class: "meta", id: "runner-chart-title" }, "No prices for this runner."));
+    return wrap;
+  }
   wrap.append(h("h3", { id: "runner-chart-title" }, `${runner.horse_name}: price by bookmaker`));
   if (!current.horseHistory) {
     wrap.append(h("p", { class: "meta" }, "Loading price movement…"));

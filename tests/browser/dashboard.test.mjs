@@ -141,10 +141,11 @@ async function boardChecks(page, byStage) {
     const race = STAGES.flatMap((s) => byStage.stages[s]).find((r) => r.course && r.race_name);
     const card = page.locator(`#board-grid .card[data-key="${race.race_id}"]`);
     const text = await card.innerText();
-    for (const want of [race.course, race.race_name, race.off_time, String(race.runner_count), "Off in", "ago"]) {
+    for (const want of [race.course, race.race_name, race.off_time, String(race.runner_count), "Off in"]) {
       assert(text.includes(want), `card of ${race.race_id} lacks "${want}": ${text.replace(/\n/g, " | ")}`);
     }
     assert(/(Pre Race|Going To Post|At Post|Off) in /.test(text), `no next phase: ${text}`);
+    assert(/Prices\s+(.* ago|just now)/.test(text), `no age of prices: ${text}`);
   });
 
   await check("countdowns tick", page, async () => {
@@ -245,7 +246,7 @@ async function raceChecks(page, byStage) {
   });
 
   await check("clicking a runner charts it across bookmakers", page, async () => {
-    await page.click("#race-dialog button.runner >> nth=0");
+    await page.click("#race-dialog tr:not(.nr) button.runner >> nth=0");
     await page.waitForSelector("#race-dialog .runner-chart svg.linechart g.series path", { timeout: 15000 });
     const lines = await page.$$eval("#race-dialog .runner-chart g.series", (gs) => gs.length);
     const legend = await page.$$eval("#race-dialog .runner-chart .legend li", (ls) => ls.length);

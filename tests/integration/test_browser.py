@@ -9,6 +9,7 @@ import subprocess
 import time
 
 import harness
+from test_pipeline import SimAt
 
 NOW = "2025-10-14T13:00:00Z"        # 14:00 in London: races at post, going down, later ones open
 EARLIER = "2025-10-14T12:30:00Z"    # an earlier look at the market: price movement for sparklines
@@ -22,10 +23,11 @@ def num(st, q):
     return int(out) if rc == 0 and out.lstrip("-").isdigit() else -1
 
 
-def once(st, worker, *args, when=NOW):
-    """Runs one cycle of a worker against the simulator at the instant when."""
+def once(st, worker, *args, when=NOW, sim=None):
+    """Runs one cycle of a worker at the instant when, against the stack's
+    simulator or sim (a base URL)."""
     return st.run_binary("dh-" + worker, "--once", *args, timeout=300, DH_NOW=when,
-                         RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
+                         RACING_API_BASE_URL=sim or "http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
                          RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator",
                          RACING_API_RATE=20)
 
@@ -36,18 +38,25 @@ def races_on_board(st):
 
 
 def fill_day(t, st):
-    """The fleet's racing day, an earlier look at the market (price history)
-    and yesterday's results (historical odds), then the fleet running again."""
+    """The fleet's racing day; then the market as it stood at EARLIER
+    followed by the fleet at NOW (price history for the sparklines), and
+    yesterday's results (historical odds)."""
     ok = st.wait_for(lambda: num(st, "SELECT count(*) FROM ra_odds_live") > 1000 and races_on_board(st) >= 10,
                      timeout=150, interval=2)
     t.check("the fleet fills the racing day from the simulator (%d races on the board)" % races_on_board(st),
             ok, st.status())
     st.ctl("stop", "workers:")
-    steps = [("live", [], EARLIER), ("masters", ["--date", YESTERDAY], NOW),
-             ("historical", ["--date", YESTERDAY], NOW)]
-    for worker, args, when in steps:
-        p = once(st, worker, *args, when=when)
-        t.check("dh-%s --once %s" % (worker, " ".join(args) or "at " + when), p.returncode == 0, p.stderr[-800:])
+    # Prices seen first at EARLIER, then at NOW when the fleet starts again.
+    # Snapshots go too: with the clock frozen they would all share one
+    # taken_at, and the one with the whole day must be the newest.
+    rc, _, err = st.psql("TRUNCATE ra_odds_live, ra_odds_history, ra_odds_statistics, dh_stats_snapshots")
+    t.check("live prices and snapshots cleared for the two looks", rc == 0, err)
+    with SimAt(st, EARLIER) as earlier:
+        p = once(st, "live", when=EARLIER, sim=earlier.url)
+    t.check("dh-live --once at %s" % EARLIER, p.returncode == 0, p.stderr[-800:])
+    for worker in ("masters", "historical"):
+        p = once(st, worker, "--date", YESTERDAY)
+        t.check("dh-%s --once --date %s" % (worker, YESTERDAY), p.returncode == 0, p.stderr[-800:])
     cycles = num(st, "SELECT cycles FROM dh_worker_status WHERE worker = 'live'")
     st.ctl("start", "workers:")
     ok = st.wait_for(lambda: num(st, "SELECT cycles FROM dh_worker_status WHERE worker = 'live'") > cycles
@@ -56,8 +65,8 @@ def fill_day(t, st):
                      and num(st, "SELECT count(*) FROM dh_stats_snapshots") > 0, timeout=120, interval=1)
     t.check("the fleet runs again: a live cycle at now, four workers reporting, a statistics snapshot", ok,
             st.psql("SELECT worker, state, cycles FROM dh_worker_status")[1])
-    t.check("prices moved: history behind the sparklines",
-            num(st, "SELECT count(*) FROM ra_odds_history WHERE previous_decimal IS NOT NULL") > 0)
+    moved = num(st, "SELECT count(*) FROM ra_odds_history WHERE previous_decimal IS NOT NULL")
+    t.check("prices moved between the two looks (%d changes): history behind the sparklines" % moved, moved > 0)
 
 
 def run_browser(t, st, shots):
