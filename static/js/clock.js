@@ -26,3 +26,12 @@ export function now() {
 export function isKnown() {
   return known;
 }
+
+/*
+ * The wall clock, for what workers record as it happened (their status
+ * rows): the server's when it keeps real time, the browser's when the
+ * server's clock stands at another instant (DH_NOW: tests and replays).
+ */
+export function wallNow() {
+  return Math.abs(offset) < 3600000 ? now() : Date.now();
+}

@@ -1,7 +1,8 @@
 // The workers panel, from /api/scheduler-status: each worker's state, last
 // and next run, interval and why, last error, with a warning when a worker
 // is stale (its next run long overdue) or failing.  A "!" on the tab tells
-// of trouble while another panel is shown.
+// of trouble while another panel is shown.  Workers stamp their status with
+// the wall clock, so times here are relative to it (clock.wallNow).
 
 import * as api from "./api.js";
 import * as clock from "./clock.js";
@@ -31,7 +32,8 @@ function nextRun(w, now) {
   if (!Number.isFinite(next)) return fmt.DASH;
   const secs = (next - now) / 1000;
   const when = fmt.dateTime(w.next_run_at);
-  return secs >= 0 ? `in ${fmt.duration(secs)} (${when})` : `overdue by ${fmt.duration(-secs)} (${when})`;
+  if (Math.abs(secs) < 5) return `due now (${when})`;
+  return secs > 0 ? `in ${fmt.duration(secs)} (${when})` : `overdue by ${fmt.duration(-secs)} (${when})`;
 }
 
 function ago(iso, now) {
@@ -41,6 +43,13 @@ function ago(iso, now) {
 function interval(w) {
   const every = fmt.period(w.interval_s) === fmt.DASH ? fmt.DASH : `every ${fmt.period(w.interval_s)}`;
   return w.interval_reason ? `${every}: ${w.interval_reason}` : every;
+}
+
+/* The last error and when; "resolved" when a run has succeeded since. */
+function lastError(w) {
+  if (!w.last_error) return "none";
+  const resolved = fmt.ms(w.last_success_at) > fmt.ms(w.last_error_at) ? ", resolved since" : "";
+  return `${w.last_error} (${fmt.dateTime(w.last_error_at)}${resolved})`;
 }
 
 function createCard() {
@@ -59,7 +68,7 @@ function row(card, k, v) {
 }
 
 function fillCard(card, w) {
-  const now = clock.now();
+  const now = clock.wallNow();
   const stale = isStale(w, now);
   const trouble = TROUBLE.has(w.state);
   card.className = `worker state-${w.state || "unknown"}${stale ? " stale" : ""}${trouble ? " trouble" : ""}`;
@@ -77,12 +86,12 @@ function fillCard(card, w) {
   row(card, "Interval", interval(w));
   row(card, "Cycles", fmt.num(w.cycles));
   row(card, "Rows written", fmt.num(w.rows_written));
-  row(card, "Last error", w.last_error ? `${w.last_error} (${fmt.dateTime(w.last_error_at)})` : "none");
+  row(card, "Last error", lastError(w));
   row(card, "Schedule", fmt.text(w.schedule));
 }
 
 function render() {
-  const now = clock.now();
+  const now = clock.wallNow();
   const known = new Map(workers.map((w) => [w.worker, w]));
   const list = WORKERS.map((name) => known.get(name) || { worker: name, state: "not_reported" })
     .concat(workers.filter((w) => !WORKERS.includes(w.worker)));
@@ -104,7 +113,7 @@ async function refresh() {
     const body = await api.getJSON("/api/scheduler-status");
     workers = Array.isArray(body.workers) ? body.workers : [];
     loaded = true;
-    setText(byId("workers-status"), `${workers.length} workers reporting · updated ${fmt.timeSecs(clock.now())}`);
+    setText(byId("workers-status"), `${workers.length} workers reporting · updated ${fmt.timeSecs(clock.wallNow())}`);
   } catch (e) {
     if (!loaded) setText(byId("workers-status"), `Could not load the workers: ${e.message}. Trying again…`);
   }
