@@ -103,6 +103,26 @@ worker_next(struct worker_result *res, int seconds, const char *fmt, ...)
 }
 
 int
+worker_date_found(struct worker_ctx *ctx, const char *sql, struct clock_date day,
+    struct worker_result *res)
+{
+	char date[11];
+	const char *params[1] = { date };
+	PGresult *r;
+	int found;
+
+	clock_format_date(&day, date, sizeof(date));
+	r = db_exec(ctx->db, sql, 1, params);
+	if (r == NULL) {
+		worker_fail(res, "database: %s", db_error(ctx->db));
+		return -1;
+	}
+	found = PQntuples(r) > 0;
+	PQclear(r);
+	return found;
+}
+
+int
 worker_backoff_s(int failures)
 {
 	int s = 5;

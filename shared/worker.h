@@ -92,6 +92,13 @@ void worker_fail(struct worker_result *res, const char *fmt, ...)
 void worker_next(struct worker_result *res, int seconds, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * For backfill functions: runs sql with the date as $1 and returns 1 when it
+ * finds a row (the date is done), 0 when not, -1 on error (res failed).
+ */
+int worker_date_found(struct worker_ctx *ctx, const char *sql, struct clock_date day,
+    struct worker_result *res);
+
 /* The backoff after n consecutive failures (n >= 1): 5 s doubling, at most 300 s. */
 int worker_backoff_s(int failures);
 

@@ -16,7 +16,9 @@
 #include "worker.h"
 
 #define MASTERS_INTERVAL_S   3600
-#define MASTERS_BUSY_S       5		/* while backfilling or enriching */
+#define MASTERS_BUSY_S       5		/* between past days after a start */
+#define MASTERS_ENRICH_S     30		/* between batches of new horses: ~0.3 req/s, leaving
+					   most of the shared budget to dh-live */
 #define MASTERS_COURSES_S    (30 * 86400)
 #define MASTERS_ENRICH_BATCH 10
 
@@ -181,7 +183,7 @@ masters_cycle(struct worker_ctx *ctx, struct worker_result *res)
 	if (enriched < 0)
 		return;
 	if (enriched == MASTERS_ENRICH_BATCH)
-		worker_next(res, MASTERS_BUSY_S, "ENRICH: more new horses to fetch profiles for");
+		worker_next(res, MASTERS_ENRICH_S, "ENRICH: more new horses to fetch profiles for");
 	else
 		worker_next(res, MASTERS_INTERVAL_S, "HOURLY: cards, results and new horses");
 }
@@ -190,22 +192,10 @@ masters_cycle(struct worker_ctx *ctx, struct worker_result *res)
 static int
 masters_backfill(struct worker_ctx *ctx, struct clock_date day, struct worker_result *res)
 {
-	char date[11];
-	const char *params[1] = { date };
-	PGresult *r;
-	int done;
+	int found = worker_date_found(ctx, "SELECT 1 FROM ra_results WHERE race_date = $1::date LIMIT 1",
+	    day, res);
 
-	clock_format_date(&day, date, sizeof(date));
-	r = db_exec(ctx->db, "SELECT 1 FROM ra_results WHERE race_date = $1::date LIMIT 1", 1, params);
-	if (r == NULL) {
-		worker_fail(res, "database: %s", db_error(ctx->db));
-		return -1;
-	}
-	done = PQntuples(r) > 0;
-	PQclear(r);
-	if (done)
-		return 1;
-	return masters_day(ctx, day, 1, 1, res);
+	return found != 0 ? found : masters_day(ctx, day, 1, 1, res);
 }
 
 int
