@@ -25,7 +25,7 @@ LIBDH_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard shared/*.c))
 API_OBJ    = $(patsubst %.c,$(BUILD)/%.o,$(filter-out fcgi-api/main.c,$(wildcard fcgi-api/*.c)))
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-BINS       = $(BUILD)/bin/dh-api $(BUILD)/bin/dh-migrate $(BUILD)/bin/dh-config $(BUILD)/bin/dh-rapi
+BINS       = $(BUILD)/bin/dh-api $(patsubst admin/%.c,$(BUILD)/bin/%,$(wildcard admin/*.c))
 
 # The simulator (sim/) and the workers (workers/NAME/ -> dh-NAME), once they exist.
 # Logic that unit tests need lives in shared/; these directories hold the
@@ -87,10 +87,6 @@ $(BUILD)/fuzz/fuzz_query: tests/fuzz/fuzz_query.c fcgi-api/query.c fcgi-api/rout
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(ALL_LDLIBS)
 
-$(BUILD)/fuzz/fuzz_rapi: tests/fuzz/fuzz_rapi.c $(wildcard shared/*.c) | deps
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(ALL_LDLIBS)
-
 # Longer fuzzing than make test does: FUZZ_TIME seconds per target.
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \
@@ -134,4 +130,3 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
-.SECONDARY:

@@ -10,10 +10,12 @@
  * finishes the request, then exits 0.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -21,15 +23,74 @@
 #include "api.h"
 #include "clock.h"
 #include "log.h"
+#include "metrics.h"
 #include "resp.h"
 
 #define BODY_MAX (8 * 1024 * 1024)
 
+/* How long nginx's micro-cache (and clients) may keep an answer. */
+#define LIVE    "public, max-age=5"		/* prices: seconds */
+#define SLOW    "public, max-age=60"		/* history, statistics, schedules */
+#define MASTERS "public, max-age=300"		/* reference data: minutes */
+#define NEVER   "no-store"			/* health, admin, metrics (see nginx's $dh_no_cache) */
+
+/*
+ * Every endpoint, the one place they are listed.  openapi.c describes each
+ * pattern (a unit test checks both agree); metrics are kept by pattern.
+ */
 static const struct route routes[] = {
-	{ "GET", "/health",      health_get,   "no-store",              "health" },
-	{ "GET", "/api/health",  health_get,   "no-store",              "health" },
-	{ "GET", "/api/courses", courses_list, "public, max-age=300",   "courses" },
+	{ "GET", "/health",                            health_get,               NEVER,   "health" },
+	{ "GET", "/api/health",                        health_get,               NEVER,   "health" },
+	{ "GET", "/api/live-odds",                     odds_live_list,           LIVE,    "live_odds" },
+	{ "GET", "/api/live-odds/races-by-stage",      odds_stage_races,         LIVE,    "races_by_stage" },
+	{ "GET", "/api/live-odds/upcoming-races",      odds_live_upcoming,       LIVE,    "upcoming_races" },
+	{ "GET", "/api/live-odds/next-race",           odds_stage_next_race,     LIVE,    "next_race" },
+	{ "GET", "/api/historical-odds",               odds_historical_list,     MASTERS, "historical_odds" },
+	{ "GET", "/api/historical-odds/summary",       odds_historical_summary,  SLOW,    "historical_summary" },
+	{ "GET", "/api/historical-odds/coverage",      odds_historical_coverage, SLOW,    "historical_coverage" },
+	{ "GET", "/api/statistics",                    status_statistics,        SLOW,    "statistics" },
+	{ "GET", "/api/scheduler-status",              status_scheduler,         LIVE,    "scheduler_status" },
+	{ "GET", "/api/bookmakers",                    bookmakers_list,          MASTERS, "bookmakers" },
+	{ "GET", "/api/courses",                       courses_list,             MASTERS, "courses" },
+	{ "GET", "/api/races/{race_id}/odds",          race_odds_grid,           LIVE,    "race_odds" },
+	{ "GET", "/api/races/{race_id}/odds/history",  race_odds_history,        LIVE,    "race_odds_history" },
+	{ "GET", "/api/db-health/stats",               admin_db_stats,           NEVER,   "db_health" },
+	{ "GET", "/metrics",                           metrics_get,              NEVER,   "metrics" },
+	{ "GET", "/api/openapi.json",                  openapi_get,              MASTERS, "openapi" },
+	{ "GET", "/api/masters",                       masters_root,             MASTERS, "masters" },
+	{ "GET", "/api/masters/health",                health_get,               NEVER,   "masters_health" },
+	{ "GET", "/api/masters/stats",                 masters_stats,            MASTERS, "masters_stats" },
+	{ "GET", "/api/masters/courses",               masters_courses,          MASTERS, "masters_courses" },
+	{ "GET", "/api/masters/courses/{id}",          masters_course,           MASTERS, "masters_course" },
+	{ "GET", "/api/masters/bookmakers",            masters_bookmakers,       MASTERS, "masters_bookmakers" },
+	{ "GET", "/api/masters/jockeys",               masters_jockeys,          MASTERS, "masters_jockeys" },
+	{ "GET", "/api/masters/jockeys/{id}",          masters_jockey,           MASTERS, "masters_jockey" },
+	{ "GET", "/api/masters/trainers",              masters_trainers,         MASTERS, "masters_trainers" },
+	{ "GET", "/api/masters/trainers/{id}",         masters_trainer,          MASTERS, "masters_trainer" },
+	{ "GET", "/api/masters/owners",                masters_owners,           MASTERS, "masters_owners" },
+	{ "GET", "/api/masters/horses",                masters_horses,           MASTERS, "masters_horses" },
+	{ "GET", "/api/masters/horses/{id}",           masters_horse,            MASTERS, "masters_horse" },
+	{ "GET", "/api/masters/races",                 masters_races,            MASTERS, "masters_races" },
+	{ "GET", "/api/masters/races/{id}",            masters_race,             MASTERS, "masters_race" },
+	{ "GET", "/api/masters/runners",               masters_runners,          MASTERS, "masters_runners" },
+	{ "GET", "/api/masters/results",               masters_results,          MASTERS, "masters_results" },
+	{ "GET", "/api/masters/results/{race_id}",     masters_result,           MASTERS, "masters_result" },
 };
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* Each family's prepared statements, registered once per handle. */
+static int (*const prepares[])(struct db *) = {
+	health_prepare, courses_prepare, bookmakers_prepare, odds_live_prepare, odds_stage_prepare,
+	odds_historical_prepare, status_prepare, race_odds_prepare, masters_prepare, admin_prepare,
+};
+
+const struct route *
+api_routes(size_t *n)
+{
+	*n = NROUTES;
+	return routes;
+}
 
 static volatile sig_atomic_t in_request;
 static volatile sig_atomic_t stopping;
@@ -65,39 +126,49 @@ param(FCGX_Request *fr, const char *name, const char *def)
 	return v != NULL ? v : def;
 }
 
-/* Routes one request and sets its response. */
-static void
+/* Routes one request and sets its response; says whether the database failed. */
+static enum metrics_db
 dispatch(struct request *r, const char *raw_query)
 {
 	char err[160];
 	int rc;
 
-	switch (route_find(routes, sizeof(routes) / sizeof(routes[0]), r->method, r->path, &r->match)) {
+	switch (route_find(routes, NROUTES, r->method, r->path, &r->match)) {
 	case ROUTE_NOT_FOUND:
 		resp_detail(r, 404, "%s not found", r->path);
-		return;
+		return METRICS_DB_OK;
 	case ROUTE_BAD_METHOD:
 		r->allow = r->match.allow;
 		resp_detail(r, 405, "method %s not allowed on %s", r->method, r->path);
-		return;
+		return METRICS_DB_OK;
 	case ROUTE_FOUND:
 		break;
 	}
 	if (query_parse(&r->query, raw_query, err, sizeof(err)) < 0) {
 		resp_detail(r, 400, "%s", err);
-		return;
+		return METRICS_DB_OK;
 	}
 	r->cache_control = r->match.route->cache_control;
 	rc = r->match.route->handler(r);
 	if (rc == 0 && r->status != 0)
-		return;
+		return METRICS_DB_OK;
 	if (db_is_down(r->db)) {
 		log_warn("%s %s: database unavailable: %s", r->method, r->path, db_error(r->db));
 		resp_detail(r, 503, "database unavailable");
-	} else {
-		log_error("%s %s: %s", r->method, r->path, db_error(r->db));
-		resp_detail(r, 500, "internal error");
+		return METRICS_DB_UNAVAILABLE;
 	}
+	log_error("%s %s: %s", r->method, r->path, db_error(r->db));
+	resp_detail(r, 500, "internal error");
+	return METRICS_DB_ERROR;
+}
+
+static int64_t
+micros_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000000 + (t1.tv_nsec - t0->tv_nsec) / 1000;
 }
 
 static void
@@ -106,22 +177,35 @@ serve(FCGX_Request *fr, struct request *r)
 	const char *method = param(fr, "REQUEST_METHOD", "GET");
 	const char *path = param(fr, "DOCUMENT_URI", param(fr, "SCRIPT_NAME", "/"));
 	const char *length = param(fr, "CONTENT_LENGTH", "");
+	enum metrics_db db = METRICS_DB_OK;
+	struct timespec t0;
+	unsigned queries;
+	int64_t query_micros;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r->method = method;
 	r->path = path;
+	r->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp);
+	r->now = clock_now();
 	r->status = 0;
+	r->content_type = NULL;
 	r->cache_control = NULL;
 	r->allow = NULL;
+	r->www_authenticate = NULL;
+	r->match.route = NULL;
 	buf_reset(&r->body);
 	db_stats_reset(r->db);
 
 	if (length[0] != '\0' && strcmp(length, "0") != 0 && strcmp(method, "GET") == 0)
 		resp_detail(r, 400, "a GET request takes no body");
 	else
-		dispatch(r, param(fr, "QUERY_STRING", ""));
+		db = dispatch(r, param(fr, "QUERY_STRING", ""));
+	db_stats(r->db, &queries, &query_micros);
 	if (resp_send(r, fr->out, strcmp(method, "HEAD") == 0) < 0)
 		log_debug("client went away during %s %s", method, path);
+	metrics_record(r->match.route, r->status, micros_since(&t0), queries, query_micros, db);
 	query_free(&r->query);
+	r->authorization = NULL;
 }
 
 static int
@@ -167,14 +251,34 @@ main(int argc, char **argv)
 	if (fd < 0 || install_signals() < 0 || FCGX_Init() != 0)
 		return 1;
 
+	/*
+	 * Keep memory freed after a request for the next one instead of giving
+	 * it back to the kernel and faulting it in again (that was a third of the
+	 * time of formatting a full day's board).  Blocks over 4 MiB still come
+	 * and go by mmap, so RSS stays at a few MiB over the largest ordinary
+	 * request (see DESIGN.md: 16 MiB a process).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	memset(&r, 0, sizeof(r));
 	r.cfg = &cfg;
 	buf_init(&r.body, BODY_MAX);
-	r.db = db_new(url, "dh-api", "-c statement_timeout=5000 -c default_transaction_read_only=on");
-	if (r.db == NULL || health_prepare(r.db) < 0 || courses_prepare(r.db) < 0) {
-		log_error("out of memory at start");
-		return 1;
-	}
+	/*
+	 * UTC: the time texts the handlers parse and print are all "+00".  The
+	 * data dh-api reads is in memory, where a page read at random costs about
+	 * what one in sequence does: with the default random_page_cost (4) the
+	 * planner prefers a scan and a sort (slow for text keys) to reading the
+	 * board index in order.
+	 */
+	r.db = db_new(url, "dh-api", "-c statement_timeout=5000 -c default_transaction_read_only=on "
+	    "-c TimeZone=UTC -c random_page_cost=1.1 -c work_mem=16MB");
+	if (r.db == NULL)
+		goto oom;
+	for (size_t i = 0; i < sizeof(prepares) / sizeof(prepares[0]); i++)
+		if (prepares[i](r.db) < 0)
+			goto oom;
+	if (metrics_init(routes, NROUTES, cfg.var_dir) < 0)
+		goto oom;
 	if (FCGX_InitRequest(&fr, fd, 0) != 0)
 		return 1;
 	/* Connect now so the first request does not pay for it; not fatal. */
@@ -193,4 +297,7 @@ main(int argc, char **argv)
 	db_free(r.db);
 	buf_free(&r.body);
 	return 0;
+oom:
+	log_error("out of memory at start (or too many prepared statements)");
+	return 1;
 }

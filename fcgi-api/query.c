@@ -127,19 +127,27 @@ query_free(struct query *q)
 	q->n = 0;
 }
 
-int
-query_error(struct query *q, const char *name, const char *msg, const char *type)
+/* Adds an error item located at [where, name]. */
+static int
+query_error_at(struct query *q, const char *where, const char *name, const char *msg,
+    const char *type)
 {
 	json_t *item;
 
 	if (q->errors == NULL)
 		q->errors = json_array();
-	item = jsonout_detail_item("query", name, msg, type);
+	item = jsonout_detail_item(where, name, msg, type);
 	if (q->errors != NULL && item != NULL)
 		json_array_append_new(q->errors, item);
 	else
 		json_decref(item);
 	return -1;
+}
+
+int
+query_error(struct query *q, const char *name, const char *msg, const char *type)
+{
+	return query_error_at(q, "query", name, msg, type);
 }
 
 /* Copies v into out for a message: printable ASCII only, at most 40 bytes. */
@@ -318,4 +326,20 @@ query_id(struct query *q, const char *name, const char **out)
 		return query_bad_value(q, name, p, "expected an id such as rac_11745861", "value_error.id");
 	*out = p->value;
 	return 1;
+}
+
+int
+query_path_id(struct query *q, const char *name, const char *value, const char **out)
+{
+	char shown[48], msg[256];
+
+	*out = NULL;
+	if (query_valid_id(value)) {
+		*out = value;
+		return 1;
+	}
+	query_quote(value, strlen(value), shown, sizeof(shown));
+	snprintf(msg, sizeof(msg), "invalid value for path parameter \"%s\": \"%s\" "
+	    "(expected an id such as rac_11745861)", name, shown);
+	return query_error_at(q, "path", name, msg, "value_error.id");
 }

@@ -61,6 +61,12 @@ int query_id(struct query *q, const char *name, const char **out);
 /* Returns 1 when s is a well-formed id (see query_id). */
 int query_valid_id(const char *s);
 
+/*
+ * Validates a path capture as an id (see query_id): 1 with *out = value, or
+ * -1 with an error located at ["path", name] and *out = NULL.
+ */
+int query_path_id(struct query *q, const char *name, const char *value, const char **out);
+
 /* Adds an error item for name (msg is copied).  Returns -1 for convenience. */
 int query_error(struct query *q, const char *name, const char *msg, const char *type);
 

@@ -41,6 +41,68 @@ resp_json(struct request *r, int status, json_t *body)
 	r->status = status;
 }
 
+/*
+ * Appends JSON text without the white space PostgreSQL puts between tokens
+ * (json_build_object writes "a" : 1, json_agg a newline between elements).
+ * Returns 0, or -1 (b freed) past its maximum.
+ */
+static int
+resp_compact(struct buf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+	int in_string = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			if (i > start && buf_add(b, s + start, i - start) < 0)
+				return -1;
+			start = i + 1;
+		}
+	}
+	return n > start ? buf_add(b, s + start, n - start) : 0;
+}
+
+void
+resp_result(struct request *r, int status, PGresult *res, const char *column)
+{
+	int col = res != NULL ? PQfnumber(res, column) : -1;
+	int ok = col >= 0 && PQntuples(res) > 0 && !PQgetisnull(res, 0, col);
+
+	buf_reset(&r->body);
+	if (ok && resp_compact(&r->body, PQgetvalue(res, 0, col), (size_t)PQgetlength(res, 0, col)) < 0)
+		ok = 0;
+	PQclear(res);
+	if (!ok) {
+		log_error("no \"%s\" value for the response of %s, or larger than %zu bytes",
+		    column, r->path, r->body.max);
+		resp_detail(r, 500, "internal error");
+		return;
+	}
+	r->status = status;
+}
+
+int
+resp_body(struct request *r, int status, int failed)
+{
+	if (failed || r->body.data == NULL) {
+		log_error("could not build the response body for %s (larger than %zu bytes?)",
+		    r->path, r->body.max);
+		resp_detail(r, 500, "internal error: response too large");
+		return -1;
+	}
+	r->status = status;
+	return 0;
+}
+
 void
 resp_detail(struct request *r, int status, const char *fmt, ...)
 {
@@ -69,27 +131,36 @@ resp_send(struct request *r, FCGX_Stream *out, int head_only)
 	unsigned queries;
 	int64_t micros;
 	const char *cc = r->status == 200 && r->cache_control ? r->cache_control : "no-store";
-	int n;
+	const char *body = buf_str(&r->body);
+	size_t len = r->body.len;
+	int n, rc = 0;
 
 	db_stats(r->db, &queries, &micros);
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
-	    "Content-Type: application/json\r\n"
+	    "Content-Type: %s\r\n"
 	    "Content-Length: %zu\r\n"
 	    "Cache-Control: %s\r\n"
 	    "X-Query-Count: %u\r\n"
 	    "X-Query-Time: %" PRId64 ".%03" PRId64 "\r\n"
 	    "%s%s%s"
+	    "%s%s%s"
 	    "\r\n",
-	    r->status, resp_reason(r->status), r->body.len, cc, queries,
+	    r->status, resp_reason(r->status),
+	    r->content_type ? r->content_type : "application/json", len, cc, queries,
 	    micros / 1000, micros % 1000,
-	    r->allow ? "Allow: " : "", r->allow ? r->allow : "", r->allow ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= sizeof(head))
-		return -1;
-	if (FCGX_PutStr(head, n, out) < 0)
-		return -1;
-	if (!head_only && r->body.len > 0 &&
-	    FCGX_PutStr(buf_str(&r->body), (int)r->body.len, out) < 0)
-		return -1;
-	return 0;
+	    r->allow ? "Allow: " : "", r->allow ? r->allow : "", r->allow ? "\r\n" : "",
+	    r->www_authenticate ? "WWW-Authenticate: " : "",
+	    r->www_authenticate ? r->www_authenticate : "", r->www_authenticate ? "\r\n" : "");
+	if (n < 0 || (size_t)n >= sizeof(head) || FCGX_PutStr(head, n, out) < 0)
+		rc = -1;
+	/* libfcgi takes an int length: write large bodies in pieces. */
+	for (size_t off = 0; rc == 0 && !head_only && off < len; ) {
+		int piece = len - off > (1u << 20) ? 1 << 20 : (int)(len - off);
+
+		if (FCGX_PutStr(body + off, piece, out) < 0)
+			rc = -1;
+		off += (size_t)piece;
+	}
+	return rc;
 }

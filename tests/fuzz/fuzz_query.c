@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: the query-string decoder, every typed getter, and the
- * router, on arbitrary bytes.  The first line of the input is the path, the
+ * libFuzzer target: the query-string decoder, every typed getter, the
+ * router and the validation of its captures as ids, on arbitrary bytes.  The first line of the input is the path, the
  * rest the raw query string.  Nothing may crash, leak or read out of bounds
  * (built with -fsanitize=fuzzer,address,undefined).
  */
@@ -19,10 +19,17 @@ fuzz_handler(struct request *r)
 	return 0;
 }
 
+/* The shapes of dh-api's table (main.c): literals, one and two captures, prefixes of each other. */
 static const struct route fuzz_routes[] = {
 	{ "GET", "/api/health", fuzz_handler, "no-store", "health" },
+	{ "GET", "/api/live-odds", fuzz_handler, "no-store", "live" },
+	{ "GET", "/api/live-odds/races-by-stage", fuzz_handler, "no-store", "stage" },
+	{ "GET", "/api/masters", fuzz_handler, "no-store", "masters" },
+	{ "GET", "/api/masters/horses", fuzz_handler, "no-store", "horses" },
 	{ "GET", "/api/masters/horses/{id}", fuzz_handler, "no-store", "horse" },
+	{ "GET", "/api/races/{race_id}/odds", fuzz_handler, "no-store", "odds" },
 	{ "GET", "/api/races/{race_id}/odds/history", fuzz_handler, "no-store", "history" },
+	{ "GET", "/api/races/{race_id}/runners/{horse_id}", fuzz_handler, "no-store", "runner" },
 	{ "POST", "/api/admin/{x}", fuzz_handler, "no-store", "admin" },
 };
 
@@ -45,15 +52,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nl = strchr(text, '\n');
 	if (nl != NULL)
 		*nl = '\0';
-	route_find(fuzz_routes, sizeof(fuzz_routes) / sizeof(fuzz_routes[0]), "GET", text, &m);
 	route_find(fuzz_routes, sizeof(fuzz_routes) / sizeof(fuzz_routes[0]), "POST", text, &m);
 	if (query_parse(&q, nl ? nl + 1 : "", err, sizeof(err)) == 0) {
+		/* What handlers do with captures: validate them as ids. */
+		if (route_find(fuzz_routes, sizeof(fuzz_routes) / sizeof(fuzz_routes[0]), "GET", text,
+		    &m) == ROUTE_FOUND)
+			for (size_t i = 0; i < m.ncaptures; i++)
+				query_path_id(&q, "id", m.captures[i], &s);
 		query_int(&q, "limit", 1, 1000, 100, &n);
 		query_str(&q, "course", 128, &s);
 		query_bool(&q, "full", 0, &b);
 		query_date(&q, "race_date", &d);
 		query_enum(&q, "table", choices, "all", &s);
 		query_id(&q, "race_id", &s);
+		query_str(&q, "name", 100, &s);
+		query_int(&q, "hours_ahead", 1, 168, 24, &n);
 		query_valid_id(text);
 	}
 	query_free(&q);

@@ -1,0 +1,182 @@
+/*
+ * admin: GET /api/db-health/stats, the database's health for operators:
+ * connections, table and index sizes and use, cache hit ratio, long-running
+ * queries.  Requires an API key: `Authorization: Bearer <key>`.
+ *
+ * Keys are made by dh-apikey (admin/dh-apikey.c); only their SHA-256 is
+ * stored, in dh_api_keys.  The key is checked through dh_touch_api_key(),
+ * which also records its use; the function writes, so it runs in a
+ * read-write transaction (dh-api's sessions are read-only by default):
+ * BEGIN READ WRITE, one statement that checks the key and, only when it is
+ * valid, gathers the statistics, COMMIT (X-Query-Count 3).  On a replica
+ * BEGIN READ WRITE fails: the same statement then checks the hash with a
+ * SELECT (X-Query-Count 2).  A missing or wrong key is a 401, never cached
+ * (no-store, and nginx bypasses its cache for requests with Authorization and
+ * for /api/db-health/).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "log.h"
+#include "sha256.h"
+
+#define ADMIN_KEY_MAX 256
+
+/* The statistics, as a JSON text expression; $2 is the long-query threshold in seconds. */
+#define ADMIN_STATS_BODY \
+    "json_build_object('success', true, 'timestamp', now()," \
+    "  'database', json_build_object('name', current_database()," \
+    "      'size_bytes', pg_database_size(current_database())," \
+    "      'server_version', current_setting('server_version')," \
+    "      'started_at', pg_postmaster_start_time(), 'in_recovery', pg_is_in_recovery())," \
+    "  'connections', (SELECT json_build_object('total', count(*)," \
+    "      'max', current_setting('max_connections')::int," \
+    "      'by_state', (SELECT json_object_agg(st, n) FROM (SELECT coalesce(state, backend_type) AS st," \
+    "                        count(*) AS n FROM pg_stat_activity GROUP BY 1) s)," \
+    "      'by_application', (SELECT json_object_agg(app, n) FROM (SELECT coalesce(nullif(" \
+    "                        application_name, ''), backend_type) AS app, count(*) AS n" \
+    "                        FROM pg_stat_activity GROUP BY 1) a))" \
+    "      FROM pg_stat_activity)," \
+    "  'cache_hit_ratio', (SELECT round(blks_hit::numeric / nullif(blks_hit + blks_read, 0), 4)" \
+    "                        FROM pg_stat_database WHERE datname = current_database())," \
+    "  'transactions', (SELECT json_build_object('committed', xact_commit," \
+    "      'rolled_back', xact_rollback, 'deadlocks', deadlocks, 'temp_bytes', temp_bytes," \
+    "      'conflicts', conflicts) FROM pg_stat_database WHERE datname = current_database())," \
+    "  'tables', (SELECT coalesce(json_agg(t ORDER BY t.total_bytes DESC), '[]'::json) FROM (" \
+    "      SELECT s.relname AS table, pg_total_relation_size(s.relid) AS total_bytes," \
+    "             pg_relation_size(s.relid) AS table_bytes, pg_indexes_size(s.relid) AS index_bytes," \
+    "             s.n_live_tup AS rows, s.n_dead_tup AS dead_rows, s.seq_scan, s.idx_scan," \
+    "             s.last_autovacuum, s.last_autoanalyze" \
+    "        FROM pg_stat_user_tables s WHERE s.schemaname = 'public'" \
+    "       ORDER BY pg_total_relation_size(s.relid) DESC LIMIT 50) t)," \
+    "  'indexes', (SELECT coalesce(json_agg(i ORDER BY i.scans DESC, i.index), '[]'::json) FROM (" \
+    "      SELECT relname AS table, indexrelname AS index, idx_scan AS scans," \
+    "             idx_tup_read AS tuples_read, pg_relation_size(indexrelid) AS bytes" \
+    "        FROM pg_stat_user_indexes WHERE schemaname = 'public'" \
+    "       ORDER BY idx_scan DESC, indexrelname LIMIT 100) i)," \
+    "  'unused_indexes', (SELECT coalesce(json_agg(indexrelname ORDER BY indexrelname), '[]'::json)" \
+    "      FROM pg_stat_user_indexes WHERE schemaname = 'public' AND idx_scan = 0)," \
+    "  'long_query_seconds', $2::int," \
+    "  'long_running_queries', (SELECT coalesce(json_agg(q ORDER BY q.seconds DESC), '[]'::json) FROM (" \
+    "      SELECT pid, usename AS user, application_name, state, wait_event_type, wait_event," \
+    "             round(extract(epoch FROM now() - query_start)::numeric, 3) AS seconds," \
+    "             query_start, left(query, 500) AS query" \
+    "        FROM pg_stat_activity" \
+    "       WHERE state IS NOT NULL AND state <> 'idle' AND pid <> pg_backend_pid()" \
+    "         AND query_start < now() - make_interval(secs => $2::int)" \
+    "       ORDER BY query_start LIMIT 20) q)" \
+    ")::text"
+
+/*
+ * Checks the key's hash ($1) with valid, then gathers the statistics only
+ * when it is valid (a CASE evaluates its subqueries lazily).  OFFSET 0 keeps
+ * the check evaluated once.
+ */
+#define ADMIN_SQL(valid) \
+    "SELECT k.valid, CASE WHEN k.valid THEN " ADMIN_STATS_BODY " END AS body" \
+    "  FROM (SELECT " valid " AS valid OFFSET 0) k"
+
+static const char sql_touch[] = ADMIN_SQL("dh_touch_api_key($1)");
+
+static const char sql_check[] = ADMIN_SQL(
+    "EXISTS (SELECT 1 FROM dh_api_keys WHERE key_hash = $1 AND revoked_at IS NULL)");
+
+int
+admin_prepare(struct db *db)
+{
+	if (db_prepare(db, "admin_touch_key", sql_touch) < 0)
+		return -1;
+	return db_prepare(db, "admin_check_key", sql_check);
+}
+
+/*
+ * The key of "Authorization: Bearer <key>" copied into key, or -1 when
+ * there is none or it is malformed.
+ */
+static int
+admin_bearer(const char *header, char *key, size_t keylen)
+{
+	size_t n;
+
+	if (header == NULL || strncasecmp(header, "Bearer ", 7) != 0)
+		return -1;
+	header += 7;
+	while (*header == ' ')
+		header++;
+	n = strlen(header);
+	while (n > 0 && header[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= keylen)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (header[i] <= 0x20 || header[i] >= 0x7f)
+			return -1;
+	memcpy(key, header, n);
+	key[n] = '\0';
+	return 0;
+}
+
+/*
+ * Checks the key's hash and gathers the statistics: through
+ * dh_touch_api_key() in a read-write transaction, else (a replica, or the
+ * function failing) with a SELECT.  Returns the result (columns valid and
+ * body), or NULL when the database failed.
+ */
+static PGresult *
+admin_query(struct request *r, const char *const *params)
+{
+	PGresult *res = NULL;
+
+	if (db_command(r->db, "BEGIN READ WRITE", 0, NULL) == 0) {
+		res = db_exec_prepared(r->db, "admin_touch_key", 2, params);
+		if (res != NULL && db_command(r->db, "COMMIT", 0, NULL) < 0) {
+			PQclear(res);
+			res = NULL;
+		}
+		if (res == NULL)
+			db_rollback(r->db);
+	}
+	if (res == NULL && !db_is_down(r->db)) {
+		log_debug("dh_touch_api_key unavailable (%s); checking the key with a SELECT",
+		    db_error(r->db));
+		res = db_exec_prepared(r->db, "admin_check_key", 2, params);
+	}
+	return res;
+}
+
+int
+admin_db_stats(struct request *r)
+{
+	char key[ADMIN_KEY_MAX], hash[SHA256_HEX_LEN + 1], secs_s[16];
+	const char *params[2] = { hash, secs_s };
+	const char *valid;
+	PGresult *res;
+	long secs;
+
+	if (admin_bearer(r->authorization, key, sizeof(key)) < 0) {
+		r->www_authenticate = "Bearer realm=\"darkhorses\"";
+		resp_detail(r, 401, "an API key is required: Authorization: Bearer <key> "
+		    "(make one with dh-apikey create NAME)");
+		return 0;
+	}
+	sha256_hex(key, strlen(key), hash);
+	memset(key, 0, sizeof(key));
+	query_int(&r->query, "long_query_seconds", 0, 86400, 5, &secs);
+	if (resp_invalid_params(r))
+		return 0;
+	snprintf(secs_s, sizeof(secs_s), "%ld", secs);
+	res = admin_query(r, params);
+	if (res == NULL)
+		return -1;
+	valid = db_value(res, 0, "valid");
+	if (valid == NULL || strcmp(valid, "t") != 0) {
+		PQclear(res);
+		r->www_authenticate = "Bearer realm=\"darkhorses\", error=\"invalid_token\"";
+		resp_detail(r, 401, "invalid API key");
+		return 0;
+	}
+	resp_result(r, 200, res, "body");
+	return 0;
+}

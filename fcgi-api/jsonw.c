@@ -1,0 +1,180 @@
+/* jsonw: JSON text written straight into a buf (see jsonw.h). */
+#include "jsonw.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "jsonout.h"
+
+void
+jsonw_init(struct jsonw *w, struct buf *b)
+{
+	w->b = b;
+	w->failed = 0;
+}
+
+static void
+jsonw_add(struct jsonw *w, const char *p, size_t n)
+{
+	if (!w->failed && buf_add(w->b, p, n) < 0)
+		w->failed = 1;
+}
+
+void
+jsonw_raw(struct jsonw *w, const char *s)
+{
+	jsonw_add(w, s, strlen(s));
+}
+
+void
+jsonw_rawn(struct jsonw *w, const char *s, size_t n)
+{
+	jsonw_add(w, s, n);
+}
+
+void
+jsonw_rawf(struct jsonw *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->failed)
+		return;
+	va_start(ap, fmt);
+	if (buf_vaddf(w->b, fmt, ap) < 0)
+		w->failed = 1;
+	va_end(ap);
+}
+
+/* Appends s[0..n) escaped, without quotes; s is valid UTF-8 without NULs. */
+static void
+jsonw_escaped(struct jsonw *w, const char *s, size_t n)
+{
+	size_t start = 0;
+	char esc[8];
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jsonw_add(w, s + start, i - start);
+		switch (c) {
+		case '"':  jsonw_add(w, "\\\"", 2); break;
+		case '\\': jsonw_add(w, "\\\\", 2); break;
+		case '\n': jsonw_add(w, "\\n", 2); break;
+		case '\r': jsonw_add(w, "\\r", 2); break;
+		case '\t': jsonw_add(w, "\\t", 2); break;
+		default:
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			jsonw_add(w, esc, 6);
+		}
+		start = i + 1;
+	}
+	jsonw_add(w, s + start, n - start);
+}
+
+void
+jsonw_str(struct jsonw *w, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		jsonw_add(w, "null", 4);
+		return;
+	}
+	n = strlen(s);
+	jsonw_add(w, "\"", 1);
+	if (jsonout_valid_utf8(s, n)) {
+		jsonw_escaped(w, s, n);
+	} else {
+		json_t *fixed = jsonout_string(s, n);
+
+		if (fixed == NULL)
+			w->failed = 1;
+		else
+			jsonw_escaped(w, json_string_value(fixed), json_string_length(fixed));
+		json_decref(fixed);
+	}
+	jsonw_add(w, "\"", 1);
+}
+
+int
+jsonw_is_number(const char *s)
+{
+	size_t i = 0, digits = 0;
+
+	if (s[i] == '-')
+		i++;
+	while (s[i] >= '0' && s[i] <= '9') {
+		i++;
+		digits++;
+	}
+	if (digits == 0)
+		return 0;
+	if (s[i] == '.') {
+		i++;
+		digits = 0;
+		while (s[i] >= '0' && s[i] <= '9') {
+			i++;
+			digits++;
+		}
+		if (digits == 0)
+			return 0;
+	}
+	return s[i] == '\0';
+}
+
+void
+jsonw_num(struct jsonw *w, const char *s)
+{
+	if (s == NULL || !jsonw_is_number(s))
+		jsonw_add(w, "null", 4);
+	else
+		jsonw_raw(w, s);
+}
+
+int
+jsonw_parse_pgtime(const char *s, time_t *out)
+{
+	char iso[48];
+	size_t n = strlen(s);
+
+	/* "+00" (a whole-hour zone) is PostgreSQL's short form of "+00:00". */
+	if (n < 19 || n + 4 > sizeof(iso))
+		return -1;
+	memcpy(iso, s, n + 1);
+	if (n >= 3 && (iso[n - 3] == '+' || iso[n - 3] == '-'))
+		memcpy(iso + n, ":00", 4);
+	return clock_parse_instant(iso, out);
+}
+
+void
+jsonw_instant(struct jsonw *w, time_t t)
+{
+	char iso[32];
+
+	clock_format_instant(t, iso, sizeof(iso));
+	/* "...Z" -> "...+00:00", the form PostgreSQL's JSON uses. */
+	iso[strlen(iso) - 1] = '\0';
+	jsonw_rawf(w, "\"%s+00:00\"", iso);
+}
+
+void
+jsonw_time(struct jsonw *w, const char *pg)
+{
+	time_t t;
+
+	if (pg == NULL || jsonw_parse_pgtime(pg, &t) < 0)
+		jsonw_add(w, "null", 4);
+	else
+		jsonw_instant(w, t);
+}
+
+int
+jsonw_failed(const struct jsonw *w)
+{
+	return w->failed;
+}

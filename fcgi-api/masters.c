@@ -1,0 +1,356 @@
+/*
+ * masters: the Masters API under /api/masters, {"count": n, "data": [...]}
+ * for lists and the object itself for one item.  Every body is built by
+ * PostgreSQL in one statement (one query a request) and sent as it is.
+ *
+ * Lists share one handler driven by a table of their filters; a name filter
+ * is a case-insensitive prefix, matched as a range on lower(name) COLLATE
+ * "C" so that one index (0005) serves both the filter and the order, in a
+ * generic plan too.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+
+/* The list envelope around an inner SELECT; lim and off are parameter numbers. */
+#define MASTERS_LIST_SQL(lim, off, inner) \
+    "SELECT json_build_object('count', count(*), 'limit', $" lim "::int," \
+    "       'offset', $" off "::int, 'data', coalesce(json_agg(t), '[]'::json))::text AS body" \
+    "  FROM (" inner " LIMIT $" lim " OFFSET $" off ") t"
+
+/* A name prefix filter on column col with parameter p ('' matches all). */
+#define MASTERS_PREFIX(col, p) \
+    " lower(" col ") COLLATE \"C\" >= lower($" p ")" \
+    " AND lower(" col ") COLLATE \"C\" < lower($" p ") || chr(1114111)"
+
+enum masters_kind { MASTERS_ID, MASTERS_DATE, MASTERS_REGION, MASTERS_PREFIX_NAME, MASTERS_TYPE };
+
+struct masters_filter {
+	const char        *name;	/* query parameter */
+	enum masters_kind  kind;
+};
+
+struct masters_list {
+	const char                  *stmt;
+	const char                  *sql;
+	const struct masters_filter  filters[5];	/* ends with { NULL } */
+};
+
+#define MASTERS_ITEM_SQL(inner) "SELECT row_to_json(x)::text AS body FROM (" inner ") x"
+
+static const struct masters_list masters_courses_list = {
+	"masters_courses",
+	MASTERS_LIST_SQL("3", "4",
+	    "SELECT course_id, name, region_code, region FROM ra_courses"
+	    " WHERE ($1::text IS NULL OR region_code = upper($1)) AND" MASTERS_PREFIX("name", "2")
+	    " ORDER BY lower(name) COLLATE \"C\", course_id"),
+	{ { "region", MASTERS_REGION }, { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
+};
+
+static const struct masters_list masters_bookmakers_list = {
+	"masters_bookmakers",
+	MASTERS_LIST_SQL("2", "3",
+	    "SELECT bookmaker_id, name, type, active FROM ra_bookmakers"
+	    " WHERE ($1::text IS NULL OR type = $1)"
+	    " ORDER BY bookmaker_id"),
+	{ { "type", MASTERS_TYPE }, { NULL, 0 } },
+};
+
+static const struct masters_list masters_jockeys_list = {
+	"masters_jockeys",
+	MASTERS_LIST_SQL("2", "3",
+	    "SELECT jockey_id, name FROM ra_jockeys WHERE" MASTERS_PREFIX("name", "1")
+	    " ORDER BY lower(name) COLLATE \"C\", jockey_id"),
+	{ { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
+};
+
+static const struct masters_list masters_trainers_list = {
+	"masters_trainers",
+	MASTERS_LIST_SQL("2", "3",
+	    "SELECT trainer_id, name, location FROM ra_trainers WHERE" MASTERS_PREFIX("name", "1")
+	    " ORDER BY lower(name) COLLATE \"C\", trainer_id"),
+	{ { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
+};
+
+static const struct masters_list masters_owners_list = {
+	"masters_owners",
+	MASTERS_LIST_SQL("2", "3",
+	    "SELECT owner_id, name FROM ra_owners WHERE" MASTERS_PREFIX("name", "1")
+	    " ORDER BY lower(name) COLLATE \"C\", owner_id"),
+	{ { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
+};
+
+static const struct masters_list masters_horses_list = {
+	"masters_horses",
+	MASTERS_LIST_SQL("3", "4",
+	    "SELECT horse_id, name, dob, sex, sex_code, colour, region, sire_id, sire, dam_id, dam,"
+	    "       damsire_id, damsire"
+	    "  FROM ra_horses"
+	    " WHERE" MASTERS_PREFIX("name", "1") " AND ($2::text IS NULL OR region = upper($2))"
+	    " ORDER BY lower(name) COLLATE \"C\", horse_id"),
+	{ { "name", MASTERS_PREFIX_NAME }, { "region", MASTERS_REGION }, { NULL, 0 } },
+};
+
+static const struct masters_list masters_races_list = {
+	"masters_races",
+	MASTERS_LIST_SQL("4", "5",
+	    "SELECT race_id, race_date, off_dt, off_time, course_id, course, region_code, race_name,"
+	    "       race_class, type, pattern, age_band, rating_band, sex_restriction, distance,"
+	    "       distance_round, distance_f, prize, field_size, going, surface, big_race,"
+	    "       is_abandoned"
+	    "  FROM ra_races"
+	    " WHERE ($1::text IS NULL OR course_id = $1) AND ($2::date IS NULL OR race_date = $2)"
+	    "   AND ($3::text IS NULL OR region_code = upper($3))"
+	    " ORDER BY race_date DESC, off_dt, race_id"),
+	{ { "course_id", MASTERS_ID }, { "race_date", MASTERS_DATE }, { "region", MASTERS_REGION },
+	  { NULL, 0 } },
+};
+
+static const struct masters_list masters_runners_list = {
+	"masters_runners",
+	MASTERS_LIST_SQL("5", "6",
+	    "SELECT race_id, horse_id, race_date, horse_name, number, draw, age, sex, sex_code,"
+	    "       jockey_id, jockey_name, jockey_claim_lbs, trainer_id, trainer_name, owner_id,"
+	    "       owner_name, lbs, weight, ofr, rpr, ts, headgear, form, last_run, non_runner,"
+	    "       position, position_num, btn, ovr_btn, sp, sp_dec, finish_time, prize"
+	    "  FROM ra_runners"
+	    " WHERE ($1::text IS NULL OR race_id = $1) AND ($2::text IS NULL OR horse_id = $2)"
+	    "   AND ($3::text IS NULL OR jockey_id = $3) AND ($4::text IS NULL OR trainer_id = $4)"
+	    " ORDER BY race_date DESC, race_id, number NULLS LAST, horse_id"),
+	{ { "race_id", MASTERS_ID }, { "horse_id", MASTERS_ID }, { "jockey_id", MASTERS_ID },
+	  { "trainer_id", MASTERS_ID }, { NULL, 0 } },
+};
+
+static const struct masters_list masters_results_list = {
+	"masters_results",
+	MASTERS_LIST_SQL("4", "5",
+	    "SELECT r.race_id, r.race_date, r.off_dt, r.course_id, r.course, r.region_code,"
+	    "       r.race_name, r.winning_time_detail, r.comments, r.non_runners, r.tote_win,"
+	    "       r.tote_pl, r.tote_ex, r.tote_csf, r.tote_tricast, r.tote_trifecta,"
+	    "       (SELECT json_build_object('horse_id', w.horse_id, 'horse_name', w.horse_name,"
+	    "                                 'sp', w.sp, 'sp_dec', w.sp_dec,"
+	    "                                 'jockey_name', w.jockey_name,"
+	    "                                 'trainer_name', w.trainer_name)"
+	    "          FROM ra_runners w WHERE w.race_id = r.race_id AND w.position_num = 1"
+	    "         ORDER BY w.horse_id LIMIT 1) AS winner"
+	    "  FROM ra_results r"
+	    " WHERE ($1::text IS NULL OR r.course_id = $1) AND ($2::date IS NULL OR r.race_date = $2)"
+	    "   AND ($3::text IS NULL OR r.region_code = upper($3))"
+	    " ORDER BY r.race_date DESC, r.off_dt, r.race_id"),
+	{ { "course_id", MASTERS_ID }, { "race_date", MASTERS_DATE }, { "region", MASTERS_REGION },
+	  { NULL, 0 } },
+};
+
+static const char sql_course[] = MASTERS_ITEM_SQL(
+    "SELECT course_id, name, region_code, region, created_at, updated_at"
+    "  FROM ra_courses WHERE course_id = $1");
+
+static const char sql_jockey[] = MASTERS_ITEM_SQL(
+    "SELECT jockey_id, name, created_at, updated_at FROM ra_jockeys WHERE jockey_id = $1");
+
+static const char sql_trainer[] = MASTERS_ITEM_SQL(
+    "SELECT trainer_id, name, location, created_at, updated_at"
+    "  FROM ra_trainers WHERE trainer_id = $1");
+
+static const char sql_horse[] = MASTERS_ITEM_SQL(
+    "SELECT horse_id, name, dob, sex, sex_code, colour, colour_code, region, breeder,"
+    "       sire_id, sire, sire_region, dam_id, dam, dam_region, damsire_id, damsire,"
+    "       damsire_region,"
+    "       json_build_object("
+    "           'sire', json_build_object('id', sire_id, 'name', sire, 'region', sire_region),"
+    "           'dam', json_build_object('id', dam_id, 'name', dam, 'region', dam_region),"
+    "           'damsire', json_build_object('id', damsire_id, 'name', damsire,"
+    "                                        'region', damsire_region),"
+    "           'breeder', breeder) AS pedigree,"
+    "       enriched_at, created_at, updated_at"
+    "  FROM ra_horses WHERE horse_id = $1");
+
+static const char sql_race[] = MASTERS_ITEM_SQL(
+    "SELECT r.race_id, r.race_date, r.off_dt, r.off_time, r.course_id, r.course, r.region_code,"
+    "       r.race_name, r.race_class, r.type, r.pattern, r.age_band, r.rating_band,"
+    "       r.sex_restriction, r.distance, r.distance_round, r.distance_f, r.distance_y, r.prize,"
+    "       r.field_size, r.going, r.going_detailed, r.surface, r.jumps, r.rail_movements,"
+    "       r.stalls, r.weather, r.tip, r.verdict, r.betting_forecast, r.big_race, r.is_abandoned,"
+    "       (SELECT coalesce(json_agg(u ORDER BY u.number NULLS LAST, u.horse_id), '[]'::json)"
+    "          FROM (SELECT horse_id, horse_name, number, draw, age, sex, sex_code, jockey_id,"
+    "                       jockey_name, jockey_claim_lbs, trainer_id, trainer_name, trainer_rtf,"
+    "                       owner_id, owner_name, lbs, weight, ofr, rpr, ts, headgear, headgear_run,"
+    "                       wind_surgery, form, last_run, comment, spotlight, silk_url, non_runner,"
+    "                       position, position_num, sp, sp_dec"
+    "                  FROM ra_runners ru WHERE ru.race_id = r.race_id) u) AS runners"
+    "  FROM ra_races r WHERE r.race_id = $1");
+
+static const char sql_result[] = MASTERS_ITEM_SQL(
+    "SELECT r.race_id, r.race_date, r.off_dt, r.course_id, r.course, r.region_code, r.race_name,"
+    "       r.winning_time_detail, r.comments, r.non_runners, r.tote_win, r.tote_pl, r.tote_ex,"
+    "       r.tote_csf, r.tote_tricast, r.tote_trifecta,"
+    "       (SELECT coalesce(json_agg(u ORDER BY u.position_num NULLS LAST, u.number NULLS LAST,"
+    "                                 u.horse_id), '[]'::json)"
+    "          FROM (SELECT horse_id, horse_name, number, draw, position, position_num, btn,"
+    "                       ovr_btn, sp, sp_dec, finish_time, jockey_id, jockey_name,"
+    "                       jockey_claim_lbs, trainer_id, trainer_name, owner_id, owner_name,"
+    "                       weight, lbs, result_or AS \"or\", result_rpr AS rpr,"
+    "                       result_tsr AS tsr, prize, result_comment AS comment, non_runner"
+    "                  FROM ra_runners ru WHERE ru.race_id = r.race_id) u) AS runners"
+    "  FROM ra_results r WHERE r.race_id = $1");
+
+/* Row counts are the statistics collector's (n_live_tup): exact counts of big tables cost a scan. */
+static const char sql_stats[] =
+    "SELECT json_build_object("
+    "         'count', count(*),"
+    "         'data', coalesce(json_agg(json_build_object('table', relname, 'rows', n_live_tup,"
+    "                                  'last_analyzed', greatest(last_analyze, last_autoanalyze))"
+    "                                  ORDER BY relname), '[]'::json),"
+    "         'races_from', (SELECT min(race_date) FROM ra_races),"
+    "         'races_to', (SELECT max(race_date) FROM ra_races),"
+    "         'rows_are', 'approximate (pg_stat_user_tables.n_live_tup)')::text AS body"
+    "  FROM pg_stat_user_tables"
+    " WHERE schemaname = 'public'"
+    "   AND relname IN ('ra_courses', 'ra_bookmakers', 'ra_jockeys', 'ra_trainers', 'ra_owners',"
+    "                   'ra_horses', 'ra_races', 'ra_runners', 'ra_results')";
+
+static const struct masters_list *const masters_lists[] = {
+	&masters_courses_list, &masters_bookmakers_list, &masters_jockeys_list,
+	&masters_trainers_list, &masters_owners_list, &masters_horses_list, &masters_races_list,
+	&masters_runners_list, &masters_results_list,
+};
+
+int
+masters_prepare(struct db *db)
+{
+	for (size_t i = 0; i < sizeof(masters_lists) / sizeof(masters_lists[0]); i++)
+		if (db_prepare(db, masters_lists[i]->stmt, masters_lists[i]->sql) < 0)
+			return -1;
+	if (db_prepare(db, "masters_course", sql_course) < 0 ||
+	    db_prepare(db, "masters_jockey", sql_jockey) < 0 ||
+	    db_prepare(db, "masters_trainer", sql_trainer) < 0 ||
+	    db_prepare(db, "masters_horse", sql_horse) < 0 ||
+	    db_prepare(db, "masters_race", sql_race) < 0 ||
+	    db_prepare(db, "masters_result", sql_result) < 0)
+		return -1;
+	return db_prepare(db, "masters_stats", sql_stats);
+}
+
+/* A region code: 1 to 8 ASCII letters (gb, ire, FR...). */
+static void
+masters_region(struct request *r, const char *name, const char **out)
+{
+	const char *v;
+
+	if (query_str(&r->query, name, 8, &v) == 1) {
+		size_t n = strlen(v);
+
+		if (n == 0 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != n) {
+			char msg[160];
+
+			snprintf(msg, sizeof(msg), "invalid value for parameter \"%s\": expected a region "
+			    "code such as gb or ire", name);
+			query_error(&r->query, name, msg, "value_error.region");
+			v = NULL;
+		}
+	}
+	*out = v;
+}
+
+/* Reads one filter into text for its parameter (NULL: not given). */
+static const char *
+masters_filter_value(struct request *r, const struct masters_filter *f, char *date, size_t datelen)
+{
+	static const char *const types[] = { "bookmaker", "exchange", NULL };
+	struct clock_date d;
+	const char *v = NULL;
+
+	switch (f->kind) {
+	case MASTERS_ID:
+		query_id(&r->query, f->name, &v);
+		break;
+	case MASTERS_DATE:
+		if (query_date(&r->query, f->name, &d) == 1) {
+			clock_format_date(&d, date, datelen);
+			v = date;
+		}
+		break;
+	case MASTERS_REGION:
+		masters_region(r, f->name, &v);
+		break;
+	case MASTERS_PREFIX_NAME:
+		if (query_str(&r->query, f->name, 100, &v) != 1)
+			v = NULL;
+		v = v != NULL ? v : "";
+		break;
+	case MASTERS_TYPE:
+		query_enum(&r->query, f->name, types, NULL, &v);
+		break;
+	}
+	return v;
+}
+
+/* GET a masters list: filters, limit and offset, one statement. */
+static int
+masters_list(struct request *r, const struct masters_list *l)
+{
+	const char *params[7];
+	char dates[5][16];
+	struct api_page page;
+	int n = 0;
+
+	for (const struct masters_filter *f = l->filters; f->name != NULL; f++, n++)
+		params[n] = masters_filter_value(r, f, dates[n], sizeof(dates[n]));
+	api_page(r, 100, &page);
+	return api_send_page(r, l->stmt, params, n, &page);
+}
+
+/* GET one masters item by its path id (the capture called name). */
+static int
+masters_item(struct request *r, const char *stmt, const char *what, const char *name)
+{
+	const char *id = api_path_id(r, 0, name);
+
+	if (resp_invalid_params(r))
+		return 0;
+	return api_send_found(r, stmt, 1, &id, what, id);
+}
+
+int masters_courses(struct request *r)    { return masters_list(r, &masters_courses_list); }
+int masters_bookmakers(struct request *r) { return masters_list(r, &masters_bookmakers_list); }
+int masters_jockeys(struct request *r)    { return masters_list(r, &masters_jockeys_list); }
+int masters_trainers(struct request *r)   { return masters_list(r, &masters_trainers_list); }
+int masters_owners(struct request *r)     { return masters_list(r, &masters_owners_list); }
+int masters_horses(struct request *r)     { return masters_list(r, &masters_horses_list); }
+int masters_races(struct request *r)      { return masters_list(r, &masters_races_list); }
+int masters_runners(struct request *r)    { return masters_list(r, &masters_runners_list); }
+int masters_results(struct request *r)    { return masters_list(r, &masters_results_list); }
+
+int masters_course(struct request *r)  { return masters_item(r, "masters_course", "course", "id"); }
+int masters_jockey(struct request *r)  { return masters_item(r, "masters_jockey", "jockey", "id"); }
+int masters_trainer(struct request *r) { return masters_item(r, "masters_trainer", "trainer", "id"); }
+int masters_horse(struct request *r)   { return masters_item(r, "masters_horse", "horse", "id"); }
+int masters_race(struct request *r)    { return masters_item(r, "masters_race", "race", "id"); }
+int masters_result(struct request *r)  { return masters_item(r, "masters_result", "result for race", "race_id"); }
+
+int
+masters_stats(struct request *r)
+{
+	return api_send_json(r, "masters_stats", 0, NULL);
+}
+
+/* GET /api/masters/: what the Masters API serves, from the route table. */
+int
+masters_root(struct request *r)
+{
+	static const char prefix[] = "/api/masters";
+	size_t n;
+	const struct route *routes = api_routes(&n);
+	json_t *data = json_array();
+
+	for (size_t i = 0; data != NULL && i < n; i++) {
+		if (strncmp(routes[i].pattern, prefix, sizeof(prefix) - 1) != 0)
+			continue;
+		json_array_append_new(data, json_pack("{s:s, s:s, s:s}", "path", routes[i].pattern,
+		    "method", routes[i].method, "name", routes[i].name));
+	}
+	resp_json(r, 200, json_pack("{s:s, s:s, s:I, s:o}", "name", "DarkHorses Masters API",
+	    "docs", "/api/openapi.json", "count", (json_int_t)json_array_size(data), "data", data));
+	return 0;
+}

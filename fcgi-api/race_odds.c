@@ -1,0 +1,297 @@
+/*
+ * race_odds: one race's prices.
+ *
+ *   GET /api/races/{race_id}/odds          runners x bookmakers grid, best prices and the
+ *                                          favourite marked, each-way terms (board.c)
+ *   GET /api/races/{race_id}/odds/history  price movement per runner and bookmaker, the last
+ *                                          `points` observations of each (sparklines)
+ *
+ * The grid comes from ra_odds_live while the race is open.  Once its live
+ * rows are gone (the race is off) the first statement returns the race alone
+ * from ra_races, and a second rebuilds the grid from the last observation of
+ * each price in ra_odds_history.
+ *
+ * ra_odds_history is partitioned by month: its statements take the window
+ * of a race's prices, [off - 8 days, off + 1 day), as parameters, so that
+ * PostgreSQL opens only the partitions of that window (pruning at executor
+ * start needs parameters, not values from a join).  Racecards, and so
+ * prices, appear at most 7 days before the off.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "board.h"
+#include "clock.h"
+#include "jsonw.h"
+
+#define HISTORY_MAX_ROWS 20000
+#define HISTORY_BEFORE_S (8 * 86400)
+#define HISTORY_AFTER_S  86400
+
+/*
+ * One row per runner, prices as JSON arrays (see board.h); when the race has
+ * no live price, the race alone (no runner) from ra_races; nothing when it
+ * is unknown.
+ */
+static const char sql_grid_live[] =
+    "SELECT race_date, off_dt, race_id, number, horse_id, min(course_id) AS course_id,"
+    "       min(course) AS course, min(region_code) AS region_code, min(race_name) AS race_name,"
+    "       min(horse_name) AS horse_name, max(fetched_at) AS fetched_at,"
+    "       json_agg(bookmaker_id ORDER BY bookmaker_id) AS bookmakers,"
+    "       json_agg(fractional ORDER BY bookmaker_id) AS fractionals,"
+    "       json_agg(decimal ORDER BY bookmaker_id) AS decimals,"
+    "       json_agg(bookmaker_name ORDER BY bookmaker_id) AS bookmaker_names,"
+    "       json_agg(ew_places ORDER BY bookmaker_id) AS ew_places,"
+    "       json_agg(ew_denom ORDER BY bookmaker_id) AS ew_denoms,"
+    "       json_agg(price_changed_at ORDER BY bookmaker_id) AS changed"
+    "  FROM ra_odds_live WHERE race_id = $1"
+    " GROUP BY race_date, off_dt, race_id, number, horse_id"
+    " UNION ALL "
+    "SELECT race_date, off_dt, race_id, NULL, NULL, course_id, course, region_code, race_name,"
+    "       NULL, NULL, '[]', '[]', '[]', '[]', '[]', '[]', '[]'"
+    "  FROM ra_races"
+    " WHERE race_id = $1 AND NOT EXISTS (SELECT 1 FROM ra_odds_live WHERE race_id = $1)"
+    " ORDER BY number, horse_id";
+
+/* The last observation of each runner and bookmaker in [$2, $3), as grid rows. */
+static const char sql_grid_history[] =
+    "SELECT r.race_date, r.off_dt, r.race_id, ru.number, p.horse_id, r.course_id, r.course,"
+    "       r.region_code, r.race_name, ru.horse_name, max(p.observed_at) AS fetched_at,"
+    "       json_agg(p.bookmaker_id ORDER BY p.bookmaker_id) AS bookmakers,"
+    "       json_agg(p.fractional ORDER BY p.bookmaker_id) AS fractionals,"
+    "       json_agg(p.decimal ORDER BY p.bookmaker_id) AS decimals,"
+    "       json_agg(b.name ORDER BY p.bookmaker_id) AS bookmaker_names,"
+    "       json_agg(p.observed_at ORDER BY p.bookmaker_id) AS changed"
+    "  FROM (SELECT DISTINCT ON (horse_id, bookmaker_id)"
+    "               horse_id, bookmaker_id, fractional, decimal, observed_at"
+    "          FROM ra_odds_history"
+    "         WHERE race_id = $1 AND observed_at >= $2::timestamptz AND observed_at < $3::timestamptz"
+    "         ORDER BY horse_id, bookmaker_id, observed_at DESC) p"
+    "  JOIN ra_races r ON r.race_id = $1"
+    "  LEFT JOIN ra_runners ru ON ru.race_id = $1 AND ru.horse_id = p.horse_id"
+    "  LEFT JOIN ra_bookmakers b ON b.bookmaker_id = p.bookmaker_id"
+    " GROUP BY r.race_date, r.off_dt, r.race_id, r.course_id, r.course, r.region_code, r.race_name,"
+    "          ru.number, p.horse_id, ru.horse_name"
+    " ORDER BY ru.number, p.horse_id";
+
+/* The race's off time (its prices' window); no row when the race is unknown. */
+static const char sql_race_off[] =
+    "SELECT off_dt FROM ra_races WHERE race_id = $1"
+    " UNION ALL SELECT off_dt FROM ra_odds_live WHERE race_id = $1"
+    " LIMIT 1";
+
+/*
+ * The last $4 observations of each series in [$6, $7), oldest first, in the
+ * primary key's order (no sort); the runner's name only on a series' first
+ * row.
+ */
+static const char sql_history[] =
+    "SELECT horse_id, bookmaker_id, observed_at, decimal, fractional,"
+    "       CASE WHEN rn = greatest(n - $4, 0) + 1"
+    "            THEN (SELECT ru.horse_name FROM ra_runners ru"
+    "                   WHERE ru.race_id = $1 AND ru.horse_id = x.horse_id) END AS horse_name"
+    "  FROM (SELECT horse_id, bookmaker_id, observed_at, decimal, fractional,"
+    "               row_number() OVER w AS rn, count(*) OVER w AS n"
+    "          FROM ra_odds_history"
+    "         WHERE race_id = $1 AND ($2::text IS NULL OR horse_id = $2)"
+    "           AND ($3::text IS NULL OR bookmaker_id = $3)"
+    "           AND observed_at >= $6::timestamptz AND observed_at < $7::timestamptz"
+    "        WINDOW w AS (PARTITION BY horse_id, bookmaker_id ORDER BY observed_at"
+    "                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) x"
+    " WHERE rn > n - $4"
+    " ORDER BY horse_id, bookmaker_id, observed_at"
+    " LIMIT $5";
+
+/*
+ * The window of a race's prices, from its off time as PostgreSQL writes it,
+ * as two timestamptz texts; the whole of time when the off is not known.
+ */
+static void
+race_odds_window(const char *off_dt, char *from, char *to, size_t len)
+{
+	time_t off;
+
+	if (off_dt == NULL || jsonw_parse_pgtime(off_dt, &off) < 0) {
+		snprintf(from, len, "-infinity");
+		snprintf(to, len, "infinity");
+		return;
+	}
+	clock_format_instant(off - HISTORY_BEFORE_S, from, len);
+	clock_format_instant(off + HISTORY_AFTER_S, to, len);
+}
+
+int
+race_odds_prepare(struct db *db)
+{
+	if (db_prepare(db, "race_grid_live", sql_grid_live) < 0 ||
+	    db_prepare(db, "race_grid_history", sql_grid_history) < 0)
+		return -1;
+	if (db_prepare(db, "race_off", sql_race_off) < 0)
+		return -1;
+	return db_prepare(db, "race_history", sql_history);
+}
+
+/* Answers {"success": true, "timestamp", "source", "race": grid} for a result of one race. */
+static void
+race_odds_write(struct request *r, const PGresult *res, const char *source)
+{
+	struct board_race race;
+	struct board b;
+	struct jsonw w;
+
+	if (api_board_start(r, res, &b, &w) < 0)
+		return;
+	if (board_race(&b, 0, r->now, &race) == 0) {
+		/* The race alone, without a price: no runners. */
+		if (race.end == race.first + 1 && PQgetisnull(res, 0, b.c.horse_id))
+			race.end = race.first;
+		jsonw_rawf(&w, ",\"source\":\"%s\",\"race\":", source);
+		board_write_grid(&w, &b, &race, r->now);
+		jsonw_raw(&w, "}");
+		resp_body(r, 200, jsonw_failed(&w));
+	} else {
+		resp_detail(r, 500, "internal error");
+	}
+	board_free(&b);
+}
+
+/*
+ * Runs stmt for race id; returns its result, or NULL with a 404 set (no
+ * row) or *failed set (the database failed).
+ */
+static PGresult *
+race_odds_find(struct request *r, const char *stmt, const char *id, int *failed)
+{
+	PGresult *res = db_exec_prepared(r->db, stmt, 1, &id);
+
+	*failed = res == NULL;
+	if (res != NULL && PQntuples(res) == 0) {
+		PQclear(res);
+		resp_detail(r, 404, "race %s not found", id);
+		return NULL;
+	}
+	return res;
+}
+
+int
+race_odds_grid(struct request *r)
+{
+	const char *id = api_path_id(r, 0, "race_id");
+	char from[32], to[32];
+	const char *params[3] = { id, from, to };
+	PGresult *res, *hist;
+	int failed;
+
+	if (resp_invalid_params(r))
+		return 0;
+	res = race_odds_find(r, "race_grid_live", id, &failed);
+	if (res == NULL)
+		return failed ? -1 : 0;
+	if (db_value(res, 0, "horse_id") != NULL) {
+		race_odds_write(r, res, "live");
+		PQclear(res);
+		return 0;
+	}
+	/* Off (or not priced yet): the last observed prices, else the race alone. */
+	race_odds_window(db_value(res, 0, "off_dt"), from, to, sizeof(from));
+	hist = db_exec_prepared(r->db, "race_grid_history", 3, params);
+	if (hist == NULL) {
+		PQclear(res);
+		return -1;
+	}
+	race_odds_write(r, PQntuples(hist) > 0 ? hist : res, "history");
+	PQclear(hist);
+	PQclear(res);
+	return 0;
+}
+
+/* Rows a and b are of the same runner and bookmaker. */
+static int
+race_odds_same_series(const PGresult *res, int a, int b)
+{
+	int horse = PQfnumber(res, "horse_id"), book = PQfnumber(res, "bookmaker_id");
+
+	return strcmp(PQgetvalue(res, a, horse), PQgetvalue(res, b, horse)) == 0 &&
+	    strcmp(PQgetvalue(res, a, book), PQgetvalue(res, b, book)) == 0;
+}
+
+/* Writes the first n rows of res: one object per runner and bookmaker with its points. */
+static void
+race_odds_series(struct jsonw *w, const PGresult *res, int n)
+{
+	int horse = PQfnumber(res, "horse_id"), book = PQfnumber(res, "bookmaker_id");
+	int at = PQfnumber(res, "observed_at"), dec = PQfnumber(res, "decimal");
+	int frac = PQfnumber(res, "fractional"), name = PQfnumber(res, "horse_name");
+	int nseries = 0;
+
+	jsonw_raw(w, ",\"series\":[");
+	for (int i = 0; i < n; ) {
+		int end = i + 1;
+
+		while (end < n && race_odds_same_series(res, i, end))
+			end++;
+		jsonw_raw(w, nseries++ ? ",{\"horse_id\":" : "{\"horse_id\":");
+		jsonw_str(w, PQgetvalue(res, i, horse));
+		jsonw_raw(w, ",\"horse_name\":");
+		jsonw_str(w, PQgetisnull(res, i, name) ? NULL : PQgetvalue(res, i, name));
+		jsonw_raw(w, ",\"bookmaker_id\":");
+		jsonw_str(w, PQgetvalue(res, i, book));
+		jsonw_rawf(w, ",\"count\":%d,\"points\":[", end - i);
+		for (int k = i; k < end; k++) {
+			jsonw_raw(w, k > i ? ",{\"observed_at\":" : "{\"observed_at\":");
+			jsonw_time(w, PQgetvalue(res, k, at));
+			jsonw_raw(w, ",\"decimal\":");
+			jsonw_num(w, PQgetvalue(res, k, dec));
+			jsonw_raw(w, ",\"fractional\":");
+			jsonw_str(w, PQgetvalue(res, k, frac));
+			jsonw_raw(w, "}");
+		}
+		jsonw_raw(w, "]}");
+		i = end;
+	}
+	jsonw_rawf(w, "],\"series_count\":%d", nseries);
+}
+
+int
+race_odds_history(struct request *r)
+{
+	const char *id = api_path_id(r, 0, "race_id");
+	char points_s[16], limit_s[16], from[32], to[32];
+	const char *params[7] = { id, NULL, NULL, points_s, limit_s, from, to };
+	struct jsonw w;
+	PGresult *res;
+	long points;
+	int truncated, n, failed;
+
+	query_id(&r->query, "horse_id", &params[1]);
+	query_id(&r->query, "bookmaker", &params[2]);
+	query_int(&r->query, "points", 1, 500, 100, &points);
+	if (resp_invalid_params(r))
+		return 0;
+	res = race_odds_find(r, "race_off", id, &failed);
+	if (res == NULL)
+		return failed ? -1 : 0;
+	race_odds_window(db_value(res, 0, "off_dt"), from, to, sizeof(from));
+	PQclear(res);
+	snprintf(points_s, sizeof(points_s), "%ld", points);
+	snprintf(limit_s, sizeof(limit_s), "%d", HISTORY_MAX_ROWS + 1);
+	res = db_exec_prepared(r->db, "race_history", 7, params);
+	if (res == NULL)
+		return -1;
+	truncated = PQntuples(res) > HISTORY_MAX_ROWS;
+	n = truncated ? HISTORY_MAX_ROWS : PQntuples(res);
+	/* Cut at a series boundary: a series without its newest points would mislead. */
+	while (truncated && n > 0 && race_odds_same_series(res, n - 1, n))
+		n--;
+	buf_reset(&r->body);
+	jsonw_init(&w, &r->body);
+	jsonw_raw(&w, "{\"success\":true,\"race_id\":");
+	jsonw_str(&w, id);
+	jsonw_rawf(&w, ",\"points_per_series\":%ld", points);
+	race_odds_series(&w, res, n);
+	jsonw_rawf(&w, ",\"truncated\":%s}", truncated ? "true" : "false");
+	resp_body(r, 200, jsonw_failed(&w));
+	PQclear(res);
+	return 0;
+}

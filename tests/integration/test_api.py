@@ -1,0 +1,961 @@
+"""The read API end to end: every endpoint of DESIGN.md's "HTTP API" through
+nginx against a full racing day loaded by SQL, with the clock frozen at NOW
+(DH_NOW): bodies and values (stage boundaries, best prices and favourites,
+filters, pagination), headers (X-Query-Count, Cache-Control, X-Cache), the
+admin key, a battery of bad input on every endpoint, and the plans PostgreSQL
+really ran for dh-api (auto_explain): no sequential scan of a big table.
+
+The fixture (fixture_sql) is also what bench/run loads.
+"""
+import concurrent.futures
+import json
+import os
+import re
+import subprocess
+import time
+import urllib.parse
+
+import harness
+
+NOW = "2025-10-14T12:00:00Z"        # 13:00 in London: the racing day 2025-10-14
+TODAY = "2025-10-14"
+TOMORROW = "2025-10-15"
+
+# Seconds from NOW to the off of today's first seven races: one already off,
+# then one each side of every stage boundary (5, 30 and 120 minutes).
+SPECIAL_OFFSETS = [-600, 299, 300, 1799, 1800, 7199, 7200]
+RACES_TODAY = 60
+RACES_TOMORROW = 12
+RUNNERS = 12
+BOOKMAKERS = 25
+PAST_DAYS = 60
+PAST_RACES_PER_DAY = 30
+MISSING_DAYS = (7, 20)     # days back with state 'missing' and no rows
+FAILED_DAY = 33            # state 'failed'
+GAP_DAY = 45               # no dh_historical_dates row at all
+
+COURSES = ["Ascot", "Ayr", "Bath", "Brighton", "Catterick", "Chepstow", "Doncaster", "Exeter",
+           "Haydock", "Kempton", "Leicester", "Lingfield", "Newmarket", "Nottingham",
+           "Wolverhampton", "York", "Dundalk", "Gowran Park", "Leopardstown", "Naas"]
+
+
+def race_id_today(i):
+    return "rac_%d" % (11800000 + i)
+
+
+def fixture_sql(horses=20000):
+    """SQL that loads masters, a full day of live prices with their history,
+    sixty past days of results and historical odds, statistics snapshots and
+    worker status.  Deterministic: the same ids and prices every time."""
+    courses = ",".join("'%s'" % c for c in COURSES)
+    special = ",".join(str(s) for s in SPECIAL_OFFSETS)
+    missing = ",".join(str(d) for d in MISSING_DAYS)
+    return """
+BEGIN;
+SET LOCAL synchronous_commit = off;
+
+INSERT INTO ra_courses (course_id, name, region_code, region)
+SELECT 'crs_' || (100 + i), n, CASE WHEN i > 16 THEN 'IRE' ELSE 'GB' END,
+       CASE WHEN i > 16 THEN 'Ireland' ELSE 'Great Britain' END
+FROM unnest(ARRAY[%(courses)s]) WITH ORDINALITY AS c (n, i)
+ON CONFLICT DO NOTHING;
+
+INSERT INTO ra_jockeys (jockey_id, name)
+SELECT 'jky_' || (250000 + i), 'Jockey ' || chr(65 + i %% 26) || ' Rider' || i FROM generate_series(1, 500) i;
+INSERT INTO ra_trainers (trainer_id, name, location)
+SELECT 'trn_' || (300000 + i), 'Trainer ' || i, 'Yard ' || (i %% 40) FROM generate_series(1, 300) i;
+INSERT INTO ra_owners (owner_id, name)
+SELECT 'own_' || (400000 + i), 'Owner ' || i FROM generate_series(1, 2000) i;
+
+INSERT INTO ra_horses (horse_id, name, dob, sex, sex_code, colour, colour_code, region, breeder,
+                       sire_id, sire, sire_region, dam_id, dam, dam_region,
+                       damsire_id, damsire, damsire_region, enriched_at)
+SELECT 'hrs_' || (1000000 + i),
+       (ARRAY['Dark','Silver','Golden','Royal','Storm','Lucky','Midnight','Iron','Wild','Noble'])[1 + i %% 10]
+       || ' ' || (ARRAY['Arrow','Dancer','Legend','Spirit','Flyer','Prince','Queen','Thunder','Glory','Rebel'])[1 + (i / 10) %% 10]
+       || ' ' || i,
+       date '2018-01-01' + (i %% 2000),
+       (ARRAY['gelding','mare','colt','filly'])[1 + i %% 4], (ARRAY['G','M','C','F'])[1 + i %% 4],
+       (ARRAY['bay','chestnut','grey'])[1 + i %% 3], (ARRAY['B','CH','GR'])[1 + i %% 3],
+       (ARRAY['GB','IRE','FR'])[1 + i %% 3], 'Breeder ' || (i %% 300),
+       'sir_' || (5000 + i %% 200), 'Sire ' || (i %% 200), 'IRE',
+       'dam_' || (6000000 + i), 'Dam ' || i, 'GB',
+       'dsi_' || (7000 + i %% 150), 'Damsire ' || (i %% 150), 'USA',
+       timestamptz '2025-10-01 00:00:00+00'
+FROM generate_series(1, %(horses)d) i;
+UPDATE ra_horses SET name = 'Zebra Crossing' WHERE horse_id = 'hrs_1000001';
+UPDATE ra_horses SET name = 'Zebra Dazzle' WHERE horse_id = 'hrs_1000002';
+UPDATE ra_horses SET name = 'Café Noir', sire = 'Ça Alors' WHERE horse_id = 'hrs_1000003';
+
+-- Races: today's (seq 1..60, six courses), tomorrow's, and past days'.
+CREATE TEMP TABLE fx_race ON COMMIT DROP AS
+SELECT 'rac_' || (11800000 + i) AS race_id, date '%(today)s' AS race_date,
+       timestamptz '%(now)s' + make_interval(secs => CASE WHEN i <= 7 THEN (ARRAY[%(special)s])[i]
+                                                      ELSE 7200 + (i - 7) * 480 END) AS off_dt,
+       i AS seq, 1 + (i - 1) %% 6 AS cidx, 'today' AS kind
+FROM generate_series(1, %(races_today)d) i
+UNION ALL
+SELECT 'rac_' || (11800100 + i), date '%(tomorrow)s',
+       timestamptz '%(tomorrow)s 11:00:00+00' + make_interval(mins => i * 20), 100 + i, 7 + i %% 3, 'tomorrow'
+FROM generate_series(1, %(races_tomorrow)d) i
+UNION ALL
+SELECT 'rac_' || (11000000 + d * 100 + k), date '%(today)s' - d,
+       ((date '%(today)s' - d) + time '12:00')::timestamp AT TIME ZONE 'UTC' + make_interval(mins => k * 15),
+       1000 + d * 100 + k, 1 + (d * 3 + k) %% 20, 'past'
+FROM generate_series(1, %(past_days)d) d, generate_series(1, %(past_races)d) k
+WHERE d NOT IN (%(missing)s, %(gap)d);
+
+INSERT INTO ra_races (race_id, race_date, off_dt, off_time, course_id, course, region_code, race_name,
+                      race_class, type, distance, distance_round, distance_f, prize, field_size, going,
+                      surface)
+SELECT r.race_id, r.race_date, r.off_dt,
+       to_char(r.off_dt AT TIME ZONE 'Europe/London', 'FMHH12:MI'), c.course_id, c.name, c.region_code,
+       c.name || ' Race ' || r.seq || ' Handicap', 'Class ' || (1 + r.seq %% 6),
+       (ARRAY['Flat','Hurdle','Chase'])[1 + r.seq %% 3], '1m2f', '1m2f', 10.0, '£5,000', %(runners)d,
+       'Good', 'Turf'
+FROM fx_race r JOIN ra_courses c ON c.course_id = 'crs_' || (100 + r.cidx);
+
+CREATE TEMP TABLE fx_runner ON COMMIT DROP AS
+SELECT r.race_id, r.race_date, r.off_dt, r.seq, r.kind, n AS num,
+       'hrs_' || (1000000 + 1 + (r.seq * %(runners)d + n) %% %(horses)d) AS horse_id,
+       round(((1.4 + n * n * 0.3) * (1 + ((r.seq + n) %% 5) / 50.0))::numeric, 2) AS base,
+       1 + (n + r.seq) %% %(runners)d AS finish
+FROM fx_race r, generate_series(1, %(runners)d) n;
+
+INSERT INTO ra_runners (race_id, horse_id, race_date, horse_name, number, draw, age, sex, sex_code,
+                        jockey_id, jockey_name, trainer_id, trainer_name, owner_id, owner_name, lbs,
+                        ofr, form, position, position_num, sp, sp_dec, btn, finish_time, resulted_at)
+SELECT u.race_id, u.horse_id, u.race_date, h.name, u.num, u.num, 3 + u.num %% 6, h.sex, h.sex_code,
+       'jky_' || (250000 + 1 + (u.seq * 5 + u.num) %% 500), 'Jockey ' || (1 + (u.seq * 5 + u.num) %% 500),
+       'trn_' || (300000 + 1 + (u.seq * 3 + u.num) %% 300), 'Trainer ' || (1 + (u.seq * 3 + u.num) %% 300),
+       'own_' || (400000 + 1 + (u.seq * 11 + u.num) %% 2000), 'Owner ' || (1 + (u.seq * 11 + u.num) %% 2000),
+       120 + u.num, 60 + u.num, '1-23' || u.num %% 10,
+       CASE WHEN u.kind <> 'past' THEN NULL WHEN u.finish = %(runners)d THEN 'PU' ELSE u.finish::text END,
+       CASE WHEN u.kind <> 'past' OR u.finish = %(runners)d THEN NULL ELSE u.finish END,
+       CASE WHEN u.kind = 'past' THEN round((u.base - 1) * 4)::int || '/4' END,
+       CASE WHEN u.kind = 'past' THEN u.base END,
+       CASE WHEN u.kind = 'past' THEN (u.finish - 1)::text END,
+       CASE WHEN u.kind = 'past' AND u.finish = 1 THEN '2:05.31' END,
+       CASE WHEN u.kind = 'past' THEN u.off_dt + interval '1 hour' END
+FROM fx_runner u JOIN ra_horses h ON h.horse_id = u.horse_id;
+
+INSERT INTO ra_results (race_id, race_date, off_dt, course_id, course, region_code, race_name,
+                        winning_time_detail, non_runners, tote_win, tote_pl)
+SELECT race_id, race_date, off_dt, course_id, course, region_code, race_name,
+       '2m 5.31s (slow by 1.2s)', NULL, '£4.20', '£1.60 £2.10 £3.30'
+FROM ra_races WHERE race_date < date '%(today)s';
+
+-- Live prices for today's and tomorrow's races: 25 bookmakers a runner.
+CREATE TEMP TABLE fx_book ON COMMIT DROP AS
+SELECT bookmaker_id, name, type, row_number() OVER (ORDER BY bookmaker_id) AS b
+FROM ra_bookmakers ORDER BY bookmaker_id LIMIT %(bookmakers)d;
+
+INSERT INTO ra_odds_live (race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, course, region_code,
+                          race_name, horse_name, number, bookmaker_name, fractional, decimal, ew_places,
+                          ew_denom, price_changed_at, fetched_at, upstream_updated_at, created_at, updated_at)
+SELECT u.race_id, u.horse_id, k.bookmaker_id, u.race_date, u.off_dt, ra.course_id, ra.course, ra.region_code,
+       ra.race_name, h.name, u.num, k.name,
+       CASE WHEN k.type = 'exchange' THEN p.dec::text ELSE round((p.dec - 1) * 4)::int || '/4' END,
+       p.dec,
+       CASE WHEN k.type = 'exchange' THEN NULL WHEN k.b %% 5 = 0 THEN 4 ELSE 3 END,
+       CASE WHEN k.type = 'exchange' THEN NULL ELSE 4 END,
+       timestamptz '%(now)s' - make_interval(mins => (k.b + u.num)::int),
+       timestamptz '%(now)s' - make_interval(secs => (u.seq %% 5) * 10),
+       timestamptz '%(now)s' - make_interval(secs => 60 + (u.seq %% 5) * 10),
+       timestamptz '%(now)s' - interval '3 hours', timestamptz '%(now)s' - make_interval(secs => (u.seq %% 5) * 10)
+FROM fx_runner u
+JOIN ra_races ra ON ra.race_id = u.race_id
+JOIN ra_horses h ON h.horse_id = u.horse_id
+CROSS JOIN fx_book k
+CROSS JOIN LATERAL (SELECT round(u.base * (1 + ((k.b * 7 + u.num * 3 + u.seq) %% 11 - 5) / 100.0), 2) AS dec) p
+WHERE u.kind <> 'past';
+
+-- Race 3: two bookmakers share runner 5's best price. Race 5: runners 1 and 2 have the same
+-- prices, so they are joint favourites.
+UPDATE ra_odds_live SET decimal = 40.0, fractional = '39/1'
+WHERE race_id = 'rac_11800003' AND number = 5 AND bookmaker_id IN ('bet365', 'coral');
+UPDATE ra_odds_live t SET decimal = s.decimal, fractional = s.fractional
+FROM ra_odds_live s
+WHERE t.race_id = 'rac_11800005' AND s.race_id = t.race_id AND t.number = 2 AND s.number = 1
+  AND s.bookmaker_id = t.bookmaker_id;
+
+-- Price movement: four observations per price, the last one the current price.
+INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal, previous_decimal)
+SELECT l.race_id, l.horse_id, l.bookmaker_id,
+       timestamptz '%(now)s' - make_interval(mins => (4 - s) * 30) - make_interval(secs => length(l.bookmaker_id)),
+       CASE WHEN s = 3 THEN l.fractional ELSE round((l.decimal * (1 + (3 - s) * 0.04) - 1) * 4)::int || '/4' END,
+       CASE WHEN s = 3 THEN l.decimal ELSE round(l.decimal * (1 + (3 - s) * 0.04), 2) END,
+       CASE WHEN s = 0 THEN NULL ELSE round(l.decimal * (1 + (4 - s) * 0.04), 2) END
+FROM ra_odds_live l, generate_series(0, 3) s;
+
+-- Finished races: one row per runner with SP and returns.
+INSERT INTO ra_odds_historical (race_id, horse_id, race_date, race_time, off_dt, country, course_id, course,
+                                race_name, race_class, race_type, distance, going, field_size, horse_name,
+                                jockey, trainer, number, draw, position, position_num, finished, sp, sp_dec,
+                                sp_fav_rank, bookmaker_count, price_min, price_max, price_mean, win_return,
+                                place_return, ew_return, ew_fraction, ew_places)
+SELECT ru.race_id, ru.horse_id, ru.race_date, (ra.off_dt AT TIME ZONE 'Europe/London')::time, ra.off_dt,
+       ra.region_code, ra.course_id, ra.course, ra.race_name, ra.race_class, ra.type, ra.distance, ra.going,
+       ra.field_size, ru.horse_name, ru.jockey_name, ru.trainer_name, ru.number, ru.draw, ru.position,
+       ru.position_num, ru.position_num IS NOT NULL, ru.sp, ru.sp_dec, ru.number, %(bookmakers)d,
+       round(ru.sp_dec * 0.95, 2), round(ru.sp_dec * 1.05, 2), ru.sp_dec,
+       CASE WHEN ru.position_num = 1 THEN ru.sp_dec ELSE 0 END,
+       CASE WHEN ru.position_num <= 3 THEN round(1 + (ru.sp_dec - 1) / 4, 3) ELSE 0 END,
+       CASE WHEN ru.position_num = 1 THEN ru.sp_dec ELSE 0 END
+         + CASE WHEN ru.position_num <= 3 THEN round(1 + (ru.sp_dec - 1) / 4, 3) ELSE 0 END,
+       '1/4', 3
+FROM ra_runners ru JOIN ra_races ra ON ra.race_id = ru.race_id
+WHERE ru.race_date < date '%(today)s' AND ru.race_date <> date '%(today)s' - %(failed)d;
+
+-- Backfill coverage: most days done, two missing, one failed, one never seen.
+INSERT INTO dh_historical_dates (race_date, state, races, rows, attempts, attempted_at, completed_at, last_error)
+SELECT date '%(today)s' - d,
+       CASE WHEN d IN (%(missing)s) THEN 'missing' WHEN d = %(failed)d THEN 'failed' ELSE 'done' END,
+       CASE WHEN d IN (%(missing)s) OR d = %(failed)d THEN 0 ELSE %(past_races)d END,
+       CASE WHEN d IN (%(missing)s) OR d = %(failed)d THEN 0 ELSE %(past_races)d * %(runners)d END,
+       1, timestamptz '%(now)s' - make_interval(days => d),
+       CASE WHEN d IN (%(missing)s) OR d = %(failed)d THEN NULL ELSE timestamptz '%(now)s' - make_interval(days => d) END,
+       CASE WHEN d = %(failed)d THEN 'upstream 503' END
+FROM generate_series(1, %(past_days)d) d
+WHERE d <> %(gap)d;
+
+INSERT INTO dh_stats_snapshots (kind, taken_at, body) VALUES
+  ('live', timestamptz '%(now)s' - interval '20 minutes', '{"total_records": 1, "marker": "old"}'),
+  ('live', timestamptz '%(now)s' - interval '5 minutes', '{"total_records": 21600, "marker": "new"}'),
+  ('historical', timestamptz '%(now)s' - interval '1 hour', '{"total_records": 20880, "marker": "hist"}');
+
+UPDATE dh_worker_status SET state = 'sleeping', last_run_at = timestamptz '%(now)s' - interval '30 seconds',
+       last_success_at = timestamptz '%(now)s' - interval '30 seconds',
+       next_run_at = timestamptz '%(now)s' + interval '30 seconds', interval_s = 60,
+       interval_reason = 'nearest race off in 4 min', cycles = 100, rows_written = 5000
+WHERE worker = 'live';
+UPDATE dh_worker_status SET state = 'sleeping', last_run_at = timestamptz '%(now)s' - interval '11 hours',
+       next_run_at = timestamptz '%(tomorrow)s 00:00:00+00', interval_s = 86400,
+       interval_reason = 'daily at 01:00 UK time'
+WHERE worker = 'historical';
+UPDATE dh_worker_status SET state = 'error', last_run_at = timestamptz '%(now)s' - interval '40 minutes',
+       next_run_at = timestamptz '%(now)s' - interval '30 minutes', interval_s = 600,
+       interval_reason = 'every 10 minutes', last_error = 'could not connect to database',
+       last_error_at = timestamptz '%(now)s' - interval '40 minutes'
+WHERE worker = 'statistics';
+COMMIT;
+ANALYZE;
+""" % {"courses": courses, "special": special, "missing": missing, "gap": GAP_DAY, "failed": FAILED_DAY,
+       "now": NOW, "today": TODAY, "tomorrow": TOMORROW, "horses": horses, "races_today": RACES_TODAY,
+       "races_tomorrow": RACES_TOMORROW, "runners": RUNNERS, "bookmakers": BOOKMAKERS,
+       "past_days": PAST_DAYS, "past_races": PAST_RACES_PER_DAY}
+
+
+
+BIG_TABLES = ("ra_odds_live", "ra_odds_history", "ra_runners", "ra_odds_historical")
+
+# Every route with a concrete path and the query parameters it reads.
+ENDPOINTS = [
+    ("/health", "/health", []),
+    ("/api/health", "/api/health", []),
+    ("/api/live-odds", "/api/live-odds", ["race_date", "course", "bookmaker", "limit", "offset"]),
+    ("/api/live-odds/races-by-stage", "/api/live-odds/races-by-stage", ["race_date"]),
+    ("/api/live-odds/upcoming-races", "/api/live-odds/upcoming-races", ["hours_ahead", "limit", "offset"]),
+    ("/api/live-odds/next-race", "/api/live-odds/next-race", []),
+    ("/api/historical-odds", "/api/historical-odds", ["race_date", "course", "year", "limit", "offset"]),
+    ("/api/historical-odds/summary", "/api/historical-odds/summary", []),
+    ("/api/historical-odds/coverage", "/api/historical-odds/coverage", ["from", "to"]),
+    ("/api/statistics", "/api/statistics", ["table"]),
+    ("/api/scheduler-status", "/api/scheduler-status", []),
+    ("/api/bookmakers", "/api/bookmakers", ["type", "active", "limit", "offset"]),
+    ("/api/courses", "/api/courses", ["region", "limit", "offset"]),
+    ("/api/races/{race_id}/odds", "/api/races/rac_11800003/odds", []),
+    ("/api/races/{race_id}/odds/history", "/api/races/rac_11800003/odds/history",
+     ["horse_id", "bookmaker", "points"]),
+    ("/api/db-health/stats", "/api/db-health/stats", ["long_query_seconds"]),
+    ("/metrics", "/metrics", []),
+    ("/api/openapi.json", "/api/openapi.json", []),
+    ("/api/masters", "/api/masters/", []),
+    ("/api/masters/health", "/api/masters/health", []),
+    ("/api/masters/stats", "/api/masters/stats", []),
+    ("/api/masters/courses", "/api/masters/courses", ["region", "name", "limit", "offset"]),
+    ("/api/masters/courses/{id}", "/api/masters/courses/crs_101", []),
+    ("/api/masters/bookmakers", "/api/masters/bookmakers", ["type", "limit", "offset"]),
+    ("/api/masters/jockeys", "/api/masters/jockeys", ["name", "limit", "offset"]),
+    ("/api/masters/jockeys/{id}", "/api/masters/jockeys/jky_250001", []),
+    ("/api/masters/trainers", "/api/masters/trainers", ["name", "limit", "offset"]),
+    ("/api/masters/trainers/{id}", "/api/masters/trainers/trn_300001", []),
+    ("/api/masters/owners", "/api/masters/owners", ["name", "limit", "offset"]),
+    ("/api/masters/horses", "/api/masters/horses", ["name", "region", "limit", "offset"]),
+    ("/api/masters/horses/{id}", "/api/masters/horses/hrs_1000005", []),
+    ("/api/masters/races", "/api/masters/races", ["course_id", "race_date", "region", "limit", "offset"]),
+    ("/api/masters/races/{id}", "/api/masters/races/rac_11800003", []),
+    ("/api/masters/runners", "/api/masters/runners",
+     ["race_id", "horse_id", "jockey_id", "trainer_id", "limit", "offset"]),
+    ("/api/masters/results", "/api/masters/results", ["course_id", "race_date", "region", "limit", "offset"]),
+    ("/api/masters/results/{race_id}", "/api/masters/results/rac_11000101", []),
+]
+
+LIVE = "public, max-age=5"
+MASTERS = "public, max-age=300"
+
+
+class Api:
+    """Requests with a unique tag so that nginx's micro-cache never answers."""
+
+    def __init__(self, st):
+        self.st = st
+        self.n = 0
+
+    def get(self, path, fresh=True, **kw):
+        if fresh:
+            self.n += 1
+            path += ("&" if "?" in path else "?") + "_t=%d" % self.n
+        return self.st.get(path, **kw)
+
+    def json(self, path, **kw):
+        r = self.get(path, **kw)
+        return r, (r.json() if r.is_json() else None)
+
+
+def sql_rows(st, sql):
+    rc, out, err = st.psql(sql)
+    if rc != 0:
+        raise RuntimeError(err)
+    return [line.split("|") for line in out.splitlines() if line]
+
+
+def detail_names(body):
+    return sorted(i["loc"][-1] for i in body.get("detail", [])) if isinstance(body, dict) else None
+
+
+# --- Odds API ----------------------------------------------------------------
+
+def check_live_odds(t, api):
+    r, d = api.json("/api/live-odds?limit=1000")
+    t.check("live-odds: 200, success, a full page of 1000",
+            r.status == 200 and d["success"] is True and d["count"] == 1000 and len(d["data"]) == 1000
+            and d["limit"] == 1000 and d["offset"] == 0, r)
+    row = d["data"][0]
+    t.check("live-odds: rows carry ids as strings, prices as numbers",
+            all(isinstance(row[k], str) for k in ("race_id", "horse_id", "bookmaker_id"))
+            and isinstance(row["decimal"], (int, float)) and row["fractional"], row)
+    offs = [x["off_dt"] for x in d["data"]]
+    t.check("live-odds: ordered by the off", offs == sorted(offs), offs[:3])
+    r, d = api.json("/api/live-odds?limit=5&offset=21598")
+    t.check("live-odds: the last page is short (21600 rows)", r.status == 200 and d["count"] == 2, r)
+    r, d = api.json("/api/live-odds?offset=1000000")
+    t.check("live-odds: offset past the end is an empty page", r.status == 200 and d["data"] == [], r)
+    r, d = api.json("/api/live-odds?race_date=%s&limit=1000&offset=3000" % TOMORROW)
+    t.check("live-odds: race_date filters (tomorrow: 12 races x 12 runners x 25 = 3600)",
+            r.status == 200 and d["count"] == 600 and all(x["race_date"] == TOMORROW for x in d["data"]), r)
+    r, d = api.json("/api/live-odds?course=aSCOT&limit=1000")
+    t.check("live-odds: course filters by name, case-insensitively",
+            r.status == 200 and d["count"] > 0 and {x["course"] for x in d["data"]} == {"Ascot"}, r)
+    r, d = api.json("/api/live-odds?bookmaker=bet365&race_date=%s&limit=1000" % TODAY)
+    t.check("live-odds: bookmaker filters (60 races x 12 runners)",
+            r.status == 200 and d["count"] == 720 and {x["bookmaker_id"] for x in d["data"]} == {"bet365"}, r)
+    for q, names in (("limit=0", ["limit"]), ("limit=1001", ["limit"]), ("offset=-1", ["offset"]),
+                     ("race_date=2025-02-30&bookmaker=bet%20365", ["bookmaker", "race_date"])):
+        r, d = api.json("/api/live-odds?" + q)
+        t.check("live-odds: %s is a 422 naming %s" % (q, names), r.status == 422 and detail_names(d) == names, r)
+
+
+def expected_board(st, race_date):
+    """{race_id: {horse_id: (best, [bookmakers at best])}} and favourites, from the table."""
+    prices = {}
+    for race, horse, book, dec in sql_rows(st, "SELECT race_id, horse_id, bookmaker_id, decimal FROM ra_odds_live "
+                                               "WHERE race_date = '%s'" % race_date):
+        prices.setdefault(race, {}).setdefault(horse, []).append((float(dec), book))
+    board = {}
+    for race, runners in prices.items():
+        best = {}
+        for horse, ps in runners.items():
+            top = max(p for p, _ in ps)
+            best[horse] = (top, sorted(b for p, b in ps if abs(p - top) < 1e-9))
+        fav = min(b for b, _ in best.values())
+        board[race] = (best, sorted(h for h, (b, _) in best.items() if abs(b - fav) < 1e-9), fav)
+    return board
+
+
+def check_races_by_stage(t, api, st):
+    r, d = api.json("/api/live-odds/races-by-stage")
+    ok = r.status == 200 and isinstance(d, dict) and d.get("success") is True
+    t.check("races-by-stage: 200 with the four stages", ok and set(d["stages"]) ==
+            {"at_post", "going_to_post", "pre_race", "early_market"}, r)
+    if not ok:
+        return
+    ids = {k: [x["race_id"] for x in v] for k, v in d["stages"].items()}
+    t.check("races-by-stage: race_date defaults to today's racing day", d["race_date"] == TODAY, d["race_date"])
+    t.check("races-by-stage: 4:59 to the off is at_post; the race already off is left out",
+            ids["at_post"] == [race_id_today(2)], ids["at_post"])
+    t.check("races-by-stage: exactly 5:00 and 29:59 are going_to_post",
+            ids["going_to_post"] == [race_id_today(3), race_id_today(4)], ids["going_to_post"])
+    t.check("races-by-stage: exactly 30:00 and 119:59 are pre_race",
+            ids["pre_race"] == [race_id_today(5), race_id_today(6)], ids["pre_race"])
+    t.check("races-by-stage: exactly 120:00 and later are early_market (54 races)",
+            ids["early_market"] == [race_id_today(i) for i in range(7, RACES_TODAY + 1)], len(ids["early_market"]))
+    t.check("races-by-stage: counts and total", d["counts"] == {"at_post": 1, "going_to_post": 2, "pre_race": 2,
+                                                                "early_market": 54} and d["total_races"] == 59,
+            d["counts"])
+    races = [x for v in d["stages"].values() for x in v]
+    first = d["stages"]["at_post"][0]
+    t.check("races-by-stage: a race's fields, minutes to the off and next phase",
+            first["off_dt"] == "2025-10-14T12:04:59+00:00" and first["off_time"] == "13:04"
+            and first["seconds_to_off"] == 299 and abs(first["minutes_to_off"] - 4.98) < 0.01
+            and first["next_phase"] == "off" and first["next_phase_at"] == first["off_dt"]
+            and first["course"] == "Ayr" and first["race_name"] and first["prices_updated_at"]
+            and first["runner_count"] == RUNNERS and first["bookmaker_count"] == BOOKMAKERS, first)
+    pre = d["stages"]["pre_race"][1]
+    t.check("races-by-stage: next phase of a pre_race race is going_to_post at 30 minutes before the off",
+            pre["next_phase"] == "going_to_post" and pre["next_phase_at"] == "2025-10-14T13:29:59+00:00"
+            and abs(pre["minutes_to_next_phase"] - 89.98) < 0.01, pre)
+    t.check("races-by-stage: every runner with every price",
+            all(len(x["runners"]) == RUNNERS and all(len(u["prices"]) == BOOKMAKERS for u in x["runners"])
+                for x in races), None)
+    board = expected_board(st, TODAY)
+    bad = []
+    for x in races:
+        best, favs, fav = board[x["race_id"]]
+        for u in x["runners"]:
+            b, books = best[u["horse_id"]]
+            if abs(u["best_price"]["decimal"] - b) > 1e-9 or u["best_price"]["bookmakers"] != books:
+                bad.append(("best", x["race_id"], u["horse_id"], u["best_price"], b, books))
+            if u["favourite"] != (u["horse_id"] in favs):
+                bad.append(("favourite", x["race_id"], u["horse_id"]))
+        if x["favourite"]["horse_id"] not in favs or abs(x["favourite"]["decimal"] - fav) > 1e-9 \
+                or x["favourite"]["joint"] != (len(favs) > 1):
+            bad.append(("race favourite", x["race_id"], x["favourite"], favs))
+    t.check("races-by-stage: best price = highest decimal (all its bookmakers), favourite = lowest best price, "
+            "for every runner of every race", not bad, bad[:3])
+    r3 = next(x for x in races if x["race_id"] == race_id_today(3))
+    five = next(u for u in r3["runners"] if u["number"] == 5)
+    t.check("races-by-stage: a best price shared by two bookmakers lists both",
+            five["best_price"]["decimal"] == 40.0 and five["best_price"]["bookmakers"] == ["bet365", "coral"]
+            and five["best_price"]["fractional"] == "39/1", five["best_price"])
+    r5 = next(x for x in races if x["race_id"] == race_id_today(5))
+    t.check("races-by-stage: runners with the same lowest price are joint favourites",
+            r5["favourite"]["joint"] is True and [u["number"] for u in r5["runners"] if u["favourite"]] == [1, 2],
+            r5["favourite"])
+    r, d = api.json("/api/live-odds/races-by-stage?race_date=" + TOMORROW)
+    t.check("races-by-stage: tomorrow's races are all early_market",
+            r.status == 200 and d["counts"]["early_market"] == RACES_TOMORROW and d["total_races"] == RACES_TOMORROW, r)
+    r, d = api.json("/api/live-odds/races-by-stage?race_date=2025-10-13")
+    t.check("races-by-stage: a past day is empty but valid",
+            r.status == 200 and d["total_races"] == 0 and d["stages"]["at_post"] == [], r)
+    r, d = api.json("/api/live-odds/races-by-stage?race_date=14-10-2025")
+    t.check("races-by-stage: a bad date is a 422 naming race_date", r.status == 422 and detail_names(d) == ["race_date"], r)
+
+
+def check_upcoming_and_next(t, api):
+    counts = {}
+    for h in (1, 2, 24, 168):
+        r, d = api.json("/api/live-odds/upcoming-races?hours_ahead=%d" % h)
+        counts[h] = d["count"] if r.status == 200 else None
+    # Off within [now, now + h): 1 h: races 2-5; 2 h: 2-6 (7 is at exactly 2 h);
+    # 24 h: 59 today and tomorrow's two before 12:00; 168 h: all 71 to come.
+    t.check("upcoming-races: hours_ahead is honoured (1: 4, 2: 5, 24: 61, 168: 71)",
+            counts == {1: 4, 2: 5, 24: 61, 168: 71}, counts)
+    r, d = api.json("/api/live-odds/upcoming-races?hours_ahead=1")
+    first = d["races"][0]
+    t.check("upcoming-races: a race's fields and counts",
+            first["race_id"] == race_id_today(2) and first["runners"] == RUNNERS
+            and first["bookmakers"] == BOOKMAKERS and abs(first["minutes_to_off"] - 4.98) < 0.01
+            and first["off_time"] == "13:04" and d["until"] == "2025-10-14T13:00:00+00:00", first)
+    r, d = api.json("/api/live-odds/upcoming-races?hours_ahead=168&limit=10&offset=65")
+    t.check("upcoming-races: pages", r.status == 200 and d["count"] == 6, r)
+    for q in ("hours_ahead=0", "hours_ahead=169", "hours_ahead=1.5", "hours_ahead="):
+        r, d = api.json("/api/live-odds/upcoming-races?" + q)
+        t.check("upcoming-races: %s is a 422" % q, r.status == 422 and detail_names(d) == ["hours_ahead"], r)
+    r, d = api.json("/api/live-odds/next-race")
+    t.check("next-race: the next race to run, with runners and prices",
+            r.status == 200 and d["success"] and d["race"]["race_id"] == race_id_today(2)
+            and d["race"]["stage"] == "at_post" and len(d["race"]["runners"]) == RUNNERS, r)
+
+
+def check_historical(t, api):
+    r, d = api.json("/api/historical-odds?limit=3")
+    t.check("historical-odds: newest first, success and rows",
+            r.status == 200 and d["success"] and d["count"] == 3 and d["data"][0]["race_date"] == "2025-10-13"
+            and isinstance(d["data"][0]["race_id"], str), r)
+    r, d = api.json("/api/historical-odds?race_date=2025-10-12&limit=1000")
+    t.check("historical-odds: race_date filters (30 races x 12)",
+            r.status == 200 and d["count"] == 360 and {x["race_date"] for x in d["data"]} == {"2025-10-12"}, r)
+    r, d = api.json("/api/historical-odds?course=ascot&limit=1000")
+    t.check("historical-odds: course filters by name, case-insensitively",
+            r.status == 200 and d["count"] > 0 and {x["course"] for x in d["data"]} == {"Ascot"}, r)
+    r1, d1 = api.json("/api/historical-odds?year=2025&limit=1")
+    r2, d2 = api.json("/api/historical-odds?year=2024")
+    t.check("historical-odds: year filters", d1["count"] == 1 and d2["count"] == 0, (r1, r2))
+    r, d = api.json("/api/historical-odds?year=1800")
+    t.check("historical-odds: an absurd year is a 422", r.status == 422 and detail_names(d) == ["year"], r)
+    r, d = api.json("/api/historical-odds/summary")
+    s = d["summary"] if r.status == 200 else {}
+    t.check("historical-odds/summary: totals from the backfill bookkeeping",
+            s.get("total_records") == 20160 and s.get("days_done") == 56 and s.get("days_missing") == 2
+            and s.get("days_failed") == 1 and s.get("earliest_date") == "2025-08-15"
+            and s.get("latest_date") == "2025-10-13" and d["by_year"][0]["year"] == 2025, d)
+    r, d = api.json("/api/historical-odds/coverage")
+    missing = {"2025-10-%02d" % (14 - x) for x in (7,)} | {"2025-09-24", "2025-09-11", "2025-08-30"}
+    t.check("historical-odds/coverage: 90 days to yesterday, dates present and missing",
+            r.status == 200 and d["from"] == "2025-07-16" and d["to"] == "2025-10-13" and d["days"] == 90
+            and d["present_count"] == 56 and d["missing_count"] == 34 and missing <= set(d["missing"])
+            and "2025-10-13" in d["present"] and len(d["dates"]) == 90, d and {k: d[k] for k in d if k != "dates"})
+    failed = [x for x in d["dates"] if x["date"] == "2025-09-11"]
+    t.check("historical-odds/coverage: each date's state (failed, with its error)",
+            failed and failed[0]["state"] == "failed" and failed[0]["last_error"] == "upstream 503"
+            and not failed[0]["has_data"], failed)
+    r, d = api.json("/api/historical-odds/coverage?from=2025-10-01&to=2025-10-10")
+    t.check("historical-odds/coverage: from and to", r.status == 200 and d["days"] == 10
+            and d["missing"] == ["2025-10-07"], r)
+    r, d = api.json("/api/historical-odds/coverage?from=2025-10-10&to=2025-10-01")
+    t.check("historical-odds/coverage: from after to is a 422", r.status == 422 and detail_names(d) == ["from"], r)
+    r, d = api.json("/api/historical-odds/coverage?from=2020-01-01&to=2025-01-01")
+    t.check("historical-odds/coverage: more than 366 days is a 422", r.status == 422, r)
+
+
+def check_status(t, api, st):
+    r, d = api.json("/api/statistics?table=live")
+    t.check("statistics: table=live is the latest live snapshot",
+            r.status == 200 and d["success"] and d["statistics"]["live"]["marker"] == "new"
+            and set(d["statistics"]) == {"live"}, r)
+    r, d = api.json("/api/statistics")
+    t.check("statistics: all kinds by default", r.status == 200 and d["table"] == "all"
+            and set(d["statistics"]) == {"live", "historical"}
+            and d["snapshots"]["live"]["taken_at"] == "2025-10-14T11:55:00+00:00", r)
+    r, d = api.json("/api/statistics?table=everything")
+    t.check("statistics: an unknown table is a 422", r.status == 422 and detail_names(d) == ["table"], r)
+    r, d = api.json("/api/scheduler-status")
+    workers = {w["worker"]: w for w in d["workers"]} if r.status == 200 else {}
+    t.check("scheduler-status: the four workers with schedule, state, runs, interval and reason",
+            set(workers) == {"live", "historical", "statistics", "masters"}
+            and all(w["schedule"] for w in workers.values())
+            and workers["live"]["interval_s"] == 60 and workers["live"]["interval_reason"]
+            and workers["live"]["next_run_at"] == "2025-10-14T12:00:30+00:00", d)
+    t.check("scheduler-status: stale flag (statistics overdue by 30 min; live on time; masters not started)",
+            workers["statistics"]["stale"] is True and workers["live"]["stale"] is False
+            and workers["masters"]["stale"] is False and d["stale"] == ["statistics"]
+            and workers["statistics"]["last_error"] == "could not connect to database", workers.get("statistics"))
+    r, d = api.json("/api/bookmakers")
+    t.check("bookmakers: the seeded list", r.status == 200 and d["success"] and d["count"] == 40
+            and d["bookmakers"][0]["bookmaker_id"] == "10_bet", r)
+    r, d = api.json("/api/bookmakers?type=exchange")
+    t.check("bookmakers: type filters", r.status == 200 and {b["bookmaker_id"] for b in d["bookmakers"]}
+            == {"betfair_exchange", "matchbook"}, r)
+    r, d = api.json("/api/courses?region=ire")
+    t.check("courses: still compatible (region filter)", r.status == 200 and d["success"] and d["count"] == 4
+            and all(c["region_code"] == "IRE" for c in d["courses"]), r)
+
+
+def check_statistics_empty(t, api, st):
+    rc, _, err = st.psql("DELETE FROM dh_stats_snapshots")
+    r, d = api.json("/api/statistics?table=all")
+    t.check("statistics: no snapshot yet is empty but valid", rc == 0 and r.status == 200 and d["success"]
+            and d["statistics"] == {} and d["snapshots"] == {}, (err, r))
+
+
+# --- Masters API -------------------------------------------------------------
+
+def check_masters(t, api):
+    for coll, key, n in (("courses", "course_id", 20), ("bookmakers", "bookmaker_id", 40),
+                         ("jockeys", "jockey_id", 500), ("trainers", "trainer_id", 300),
+                         ("owners", "owner_id", 2000), ("horses", "horse_id", None), ("races", "race_id", None),
+                         ("runners", "race_id", None), ("results", "race_id", None)):
+        r, d = api.json("/api/masters/%s?limit=2" % coll)
+        t.check("masters/%s: {count, data} with string ids" % coll,
+                r.status == 200 and d["count"] == 2 and len(d["data"]) == 2
+                and isinstance(d["data"][0][key], str), r)
+        if n:
+            r, d = api.json("/api/masters/%s?limit=1000&offset=%d" % (coll, n - 1))
+            t.check("masters/%s: the last page (%d rows)" % (coll, n), r.status == 200 and d["count"] == 1, r)
+    r, d = api.json("/api/masters/")
+    t.check("masters/: lists the 18 Masters API endpoints", r.status == 200 and d["count"] == 18, r)
+    r, d = api.json("/api/masters/stats")
+    t.check("masters/stats: rows per table", r.status == 200 and d["count"] == 9
+            and {x["table"] for x in d["data"]} >= {"ra_horses", "ra_runners"}, r)
+    r, d = api.json("/api/masters/health")
+    t.check("masters/health", r.status == 200 and d["status"] == "healthy", r)
+
+    r, d = api.json("/api/masters/horses?name=zeB")
+    t.check("masters/horses: name is a case-insensitive prefix",
+            r.status == 200 and [h["name"] for h in d["data"]] == ["Zebra Crossing", "Zebra Dazzle"], r)
+    r, d = api.json("/api/masters/horses?name=" + urllib.parse.quote("CAFÉ"))
+    t.check("masters/horses: unicode names (Café Noir)", r.status == 200 and d["count"] == 1
+            and d["data"][0]["name"] == "Café Noir", r)
+    r, d = api.json("/api/masters/horses?name=%25&limit=5")
+    t.check("masters/horses: % and _ are letters, not wildcards", r.status == 200 and d["count"] == 0, r)
+    r, d = api.json("/api/masters/horses?name=dark%20arrow%2010&limit=1000")
+    t.check("masters/horses: a longer prefix narrows",
+            r.status == 200 and d["count"] > 0 and all(h["name"].lower().startswith("dark arrow 10") for h in d["data"]), r)
+    r, d = api.json("/api/masters/horses?limit=1000")
+    names = [h["name"].lower() for h in d["data"]]
+    t.check("masters/horses: ordered by name", names == sorted(names, key=lambda s: s.encode()), names[:3])
+    r, d = api.json("/api/masters/jockeys?name=jockey%20b%20rider1")
+    t.check("masters/jockeys: name prefix", r.status == 200 and d["count"] > 0
+            and all(j["name"].startswith("Jockey B Rider1") for j in d["data"]), r)
+    r, d = api.json("/api/masters/courses?region=IRE")
+    t.check("masters/courses: region filter", r.status == 200 and d["count"] == 4, r)
+    r, d = api.json("/api/masters/races?course_id=crs_101&race_date=" + TODAY)
+    t.check("masters/races: course_id and race_date filters (10 races at Ascot today)",
+            r.status == 200 and d["count"] == 10 and {x["course_id"] for x in d["data"]} == {"crs_101"}, r)
+    r, d = api.json("/api/masters/races?region=ire&limit=1000")
+    t.check("masters/races: region filter", r.status == 200 and d["count"] > 0
+            and {x["region_code"] for x in d["data"]} == {"IRE"}, r)
+    r, d = api.json("/api/masters/runners?race_id=rac_11800003")
+    t.check("masters/runners: race_id filter, by number",
+            r.status == 200 and d["count"] == RUNNERS and [x["number"] for x in d["data"]] == list(range(1, 13)), r)
+    r, d = api.json("/api/masters/runners?horse_id=hrs_1000040&limit=1000")
+    t.check("masters/runners: horse_id filter, newest first",
+            r.status == 200 and d["count"] > 1 and {x["horse_id"] for x in d["data"]} == {"hrs_1000040"}
+            and [x["race_date"] for x in d["data"]] == sorted([x["race_date"] for x in d["data"]], reverse=True), r)
+    r, d = api.json("/api/masters/results?race_date=2025-10-13&limit=1000")
+    t.check("masters/results: race_date filter, with the winner",
+            r.status == 200 and d["count"] == 30 and all(x["winner"]["horse_id"] for x in d["data"]), r)
+
+    r, d = api.json("/api/masters/horses/hrs_1000003")
+    t.check("masters/horses/{id}: the horse with its pedigree",
+            r.status == 200 and d["name"] == "Café Noir" and d["pedigree"]["sire"]["name"] == "Ça Alors"
+            and d["pedigree"]["dam"]["id"] == "dam_6000003" and d["pedigree"]["damsire"]["region"] == "USA"
+            and d["pedigree"]["breeder"] == "Breeder 3", r)
+    r, d = api.json("/api/masters/races/rac_11800003")
+    t.check("masters/races/{id}: the race with its runners", r.status == 200 and d["race_id"] == "rac_11800003"
+            and len(d["runners"]) == RUNNERS and d["runners"][0]["number"] == 1, r)
+    r, d = api.json("/api/masters/results/rac_11000101")
+    pos = [x["position_num"] for x in d["runners"]] if r.status == 200 else []
+    t.check("masters/results/{race_id}: every runner's result, by position",
+            r.status == 200 and len(pos) == RUNNERS and pos[:11] == list(range(1, 12)) and pos[11] is None
+            and d["runners"][11]["position"] == "PU", pos)
+    for path, key, want in (("courses/crs_101", "name", "Ascot"), ("jockeys/jky_250001", "name", "Jockey B Rider1"),
+                            ("trainers/trn_300001", "location", "Yard 1")):
+        r, d = api.json("/api/masters/" + path)
+        t.check("masters/%s" % path, r.status == 200 and d.get(key) == want, r)
+    for coll in ("courses", "jockeys", "trainers", "horses", "races", "results"):
+        r, d = api.json("/api/masters/%s/xyz_000" % coll)
+        t.check("masters/%s/{unknown}: 404 \"... not found\"" % coll,
+                r.status == 404 and d["detail"].endswith("not found") and "xyz_000" in d["detail"], r)
+        r, d = api.json("/api/masters/%s/%s" % (coll, urllib.parse.quote("a b'c")))
+        t.check("masters/%s/{bad id}: 422 naming the path parameter" % coll,
+                r.status == 422 and d["detail"][0]["loc"] == ["path", "race_id" if coll == "results" else "id"], r)
+    r, d = api.json("/api/masters/horses/%s" % ("h" * 65))
+    t.check("masters/horses/{65 characters}: 422", r.status == 422, r)
+    r, d = api.json("/api/masters/runners?race_id=rac_1%27%20OR%20%271%27=%271")
+    t.check("masters/runners: an injection in a filter is a 422", r.status == 422
+            and detail_names(d) == ["race_id"], r)
+
+
+# --- Races -------------------------------------------------------------------
+
+def check_race_odds(t, api, st):
+    r, d = api.json("/api/races/%s/odds" % race_id_today(3))
+    ok = r.status == 200 and d["success"] and d["source"] == "live"
+    t.check("races/{id}/odds: 200 from the live prices", ok, r)
+    if not ok:
+        return
+    race = d["race"]
+    books = [b["bookmaker_id"] for b in race["bookmakers"]]
+    t.check("races/{id}/odds: bookmakers are the columns, in order, with each-way terms",
+            len(books) == BOOKMAKERS and books == sorted(books, key=lambda s: s.encode())
+            and all(b["ew_terms"] for b in race["bookmakers"])
+            and next(b for b in race["bookmakers"] if b["bookmaker_id"] == "betfair_exchange")["ew_terms"] == "win only"
+            and next(b for b in race["bookmakers"] if b["bookmaker_id"] == "bet_goodwin")["ew_places"] == 4,
+            race["bookmakers"][:3])
+    t.check("races/{id}/odds: standard each-way terms for 12 runners (1/4 odds, 3 places)",
+            race["each_way"] == {"places": 3, "fraction": "1/4", "terms": "1/4 odds, 3 places"}, race["each_way"])
+    five = next(u for u in race["runners"] if u["number"] == 5)
+    marked = sorted(k for k, v in five["prices"].items() if v["best"])
+    t.check("races/{id}/odds: runners are the rows, prices keyed by bookmaker, the best marked",
+            len(race["runners"]) == RUNNERS and len(five["prices"]) == BOOKMAKERS and marked == ["bet365", "coral"]
+            and five["prices"]["coral"]["decimal"] == 40.0 and five["prices"]["coral"]["changed_at"], marked)
+    t.check("races/{id}/odds: the favourite marked", race["favourite"]["number"] == 1
+            and [u["number"] for u in race["runners"] if u["favourite"]] == [1], race["favourite"])
+    r, d = api.json("/api/races/rac_11000101/odds")
+    t.check("races/{id}/odds: a finished race without prices is the race with no runners",
+            r.status == 200 and d["source"] == "history" and d["race"]["runners"] == [], r)
+    rc, _, err = st.psql("INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal) "
+                         "SELECT 'rac_11000102', horse_id, 'coral', off_dt - interval '1 hour', '2/1', 3.0 "
+                         "FROM ra_runners JOIN ra_races USING (race_id) WHERE race_id = 'rac_11000102' UNION ALL "
+                         "SELECT 'rac_11000102', horse_id, 'coral', off_dt - interval '10 minutes', '5/2', 3.5 "
+                         "FROM ra_runners JOIN ra_races USING (race_id) WHERE race_id = 'rac_11000102'")
+    r, d = api.json("/api/races/rac_11000102/odds")
+    t.check("races/{id}/odds: once off, the last observed prices from the history",
+            rc == 0 and r.status == 200 and d["source"] == "history" and len(d["race"]["runners"]) == RUNNERS
+            and d["race"]["runners"][0]["prices"]["coral"]["decimal"] == 3.5
+            and d["race"]["runners"][0]["horse_name"] and d["race"]["stage"] == "off", (err, r))
+    r, d = api.json("/api/races/rac_00000000/odds")
+    t.check("races/{id}/odds: an unknown race is a 404", r.status == 404 and d["detail"].endswith("not found"), r)
+    r, d = api.json("/api/races/%s/odds" % urllib.parse.quote("rac'--"))
+    t.check("races/{id}/odds: a bad id is a 422", r.status == 422 and d["detail"][0]["loc"] == ["path", "race_id"], r)
+
+    r, d = api.json("/api/races/%s/odds/history" % race_id_today(3))
+    ok = r.status == 200 and d["success"]
+    series = d["series"] if ok else []
+    t.check("races/{id}/odds/history: a series per runner and bookmaker (12 x 25), 4 observations each",
+            ok and d["series_count"] == RUNNERS * BOOKMAKERS and all(s["count"] == 4 for s in series), r)
+    pts = series[0]["points"] if series else []
+    t.check("races/{id}/odds/history: points oldest first, the last one the current price",
+            [p["observed_at"] for p in pts] == sorted(p["observed_at"] for p in pts) and series[0]["horse_name"], pts)
+    r, d = api.json("/api/races/%s/odds/history?points=2&horse_id=hrs_1000038&bookmaker=coral" % race_id_today(3))
+    t.check("races/{id}/odds/history: points, horse_id and bookmaker bound it (the last 2 points)",
+            r.status == 200 and d["series_count"] == 1 and d["series"][0]["count"] == 2
+            and d["series"][0]["points"][1]["observed_at"] > d["series"][0]["points"][0]["observed_at"]
+            and d["series"][0]["points"][1]["observed_at"] == "2025-10-14T11:29:55+00:00", r)
+    r, d = api.json("/api/races/%s/odds/history?points=501" % race_id_today(3))
+    t.check("races/{id}/odds/history: points over 500 is a 422", r.status == 422 and detail_names(d) == ["points"], r)
+    r, d = api.json("/api/races/rac_00000000/odds/history")
+    t.check("races/{id}/odds/history: an unknown race is a 404", r.status == 404, r)
+    r, d = api.json("/api/races/rac_11000103/odds/history")
+    t.check("races/{id}/odds/history: a known race without movement is empty", r.status == 200
+            and d["series"] == [], r)
+
+
+# --- Admin, metrics, OpenAPI ---------------------------------------------------
+
+def apikey(st, *args):
+    env = dict(st.env, LOG_LEVEL="warn")
+    return subprocess.run([os.path.join(harness.ROOT, "build", "bin", "dh-apikey")] + list(args), env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def check_admin(t, api, st):
+    r, d = api.json("/api/db-health/stats")
+    t.check("db-health: no key is a 401 JSON with WWW-Authenticate, never cached",
+            r.status == 401 and "detail" in d and r.headers.get("www-authenticate", "").startswith("Bearer")
+            and r.headers.get("cache-control") == "no-store", r)
+    for header in ("Bearer nope", "Basic dXNlcjpwYXNz", "Bearer ", "Bearer dhk_" + "0" * 64, "bearer  " + "x" * 300):
+        r, d = api.json("/api/db-health/stats", headers={"Authorization": header})
+        t.check("db-health: %r is refused with 401" % header[:24], r.status == 401 and d and "detail" in d, r)
+    p = apikey(st, "create", "integration test")
+    key = p.stdout.strip()
+    t.check("dh-apikey create prints a new key once and stores its hash",
+            p.returncode == 0 and re.fullmatch(r"dhk_[0-9a-f]{64}", key), (p.returncode, p.stdout, p.stderr))
+    rc, out, _ = st.psql("SELECT count(*) FROM dh_api_keys WHERE key_hash = encode(sha256(convert_to('%s', 'UTF8')), 'hex')"
+                         % key)
+    t.check("dh_api_keys holds the SHA-256 of the key, not the key", rc == 0 and out == "1", out)
+    path = "/api/db-health/stats?long_query_seconds=0"
+    r = st.get(path, headers={"Authorization": "Bearer " + key})
+    r2 = st.get(path, headers={"Authorization": "Bearer " + key})
+    d = r.json() or {}
+    t.check("db-health: the key is accepted: connections, tables, indexes, cache hit ratio, long queries",
+            r.status == 200 and d.get("success") and d["connections"]["total"] > 0
+            and any(x["table"] == "ra_odds_live" for x in d["tables"]) and d["indexes"]
+            and d["cache_hit_ratio"] is not None and isinstance(d["long_running_queries"], list)
+            and d["database"]["size_bytes"] > 0, r)
+    t.check("db-health: the key checked and the statistics gathered in one statement (BEGIN READ WRITE, "
+            "it, COMMIT)", r.headers.get("x-query-count") == "3", r.headers.get("x-query-count"))
+    t.check("db-health: answers are never cached", r.headers.get("cache-control") == "no-store"
+            and r2.headers.get("x-cache") in (None, "BYPASS", "MISS") and r2.status == 200, r2.headers)
+    rc, _, err = st.psql("REVOKE EXECUTE ON FUNCTION dh_touch_api_key(text) FROM dh_reader")
+    r = st.get(path + "&fallback=1", headers={"Authorization": "Bearer " + key})
+    bad = st.get(path + "&fallback=2", headers={"Authorization": "Bearer " + key + "x"})
+    st.psql("GRANT EXECUTE ON FUNCTION dh_touch_api_key(text) TO dh_reader")
+    t.check("db-health: when dh_touch_api_key() cannot run (as on a replica) the hash is checked with a SELECT",
+            rc == 0 and r.status == 200 and (r.json() or {}).get("success") and bad.status == 401, (err, r, bad))
+    p = apikey(st, "list")
+    t.check("dh-apikey list shows the key and that it was used",
+            p.returncode == 0 and "integration test" in p.stdout
+            and re.search(r"integration test\s+\S+ \S+\s+\d{4}-\d\d-\d\d", p.stdout), p.stdout + p.stderr)
+    key_id = re.search(r"^(key_[0-9a-f]+)\s+integration test", p.stdout, re.M)
+    p = apikey(st, "revoke", key_id.group(1) if key_id else "key_missing")
+    r = st.get(path, headers={"Authorization": "Bearer " + key})
+    t.check("dh-apikey revoke: the key stops working", p.returncode == 0 and r.status == 401, (p.stderr, r))
+    p = apikey(st, "revoke", "key_nope")
+    t.check("dh-apikey revoke of an unknown id fails", p.returncode == 1, p.stderr)
+    p = apikey(st)
+    t.check("dh-apikey without a command is a usage error", p.returncode == 64 and "usage" in p.stderr, p.stderr)
+
+
+def check_metrics(t, api, st):
+    def count(text, route, status):
+        m = re.search(r'^dh_api_requests_total\{route="%s",status="%s"\} (\d+)$' % (re.escape(route), status),
+                      text, re.M)
+        return int(m.group(1)) if m else 0
+
+    before = st.get("/metrics").body.decode()
+    for _ in range(40):
+        api.get("/api/bookmakers?limit=1")
+    r = st.get("/metrics")
+    text = r.body.decode()
+    t.check("metrics: Prometheus text 0.0.4, no-store",
+            r.status == 200 and r.headers.get("content-type", "").startswith("text/plain; version=0.0.4")
+            and r.headers.get("cache-control") == "no-store" and "# TYPE dh_api_requests_total counter" in text, r)
+    t.check("metrics: requests by route and status, counted across the whole pool (+40)",
+            count(text, "/api/bookmakers", "200") - count(before, "/api/bookmakers", "200") == 40
+            and count(text, "/api/live-odds", "422") > 0, (count(before, "/api/bookmakers", "200"),
+                                                           count(text, "/api/bookmakers", "200")))
+    t.check("metrics: a latency histogram and database errors",
+            re.search(r'dh_api_request_duration_seconds_bucket\{route="/api/bookmakers",le="\+Inf"\} \d+', text)
+            and 'dh_api_request_duration_seconds_count{route="/api/bookmakers"}' in text
+            and 'dh_api_db_errors_total{kind="unavailable"}' in text and "dh_api_metrics_shared 1" in text, text[-800:])
+
+
+def check_openapi(t, api):
+    r, d = api.json("/api/openapi.json")
+    paths = set(d["paths"]) if r.status == 200 else set()
+    t.check("openapi.json: every route is described, nothing more",
+            paths == {e[0] for e in ENDPOINTS} and d["openapi"].startswith("3."), sorted(paths ^ {e[0] for e in ENDPOINTS}))
+    live = d["paths"]["/api/live-odds"]["get"]
+    t.check("openapi.json: parameters and bodies", {p["name"] for p in live["parameters"]}
+            == {"race_date", "course", "bookmaker", "limit", "offset"}
+            and "422" in live["responses"] and "RacesByStage" in d["components"]["schemas"], live)
+
+
+# --- Headers -----------------------------------------------------------------
+
+def check_headers(t, api, st):
+    never = {"/health", "/api/health", "/api/masters/health", "/api/db-health/stats", "/metrics"}
+    live = {"/api/live-odds", "/api/live-odds/races-by-stage", "/api/live-odds/upcoming-races",
+            "/api/live-odds/next-race", "/api/scheduler-status", "/api/races/{race_id}/odds",
+            "/api/races/{race_id}/odds/history"}
+    bad = []
+    for pattern, path, _ in ENDPOINTS:
+        r = api.get(path)
+        cc = r.headers.get("cache-control")
+        want = "no-store" if pattern in never else LIVE if pattern in live else None
+        qc = int(r.headers.get("x-query-count", "99"))
+        if (want and cc != want) or (want is None and not (cc or "").startswith("public, max-age=")):
+            bad.append((path, "cache-control", cc))
+        if qc > 2:
+            bad.append((path, "x-query-count", qc))
+        if "x-query-time" not in r.headers:
+            bad.append((path, "no x-query-time"))
+        if pattern.startswith("/api/masters/") and pattern not in never and cc != MASTERS:
+            bad.append((path, "masters cache", cc))
+    t.check("headers: Cache-Control per route (live seconds, masters minutes, admin/health no-store), "
+            "X-Query-Count <= 2, X-Query-Time", not bad, bad)
+    for pattern, path, _ in ENDPOINTS:
+        if pattern in never:
+            continue
+        unique = path + ("&" if "?" in path else "?") + "hit=%d" % time.time_ns()
+        first, second = st.get(unique), st.get(unique)
+        if not (first.headers.get("x-cache") == "MISS" and second.headers.get("x-cache") == "HIT"
+                and first.body == second.body):
+            bad.append((path, first.headers.get("x-cache"), second.headers.get("x-cache")))
+    t.check("headers: cacheable answers are served from nginx's cache on repeat (X-Cache: HIT)", not bad, bad)
+    hits = [st.get(p).headers.get("x-cache") for p in ("/api/health", "/api/health", "/metrics", "/metrics")]
+    t.check("headers: never-cacheable routes skip the cache", "HIT" not in hits, hits)
+
+
+# --- Bad input -----------------------------------------------------------------
+
+BAD_VALUES = [
+    "' OR '1'='1", "1; DROP TABLE ra_horses; --", "%27%3B%20DROP%20TABLE%20ra_runners%3B--", "x" * 8192,
+    "%00", "a%00b", "%C3%28", "%E2%80%93", "%F0%9F%90%8E", "%ED%A0%80", "-1", "99999999999999999999999",
+    "1e3", "NaN", "", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "%3Cscript%3E", "null", "true", "[]", "{}",
+    "2025-13-01", "0x10", "%205", "+5", "\\", "%", "%zz", "rac_1%20OR%201=1", "%FF%FE",
+]
+
+
+def check_bad_input(t, api, st):
+    def send(path):
+        r = st.get(path, timeout=30)
+        ctype = r.headers.get("content-type", "")
+        ok = r.status in (200, 400, 401, 404, 414, 422) and (r.is_json() or (path.startswith("/metrics")
+                                                                               and ctype.startswith("text/plain")))
+        return None if ok else (path[:120], r.status, r.body[:120])
+
+    paths = []
+    for pattern, path, params in ENDPOINTS:
+        for name in params + ["zzz", "limit"]:
+            for v in BAD_VALUES:
+                paths.append("%s?%s=%s" % (path, name, v.replace(" ", "%20")))
+            paths.append("%s?%s=1&%s=2" % (path, name, name))
+        paths.append(path + "?" + "&".join("p%d=1" % i for i in range(60)))
+        paths.append(path + "?" + "&".join("p%d=1" % i for i in range(70)))
+        paths.append(path + "?=x&&&;;a=%20&b")
+        if "{" in pattern:
+            for v in ("a%20b", "%27%20OR%201=1--", "x" * 200, "%C3%28", "..", "%2e%2e", "rac_1;DROP", "%F0%9F%90%8E"):
+                paths.append(pattern.replace("{race_id}", v).replace("{id}", v))
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        failures = [f for f in pool.map(send, paths) if f]
+    t.check("bad input: %d requests (injection, 8 KB, NULs, bad UTF-8, unicode, repeated, unknown, too many) "
+            "on every endpoint: 400/404/414/422 JSON, never a 500" % len(paths), not failures, failures[:5])
+    rc, out, err = st.psql("SELECT (SELECT count(*) FROM ra_horses) > 0 AND (SELECT count(*) FROM ra_runners) > 0")
+    t.check("bad input: nothing reached SQL as text (tables intact)", rc == 0 and out == "t", err)
+    alive = [p for p, s in st.status().items() if p.startswith("dh-api:") and s == "RUNNING"]
+    pids = [st.pid(p) for p in alive]
+    t.check("bad input: no dh-api process died", len(alive) == 4 and all(pids), st.status())
+    for q, names in (("race_date=x&course=%s&bookmaker=b%%20b&limit=x&offset=x" % ("c" * 101),
+                      ["bookmaker", "course", "limit", "offset", "race_date"]),):
+        r, d = api.json("/api/live-odds?" + q)
+        t.check("bad input: every bad parameter is named in one 422", r.status == 422 and detail_names(d) == names, r)
+    r = st.get("/api/live-odds?limit=5&limit=6")
+    t.check("bad input: a repeated parameter is a 422 naming it", r.status == 422
+            and "more than once" in r.json()["detail"][0]["msg"], r)
+
+
+# --- Plans ---------------------------------------------------------------------
+
+def check_plans(t, api, st):
+    """Every statement dh-api runs, logged with its plan by auto_explain: no Seq Scan on a big table."""
+    rc, _, err = st.psql("ALTER ROLE dh_reader SET session_preload_libraries = 'auto_explain';"
+                         "ALTER ROLE dh_reader SET auto_explain.log_min_duration = 0;")
+    if not t.check("plans: auto_explain for dh_reader", rc == 0, err):
+        return
+    log = os.path.join(st.var, "log", "postgres.log")
+    start = os.path.getsize(log)
+    st.ctl("restart", "dh-api:*")
+    st.wait_for(lambda: st.get("/api/health").status == 200, timeout=20)
+    key = apikey(st, "create", "plans").stdout.strip()
+    urls = [path for pattern, path, _ in ENDPOINTS if pattern != "/api/db-health/stats"] + [
+        "/api/live-odds?race_date=%s" % TODAY, "/api/live-odds?course=Ascot", "/api/live-odds?bookmaker=coral",
+        "/api/live-odds?race_date=%s&course=bath&bookmaker=coral&offset=100" % TODAY,
+        "/api/live-odds/upcoming-races?hours_ahead=168", "/api/live-odds/races-by-stage?race_date=" + TOMORROW,
+        "/api/historical-odds?race_date=2025-10-01", "/api/historical-odds?course=ascot",
+        "/api/historical-odds?year=2025&offset=500", "/api/historical-odds?course=york&year=2025",
+        "/api/races/rac_11000102/odds", "/api/races/rac_11800010/odds/history?points=1&horse_id=hrs_1000133",
+        "/api/masters/horses?name=zebra", "/api/masters/horses?offset=10000", "/api/masters/horses?region=ire",
+        "/api/masters/races?course_id=crs_101", "/api/masters/races?race_date=2025-10-01",
+        "/api/masters/runners?race_id=rac_11800003", "/api/masters/runners?horse_id=hrs_1000040",
+        "/api/masters/runners?jockey_id=jky_250007", "/api/masters/runners?trainer_id=trn_300005",
+        "/api/masters/runners?offset=5000", "/api/masters/results?course_id=crs_105",
+        "/api/masters/results?race_date=2025-10-01", "/api/masters/jockeys?name=jockey%20c",
+    ]
+    # Enough of each that every process has run every statement past PostgreSQL's five custom plans.
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda u: api.st.get(u + ("&" if "?" in u else "?") + "_p=%d" % time.time_ns()),
+                      urls * 12))
+        list(pool.map(lambda _: st.get("/api/db-health/stats?_p=%d" % time.time_ns(),
+                                       headers={"Authorization": "Bearer " + key}), range(8)))
+    st.psql("ALTER ROLE dh_reader RESET session_preload_libraries; ALTER ROLE dh_reader RESET auto_explain.log_min_duration")
+    st.ctl("restart", "dh-api:*")
+    time.sleep(1)
+    with open(log, errors="replace") as f:
+        f.seek(start)
+        text = f.read()
+    plans = re.split(r"^ts=[^\n]*? level=pg ", text, flags=re.M)
+    plans = [p for p in plans if "user=dh_reader" in p and "plan:" in p]
+    seq = []
+    for p in plans:
+        for m in re.finditer(r"Seq Scan on (\w+)", p):
+            table = m.group(1)
+            if any(table == b or table.startswith(b + "_") for b in BIG_TABLES):
+                query = re.search(r"Query Text: (.*)", p)
+                seq.append((table, query.group(1)[:160] if query else "?"))
+    t.check("plans: %d plans of dh-api's statements logged" % len(plans), len(plans) > 200, len(plans))
+    t.check("plans: no Seq Scan on ra_odds_live, ra_odds_history, ra_runners or ra_odds_historical",
+            not seq, seq[:5])
+
+
+def run(t):
+    st = harness.Stack("api", DH_NOW=NOW, DH_API_RATE_LIMIT=1000000)
+    failed_before = t.failed
+    try:
+        st.start()
+        t0 = time.monotonic()
+        rc, _, err = st.psql(fixture_sql())
+        if not t.check("fixture: a full racing day loaded (%.1f s)" % (time.monotonic() - t0), rc == 0, err):
+            return
+        api = Api(st)
+        check_live_odds(t, api)
+        check_races_by_stage(t, api, st)
+        check_upcoming_and_next(t, api)
+        check_historical(t, api)
+        check_status(t, api, st)
+        check_masters(t, api)
+        check_race_odds(t, api, st)
+        check_admin(t, api, st)
+        check_openapi(t, api)
+        check_headers(t, api, st)
+        check_metrics(t, api, st)
+        check_bad_input(t, api, st)
+        check_statistics_empty(t, api, st)
+        check_plans(t, api, st)
+    finally:
+        if t.failed > failed_before:
+            st.keep_logs()
+        st.cleanup()
