@@ -12,7 +12,7 @@ import { byId, h, setText } from "./dom.js";
 import * as fmt from "./fmt.js";
 import * as prefs from "./prefs.js";
 
-const SPARK_POINTS = 30;
+const SPARK_POINTS = 20;	// a busy race: 20 runners x 34 bookmakers x 20 points, under the API's cap
 const CHART_POINTS = 200;
 
 let current = null;	// { id, grid, masters, history, horse, horseHistory, error }

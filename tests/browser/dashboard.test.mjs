@@ -257,9 +257,10 @@ async function raceChecks(page, byStage) {
   await check("Escape closes the race view and focus returns to its card", page, async () => {
     await page.keyboard.press("Escape");
     await page.waitForSelector("#race-dialog:not([open])", { state: "attached", timeout: 5000 });
+    // The close event, which puts the board back in the address, comes a task after.
+    await page.waitForFunction(() => !location.hash.startsWith("#race/"), null, { timeout: 5000 });
     const focused = await page.evaluate(() => document.activeElement && document.activeElement.closest(".card")?.dataset.key);
     assert(focused === race.race_id, `focus on ${focused}`);
-    assert(!page.url().includes("#race/"), `url still ${page.url()}`);
   });
 }
 
@@ -383,43 +384,71 @@ async function tablesCheck(page) {
   });
 }
 
-/* Relative luminance contrast of an element's text against its first opaque background. */
-async function contrastCheck(page) {
-  await check("accessible markup: landmarks, one h1, labels, text alternatives, contrast", page, async () => {
-    await fresh(page, "#tables");
-    await page.waitForSelector("#table-live tbody tr", { timeout: 15000 });
-    const report = await page.evaluate(() => {
-      const problems = [];
-      if (!document.documentElement.lang) problems.push("no lang");
-      if (document.querySelectorAll("h1").length !== 1) problems.push("not one h1");
-      for (const sel of ["header", "nav", "main"]) if (!document.querySelector(sel)) problems.push(`no ${sel}`);
-      for (const el of document.querySelectorAll("input, select")) {
-        if (!(el.labels && el.labels.length) && !el.getAttribute("aria-label")) problems.push(`unlabelled ${el.name || el.id}`);
-      }
-      for (const s of document.querySelectorAll("svg[role=img]")) if (!s.getAttribute("aria-label")) problems.push("svg without label");
-      const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
-      const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
-        .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
-      const bg = (el) => {
-        for (let e = el; e; e = e.parentElement) {
-          const c = rgb(getComputedStyle(e).backgroundColor);
-          if (c.length >= 3 && (c.length < 4 || c[3] > 0.9)) return c;
-        }
-        return [255, 255, 255];
-      };
-      const ratios = [];
-      for (const sel of ["body", ".meta", ".tabs a", ".tabs a[aria-current]", "table.data td", "table.data th", ".field label", ".foot"]) {
-        const el = document.querySelector(sel);
-        if (!el) continue;
-        const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
-        const r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-        ratios.push(`${sel} ${r.toFixed(1)}`);
-        if (r < 4.5) problems.push(`contrast ${sel} ${r.toFixed(2)}`);
-      }
-      return { problems, ratios };
-    });
-    assert(report.problems.length === 0, report.problems.join("; "));
-    return report.ratios.join(", ");
+/* In the page: markup problems, and each selector's text contrast against its first opaque background. */
+function audit(sels) {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push("no lang");
+  if (document.querySelectorAll("h1").length !== 1) problems.push("not one h1");
+  for (const sel of ["header", "nav", "main"]) if (!document.querySelector(sel)) problems.push(`no ${sel}`);
+  for (const el of document.querySelectorAll("input, select")) {
+    if (!(el.labels && el.labels.length) && !el.getAttribute("aria-label")) problems.push(`unlabelled ${el.name || el.id}`);
+  }
+  for (const svg of document.querySelectorAll("svg[role=img]")) if (!svg.getAttribute("aria-label")) problems.push("svg without label");
+  // rgb(r g b / a) or color(srgb r g b / a), as [r, g, b, a] in 0..255 (a 0..1).
+  const rgba = (c) => {
+    const n = (c.match(/[\d.]+/g) || []).map(Number);
+    const scale = c.startsWith("color(") ? 255 : 1;
+    return [n[0] * scale, n[1] * scale, n[2] * scale, n.length > 3 ? n[3] : 1];
+  };
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const bg = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0.9) return c;
+    }
+    return [255, 255, 255, 1];
+  };
+  const ratios = [];
+  for (const sel of sels) {
+    const el = document.querySelector(sel);
+    if (!el) continue;
+    const a = lum(rgba(getComputedStyle(el).color)), b = lum(bg(el));
+    const r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    ratios.push(`${sel} ${r.toFixed(1)}`);
+    if (r < 4.5) problems.push(`contrast ${sel} ${r.toFixed(2)}`);
+  }
+  return { problems, ratios };
+}
+
+const AUDITS = [
+  ["#tables", "#table-live tbody tr", ["body", ".meta", ".tabs a", ".tabs a[aria-current]", "table.data td",
+    "table.data th", ".field label", ".foot", "button[type=submit]"]],
+  ["#board", "#board-grid .card", [".card .off", ".card .course", ".race-name", ".cd-label", ".cd", ".facts dt",
+    ".facts dd", ".col > h3", ".col > h3 .hint", ".col > h3 .count"]],
+  ["#workers", "#workers-list .worker", [".worker h3", ".worker .state", ".worker .facts dt"]],
+];
+
+async function contrastCheck(page, scheme) {
+  await check(`accessible markup: landmarks, one h1, labels, text alternatives, contrast (${scheme} theme)`, page, async () => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const problems = [], ratios = [];
+    for (const [hash, ready, sels] of AUDITS) {
+      await fresh(page, hash);
+      await page.waitForSelector(ready, { timeout: 15000 });
+      const r = await page.evaluate(audit, sels);
+      problems.push(...r.problems.map((p) => `${hash}: ${p}`));
+      ratios.push(...r.ratios);
+    }
+    await fresh(page, "#board");
+    await page.click("#board-grid .card a");
+    await page.waitForSelector("#race-dialog[open] table.grid td.best", { timeout: 15000 });
+    const r = await page.evaluate(audit, ["table.grid td.best", "table.grid td.price:not(.best)", ".fav-badge",
+      "table.grid .ew", "table.grid .who", ".runner", "table.grid caption", ".race-facts dt", ".race-head .meta"]);
+    problems.push(...r.problems.map((p) => `race view: ${p}`));
+    ratios.push(...r.ratios);
+    assert(problems.length === 0, problems.join("; "));
+    return `lowest ${ratios.sort((x, y) => parseFloat(x.split(" ").pop()) - parseFloat(y.split(" ").pop()))[0]}`;
   });
 }
 
@@ -530,7 +559,8 @@ async function main() {
     await workersCheck(page);
     await statsCheck(page);
     await tablesCheck(page);
-    await contrastCheck(page);
+    await contrastCheck(page, "dark");
+    await contrastCheck(page, "light");
     await refreshCheck(page);
     await check("no script errors and no CSP violations", page, async () => assert(problems.length === 0, problems.join("; ")));
     await phoneChecks(browser, byStage);
