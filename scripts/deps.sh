@@ -27,7 +27,7 @@ echo "installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >&2
+apt-get install -y -q $missing >&2
 # The stack runs its own nginx, supervisord and PostgreSQL under var/; stop
 # the copies the packages start (the ports they would hold are ours).
 if command -v service >/dev/null 2>&1; then
