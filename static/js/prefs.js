@@ -1,0 +1,33 @@
+// The person's display choices, kept in localStorage when it can be: odds
+// as fractions (the default, as bookmakers show them) or decimals.
+
+const KEY = "dh.oddsFormat";
+const listeners = new Set();
+
+function read() {
+  try {
+    return localStorage.getItem(KEY) === "decimal" ? "decimal" : "fractional";
+  } catch (e) {
+    return "fractional";
+  }
+}
+
+let format = read();
+
+export function oddsFormat() {
+  return format;
+}
+
+export function setOddsFormat(mode) {
+  format = mode === "decimal" ? "decimal" : "fractional";
+  try {
+    localStorage.setItem(KEY, format);
+  } catch (e) {
+    /* storage refused (private mode): the choice lasts for this page */
+  }
+  for (const fn of listeners) fn(format);
+}
+
+export function onChange(fn) {
+  listeners.add(fn);
+}
