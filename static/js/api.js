@@ -90,6 +90,10 @@ function describe(e) {
 
 async function heartbeat() {
   clearTimeout(heartbeatTimer);
+  if (document.hidden && state.online) {
+    schedule();	// a tab in the background asks nothing; it checks again when shown
+    return;
+  }
   try {
     await once("/api/health");
     online();
@@ -143,6 +147,9 @@ function render() {
 
 /* Starts the heartbeat and the banner's retry button and countdown. */
 export function start() {
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) heartbeat();
+  });
   byId("api-retry").addEventListener("click", () => {
     setText(byId("api-banner-detail"), "Trying again…");
     heartbeat();
