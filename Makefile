@@ -117,6 +117,7 @@ test: all unit lint $(FUZZ_BIN)
 
 bench: all
 	@bench/run
+	@bench/ingest
 
 lint:
 	@scripts/lint.sh

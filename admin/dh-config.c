@@ -49,6 +49,7 @@ main(void)
 	put("DATABASE_READ_URL", c.database_read_url);
 	put("RACING_API_BASE_URL", c.racing_api_base_url);
 	put("DH_REGIONS", c.regions);
+	put("DH_WORKERS", c.workers);
 	put_int("DH_HTTP_PORT", c.http_port);
 	put_int("DH_HTTPS_PORT", c.https_port);
 	put("DH_TLS_CERT", c.tls_cert);

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev \
 libcurl4-openssl-dev libcmocka-dev postgresql-15 postgresql-client-15 nginx \
-supervisor curl openssl wrk python3 clang chromium nodejs"
+supervisor curl openssl wrk time python3 clang libclang-rt-14-dev chromium nodejs"
 # The browser tests run playwright-core (npm) against Debian's chromium.  npm
 # comes with Debian's npm package, or inside a nodejs that provides it.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
@@ -27,7 +27,7 @@ echo "installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >&2
+apt-get install -y -q $missing >&2
 # The stack runs its own nginx, supervisord and PostgreSQL under var/; stop
 # the copies the packages start (the ports they would hold are ours).
 if command -v service >/dev/null 2>&1; then

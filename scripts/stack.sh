@@ -218,7 +218,7 @@ prepare() {
 	[ -n "$EMBEDDED" ] && render "$ROOT/supervisor/postgres.conf.in" "$VAR/supervisor/conf.d/postgres.conf"
 	render "$ROOT/supervisor/dh-api.conf.in" "$VAR/supervisor/conf.d/dh-api.conf"
 	render "$ROOT/supervisor/nginx.conf.in" "$VAR/supervisor/conf.d/nginx.conf"
-	if [ -n "$DH_SIMULATOR" ] && [ -x "$BIN/dh-racing-sim" ]; then
+	if [ -n "$DH_SIMULATOR" ] && [ -x "$BIN/dh-racing-sim" ] && [ "$DH_WORKERS" != none ]; then
 		render "$ROOT/supervisor/dh-racing-sim.conf.in" "$VAR/supervisor/conf.d/dh-racing-sim.conf"
 		export RACING_API_BASE_URL="http://127.0.0.1:$DH_SIM_PORT/v1"
 		export RACING_API_USERNAME=simulator RACING_API_PASSWORD=simulator
@@ -226,6 +226,7 @@ prepare() {
 	WORKER_PROGRAMS=""
 	for WORKER in masters live historical statistics; do
 		[ -x "$BIN/dh-$WORKER" ] || continue
+		case ",$DH_WORKERS," in ,all,|*,$WORKER,*) ;; *) continue ;; esac
 		render "$ROOT/supervisor/worker.conf.in" "$VAR/supervisor/conf.d/dh-$WORKER.conf"
 		WORKER_PROGRAMS="$WORKER_PROGRAMS${WORKER_PROGRAMS:+,}dh-$WORKER"
 	done

@@ -108,6 +108,37 @@ cfg_regions(struct cfg *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* DH_WORKERS: which workers this host runs: all (default), none, or a list. */
+static int
+cfg_workers(struct cfg *c, char *err, size_t errlen)
+{
+	static const char *const names[] = { "live", "masters", "historical", "statistics" };
+	const char *v = cfg_env("DH_WORKERS");
+	const char *p;
+
+	if (v == NULL)
+		v = "all";
+	if (strlen(v) >= sizeof(c->workers))
+		return cfg_fail(err, errlen, "invalid value for DH_WORKERS: \"%s\" (too long)", v);
+	snprintf(c->workers, sizeof(c->workers), "%s", v);
+	if (strcmp(v, "all") == 0 || strcmp(v, "none") == 0)
+		return 0;
+	for (p = v; *p != '\0';) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < 4; i++)
+			if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+				break;
+		if (i == 4)
+			return cfg_fail(err, errlen,
+			    "invalid value for DH_WORKERS: \"%s\" (expected all, none, or names from live,masters,historical,statistics)", v);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 static int
 cfg_rate(struct cfg *c, char *err, size_t errlen)
 {
@@ -207,7 +238,8 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		return -1;
 	if ((c->racing_api_username == NULL) != (c->racing_api_password == NULL))
 		return cfg_fail(err, errlen, "RACING_API_USERNAME and RACING_API_PASSWORD must be set together");
-	if (cfg_rate(c, err, errlen) < 0 || cfg_regions(c, err, errlen) < 0)
+	if (cfg_rate(c, err, errlen) < 0 || cfg_regions(c, err, errlen) < 0 ||
+	    cfg_workers(c, err, errlen) < 0)
 		return -1;
 
 	if (cfg_int("DH_HTTP_PORT", 8080, 1, 65535, &c->http_port, err, errlen) < 0 ||

@@ -22,6 +22,7 @@ struct cfg {
 	const char    *racing_api_password;
 	double         racing_api_rate;    /* requests/s across all workers */
 	char           regions[64];        /* "gb,ire": lowercase, comma separated */
+	char           workers[64];        /* DH_WORKERS: "all", "none" or names, e.g. "live,masters" */
 	int            http_port;
 	int            https_port;         /* 0: no TLS server */
 	const char    *tls_cert;

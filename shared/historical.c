@@ -115,7 +115,7 @@ historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs, 
 		for (size_t r = 0; r < race->n_runners; r++) {
 			const struct rapi_result_runner *run = &race->runners[r];
 			int pos = run->position_n.present ? (int)run->position_n.v : 0;
-			struct odds_ew_terms terms = odds_ew_terms(field);
+			struct odds_ew terms = odds_ew_standard(field);
 			struct odds_returns ret = odds_settle(run->sp_dec.v, pos, field);
 			int rank = sp_rank(race, run);
 			char fraction[16];
@@ -141,7 +141,7 @@ historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs, 
 			rows_double(out, "win_return", ret.win, run->sp_dec.present);
 			rows_double(out, "place_return", ret.place, run->sp_dec.present);
 			rows_double(out, "ew_return", ret.each_way, run->sp_dec.present);
-			snprintf(fraction, sizeof(fraction), "%d/%d", terms.num, terms.den);
+			snprintf(fraction, sizeof(fraction), "1/%d", terms.denom);
 			rows_text(out, "ew_fraction", terms.places > 0 ? fraction : NULL);
 			rows_long(out, "ew_places", terms.places);
 			c->runners++;

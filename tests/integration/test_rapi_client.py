@@ -82,13 +82,17 @@ class Client:
         self.env.update({"DH_SIM_PORT": str(sim.port), "DH_VAR_DIR": os.path.join(workdir, "var"),
                          "DH_NOW": NOW, "LOG_LEVEL": "info"})
 
-    def start(self, *args, env=None):
-        return subprocess.Popen([RAPI] + [str(a) for a in args], stdout=subprocess.PIPE,
+    def start(self, *args, env=None, rss_file=None):
+        # GNU time measures the peak RSS of dh-rapi alone: wait4's ru_maxrss would
+        # also count the test runner's own memory, copied at fork.
+        timer = ["/usr/bin/time", "-f", "%M", "-o", rss_file] if rss_file else []
+        return subprocess.Popen(timer + [RAPI] + [str(a) for a in args], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=dict(self.env, **(env or {})))
 
     def run(self, *args, env=None, timeout=120):
         """(exit code, {key: value} of every output line, output, max RSS in KiB)."""
-        p = self.start(*args, env=env)
+        rss_file = tempfile.mktemp(prefix="dh-rapi-rss-")
+        p = self.start(*args, env=env, rss_file=rss_file)
         deadline = time.monotonic() + timeout
         while True:
             pid, status, usage = os.wait4(p.pid, os.WNOHANG)
@@ -101,7 +105,15 @@ class Client:
             time.sleep(0.02)
         p.returncode = os.waitstatus_to_exitcode(status)
         out, err = p.communicate()
-        return p.returncode, parse_kv(out), out + err, usage.ru_maxrss
+        try:
+            with open(rss_file) as f:
+                rss = int(f.read().split()[-1])
+            os.unlink(rss_file)
+        except (OSError, ValueError, IndexError):
+            rss = usage.ru_maxrss
+        if p.returncode != 0 and "Command exited with non-zero status" in err:
+            err = err.replace("Command exited with non-zero status %d\n" % p.returncode, "")
+        return p.returncode, parse_kv(out), out + err, rss
 
 
 def parse_kv(out):
