@@ -18,7 +18,8 @@ export class ApiError extends Error {
   }
 }
 
-const state = { online: true, reason: "", lastOk: null, retryAt: 0, failures: 0 };
+// lastData: when an answer last came (perhaps nginx's cached copy), by the server's clock.
+const state = { online: true, reason: "", lastData: null, retryAt: 0, failures: 0 };
 const onlineListeners = new Set();
 let heartbeatTimer = null;
 
@@ -52,6 +53,7 @@ async function once(path) {
       throw new ApiError(res.status, detail || `HTTP ${res.status}`);
     }
     if (body && typeof body.timestamp === "string") clock.observe(body.timestamp, res.headers.get("Date"));
+    state.lastData = clock.now();
     return body;
   } catch (e) {
     if (e instanceof ApiError) throw e;
@@ -90,6 +92,10 @@ function describe(e) {
 
 async function heartbeat() {
   clearTimeout(heartbeatTimer);
+  if (document.hidden && state.online) {
+    schedule();	// a tab in the background asks nothing; it checks again when shown
+    return;
+  }
   try {
     await once("/api/health");
     online();
@@ -110,7 +116,6 @@ function online() {
   const was = state.online;
   state.online = true;
   state.failures = 0;
-  state.lastOk = clock.now();
   if (!was) {
     render();
     for (const fn of onlineListeners) fn();
@@ -136,13 +141,18 @@ function render() {
   document.body.classList.add("offline");
   banner.hidden = false;
   setText(byId("api-banner-title"), state.reason);
-  const since = state.lastOk ? `Showing the data last received (at ${fmt.timeSecs(state.lastOk)}).` : "No data received yet.";
+  const since = state.lastData
+    ? `Showing the data last received (at ${fmt.timeSecs(state.lastData)}); it may be out of date.`
+    : "No data received yet.";
   const secs = Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000));
   setText(byId("api-banner-detail"), `${since} Trying again in ${secs} s.`);
 }
 
 /* Starts the heartbeat and the banner's retry button and countdown. */
 export function start() {
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) heartbeat();
+  });
   byId("api-retry").addEventListener("click", () => {
     setText(byId("api-banner-detail"), "Trying again…");
     heartbeat();

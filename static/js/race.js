@@ -245,7 +245,7 @@ async function load(id) {
   if (masters.status === "fulfilled" && masters.value) current.masters = masters.value.data ? masters.value.data[0] : masters.value;
   if (current.horse) await loadHorse();
   render();
-  schedule();
+  if (!(grid.status === "rejected" && grid.reason.status === 404)) schedule();	// no such race: nothing to wait for
 }
 
 async function loadHorse() {

@@ -129,7 +129,7 @@ async function refresh() {
   ]);
   const ok = (r) => (r.status === "fulfilled" ? r.value : null);
   if (!ok(stats) && !ok(cov) && loaded) {
-    timer = setTimeout(refresh, REFRESH_MS);
+    if (visible) timer = setTimeout(refresh, REFRESH_MS);
     return;	// keep what is shown
   }
   const st = ok(stats) || {};

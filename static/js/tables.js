@@ -17,12 +17,14 @@ const TABLES = [
   {
     id: "table-live", title: "Recent live odds", path: "/api/live-odds",
     filters: [["race_date", "Race date", "date"], ["course", "Course", "course"], ["bookmaker", "Bookmaker", "bookmaker"]],
+    // What a narrow screen shows first comes first; the long race name later.
     columns: [
       ["Date", (r) => fmt.text(r.race_date)], ["Off", (r) => fmt.time(r.off_dt)], ["Course", (r) => fmt.text(r.course)],
-      ["Race", (r) => fmt.text(r.race_name)], ["No.", (r) => fmt.text(r.number), "num"],
-      ["Horse", (r) => fmt.text(r.horse_name)], ["Bookmaker", (r) => fmt.text(r.bookmaker || r.bookmaker_id)],
+      ["No.", (r) => fmt.text(r.number), "num"], ["Horse", (r) => fmt.text(r.horse_name)],
+      ["Bookmaker", (r) => fmt.text(r.bookmaker || r.bookmaker_id)],
       ["Price", price, "num"], ["Decimal", (r) => dec(r.decimal), "num"],
       ["Each way", (r) => (r.ew_places ? `${r.ew_places} pl · 1/${r.ew_denom}` : fmt.DASH)],
+      ["Race", (r) => fmt.text(r.race_name)],
       ["Changed", (r) => fmt.dateTime(r.price_changed_at)], ["Fetched", (r) => fmt.dateTime(r.fetched_at)],
     ],
   },
@@ -31,11 +33,11 @@ const TABLES = [
     filters: [["race_date", "Race date", "date"], ["course", "Course", "course"], ["year", "Year", "year"]],
     columns: [
       ["Date", (r) => fmt.text(r.race_date)], ["Time", (r) => fmt.text(r.race_time).slice(0, 5)],
-      ["Course", (r) => fmt.text(r.course)], ["Race", (r) => fmt.text(r.race_name)],
-      ["Pos", (r) => fmt.text(r.position), "num"], ["No.", (r) => fmt.text(r.number), "num"],
-      ["Horse", (r) => fmt.text(r.horse_name)], ["Jockey", (r) => fmt.text(r.jockey)],
-      ["Trainer", (r) => fmt.text(r.trainer)], ["SP", (r) => fmt.text(r.sp), "num"],
-      ["SP dec.", (r) => dec(r.sp_dec), "num"], ["SP rank", (r) => fmt.text(r.sp_fav_rank), "num"],
+      ["Course", (r) => fmt.text(r.course)], ["Pos", (r) => fmt.text(r.position), "num"],
+      ["No.", (r) => fmt.text(r.number), "num"], ["Horse", (r) => fmt.text(r.horse_name)],
+      ["SP", (r) => fmt.text(r.sp), "num"], ["SP dec.", (r) => dec(r.sp_dec), "num"],
+      ["Jockey", (r) => fmt.text(r.jockey)], ["Trainer", (r) => fmt.text(r.trainer)],
+      ["Race", (r) => fmt.text(r.race_name)], ["SP rank", (r) => fmt.text(r.sp_fav_rank), "num"],
       ["Low", (r) => dec(r.price_min), "num"], ["High", (r) => dec(r.price_max), "num"],
       ["Win ret.", (r) => dec(r.win_return), "num"], ["EW ret.", (r) => dec(r.ew_return), "num"],
     ],

@@ -348,21 +348,29 @@ async function statsCheck(page) {
   });
 }
 
+/* The cells of the column headed header in table (a selector), as a selector. */
+async function column(page, table, header) {
+  const i = await page.$$eval(`${table} thead th`, (ths, h) => ths.findIndex((th) => th.textContent === h), header);
+  assert(i >= 0, `no column ${header} in ${table}`);
+  return `${table} tbody tr td:nth-child(${i + 1})`;
+}
+
 async function tablesCheck(page) {
   await check("live odds table: rows, a bookmaker filter and paging", page, async () => {
     await page.click('a[data-tab="tables"]');
     await page.waitForSelector("#table-live tbody tr", { timeout: 15000 });
     const n = await page.$$eval("#table-live tbody tr", (rs) => rs.length);
     assert(n === 25, `${n} rows on the first page`);
-    const first = await page.textContent("#table-live tbody tr td:nth-child(8)");
+    const first = await page.textContent(await column(page, "#table-live", "Price"));
+    const books = await column(page, "#table-live", "Bookmaker");
     await page.waitForSelector("#table-live-bookmaker option:nth-child(3)", { state: "attached", timeout: 10000 });
     const book = await page.$eval("#table-live-bookmaker option:nth-child(3)", (o) => [o.value, o.textContent]);
     await page.selectOption("#table-live-bookmaker", book[0]);
     await page.click("#table-live button[type=submit]");
-    await page.waitForFunction((name) => {
-      const cells = [...document.querySelectorAll("#table-live tbody tr td:nth-child(7)")];
+    await page.waitForFunction(([sel, name]) => {
+      const cells = [...document.querySelectorAll(sel)];
       return cells.length > 0 && cells.every((c) => c.textContent === name);
-    }, book[1], { timeout: 10000 });
+    }, [books, book[1]], { timeout: 10000 });
     await page.click("#table-live .pager button:last-child");
     await page.waitForFunction(() => /Rows 26/.test(document.querySelector("#table-live .pager").textContent), null, { timeout: 10000 });
     return `filtered to ${book[1]}; first page began with ${first}`;
@@ -374,12 +382,13 @@ async function tablesCheck(page) {
       return "no historical rows yet: empty state shown";
     }
     await page.waitForSelector("#table-historical tbody tr", { timeout: 15000 });
+    const courses = await column(page, "#table-historical", "Course");
     await page.fill("#table-historical-course", rows[0].course);
     await page.click("#table-historical button[type=submit]");
-    await page.waitForFunction((c) => {
-      const cells = [...document.querySelectorAll("#table-historical tbody tr td:nth-child(3)")];
+    await page.waitForFunction(([sel, c]) => {
+      const cells = [...document.querySelectorAll(sel)];
       return cells.length > 0 && cells.every((x) => x.textContent === c);
-    }, rows[0].course, { timeout: 10000 });
+    }, [courses, rows[0].course], { timeout: 10000 });
     return rows[0].course;
   });
 }
