@@ -54,10 +54,10 @@ $(BUILD)/%.o: %.c | deps
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libdh.a: $(LIBDH_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/libapi.a: $(API_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/bin/dh-api: $(BUILD)/fcgi-api/main.o $(BUILD)/libapi.a $(BUILD)/libdh.a
 	@mkdir -p $(@D)

@@ -22,7 +22,7 @@ static const char sql_statistics[] =
     "                        'id', s.id, 'taken_at', s.taken_at)), '{}'::json))::text AS body"
     "  FROM unnest($2::text[]) k (kind)"
     "  CROSS JOIN LATERAL (SELECT id, kind, taken_at, body FROM dh_stats_snapshots"
-    "                       WHERE kind = k.kind ORDER BY taken_at DESC LIMIT 1) s";
+    "                       WHERE kind = k.kind ORDER BY taken_at DESC, id DESC LIMIT 1) s";
 
 static const char sql_scheduler[] =
     "SELECT json_build_object('success', true, 'timestamp', $1::timestamptz,"
