@@ -48,57 +48,22 @@ jsonw_rawf(struct jsonw *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Appends s[0..n) escaped, without quotes; s is valid UTF-8 without NULs. */
-static void
-jsonw_escaped(struct jsonw *w, const char *s, size_t n)
-{
-	size_t start = 0;
-	char esc[8];
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		jsonw_add(w, s + start, i - start);
-		switch (c) {
-		case '"':  jsonw_add(w, "\\\"", 2); break;
-		case '\\': jsonw_add(w, "\\\\", 2); break;
-		case '\n': jsonw_add(w, "\\n", 2); break;
-		case '\r': jsonw_add(w, "\\r", 2); break;
-		case '\t': jsonw_add(w, "\\t", 2); break;
-		default:
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			jsonw_add(w, esc, 6);
-		}
-		start = i + 1;
-	}
-	jsonw_add(w, s + start, n - start);
-}
-
 void
 jsonw_str(struct jsonw *w, const char *s)
 {
-	size_t n;
+	json_t *fixed = NULL;
 
-	if (s == NULL) {
-		jsonw_add(w, "null", 4);
+	if (w->failed)
 		return;
+	/* Text from the database is UTF-8; anything else is repaired first. */
+	if (s != NULL && !jsonout_valid_utf8(s, strlen(s))) {
+		fixed = jsonout_string(s, strlen(s));
+		s = fixed != NULL ? json_string_value(fixed) : NULL;
+		w->failed = fixed == NULL;
 	}
-	n = strlen(s);
-	jsonw_add(w, "\"", 1);
-	if (jsonout_valid_utf8(s, n)) {
-		jsonw_escaped(w, s, n);
-	} else {
-		json_t *fixed = jsonout_string(s, n);
-
-		if (fixed == NULL)
-			w->failed = 1;
-		else
-			jsonw_escaped(w, json_string_value(fixed), json_string_length(fixed));
-		json_decref(fixed);
-	}
-	jsonw_add(w, "\"", 1);
+	if (!w->failed && jsonout_quote(w->b, s) < 0)
+		w->failed = 1;
+	json_decref(fixed);
 }
 
 int

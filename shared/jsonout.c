@@ -40,6 +40,8 @@ jsonout_quote(struct buf *b, const char *s)
 			return -1;
 		if (c == '"' || c == '\\')
 			snprintf(esc, sizeof(esc), "\\%c", c);
+		else if (c == '\n' || c == '\r' || c == '\t')
+			snprintf(esc, sizeof(esc), "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
 		else
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
 		if (buf_addstr(b, esc) < 0)

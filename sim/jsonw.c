@@ -1,6 +1,8 @@
 /* jsonw: streaming JSON writer (see jsonw.h). */
 #include "jsonw.h"
 
+#include "jsonout.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -88,32 +90,12 @@ jsonw_arr_end(struct jsonw *w)
 	jsonw_close(w, "]");
 }
 
-/* Writes s quoted, escaping what JSON requires. */
+/* Writes s quoted, escaping what JSON requires (libdh's jsonout_quote). */
 static void
 jsonw_quoted(struct jsonw *w, const char *s)
 {
-	const char *run = s;
-
-	jsonw_raw(w, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[8];
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		jsonw_raw(w, run, (size_t)(s - run));
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			jsonw_raw(w, esc, 2);
-		} else {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			jsonw_raw(w, esc, 6);
-		}
-		run = s + 1;
-	}
-	jsonw_raw(w, run, (size_t)(s - run));
-	jsonw_raw(w, "\"", 1);
+	if (!w->failed && jsonout_quote(w->b, s) < 0)
+		w->failed = 1;
 }
 
 void
