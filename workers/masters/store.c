@@ -16,6 +16,33 @@
 
 #define MASTERS_ROWS_MAX (64 * 1024 * 1024)
 
+/* The batches one unit of work sends, one per table. */
+struct batches {
+	struct rows races, results, runners, horses, people, courses;
+};
+
+static void
+batches_init(struct batches *bt)
+{
+	rows_init(&bt->races, MASTERS_ROWS_MAX);
+	rows_init(&bt->results, MASTERS_ROWS_MAX);
+	rows_init(&bt->runners, MASTERS_ROWS_MAX);
+	rows_init(&bt->horses, MASTERS_ROWS_MAX);
+	rows_init(&bt->people, MASTERS_ROWS_MAX);
+	rows_init(&bt->courses, MASTERS_ROWS_MAX);
+}
+
+static void
+batches_free(struct batches *bt)
+{
+	rows_free(&bt->races);
+	rows_free(&bt->results);
+	rows_free(&bt->runners);
+	rows_free(&bt->horses);
+	rows_free(&bt->people);
+	rows_free(&bt->courses);
+}
+
 static const char sql_people[] =
     "WITH p AS (SELECT DISTINCT ON (kind, id) * FROM json_to_recordset($1::json)"
     "             AS x(kind text, id text, name text, location text) WHERE name IS NOT NULL),"
@@ -375,14 +402,11 @@ card_runner_rows(const struct rapi_race *race, const char *day, struct rows *run
 int
 masters_store_cards(struct db *db, const struct rapi_racecards *rc, long *written)
 {
-	struct rows races, runners, horses, people, courses;
+	struct batches bt;
+	struct rows *races = &bt.races;
 	int rc_ok = -1;
 
-	rows_init(&races, MASTERS_ROWS_MAX);
-	rows_init(&runners, MASTERS_ROWS_MAX);
-	rows_init(&horses, MASTERS_ROWS_MAX);
-	rows_init(&people, MASTERS_ROWS_MAX);
-	rows_init(&courses, MASTERS_ROWS_MAX);
+	batches_init(&bt);
 	for (size_t i = 0; rc != NULL && i < rc->n; i++) {
 		const struct rapi_race *race = &rc->races[i];
 		char day[11];
@@ -390,59 +414,55 @@ masters_store_cards(struct db *db, const struct rapi_racecards *rc, long *writte
 		race_day(race->date, &race->off_dt, day);
 		if (race->race_id == NULL || race->course_id == NULL || day[0] == '\0')
 			continue;
-		rows_open(&races);
-		rows_text(&races, "race_id", race->race_id);
-		rows_text(&races, "race_date", day);
-		rows_instant(&races, "off_dt", &race->off_dt);
-		rows_text(&races, "off_time", race->off_time);
-		rows_text(&races, "course_id", race->course_id);
-		rows_text(&races, "course", race->course);
-		rows_text(&races, "region_code", race->region);
-		rows_text(&races, "race_name", race->race_name);
-		rows_text(&races, "race_class", race->race_class);
-		rows_text(&races, "type", race->type);
-		rows_text(&races, "pattern", race->pattern);
-		rows_text(&races, "age_band", race->age_band);
-		rows_text(&races, "rating_band", race->rating_band);
-		rows_text(&races, "sex_restriction", race->sex_restriction);
-		rows_text(&races, "distance", race->distance);
-		rows_text(&races, "distance_round", race->distance_round);
-		rows_real(&races, "distance_f", &race->distance_f);
-		rows_text(&races, "prize", race->prize);
-		rows_int(&races, "field_size", &race->field_size);
-		rows_text(&races, "going", race->going);
-		rows_text(&races, "going_detailed", race->going_detailed);
-		rows_text(&races, "surface", race->surface);
-		rows_text(&races, "jumps", race->jumps);
-		rows_text(&races, "rail_movements", race->rail_movements);
-		rows_text(&races, "stalls", race->stalls);
-		rows_text(&races, "weather", race->weather);
-		rows_text(&races, "tip", race->tip);
-		rows_text(&races, "verdict", race->verdict);
-		rows_text(&races, "betting_forecast", race->betting_forecast);
-		rows_bool(&races, "big_race", race->big_race.v);
-		rows_bool(&races, "is_abandoned", race->is_abandoned.v);
+		rows_open(races);
+		rows_text(races, "race_id", race->race_id);
+		rows_text(races, "race_date", day);
+		rows_instant(races, "off_dt", &race->off_dt);
+		rows_text(races, "off_time", race->off_time);
+		rows_text(races, "course_id", race->course_id);
+		rows_text(races, "course", race->course);
+		rows_text(races, "region_code", race->region);
+		rows_text(races, "race_name", race->race_name);
+		rows_text(races, "race_class", race->race_class);
+		rows_text(races, "type", race->type);
+		rows_text(races, "pattern", race->pattern);
+		rows_text(races, "age_band", race->age_band);
+		rows_text(races, "rating_band", race->rating_band);
+		rows_text(races, "sex_restriction", race->sex_restriction);
+		rows_text(races, "distance", race->distance);
+		rows_text(races, "distance_round", race->distance_round);
+		rows_real(races, "distance_f", &race->distance_f);
+		rows_text(races, "prize", race->prize);
+		rows_int(races, "field_size", &race->field_size);
+		rows_text(races, "going", race->going);
+		rows_text(races, "going_detailed", race->going_detailed);
+		rows_text(races, "surface", race->surface);
+		rows_text(races, "jumps", race->jumps);
+		rows_text(races, "rail_movements", race->rail_movements);
+		rows_text(races, "stalls", race->stalls);
+		rows_text(races, "weather", race->weather);
+		rows_text(races, "tip", race->tip);
+		rows_text(races, "verdict", race->verdict);
+		rows_text(races, "betting_forecast", race->betting_forecast);
+		rows_bool(races, "big_race", race->big_race.v);
+		rows_bool(races, "is_abandoned", race->is_abandoned.v);
 		if (race->course != NULL && race->region != NULL)
-			add_course(&courses, race->course_id, race->course, race->region, NULL);
-		card_runner_rows(race, day, &runners, &horses, &people);
+			add_course(&bt.courses, race->course_id, race->course, race->region, NULL);
+		card_runner_rows(race, day, &bt.runners, &bt.horses, &bt.people);
 	}
 	if (db_begin(db) < 0 ||
-	    store_batch(db, sql_courses, &courses, "false", written) < 0 ||
-	    store_batch(db, sql_races, &races, NULL, written) < 0 ||
-	    store_batch(db, sql_card_runners, &runners, NULL, written) < 0 ||
-	    store_batch(db, sql_horses, &horses, NULL, written) < 0 ||
-	    store_batch(db, sql_people, &people, NULL, written) < 0 ||
+	    store_batch(db, sql_courses, &bt.courses, "false", written) < 0 ||
+	    store_batch(db, sql_races, races, NULL, written) < 0 ||
+	    store_batch(db, sql_card_runners, &bt.runners, NULL, written) < 0 ||
+	    store_batch(db, sql_horses, &bt.horses, NULL, written) < 0 ||
+	    store_batch(db, sql_people, &bt.people, NULL, written) < 0 ||
 	    db_commit(db) < 0) {
 		db_rollback(db);
 		goto out;
 	}
 	rc_ok = 0;
 out:
-	rows_free(&races);
-	rows_free(&runners);
-	rows_free(&horses);
-	rows_free(&people);
-	rows_free(&courses);
+	batches_free(&bt);
 	return rc_ok;
 }
 
@@ -503,17 +523,13 @@ result_runner_rows(const struct rapi_result *race, const char *day, struct rows 
 int
 masters_store_results(struct db *db, const struct rapi_results *rs, time_t now, long *written)
 {
-	struct rows races, results, runners, horses, people, courses;
+	struct batches bt;
+	struct rows *races = &bt.races, *results = &bt.results;
 	char at[32];
 	int rc_ok = -1;
 
 	clock_format_instant(now, at, sizeof(at));
-	rows_init(&races, MASTERS_ROWS_MAX);
-	rows_init(&results, MASTERS_ROWS_MAX);
-	rows_init(&runners, MASTERS_ROWS_MAX);
-	rows_init(&horses, MASTERS_ROWS_MAX);
-	rows_init(&people, MASTERS_ROWS_MAX);
-	rows_init(&courses, MASTERS_ROWS_MAX);
+	batches_init(&bt);
 	for (size_t i = 0; rs != NULL && i < rs->n; i++) {
 		const struct rapi_result *race = &rs->races[i];
 		char day[11];
@@ -521,67 +537,62 @@ masters_store_results(struct db *db, const struct rapi_results *rs, time_t now, 
 		race_day(race->date, &race->off_dt, day);
 		if (race->race_id == NULL || race->course_id == NULL || day[0] == '\0')
 			continue;
-		rows_open(&races);
-		rows_text(&races, "race_id", race->race_id);
-		rows_text(&races, "race_date", day);
-		rows_instant(&races, "off_dt", &race->off_dt);
-		rows_text(&races, "off_time", race->off);
-		rows_text(&races, "course_id", race->course_id);
-		rows_text(&races, "course", race->course);
-		rows_text(&races, "region_code", race->region);
-		rows_text(&races, "race_name", race->race_name);
-		rows_text(&races, "race_class", race->race_class);
-		rows_text(&races, "type", race->type);
-		rows_text(&races, "pattern", race->pattern);
-		rows_text(&races, "age_band", race->age_band);
-		rows_text(&races, "rating_band", race->rating_band);
-		rows_text(&races, "sex_restriction", race->sex_rest);
-		rows_text(&races, "distance", race->dist);
-		rows_int(&races, "distance_y", &race->dist_y);
-		rows_text(&races, "going", race->going);
-		rows_text(&races, "surface", race->surface);
-		rows_text(&races, "jumps", race->jumps);
+		rows_open(races);
+		rows_text(races, "race_id", race->race_id);
+		rows_text(races, "race_date", day);
+		rows_instant(races, "off_dt", &race->off_dt);
+		rows_text(races, "off_time", race->off);
+		rows_text(races, "course_id", race->course_id);
+		rows_text(races, "course", race->course);
+		rows_text(races, "region_code", race->region);
+		rows_text(races, "race_name", race->race_name);
+		rows_text(races, "race_class", race->race_class);
+		rows_text(races, "type", race->type);
+		rows_text(races, "pattern", race->pattern);
+		rows_text(races, "age_band", race->age_band);
+		rows_text(races, "rating_band", race->rating_band);
+		rows_text(races, "sex_restriction", race->sex_rest);
+		rows_text(races, "distance", race->dist);
+		rows_int(races, "distance_y", &race->dist_y);
+		rows_text(races, "going", race->going);
+		rows_text(races, "surface", race->surface);
+		rows_text(races, "jumps", race->jumps);
 
-		rows_open(&results);
-		rows_text(&results, "race_id", race->race_id);
-		rows_text(&results, "race_date", day);
-		rows_instant(&results, "off_dt", &race->off_dt);
-		rows_text(&results, "course_id", race->course_id);
-		rows_text(&results, "course", race->course);
-		rows_text(&results, "region_code", race->region);
-		rows_text(&results, "race_name", race->race_name);
-		rows_text(&results, "winning_time_detail", race->winning_time_detail);
-		rows_text(&results, "comments", race->comments);
-		rows_text(&results, "non_runners", race->non_runners);
-		rows_text(&results, "tote_win", race->tote_win);
-		rows_text(&results, "tote_pl", race->tote_pl);
-		rows_text(&results, "tote_ex", race->tote_ex);
-		rows_text(&results, "tote_csf", race->tote_csf);
-		rows_text(&results, "tote_tricast", race->tote_tricast);
-		rows_text(&results, "tote_trifecta", race->tote_trifecta);
+		rows_open(results);
+		rows_text(results, "race_id", race->race_id);
+		rows_text(results, "race_date", day);
+		rows_instant(results, "off_dt", &race->off_dt);
+		rows_text(results, "course_id", race->course_id);
+		rows_text(results, "course", race->course);
+		rows_text(results, "region_code", race->region);
+		rows_text(results, "race_name", race->race_name);
+		rows_text(results, "winning_time_detail", race->winning_time_detail);
+		rows_text(results, "comments", race->comments);
+		rows_text(results, "non_runners", race->non_runners);
+		rows_text(results, "tote_win", race->tote_win);
+		rows_text(results, "tote_pl", race->tote_pl);
+		rows_text(results, "tote_ex", race->tote_ex);
+		rows_text(results, "tote_csf", race->tote_csf);
+		rows_text(results, "tote_tricast", race->tote_tricast);
+		rows_text(results, "tote_trifecta", race->tote_trifecta);
 		if (race->course != NULL && race->region != NULL)
-			add_course(&courses, race->course_id, race->course, race->region, NULL);
-		result_runner_rows(race, day, &runners, &horses, &people);
+			add_course(&bt.courses, race->course_id, race->course, race->region, NULL);
+		result_runner_rows(race, day, &bt.runners, &bt.horses, &bt.people);
 	}
 	if (db_begin(db) < 0 ||
-	    store_batch(db, sql_courses, &courses, "false", written) < 0 ||
-	    store_batch(db, sql_races, &races, NULL, written) < 0 ||
-	    store_batch(db, sql_results, &results, NULL, written) < 0 ||
-	    store_batch(db, sql_result_runners, &runners, at, written) < 0 ||
-	    store_batch(db, sql_horses, &horses, NULL, written) < 0 ||
-	    store_batch(db, sql_people, &people, NULL, written) < 0 ||
+	    store_batch(db, sql_courses, &bt.courses, "false", written) < 0 ||
+	    store_batch(db, sql_races, races, NULL, written) < 0 ||
+	    store_batch(db, sql_results, results, NULL, written) < 0 ||
+	    store_batch(db, sql_result_runners, &bt.runners, at, written) < 0 ||
+	    store_batch(db, sql_horses, &bt.horses, NULL, written) < 0 ||
+	    store_batch(db, sql_people, &bt.people, NULL, written) < 0 ||
 	    db_commit(db) < 0) {
 		db_rollback(db);
 		goto out;
 	}
 	rc_ok = 0;
 out:
-	rows_free(&races);
-	rows_free(&results);
-	rows_free(&runners);
-	rows_free(&horses);
-	rows_free(&people);
-	rows_free(&courses);
+	batches_free(&bt);
 	return rc_ok;
 }
 
