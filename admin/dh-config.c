@@ -58,6 +58,9 @@ main(void)
 	put_int("DH_API_PROCS", c.api_procs);
 	put_int("DH_API_RATE_LIMIT", c.api_rate_limit);
 	put("DH_LISTEN_ADDR", c.listen_addr);
+	put("DH_API_LISTEN", c.api_listen);
+	put("DH_API_UPSTREAMS", c.api_upstreams);
+	put("FCGI_WEB_SERVER_ADDRS", c.fcgi_web_server_addrs);
 	put("DH_VAR_DIR", c.var_dir);
 	put("LOG_LEVEL", levels[c.log_level]);
 	put("DH_NOW", now);

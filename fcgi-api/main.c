@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
 #include <fcgiapp.h>
 
 #include "api.h"
@@ -244,6 +246,31 @@ open_listen_socket(int argc, char **argv)
 	return -2;
 }
 
+/*
+ * Over TCP, says which peers libfcgi lets in: it reads FCGI_WEB_SERVER_ADDRS
+ * itself and closes connections from other IPv4 addresses, but lets every
+ * IPv6 peer through, so that combination is refused.  Returns 0, or -1.
+ */
+static int
+check_peers(int fd, const struct cfg *cfg)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0 || sa.ss_family == AF_UNIX)
+		return 0;
+	if (cfg->fcgi_web_server_addrs == NULL) {
+		log_warn("FastCGI over TCP accepts any peer: set FCGI_WEB_SERVER_ADDRS to the nginx hosts");
+		return 0;
+	}
+	if (sa.ss_family == AF_INET6) {
+		log_error("FCGI_WEB_SERVER_ADDRS filters IPv4 peers only: listen on an IPv4 address");
+		return -1;
+	}
+	log_info("FastCGI over TCP from %s only", cfg->fcgi_web_server_addrs);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -267,6 +294,8 @@ main(int argc, char **argv)
 	fd = open_listen_socket(argc, argv);
 	if (fd == -2)
 		return 64;
+	if (fd >= 0 && check_peers(fd, &cfg) < 0)
+		return CFG_EXIT_CONFIG;
 	if (fd < 0 || install_signals() < 0 || FCGX_Init() != 0)
 		return 1;
 

@@ -60,7 +60,7 @@ render() {
 	mkdir -p "$(dirname "$dst")"
 	script=""
 	for name in VAR BIN ROOT STATIC_DIR PG_BIN PG_USER_LINE NGINX_USER_LINE \
-	    API_SOCKET_OWNER_LINE WORKER WORKER_PROGRAMS DH_HTTP_PORT DH_HTTPS_PORT DH_TLS_CERT DH_TLS_KEY \
+	    API_SOCKET API_SOCKET_OWNER_LINE API_SOCKET_MODE_LINE API_UPSTREAM_SERVERS WORKER WORKER_PROGRAMS DH_HTTP_PORT DH_HTTPS_PORT DH_TLS_CERT DH_TLS_KEY \
 	    DH_LISTEN_ADDR DH_API_PROCS DH_API_RATE_LIMIT DH_API_RATE_BURST DH_SIM_PORT; do
 		eval "val=\${$name-}"
 		esc=$(printf '%s' "$val" | sed -e 's/[\\|&]/\\&/g')
@@ -100,6 +100,26 @@ setup_users() {
 		NGINX_USER_LINE=""
 		API_SOCKET_OWNER_LINE=""
 	fi
+}
+
+# Where this host's dh-api pool listens (the unix socket, or DH_API_LISTEN
+# over TCP for an nginx on another host) and where this nginx sends API
+# requests (DH_API_UPSTREAMS, by default the local pool).
+api_sockets() {
+	if [ -n "$DH_API_LISTEN" ]; then
+		API_SOCKET="tcp://$DH_API_LISTEN"
+		API_SOCKET_OWNER_LINE=""
+		API_SOCKET_MODE_LINE=""
+		local_api=$DH_API_LISTEN
+	else
+		API_SOCKET="unix://$VAR/run/dh-api.sock"
+		API_SOCKET_MODE_LINE="socket_mode=0660"
+		local_api="unix:$VAR/run/dh-api.sock"
+	fi
+	API_UPSTREAM_SERVERS=""
+	for server in $(printf '%s' "${DH_API_UPSTREAMS:-$local_api}" | tr ',' ' '); do
+		API_UPSTREAM_SERVERS="${API_UPSTREAM_SERVERS}server $server; "
+	done
 }
 
 as_pg() {
@@ -212,6 +232,7 @@ prepare() {
 	fi
 
 	STATIC_DIR=$ROOT/static
+	api_sockets
 	DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
 	rm -f "$VAR"/supervisor/conf.d/*.conf "$VAR"/nginx/conf.d/*.conf
 	render "$ROOT/supervisor/supervisord.conf.in" "$CONF"

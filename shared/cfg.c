@@ -178,6 +178,87 @@ cfg_listen_addr(const char *v)
 	return inet_pton(AF_INET6, inner, addr) == 1 ? 0 : -1;
 }
 
+/*
+ * A FastCGI address over TCP: IPv4:PORT or [IPv6]:PORT.  Host names are
+ * refused: nginx resolves them once at start and supervisord binds the
+ * first address only, so a name would hide which one is meant.
+ */
+static int
+cfg_tcp_addr(const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	char host[64];
+	long port;
+	size_t n;
+
+	if (colon == NULL || (n = (size_t)(colon - v)) == 0 || n >= sizeof(host) ||
+	    cfg_parse_long(colon + 1, 1, 65535, &port) < 0)
+		return -1;
+	memcpy(host, v, n);
+	host[n] = '\0';
+	return strcmp(host, "*") != 0 ? cfg_listen_addr(host) : -1;
+}
+
+/*
+ * DH_API_UPSTREAMS: where nginx sends API requests, comma separated, each
+ * IPv4:PORT, [IPv6]:PORT or unix:/absolute/path.
+ */
+static int
+cfg_upstreams(const char *v)
+{
+	char one[256];
+
+	if (*v == '\0')
+		return -1;
+	for (const char *p = v; *p != '\0';) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 0 || n >= sizeof(one))
+			return -1;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (strncmp(one, "unix:/", 6) == 0) {
+			if (strpbrk(one, " \t;{}'\"") != NULL)
+				return -1;
+		} else if (cfg_tcp_addr(one) < 0) {
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * FCGI_WEB_SERVER_ADDRS, read by libfcgi itself: the IPv4 addresses dh-api
+ * accepts FastCGI connections from, comma separated.  libfcgi compares IPv4
+ * peers only, so IPv6 entries would silently allow nothing.
+ */
+static int
+cfg_fcgi_peers(const char *v)
+{
+	unsigned char addr[4];
+	char one[32];
+
+	if (*v == '\0')
+		return -1;
+	for (const char *p = v; *p != '\0';) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 0 || n >= sizeof(one))
+			return -1;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (inet_pton(AF_INET, one, addr) != 1)
+			return -1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 static int
 cfg_tls(struct cfg *c, char *err, size_t errlen)
 {
@@ -265,6 +346,21 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		return cfg_fail(err, errlen,
 		    "invalid value for DH_LISTEN_ADDR: \"%s\" (expected an IP address such as 127.0.0.1 or [::1], or *)",
 		    c->listen_addr);
+	c->api_listen = cfg_env("DH_API_LISTEN");
+	if (c->api_listen != NULL && cfg_tcp_addr(c->api_listen) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_API_LISTEN: \"%s\" (expected IPv4:PORT or [IPv6]:PORT, e.g. 10.0.0.5:9000; unset for the unix socket)",
+		    c->api_listen);
+	c->api_upstreams = cfg_env("DH_API_UPSTREAMS");
+	if (c->api_upstreams != NULL && cfg_upstreams(c->api_upstreams) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_API_UPSTREAMS: \"%s\" (expected a comma-separated list of IPv4:PORT, [IPv6]:PORT or unix:/path)",
+		    c->api_upstreams);
+	c->fcgi_web_server_addrs = cfg_env("FCGI_WEB_SERVER_ADDRS");
+	if (c->fcgi_web_server_addrs != NULL && cfg_fcgi_peers(c->fcgi_web_server_addrs) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for FCGI_WEB_SERVER_ADDRS: \"%s\" (expected comma-separated IPv4 addresses of the nginx hosts, e.g. 10.0.0.2,10.0.0.3)",
+		    c->fcgi_web_server_addrs);
 	c->var_dir = cfg_env("DH_VAR_DIR");
 	if (c->var_dir == NULL)
 		c->var_dir = "var";

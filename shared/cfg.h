@@ -33,6 +33,9 @@ struct cfg {
 	int            masters_backfill_days; /* past days dh-masters loads at start */
 	int            history_retention_months; /* ra_odds_history months kept; 0: all */
 	const char    *listen_addr;        /* where nginx listens */
+	const char    *api_listen;         /* DH_API_LISTEN, HOST:PORT; NULL: the unix socket */
+	const char    *api_upstreams;      /* DH_API_UPSTREAMS for nginx; NULL: the local pool */
+	const char    *fcgi_web_server_addrs; /* FCGI_WEB_SERVER_ADDRS: peers dh-api accepts over TCP */
 	const char    *var_dir;
 	enum log_level log_level;
 	int            has_now;            /* DH_NOW given */
