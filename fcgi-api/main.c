@@ -203,6 +203,8 @@ serve(FCGX_Request *fr, struct request *r)
 	else
 		db = dispatch(r, param(fr, "QUERY_STRING", ""));
 	db_stats(r->db, &queries, &query_micros);
+	if (db == METRICS_DB_OK && queries > 0 && db_on_fallback(r->db))
+		db = METRICS_DB_FALLBACK;
 	if (resp_send(r, fr->out, strcmp(method, "HEAD") == 0) < 0)
 		log_debug("client went away during %s %s", method, path);
 	metrics_record(r->match.route, r->status, micros_since(&t0), queries, query_micros, db);
@@ -321,6 +323,11 @@ main(int argc, char **argv)
 	r.db = db_new(url, "dh-api", "-c statement_timeout=5000 -c default_transaction_read_only=on "
 	    "-c TimeZone=UTC -c random_page_cost=1.1 -c work_mem=16MB");
 	if (r.db == NULL)
+		goto oom;
+	/* A replica that goes away is not an outage: read from the primary meanwhile. */
+	if (cfg.database_read_url != NULL && cfg.database_url != NULL &&
+	    strcmp(cfg.database_read_url, cfg.database_url) != 0 &&
+	    db_set_fallback(r.db, cfg.database_url, "DATABASE_READ_URL", "DATABASE_URL") < 0)
 		goto oom;
 	for (size_t i = 0; i < sizeof(prepares) / sizeof(prepares[0]); i++)
 		if (prepares[i](r.db) < 0)

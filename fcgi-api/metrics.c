@@ -44,6 +44,7 @@ struct metrics_shm {
 	uint64_t             db_unavailable;
 	uint64_t             db_queries;
 	uint64_t             db_micros;
+	uint64_t             db_fallback;	/* requests read from DATABASE_URL, the replica being down */
 };
 
 static struct metrics_shm *metrics_seg;
@@ -157,6 +158,8 @@ metrics_record(const struct route *route, int status, int64_t micros, unsigned q
 		metrics_add(&metrics_seg->db_errors, 1);
 	else if (db == METRICS_DB_UNAVAILABLE)
 		metrics_add(&metrics_seg->db_unavailable, 1);
+	else if (db == METRICS_DB_FALLBACK)
+		metrics_add(&metrics_seg->db_fallback, 1);
 }
 
 /* The label of slot i: its route pattern, or "unmatched". */
@@ -241,6 +244,11 @@ metrics_get(struct request *r)
 	    "dh_api_db_errors_total{kind=\"error\"} %" PRIu64 "\n"
 	    "dh_api_db_errors_total{kind=\"unavailable\"} %" PRIu64 "\n",
 	    scope, metrics_read(&metrics_seg->db_errors), metrics_read(&metrics_seg->db_unavailable));
+	jsonw_rawf(&w, "# HELP dh_api_db_fallback_requests_total Requests read from DATABASE_URL because "
+	    "DATABASE_READ_URL (a replica) was unreachable; %s.\n"
+	    "# TYPE dh_api_db_fallback_requests_total counter\n"
+	    "dh_api_db_fallback_requests_total %" PRIu64 "\n",
+	    scope, metrics_read(&metrics_seg->db_fallback));
 	jsonw_rawf(&w, "# HELP dh_api_db_queries_total Statements run; %s.\n"
 	    "# TYPE dh_api_db_queries_total counter\n"
 	    "dh_api_db_queries_total %" PRIu64 "\n"

@@ -17,7 +17,8 @@
 
 #include "route.h"
 
-enum metrics_db { METRICS_DB_OK, METRICS_DB_ERROR, METRICS_DB_UNAVAILABLE };
+/* How a request fared in the database (FALLBACK: fine, but on the primary, the replica being down). */
+enum metrics_db { METRICS_DB_OK, METRICS_DB_ERROR, METRICS_DB_UNAVAILABLE, METRICS_DB_FALLBACK };
 
 /*
  * Attaches to the segment in var_dir/run (NULL or failure: process-local

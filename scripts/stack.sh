@@ -158,6 +158,7 @@ init_cluster() {
 		# DarkHorses embedded cluster: the admin role by OS user, the rest by password.
 		local all postgres peer map=dh
 		local all all scram-sha-256
+		local replication postgres peer map=dh
 		EOF
 		printf 'dh %s postgres\ndh postgres postgres\n' "$(id -un)" > "$PGDATA/pg_ident.conf"
 		echo "include_if_exists = 'darkhorses.conf'" >> "$PGDATA/postgresql.conf"
@@ -207,7 +208,8 @@ migrate_embedded() {
 	as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
 	trap - EXIT
 	export DATABASE_URL="postgresql://dh_writer:$WRITER_PASSWORD@/darkhorses?host=$PGSOCK"
-	export DATABASE_READ_URL="postgresql://dh_reader:$READER_PASSWORD@/darkhorses?host=$PGSOCK"
+	# dh-api reads as dh_reader, here or from a replica given in DATABASE_READ_URL.
+	export DATABASE_READ_URL="${DATABASE_READ_URL:-postgresql://dh_reader:$READER_PASSWORD@/darkhorses?host=$PGSOCK}"
 }
 
 prepare() {

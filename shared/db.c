@@ -12,6 +12,7 @@
 
 #define DB_MAX_STATEMENTS 64
 #define DB_COPY_CHUNK     (1024 * 1024)
+#define DB_RETURN_AFTER_MS 10000	/* on the fallback: how often to try url again */
 
 struct db_statement {
 	const char *name;
@@ -22,6 +23,11 @@ struct db_statement {
 struct db {
 	PGconn      *conn;
 	char        *url;
+	char        *fallback_url;	/* used while url cannot be reached; NULL: none */
+	const char  *url_name;		/* how log lines name them, e.g. DATABASE_READ_URL */
+	const char  *fallback_name;
+	int          on_fallback;
+	int64_t      return_at_ms;	/* monotonic: next try of url while on the fallback */
 	char        *app_name;
 	char        *options;
 	unsigned     gen;		/* incremented on every successful connect */
@@ -65,6 +71,7 @@ db_free(struct db *db)
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	free(db->url);
+	free(db->fallback_url);
 	free(db->app_name);
 	free(db->options);
 	free(db);
@@ -117,36 +124,119 @@ db_notice(void *arg, const char *message)
 	log_debug("postgres: %.*s", (int)strcspn(message, "\n"), message);
 }
 
-static int
-db_connect(struct db *db)
+static int64_t
+db_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Opens a connection to url; NULL with the handle's error set on failure. */
+static PGconn *
+db_open(struct db *db, const char *url)
 {
 	/* Defaults first: the URL (expanded from dbname) overrides them. */
 	const char *keys[] = { "connect_timeout", "application_name", "options", "dbname", NULL };
-	const char *vals[] = { "5", db->app_name, db->options, db->url, NULL };
+	const char *vals[] = { "5", db->app_name, db->options, url, NULL };
+	PGconn *conn;
 
 	if (db->options == NULL) {
 		keys[2] = "dbname";
-		vals[2] = db->url;
+		vals[2] = url;
 		keys[3] = NULL;
 	}
-	db_disconnect(db);
-	db->conn = PQconnectdbParams(keys, vals, 1);
-	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+	conn = PQconnectdbParams(keys, vals, 1);
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
 		db_set_error(db, "could not connect to database: ",
-		    db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		db_disconnect(db);
+		    conn ? PQerrorMessage(conn) : "out of memory");
+		if (conn != NULL)
+			PQfinish(conn);
+		return NULL;
+	}
+	PQsetNoticeProcessor(conn, db_notice, NULL);
+	return conn;
+}
+
+/* Takes conn as the handle's connection: statements are prepared afresh. */
+static void
+db_adopt(struct db *db, PGconn *conn)
+{
+	db_disconnect(db);
+	db->conn = conn;
+	db->gen++;
+	db->down = 0;
+}
+
+/* Leaves url for the fallback, or (on_fallback 0) comes back; logs the switch once. */
+static void
+db_switch(struct db *db, int on_fallback)
+{
+	if (on_fallback && !db->on_fallback)
+		log_warn("cannot reach %s (%s): reading from %s until it is back", db->url_name,
+		    db->err, db->fallback_name);
+	else if (!on_fallback && db->on_fallback)
+		log_info("%s is reachable again: reading from it", db->url_name);
+	db->on_fallback = on_fallback;
+	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+}
+
+static int
+db_connect(struct db *db)
+{
+	PGconn *conn = NULL;
+
+	db_disconnect(db);
+	if (!db->on_fallback || db_now_ms() >= db->return_at_ms) {
+		conn = db_open(db, db->url);
+		if (db->fallback_url != NULL)
+			db_switch(db, conn == NULL);
+	}
+	if (conn == NULL && db->fallback_url != NULL)
+		conn = db_open(db, db->fallback_url);
+	if (conn == NULL) {
 		db->down = 1;
 		return -1;
 	}
-	PQsetNoticeProcessor(db->conn, db_notice, NULL);
-	db->gen++;
-	db->down = 0;
+	db_adopt(db, conn);
 	return 0;
+}
+
+/* On the fallback, between statements: tries url again when it is time. */
+static void
+db_try_return(struct db *db)
+{
+	PGconn *conn;
+
+	if (!db->on_fallback || db->in_tx || db_now_ms() < db->return_at_ms)
+		return;
+	conn = db_open(db, db->url);
+	db_switch(db, conn == NULL);
+	if (conn != NULL)
+		db_adopt(db, conn);
+}
+
+int
+db_set_fallback(struct db *db, const char *url, const char *url_name, const char *fallback_name)
+{
+	free(db->fallback_url);
+	db->fallback_url = db_strdup(url);
+	db->url_name = url_name;
+	db->fallback_name = fallback_name;
+	return db->fallback_url != NULL ? 0 : -1;
+}
+
+int
+db_on_fallback(const struct db *db)
+{
+	return db->on_fallback;
 }
 
 int
 db_ensure(struct db *db)
 {
+	db_try_return(db);
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		return 0;
 	return db_connect(db);

@@ -33,6 +33,20 @@ struct db;
  */
 struct db *db_new(const char *url, const char *application_name, const char *options);
 
+/*
+ * Names a second database to use while url cannot be reached: dh-api reads
+ * from a replica and falls back to the primary.  The names (e.g.
+ * "DATABASE_READ_URL") are for the log line each switch writes, once; they
+ * must outlive the handle.  While on the fallback, url is tried again every
+ * 10 s between statements (outside a transaction) and taken back when it
+ * answers.  Returns 0, or -1 when out of memory.
+ */
+int db_set_fallback(struct db *db, const char *url, const char *url_name,
+    const char *fallback_name);
+
+/* Non-zero while the handle uses its fallback. */
+int db_on_fallback(const struct db *db);
+
 /* Closes the connection and frees the handle.  NULL is fine. */
 void db_free(struct db *db);
 
