@@ -200,63 +200,49 @@ cfg_tcp_addr(const char *v)
 }
 
 /*
- * DH_API_UPSTREAMS: where nginx sends API requests, comma separated, each
- * IPv4:PORT, [IPv6]:PORT or unix:/absolute/path.
+ * Checks each item of a comma-separated list with ok(); an empty list or an
+ * empty item fails.  Returns 0 or -1.
  */
 static int
-cfg_upstreams(const char *v)
+cfg_list(const char *v, int (*ok)(const char *item))
 {
 	char one[256];
 
-	if (*v == '\0')
-		return -1;
-	for (const char *p = v; *p != '\0';) {
+	for (const char *p = v;; p++) {
 		size_t n = strcspn(p, ",");
 
 		if (n == 0 || n >= sizeof(one))
 			return -1;
 		memcpy(one, p, n);
 		one[n] = '\0';
-		if (strncmp(one, "unix:/", 6) == 0) {
-			if (strpbrk(one, " \t;{}'\"") != NULL)
-				return -1;
-		} else if (cfg_tcp_addr(one) < 0) {
+		if (ok(one) < 0)
 			return -1;
-		}
 		p += n;
-		if (*p == ',')
-			p++;
+		if (*p == '\0')
+			return 0;
 	}
-	return 0;
+}
+
+/* One of DH_API_UPSTREAMS: IPv4:PORT, [IPv6]:PORT or unix:/absolute/path. */
+static int
+cfg_upstream(const char *v)
+{
+	if (strncmp(v, "unix:/", 6) == 0)
+		return strpbrk(v, " \t;{}'\"") == NULL ? 0 : -1;
+	return cfg_tcp_addr(v);
 }
 
 /*
- * FCGI_WEB_SERVER_ADDRS, read by libfcgi itself: the IPv4 addresses dh-api
- * accepts FastCGI connections from, comma separated.  libfcgi compares IPv4
- * peers only, so IPv6 entries would silently allow nothing.
+ * One of FCGI_WEB_SERVER_ADDRS (read by libfcgi itself: the peers dh-api
+ * accepts FastCGI connections from): an IPv4 address.  libfcgi compares
+ * IPv4 peers only, so an IPv6 entry would silently match nothing.
  */
 static int
-cfg_fcgi_peers(const char *v)
+cfg_fcgi_peer(const char *v)
 {
 	unsigned char addr[4];
-	char one[32];
 
-	if (*v == '\0')
-		return -1;
-	for (const char *p = v; *p != '\0';) {
-		size_t n = strcspn(p, ",");
-
-		if (n == 0 || n >= sizeof(one))
-			return -1;
-		memcpy(one, p, n);
-		one[n] = '\0';
-		if (inet_pton(AF_INET, one, addr) != 1)
-			return -1;
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
+	return inet_pton(AF_INET, v, addr) == 1 ? 0 : -1;
 }
 
 static int
@@ -352,12 +338,12 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		    "invalid value for DH_API_LISTEN: \"%s\" (expected IPv4:PORT or [IPv6]:PORT, e.g. 10.0.0.5:9000; unset for the unix socket)",
 		    c->api_listen);
 	c->api_upstreams = cfg_env("DH_API_UPSTREAMS");
-	if (c->api_upstreams != NULL && cfg_upstreams(c->api_upstreams) < 0)
+	if (c->api_upstreams != NULL && cfg_list(c->api_upstreams, cfg_upstream) < 0)
 		return cfg_fail(err, errlen,
 		    "invalid value for DH_API_UPSTREAMS: \"%s\" (expected a comma-separated list of IPv4:PORT, [IPv6]:PORT or unix:/path)",
 		    c->api_upstreams);
 	c->fcgi_web_server_addrs = cfg_env("FCGI_WEB_SERVER_ADDRS");
-	if (c->fcgi_web_server_addrs != NULL && cfg_fcgi_peers(c->fcgi_web_server_addrs) < 0)
+	if (c->fcgi_web_server_addrs != NULL && cfg_list(c->fcgi_web_server_addrs, cfg_fcgi_peer) < 0)
 		return cfg_fail(err, errlen,
 		    "invalid value for FCGI_WEB_SERVER_ADDRS: \"%s\" (expected comma-separated IPv4 addresses of the nginx hosts, e.g. 10.0.0.2,10.0.0.3)",
 		    c->fcgi_web_server_addrs);

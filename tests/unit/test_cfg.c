@@ -15,7 +15,7 @@ extern char **environ;
 static int
 clear_env(void **state)
 {
-	static const char *const prefixes[] = { "DH_", "RACING_", "DATABASE_", "LOG_LEVEL=" };
+	static const char *const prefixes[] = { "DH_", "RACING_", "DATABASE_", "LOG_LEVEL=", "FCGI_" };
 	int again = 1;
 
 	(void)state;
@@ -302,6 +302,55 @@ test_bad_listen_addr(void **state)
 		bad_value("DH_LISTEN_ADDR", bad[i]);
 }
 
+/* Several API hosts: where the pool listens, nginx's upstreams, allowed peers. */
+static void
+test_api_hosts(void **state)
+{
+	static const char *const listen_good[] = { "127.0.0.2:9000", "0.0.0.0:9000", "[::1]:9000" };
+	static const char *const listen_bad[] = {
+		"9000", ":9000", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", "localhost:9000",
+		"*:9000", "::1:9000", "[::1]", "127.0.0.1:90x", "unix:/run/dh.sock",
+	};
+	static const char *const upstream_good[] = {
+		"127.0.0.2:9000", "10.0.0.5:9000,10.0.0.6:9000", "unix:/run/darkhorses/dh-api.sock",
+		"[::1]:9000,unix:/tmp/a.sock",
+	};
+	static const char *const upstream_bad[] = {
+		"10.0.0.5:9000,", ",10.0.0.5:9000", "10.0.0.5", "api1:9000", "unix:relative.sock",
+		"unix:/a b.sock", "unix:/a;b", "10.0.0.5:9000;10.0.0.6:9000",
+	};
+	static const char *const peers_bad[] = { "::1", "10.0.0.2,", "10.0.0.2;10.0.0.3", "nginx1", "10.0.0.0/24" };
+	struct cfg c;
+
+	(void)state;
+	load_ok(&c);
+	assert_null(c.api_listen);
+	assert_null(c.api_upstreams);
+	assert_null(c.fcgi_web_server_addrs);
+	for (size_t i = 0; i < sizeof(listen_good) / sizeof(listen_good[0]); i++) {
+		set("DH_API_LISTEN", listen_good[i]);
+		load_ok(&c);
+		assert_string_equal(c.api_listen, listen_good[i]);
+	}
+	assert_int_equal(unsetenv("DH_API_LISTEN"), 0);
+	for (size_t i = 0; i < sizeof(listen_bad) / sizeof(listen_bad[0]); i++)
+		bad_value("DH_API_LISTEN", listen_bad[i]);
+	for (size_t i = 0; i < sizeof(upstream_good) / sizeof(upstream_good[0]); i++) {
+		set("DH_API_UPSTREAMS", upstream_good[i]);
+		load_ok(&c);
+		assert_string_equal(c.api_upstreams, upstream_good[i]);
+	}
+	assert_int_equal(unsetenv("DH_API_UPSTREAMS"), 0);
+	for (size_t i = 0; i < sizeof(upstream_bad) / sizeof(upstream_bad[0]); i++)
+		bad_value("DH_API_UPSTREAMS", upstream_bad[i]);
+	set("FCGI_WEB_SERVER_ADDRS", "10.0.0.2,10.0.0.3");
+	load_ok(&c);
+	assert_string_equal(c.fcgi_web_server_addrs, "10.0.0.2,10.0.0.3");
+	assert_int_equal(unsetenv("FCGI_WEB_SERVER_ADDRS"), 0);
+	for (size_t i = 0; i < sizeof(peers_bad) / sizeof(peers_bad[0]); i++)
+		bad_value("FCGI_WEB_SERVER_ADDRS", peers_bad[i]);
+}
+
 static void
 test_bad_log_level_and_now(void **state)
 {
@@ -454,6 +503,7 @@ main(void)
 		T(test_bad_regions),
 		T(test_bad_ports_and_counts),
 		T(test_bad_listen_addr),
+		T(test_api_hosts),
 		T(test_bad_log_level_and_now),
 		T(test_combinations),
 		cmocka_unit_test_setup_teardown(test_tls, clear_env, remove_temp_files),
