@@ -417,6 +417,34 @@ test_connect_retry_connects(void **state)
 	assert_int_equal(db_generation(h->a), 1);
 }
 
+/* An unreachable url with a fallback: the fallback serves, prepared statements too. */
+static void
+test_fallback(void **state)
+{
+	struct handles *h = *state;
+	PGresult *res;
+
+	open_db(&h->b);	/* skips without a server */
+	h->a = db_new(BAD_URL, "dh-unit-test", NULL);
+	assert_non_null(h->a);
+	assert_int_equal(db_set_fallback(h->a, getenv("DH_TEST_DATABASE_URL"), "READ_URL", "URL"), 0);
+	assert_int_equal(db_on_fallback(h->a), 0);
+	log_init("dh-test", LOG_ERROR);	/* the switch logs a warning */
+	assert_int_equal(db_ensure(h->a), 0);
+	log_init("dh-test", LOG_INFO);
+	assert_int_equal(db_on_fallback(h->a), 1);
+	assert_int_equal(db_is_down(h->a), 0);
+	assert_int_equal(db_prepare(h->a, "ut_fallback", "SELECT $1::int + 1 AS n"), 0);
+	res = db_exec_prepared(h->a, "ut_fallback", 1, (const char *[]){ "41" });
+	assert_non_null(res);
+	assert_string_equal(db_value(res, 0, "n"), "42");
+	PQclear(res);
+	/* Within 10 s the unreachable url is not tried again: same connection. */
+	assert_int_equal(db_command(h->a, "SELECT 1", 0, NULL), 0);
+	assert_int_equal(db_generation(h->a), 1);
+	assert_int_equal(db_on_fallback(h->a), 1);
+}
+
 /* The tests below need no server. */
 
 static void
@@ -513,6 +541,7 @@ main(void)
 		T(test_reconnect),
 		T(test_lost_in_transaction),
 		T(test_connect_retry_connects),
+		T(test_fallback),
 		T(test_connect_failure),
 		T(test_connect_retry_stops),
 		T(test_prepare_registry_full),
