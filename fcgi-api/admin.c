@@ -33,10 +33,10 @@
     "      'started_at', pg_postmaster_start_time(), 'in_recovery', pg_is_in_recovery())," \
     "  'connections', (SELECT json_build_object('total', count(*)," \
     "      'max', current_setting('max_connections')::int," \
-    "      'by_state', (SELECT json_object_agg(st, n) FROM (SELECT coalesce(state, backend_type) AS st," \
+    "      'by_state', (SELECT json_object_agg(st, n) FROM (SELECT coalesce(state, backend_type, 'not visible') AS st," \
     "                        count(*) AS n FROM pg_stat_activity GROUP BY 1) s)," \
     "      'by_application', (SELECT json_object_agg(app, n) FROM (SELECT coalesce(nullif(" \
-    "                        application_name, ''), backend_type) AS app, count(*) AS n" \
+    "                        application_name, ''), backend_type, 'not visible') AS app, count(*) AS n" \
     "                        FROM pg_stat_activity GROUP BY 1) a))" \
     "      FROM pg_stat_activity)," \
     "  'cache_hit_ratio', (SELECT round(blks_hit::numeric / nullif(blks_hit + blks_read, 0), 4)" \

@@ -169,32 +169,38 @@ db_adopt(struct db *db, PGconn *conn)
 	db->down = 0;
 }
 
-/* Leaves url for the fallback, or (on_fallback 0) comes back; logs the switch once. */
+/* Back on url after the fallback: logged once. */
 static void
-db_switch(struct db *db, int on_fallback)
+db_leave_fallback(struct db *db)
 {
-	if (on_fallback && !db->on_fallback)
-		log_warn("cannot reach %s (%s): reading from %s until it is back", db->url_name,
-		    db->err, db->fallback_name);
-	else if (!on_fallback && db->on_fallback)
-		log_info("%s is reachable again: reading from it", db->url_name);
-	db->on_fallback = on_fallback;
-	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+	log_info("%s is reachable again: reading from it", db->url_name);
+	db->on_fallback = 0;
 }
 
 static int
 db_connect(struct db *db)
 {
+	char why[sizeof(db->err)] = "";
 	PGconn *conn = NULL;
 
 	db_disconnect(db);
 	if (!db->on_fallback || db_now_ms() >= db->return_at_ms) {
 		conn = db_open(db, db->url);
-		if (db->fallback_url != NULL)
-			db_switch(db, conn == NULL);
+		if (conn != NULL && db->on_fallback)
+			db_leave_fallback(db);
+		snprintf(why, sizeof(why), "%s", db->err);
 	}
-	if (conn == NULL && db->fallback_url != NULL)
+	if (conn == NULL && db->fallback_url != NULL) {
 		conn = db_open(db, db->fallback_url);
+		/* Only a fallback that answers is a switch worth logging. */
+		if (conn != NULL && !db->on_fallback)
+			log_warn("cannot reach %s (%s): reading from %s until it is back", db->url_name,
+			    why, db->fallback_name);
+		if (conn != NULL) {
+			db->on_fallback = 1;
+			db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+		}
+	}
 	if (conn == NULL) {
 		db->down = 1;
 		return -1;
@@ -212,9 +218,12 @@ db_try_return(struct db *db)
 	if (!db->on_fallback || db->in_tx || db_now_ms() < db->return_at_ms)
 		return;
 	conn = db_open(db, db->url);
-	db_switch(db, conn == NULL);
-	if (conn != NULL)
-		db_adopt(db, conn);
+	if (conn == NULL) {
+		db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+		return;
+	}
+	db_leave_fallback(db);
+	db_adopt(db, conn);
 }
 
 int

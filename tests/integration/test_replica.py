@@ -118,6 +118,11 @@ def replication_lag(st, replica, probes=50):
     standby = Session(["runuser", "-u", "postgres", "--", "psql", "-d", replica.url()])
     try:
         primary.one("CREATE TABLE IF NOT EXISTS replica_probe (n int PRIMARY KEY); SELECT 1")
+        deadline = time.monotonic() + 10
+        while standby.one("SELECT to_regclass('public.replica_probe') IS NOT NULL") != "t":
+            if time.monotonic() > deadline:
+                return [None] * probes
+            time.sleep(0.01)
         lags = []
         for n in range(probes):
             t0 = time.monotonic()
