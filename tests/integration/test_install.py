@@ -256,7 +256,8 @@ http {
         return True
 
     def supervisord(self):
-        self.write("etc/supervisor/conf.d/darkhorses.conf", self.adapt(self.example("supervisor.conf")))
+        """A running supervisord with nothing of ours yet (then `install_programs`)."""
+        os.makedirs(self.path("etc", "supervisor", "conf.d"), exist_ok=True)
         os.makedirs(self.path("var", "log", "supervisor"), exist_ok=True)
         self.write("etc/supervisor/supervisord.conf", """; Debian's supervisord.conf, its paths moved here.
 [unix_http_server]
@@ -280,6 +281,15 @@ files = %(etc)s/supervisor/conf.d/*.conf
         # The environment of a system supervisord carries no DarkHorses settings.
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DH_", "DATABASE_", "RACING_API_"))}
         self.spawn(["supervisord", "-n", "-c", self.supervisor_conf], "supervisord.out", env=env, cwd="/")
+        return wait_for(lambda: "RUNNING" in self.ctl("status") or self.ctl("pid").strip().isdigit(), 20)
+
+    def install_programs(self, t):
+        """README: copy the conf.d file, then supervisorctl reread && supervisorctl update."""
+        self.write("etc/supervisor/conf.d/darkhorses.conf", self.adapt(self.example("supervisor.conf")))
+        reread, update = self.ctl("reread"), self.ctl("update")
+        return t.check("supervisorctl reread && supervisorctl update adds the programs",
+                       "dh-api: available" in reread and "workers: available" in reread
+                       and "added process group" in update, (reread, update))
 
     def ctl(self, *args):
         p = subprocess.run(["supervisorctl", "-c", self.supervisor_conf] + list(args), capture_output=True,
@@ -347,8 +357,10 @@ def check_http(t, dp):
     t.check("micro-cache: MISS then HIT", first.headers.get("x-cache") == "MISS"
             and second.headers.get("x-cache") == "HIT" and first.body == second.body,
             (first.status, first.headers.get("x-cache"), second.headers.get("x-cache")))
-    r = dp.request("/metrics")
-    t.check("/metrics on loopback", r.status == 200 and b"dh_api_requests_total" in r.body, r)
+    for https in (True, False):
+        r = dp.request("/metrics", https=https)
+        t.check("/metrics on loopback over %s" % ("HTTPS" if https else "HTTP"),
+                r.status == 200 and b"dh_api_requests_total" in r.body and b"dh_api_metrics_shared 1" in r.body, r)
     r = dp.request("/api/no-such-route")
     t.check("errors are JSON", r.status == 404 and r.is_json(), r)
 
@@ -381,6 +393,50 @@ def check_supervisor(t, dp):
             and os.path.exists(dp.path("var", "log", "darkhorses", "dh-api_00.log")))
 
 
+def check_operations(t, dp):
+    """README's day-two recipes on the installed layout."""
+    p = subprocess.run(["nginx", "-e", dp.path("var", "log", "nginx", "error.log"), "-c", dp.nginx_conf, "-s",
+                        "reload"], capture_output=True, text=True)
+    time.sleep(1)
+    t.check("nginx -s reload (after a certificate renewal)", p.returncode == 0
+            and dp.request("/health").status == 200, p.stderr)
+
+    p = subprocess.run([dp.bin("dh-apikey"), "create", "ops"], capture_output=True, text=True, cwd="/",
+                       env={"PATH": os.environ["PATH"], "DH_ENV_FILE": dp.path("etc", "darkhorses", "darkhorses.env")})
+    key = p.stdout.strip()
+    r = dp.request("/api/db-health/stats", headers={"Authorization": "Bearer " + key})
+    t.check("dh-apikey create with DH_ENV_FILE; the key opens /api/db-health/stats",
+            p.returncode == 0 and r.status == 200 and r.is_json(), (p.stderr, r))
+
+    # Backup, then restore into a new database (pg_restore --clean cannot drop
+    # the constraints of ra_odds_history's partitions in place).
+    dump = dp.path("pg", "darkhorses.dump")
+    pg = ("-h", dp.pgsock, "-p", str(dp.pgport))
+    sql = ("SELECT (SELECT count(*) FROM ra_courses) || ' ' || has_database_privilege('dh_writer', "
+           "current_database(), 'TEMPORARY') || ' ' || has_database_privilege('dh_reader', current_database(), "
+           "'TEMPORARY')")
+    psql = ("psql", "-X", "-tA") + pg + ("-d", "darkhorses", "-c", sql)
+    before = dp.as_postgres(*psql).stdout.strip()
+    p = dp.as_postgres("pg_dump", "-Fc", *pg, "-d", "darkhorses", "-f", dump)
+    t.check("pg_dump -Fc while everything runs", p.returncode == 0 and os.path.getsize(dump) > 0, p.stderr)
+    dp.ctl("stop", "dh-api:*", "workers:")
+    steps = [dp.as_postgres("dropdb", *pg, "darkhorses"),
+             dp.as_postgres("pg_restore", "--create", *pg, "-d", "postgres", dump)]
+    after = dp.as_postgres(*psql).stdout.strip()
+    dp.ctl("start", "dh-api:*", "workers:")
+    t.check("dropdb, pg_restore --create: rows and database grants back (%s)" % after,
+            all(q.returncode == 0 for q in steps) and after == before and before.endswith(" true false")
+            and not before.startswith("0 "), ([q.stderr[-400:] for q in steps], before, after))
+    def restored():
+        r = dp.request("/api/courses?limit=1&restored=%d" % time.time_ns())
+        return r.status == 200 and (r.json() or {}).get("count") == 1
+    t.check("the API reads the restored database", wait_for(restored, 10))
+    dp.ctl("restart", "dh-api:*")
+    s = dp.status()
+    t.check("supervisorctl restart dh-api:*; everything RUNNING", s and all(v == "RUNNING" for v in s.values())
+            and dp.request("/health").status == 200, s)
+
+
 def run(t):
     tmp = tempfile.mkdtemp(prefix="dh-install-", dir="/tmp")
     os.chmod(tmp, 0o755)
@@ -409,12 +465,14 @@ def run(t):
                  env={"PATH": os.environ["PATH"]})
         if not dp.nginx(t):
             return
-        dp.supervisord()
+        if not t.check("supervisord starts with an empty conf.d", dp.supervisord()) or not dp.install_programs(t):
+            return
         up = wait_for(lambda: dp.request("/health").status == 200, 30)
         if not t.check("the deployment answers on HTTPS", up, dp.request("/health")):
             return
         check_http(t, dp)
         check_supervisor(t, dp)
+        check_operations(t, dp)
         p = dp.migrate()
         t.check("dh-migrate again is a no-op", p.returncode == 0 and "0 applied now" in p.stderr, p.stderr[-800:])
     finally:
