@@ -91,6 +91,17 @@ def request(port, path, method="GET", headers=None, body=None, https=False, time
         conn.close()
 
 
+def wait_for(predicate, timeout=30, interval=0.2):
+    """predicate()'s first true value within timeout seconds, else None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
 class Stack:
     """One stack in its own directory and ports."""
 
@@ -205,13 +216,7 @@ class Stack:
         return self.request(path, **kw)
 
     def wait_for(self, predicate, timeout=30, interval=0.2):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(interval)
-        return None
+        return wait_for(predicate, timeout, interval)
 
 
 def self_signed_cert(directory):

@@ -281,7 +281,7 @@ files = %(etc)s/supervisor/conf.d/*.conf
         # The environment of a system supervisord carries no DarkHorses settings.
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DH_", "DATABASE_", "RACING_API_"))}
         self.spawn(["supervisord", "-n", "-c", self.supervisor_conf], "supervisord.out", env=env, cwd="/")
-        return wait_for(lambda: "RUNNING" in self.ctl("status") or self.ctl("pid").strip().isdigit(), 20)
+        return harness.wait_for(lambda: "RUNNING" in self.ctl("status") or self.ctl("pid").strip().isdigit(), 20)
 
     def install_programs(self, t):
         """README: copy the conf.d file, then supervisorctl reread && supervisorctl update."""
@@ -327,16 +327,6 @@ files = %(etc)s/supervisor/conf.d/*.conf
         print("      logs kept in tests/logs/install", flush=True)
 
 
-def wait_for(predicate, timeout, interval=0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
-
-
 def check_http(t, dp):
     r = dp.request("/health")
     t.check("HTTPS /health 200 healthy", r.status == 200 and (r.json() or {}).get("status") == "healthy", r)
@@ -371,12 +361,13 @@ def check_supervisor(t, dp):
         api = [p for p in s if p.startswith("dh-api:")]
         workers = [p for p in s if p.startswith("workers:")]
         return s if len(api) == 4 and len(workers) == 4 and all(v == "RUNNING" for v in s.values()) else None
-    t.check("supervisorctl status: dh-api x4 and the four workers RUNNING", wait_for(all_running, 30), dp.status())
+    t.check("supervisorctl status: dh-api x4 and the four workers RUNNING", harness.wait_for(all_running, 30),
+            dp.status())
 
     def courses():
         r = dp.request("/api/courses?limit=1&t=%d" % time.time_ns())
         return r.status == 200 and (r.json() or {}).get("count", 0) > 0
-    t.check("workers fill the database from the simulator", wait_for(courses, 90, 1),
+    t.check("workers fill the database from the simulator", harness.wait_for(courses, 90, 1),
             dp.ctl("tail", "workers:dh-masters"))
 
     out = dp.ctl("stop", "workers:")
@@ -386,7 +377,7 @@ def check_supervisor(t, dp):
             and dp.request("/health").status == 200, (out, s))
     dp.ctl("start", "workers:")
     dp.ctl("restart", "workers:dh-live")
-    t.check("start workers: and restart workers:dh-live", wait_for(all_running, 20), dp.status())
+    t.check("start workers: and restart workers:dh-live", harness.wait_for(all_running, 20), dp.status())
     log = dp.ctl("tail", "workers:dh-live")
     t.check("supervisorctl tail workers:dh-live shows its log", "worker=dh-live" in log, log[-300:])
     t.check("program logs in the log directory", os.path.exists(dp.path("var", "log", "darkhorses", "dh-live.log"))
@@ -430,7 +421,7 @@ def check_operations(t, dp):
     def restored():
         r = dp.request("/api/courses?limit=1&restored=%d" % time.time_ns())
         return r.status == 200 and (r.json() or {}).get("count") == 1
-    t.check("the API reads the restored database", wait_for(restored, 10))
+    t.check("the API reads the restored database", harness.wait_for(restored, 10))
     dp.ctl("restart", "dh-api:*")
     s = dp.status()
     t.check("supervisorctl restart dh-api:*; everything RUNNING", s and all(v == "RUNNING" for v in s.values())
@@ -467,7 +458,7 @@ def run(t):
             return
         if not t.check("supervisord starts with an empty conf.d", dp.supervisord()) or not dp.install_programs(t):
             return
-        up = wait_for(lambda: dp.request("/health").status == 200, 30)
+        up = harness.wait_for(lambda: dp.request("/health").status == 200, 30)
         if not t.check("the deployment answers on HTTPS", up, dp.request("/health")):
             return
         check_http(t, dp)
