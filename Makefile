@@ -122,10 +122,10 @@ bench: all
 lint:
 	@scripts/lint.sh
 
+# Binaries, migrations, the dashboard and example configs rendered for PREFIX
+# (scripts/install.sh); never /etc.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/darkhorses
-	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	cp -R sql static nginx supervisor $(DESTDIR)$(PREFIX)/share/darkhorses/
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BUILD_BIN="$(BUILD)/bin" scripts/install.sh $(BINS)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS)))

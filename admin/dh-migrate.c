@@ -5,11 +5,19 @@
  *
  *   dh-migrate [--dir DIR]
  *
+ * Without --dir: $DH_MIGRATIONS_DIR, else the installed migrations beside
+ * the executable (BIN/../share/darkhorses/sql/migrations, as `make install`
+ * lays them out), else sql/migrations (the source tree).
+ *
  * Connects with DATABASE_MIGRATE_URL, else DATABASE_URL: a role that owns
  * the schema (and may create roles, for 0001).  Exit 0 when the schema is
  * current, 1 on failure, 78 on a configuration error.
  */
 #include <dirent.h>
+#include <libgen.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,6 +39,27 @@ static const char sql_create_table[] =
     "  name       text NOT NULL DEFAULT '',"
     "  checksum   text NOT NULL DEFAULT '',"
     "  applied_at timestamptz NOT NULL DEFAULT now())";
+
+/* The migrations directory when --dir is not given (see the top). */
+static const char *
+migrate_default_dir(char *buf, size_t buflen)
+{
+	const char *env = getenv("DH_MIGRATIONS_DIR");
+	char exe[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if (snprintf(buf, buflen, "%s/../share/darkhorses/sql/migrations", dirname(exe)) < (int)buflen &&
+		    stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+			return buf;
+	}
+	return "sql/migrations";
+}
 
 static int
 migrate_cmp(const void *a, const void *b)
@@ -87,17 +116,20 @@ migrate_checksum(const struct buf *b, char out[17])
 static int
 migrate_one(struct db *db, const char *dir, const char *file)
 {
-	char path[1024], version[5], sum[17];
+	char path[PATH_MAX + NAME_MAX + 80], version[5], sum[17];
 	const char *params[3] = { version, file, sum };
 	struct buf b;
 	PGresult *res;
 	const char *recorded;
 	int rc = -1;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	memcpy(version, file, 4);
 	version[4] = '\0';
 	buf_init(&b, MIGRATE_MAX_SIZE);
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path)) {
+		log_error("path too long: \"%s/%s\"", dir, file);
+		goto out;
+	}
 	if (migrate_read(path, &b) < 0)
 		goto out;
 	migrate_checksum(&b, sum);
@@ -136,8 +168,8 @@ out:
 int
 main(int argc, char **argv)
 {
-	const char *dir = "sql/migrations", *url;
-	char *files[MIGRATE_MAX_FILES];
+	const char *dir = NULL, *url;
+	char *files[MIGRATE_MAX_FILES], dirbuf[PATH_MAX + 64];
 	size_t nfiles = 0;
 	int applied = 0, status = 1;
 	struct dirent *de;
@@ -159,6 +191,8 @@ main(int argc, char **argv)
 		return CFG_EXIT_CONFIG;
 	}
 	log_init("dh-migrate", cfg.log_level);
+	if (dir == NULL)
+		dir = migrate_default_dir(dirbuf, sizeof(dirbuf));
 	url = getenv("DATABASE_MIGRATE_URL");
 	if (url == NULL || *url == '\0')
 		url = cfg.database_url;

@@ -20,6 +20,7 @@ cmd=${1:-}
 
 die() { echo "stack: $*" >&2; exit 1; }
 say() { echo "stack: $*" >&2; }
+. "$ROOT/scripts/render.sh"
 
 # Variables from ./.env that the environment does not set already.
 load_dotenv() {
@@ -52,26 +53,6 @@ ctl() {
 
 running() {
 	[ -S "$VAR/run/supervisor.sock" ] && ctl pid >/dev/null 2>&1
-}
-
-# Substitutes @NAME@ placeholders from the environment into $2.
-render() {
-	src=$1 dst=$2
-	mkdir -p "$(dirname "$dst")"
-	script=""
-	for name in VAR BIN ROOT STATIC_DIR PG_BIN PG_USER_LINE NGINX_USER_LINE \
-	    API_SOCKET API_SOCKET_OWNER_LINE API_SOCKET_MODE_LINE API_UPSTREAM_SERVERS WORKER WORKER_PROGRAMS DH_HTTP_PORT DH_HTTPS_PORT DH_TLS_CERT DH_TLS_KEY \
-	    DH_LISTEN_ADDR DH_API_PROCS DH_API_RATE_LIMIT DH_API_RATE_BURST DH_SIM_PORT; do
-		eval "val=\${$name-}"
-		esc=$(printf '%s' "$val" | sed -e 's/[\\|&]/\\&/g')
-		script="$script
-s|@$name@|$esc|g"
-	done
-	sed -e "$script" "$src" > "$dst.tmp"
-	if grep -q '@[A-Z_]*@' "$dst.tmp"; then
-		die "unrendered placeholder in $src: $(grep -o '@[A-Z_]*@' "$dst.tmp" | head -1)"
-	fi
-	mv "$dst.tmp" "$dst"
 }
 
 # Who owns what when we run as root: PostgreSQL refuses root, nginx workers
@@ -234,6 +215,11 @@ prepare() {
 	fi
 
 	STATIC_DIR=$ROOT/static
+	NGINX_CONF_DIR=$VAR/nginx
+	NGINX_CACHE_DIR=$VAR/nginx/cache
+	NGINX_ACCESS_LOG=$VAR/log/nginx-access.log
+	LOG_DIR=$VAR/log
+	PROGRAM_USER_LINE="" PROGRAM_ENV_LINE=""
 	api_sockets
 	DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
 	rm -f "$VAR"/supervisor/conf.d/*.conf "$VAR"/nginx/conf.d/*.conf
@@ -254,9 +240,11 @@ prepare() {
 		WORKER_PROGRAMS="$WORKER_PROGRAMS${WORKER_PROGRAMS:+,}dh-$WORKER"
 	done
 	if [ -n "$WORKER_PROGRAMS" ]; then
-		printf '[group:workers]\nprograms=%s\n' "$WORKER_PROGRAMS" > "$VAR/supervisor/conf.d/workers.conf"
+		render "$ROOT/supervisor/workers.conf.in" "$VAR/supervisor/conf.d/workers.conf"
 	fi
 	render "$ROOT/nginx/nginx.conf.in" "$VAR/nginx/nginx.conf"
+	render "$ROOT/nginx/darkhorses.conf.in" "$VAR/nginx/darkhorses.conf"
+	render "$ROOT/nginx/errors.conf.in" "$VAR/nginx/errors.conf"
 	render "$ROOT/nginx/locations.conf.in" "$VAR/nginx/locations.conf"
 	render "$ROOT/nginx/fastcgi.conf.in" "$VAR/nginx/fastcgi.conf"
 	render "$ROOT/nginx/http.conf.in" "$VAR/nginx/conf.d/http.conf"

@@ -245,6 +245,65 @@ cfg_fcgi_peer(const char *v)
 	return inet_pton(AF_INET, v, addr) == 1 ? 0 : -1;
 }
 
+/* NAME=value with NAME a shell variable name; splits line at the '='. */
+static int
+cfg_env_pair(char *line, char **name, char **value)
+{
+	size_t n = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+	char *v;
+	size_t len;
+
+	if (n == 0 || isdigit((unsigned char)line[0]) || line[n] != '=')
+		return -1;
+	line[n] = '\0';
+	v = line + n + 1;
+	len = strlen(v);
+	if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {
+		v[len - 1] = '\0';
+		v++;
+	}
+	*name = line;
+	*value = v;
+	return 0;
+}
+
+int
+cfg_env_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, *name, *value;
+	size_t cap = 0;
+	ssize_t len;
+	int lineno = 0, rc = 0;
+
+	if (f == NULL)
+		return cfg_fail(err, errlen, "could not read DH_ENV_FILE \"%s\": %s", path, strerror(errno));
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		char *p;
+
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		p = line + strspn(line, " \t");
+		if (*p == '\0' || *p == '#')
+			continue;
+		/* The line itself is never quoted back: it may hold a password. */
+		if (cfg_env_pair(line, &name, &value) < 0) {
+			rc = cfg_fail(err, errlen, "DH_ENV_FILE \"%s\" line %d: expected NAME=value", path, lineno);
+			break;
+		}
+		if (getenv(name) == NULL && setenv(name, value, 0) < 0) {
+			rc = cfg_fail(err, errlen, "DH_ENV_FILE \"%s\" line %d: %s", path, lineno, strerror(errno));
+			break;
+		}
+	}
+	if (rc == 0 && ferror(f))
+		rc = cfg_fail(err, errlen, "could not read DH_ENV_FILE \"%s\": %s", path, strerror(errno));
+	free(line);
+	fclose(f);
+	return rc;
+}
+
 static int
 cfg_tls(struct cfg *c, char *err, size_t errlen)
 {
@@ -289,6 +348,9 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	const char *v;
 
 	memset(c, 0, sizeof(*c));
+	v = cfg_env("DH_ENV_FILE");
+	if (v != NULL && cfg_env_file(v, err, errlen) < 0)
+		return -1;
 	c->database_url = cfg_env("DATABASE_URL");
 	c->database_read_url = cfg_env("DATABASE_READ_URL");
 	if (c->database_url != NULL && cfg_url("DATABASE_URL", c->database_url, pg_schemes, err, errlen) < 0)

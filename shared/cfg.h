@@ -43,7 +43,19 @@ struct cfg {
 };
 
 /*
- * Reads and validates the environment into *c.  Returns 0, or -1 with one
+ * Applies the NAME=value lines of the file at path to the environment, for
+ * names the environment does not set already (an empty value counts as set).
+ * The rules of stack.sh's .env: blank lines and lines whose first non-blank
+ * character is # are skipped; one pair of matching single or double quotes
+ * around the value is removed; nothing else is interpreted.  Returns 0, or
+ * -1 with one message naming the file (and the line) in err; lines already
+ * applied stay applied.
+ */
+int cfg_env_file(const char *path, char *err, size_t errlen);
+
+/*
+ * Reads and validates the environment into *c, after applying the file
+ * DH_ENV_FILE names, when set (cfg_env_file).  Returns 0, or -1 with one
  * message naming the variable and the bad value in err.  On success DH_NOW,
  * when set, has been installed as the clock's override.
  */

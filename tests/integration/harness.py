@@ -71,6 +71,37 @@ class Response:
         return "<%s %s>" % (self.status, self.body[:200])
 
 
+def request(port, path, method="GET", headers=None, body=None, https=False, timeout=20):
+    """One request to 127.0.0.1:port (HTTPS without checking the certificate).
+    A connection failure is a Response with status 0."""
+    if https:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=ctx)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return Response(r.status, r.getheaders(), r.read())
+    except OSError as e:
+        return Response(0, [], str(e).encode())
+    finally:
+        conn.close()
+
+
+def wait_for(predicate, timeout=30, interval=0.2):
+    """predicate()'s first true value within timeout seconds, else None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
 class Stack:
     """One stack in its own directory and ports."""
 
@@ -178,34 +209,14 @@ class Stack:
         return subprocess.Popen([os.path.join(ROOT, "build", "bin", name)] + list(args), env=e,
                                 stdout=log, stderr=log, stdin=subprocess.DEVNULL), log.name
 
-    def request(self, path, method="GET", headers=None, body=None, https=False, timeout=20):
-        if https:
-            ctx = ssl.create_default_context()
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
-            conn = http.client.HTTPSConnection("127.0.0.1", self.https_port, timeout=timeout, context=ctx)
-        else:
-            conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=timeout)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            r = conn.getresponse()
-            return Response(r.status, r.getheaders(), r.read())
-        except OSError as e:
-            return Response(0, [], str(e).encode())
-        finally:
-            conn.close()
+    def request(self, path, https=False, **kw):
+        return request(self.https_port if https else self.http_port, path, https=https, **kw)
 
     def get(self, path, **kw):
         return self.request(path, **kw)
 
     def wait_for(self, predicate, timeout=30, interval=0.2):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(interval)
-        return None
+        return wait_for(predicate, timeout, interval)
 
 
 def self_signed_cert(directory):

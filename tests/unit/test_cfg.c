@@ -488,6 +488,80 @@ test_parse_long(void **state)
 	assert_int_equal(cfg_parse_long(NULL, 0, 100, &out), -1);
 }
 
+/* DH_ENV_FILE: its pairs fill what the environment leaves unset, then are validated. */
+static void
+test_env_file(void **state)
+{
+	const char *file = temp_file(0,
+	    "# DarkHorses settings\n"
+	    "\n"
+	    "   # an indented comment\n"
+	    "DATABASE_URL=postgresql://dh_writer:p=w@localhost/darkhorses?sslmode=require\n"
+	    "DH_REGIONS=\"gb\"\n"
+	    "LOG_LEVEL='debug'\r\n"
+	    "DH_HTTP_PORT=9090\n"
+	    "DH_SIM_PORT=9091\n"
+	    "DH_VAR_DIR=\n"
+	    "RACING_API_USERNAME=\"it's\"\n"
+	    "RACING_API_PASSWORD=\"mismatched'\n"
+	    "DH_TEST_QUOTE=\"\n"
+	    "DH_TEST_SPACES= a b \n"
+	    "_DH_TEST_1=x");
+	struct cfg c;
+
+	(void)state;
+	set("DH_ENV_FILE", file);
+	set("DH_SIM_PORT", "7000");	/* the environment wins */
+	set("DH_VAR_DIR", "/srv/dh");
+	assert_int_equal(setenv("DH_WORKERS", "", 1), 0);	/* set though empty: kept */
+	load_ok(&c);
+	assert_string_equal(c.database_url, "postgresql://dh_writer:p=w@localhost/darkhorses?sslmode=require");
+	assert_string_equal(c.regions, "gb");
+	assert_int_equal(c.log_level, LOG_DEBUG);
+	assert_int_equal(c.http_port, 9090);
+	assert_int_equal(c.sim_port, 7000);
+	assert_string_equal(c.var_dir, "/srv/dh");
+	assert_string_equal(c.workers, "all");
+	assert_string_equal(getenv("RACING_API_USERNAME"), "it's");
+	assert_string_equal(getenv("RACING_API_PASSWORD"), "\"mismatched'");
+	assert_string_equal(getenv("DH_TEST_QUOTE"), "\"");
+	assert_string_equal(getenv("DH_TEST_SPACES"), " a b ");
+	assert_string_equal(getenv("_DH_TEST_1"), "x");
+	assert_int_equal(unsetenv("_DH_TEST_1"), 0);
+}
+
+/* A missing file, an unreadable one, a malformed line, a bad value: each named. */
+static void
+test_env_file_errors(void **state)
+{
+	static const char *const bad_lines[] = {
+		"DH_HTTP_PORT", "export DH_HTTP_PORT=1", " DH_HTTP_PORT=1", "DH HTTP PORT=1",
+		"1DH=1", "=1", "DH-PORT=1", "DH_HTTP_PORT =1",
+	};
+	char text[128], line2[160];
+
+	(void)state;
+	set("DH_ENV_FILE", "/nonexistent/darkhorses.env");
+	load_fails("DH_ENV_FILE \"/nonexistent/darkhorses.env\"", "No such file");
+	set("DH_ENV_FILE", "/tmp");
+	load_fails("DH_ENV_FILE \"/tmp\"", "directory");
+
+	for (size_t i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++) {
+		const char *file;
+
+		snprintf(text, sizeof(text), "# ok\n%s\nLOG_LEVEL=debug\n", bad_lines[i]);
+		file = temp_file(1, text);
+		snprintf(line2, sizeof(line2), "DH_ENV_FILE \"%s\" line 2", file);
+		set("DH_ENV_FILE", file);
+		load_fails(line2, "NAME=value");
+		remove_temp_files(NULL);
+	}
+
+	/* Values from the file are validated like the environment's. */
+	set("DH_ENV_FILE", temp_file(2, "DH_HTTP_PORT=eighty\n"));
+	load_fails("DH_HTTP_PORT", "\"eighty\"");
+}
+
 #define T(f) cmocka_unit_test_setup(f, clear_env)
 
 int
@@ -508,6 +582,8 @@ main(void)
 		T(test_combinations),
 		cmocka_unit_test_setup_teardown(test_tls, clear_env, remove_temp_files),
 		T(test_parse_long),
+		cmocka_unit_test_setup_teardown(test_env_file, clear_env, remove_temp_files),
+		cmocka_unit_test_setup_teardown(test_env_file_errors, clear_env, remove_temp_files),
 		/* Last: the clock override cannot be undone. */
 		T(test_now_sets_override),
 	};

@@ -1,0 +1,111 @@
+#!/bin/sh
+# `make install`: lays out a system deployment under $DESTDIR$PREFIX.
+#
+#   bin/dh-*                              the programs given as arguments
+#   share/darkhorses/sql/migrations/      what dh-migrate applies (found without --dir)
+#   share/darkhorses/static/              the dashboard
+#   share/darkhorses/nginx/               what the site file includes
+#   share/darkhorses/examples/            nginx-site.conf, supervisor.conf, darkhorses.env
+#
+# Everything is rendered for PREFIX from the templates the dev stack uses
+# (nginx/, supervisor/), with the system paths below and the defaults of
+# dh-config.  Nothing is written outside $DESTDIR$PREFIX; /etc is the
+# operator's (README: Deployment on a system nginx and supervisord).
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PREFIX=${PREFIX:-/usr/local}
+DESTDIR=${DESTDIR:-}
+BUILD_BIN=${BUILD_BIN:-$ROOT/build/bin}
+
+die() { echo "install: $*" >&2; exit 1; }
+. "$ROOT/scripts/render.sh"
+
+case "$PREFIX" in /*) ;; *) die "PREFIX must be an absolute path, not \"$PREFIX\"" ;; esac
+[ $# -gt 0 ] || die "usage: install.sh PROGRAM..."
+
+SHARE=$PREFIX/share/darkhorses		# where things are when they run
+OUT=$DESTDIR$SHARE			# where they are written now
+
+# Defaults (DH_API_PROCS, DH_API_RATE_LIMIT ...) from dh-config, not from
+# whatever the environment or .env of this checkout says.
+eval "$(env -i PATH="$PATH" "$BUILD_BIN/dh-config")"
+
+# The system paths.
+BIN=$PREFIX/bin
+STATIC_DIR=$SHARE/static
+NGINX_CONF_DIR=$SHARE/nginx
+NGINX_CACHE_DIR=/var/cache/nginx/darkhorses
+NGINX_ACCESS_LOG=/var/log/nginx/darkhorses-access.log
+LOG_DIR=/var/log/darkhorses
+DH_VAR_DIR=/var/lib/darkhorses
+ENV_FILE=/etc/darkhorses/darkhorses.env
+DH_LISTEN_ADDR='*'
+DH_HTTP_PORT=80
+DH_HTTPS_PORT=443
+DH_TLS_CERT=/etc/ssl/darkhorses/fullchain.pem
+DH_TLS_KEY=/etc/ssl/darkhorses/privkey.pem
+DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
+API_SOCKET=unix://$DH_VAR_DIR/run/dh-api.sock
+API_SOCKET_OWNER_LINE=socket_owner=darkhorses:www-data
+API_SOCKET_MODE_LINE=socket_mode=0660
+API_UPSTREAM_SERVERS="server unix:$DH_VAR_DIR/run/dh-api.sock;"
+PROGRAM_USER_LINE=user=darkhorses
+PROGRAM_ENV_LINE="environment=DH_ENV_FILE=\"$ENV_FILE\""
+
+install -d "$DESTDIR$BIN" "$OUT/sql/migrations" "$OUT/static" "$OUT/nginx" "$OUT/examples"
+install -m 0755 "$@" "$DESTDIR$BIN/"
+install -m 0644 "$ROOT"/sql/migrations/*.sql "$OUT/sql/migrations/"
+(cd "$ROOT/static" && find . -type f) | while IFS= read -r f; do
+	install -D -m 0644 "$ROOT/static/$f" "$OUT/static/$f"
+done
+
+for f in locations fastcgi errors; do
+	render "$ROOT/nginx/$f.conf.in" "$OUT/nginx/$f.conf"
+done
+
+# Examples made of several templates are rendered piece by piece, then joined.
+PARTS=$OUT/examples/.parts
+mkdir -p "$PARTS"
+trap 'rm -rf "$PARTS"' EXIT
+
+# /etc/nginx/sites-available/darkhorses
+render "$ROOT/nginx/darkhorses.conf.in" "$PARTS/10-http.conf"
+render "$ROOT/nginx/redirect.conf.in" "$PARTS/20-redirect.conf"
+render "$ROOT/nginx/https.conf.in" "$PARTS/30-https.conf"
+{
+	cat <<-HEAD
+	# DarkHorses for the system nginx: copy to /etc/nginx/sites-available/darkhorses
+	# and link it from sites-enabled/ (it replaces Debian's default site: both are
+	# default_server on port 80).  Edit the certificate paths here; the locations
+	# are in $NGINX_CONF_DIR/, rendered by \`make install\`.
+
+	HEAD
+	cat "$PARTS/10-http.conf"; echo; cat "$PARTS/20-redirect.conf"; echo; cat "$PARTS/30-https.conf"
+} > "$OUT/examples/nginx-site.conf"
+
+# /etc/supervisor/conf.d/darkhorses.conf
+render "$ROOT/supervisor/dh-api.conf.in" "$PARTS/10-dh-api.conf"
+WORKER_PROGRAMS=""
+for dir in "$ROOT"/workers/*/; do
+	WORKER=$(basename "$dir")
+	render "$ROOT/supervisor/worker.conf.in" "$PARTS/20-dh-$WORKER.conf"
+	WORKER_PROGRAMS="$WORKER_PROGRAMS${WORKER_PROGRAMS:+,}dh-$WORKER"
+done
+render "$ROOT/supervisor/workers.conf.in" "$PARTS/30-workers.conf"
+{
+	cat <<-HEAD
+	; DarkHorses for the system supervisord: copy to /etc/supervisor/conf.d/darkhorses.conf,
+	; then \`supervisorctl reread && supervisorctl update\`.  Settings (database URLs,
+	; Racing API credentials) are in $ENV_FILE, which each program reads.
+	; Logs in $LOG_DIR/, rotated by supervisord.
+
+	HEAD
+	for f in "$PARTS"/*-dh-*.conf "$PARTS/30-workers.conf"; do cat "$f"; echo; done
+} > "$OUT/examples/supervisor.conf"
+
+# /etc/darkhorses/darkhorses.env
+render "$ROOT/supervisor/darkhorses.env.in" "$OUT/examples/darkhorses.env"
+
+chmod 0644 "$OUT"/nginx/*.conf "$OUT"/examples/*
+echo "install: $DESTDIR$PREFIX: bin/dh-*, share/darkhorses/{sql,static,nginx,examples}"
