@@ -3,7 +3,11 @@
  * transaction, and records it in schema_migrations with a checksum.  Safe to
  * run twice and from two hosts at once (an advisory lock serialises them).
  *
- *   dh-migrate [--dir DIR]
+ *   dh-migrate [--check] [--dir DIR]
+ *
+ * --check changes nothing: exit 0 when every migration is applied, 1 naming
+ * those that are not (an API-only host, which has no schema owner's
+ * credentials, checks instead of migrating).
  *
  * Without --dir: $DH_MIGRATIONS_DIR, else the installed migrations beside
  * the executable (BIN/../share/darkhorses/sql/migrations, as `make install`
@@ -112,9 +116,12 @@ migrate_checksum(const struct buf *b, char out[17])
 	snprintf(out, 17, "%016" PRIx64, h);
 }
 
-/* Applies one file unless recorded.  Returns 1 applied, 0 skipped, -1 failed. */
+/*
+ * Applies one file unless recorded (only reports it when !apply).  Returns 1
+ * applied (or missing), 0 recorded already, -1 failed.
+ */
 static int
-migrate_one(struct db *db, const char *dir, const char *file)
+migrate_one(struct db *db, const char *dir, const char *file, int apply)
 {
 	char path[PATH_MAX + NAME_MAX + 80], version[5], sum[17];
 	const char *params[3] = { version, file, sum };
@@ -149,6 +156,11 @@ migrate_one(struct db *db, const char *dir, const char *file)
 		goto out;
 	}
 	PQclear(res);
+	if (!apply) {
+		log_warn("migration %s is not applied", file);
+		rc = 1;
+		goto out;
+	}
 
 	if (db_begin(db) < 0 || db_script(db, buf_str(&b)) < 0 ||
 	    db_command(db, "INSERT INTO schema_migrations (version, name, checksum)"
@@ -171,7 +183,7 @@ main(int argc, char **argv)
 	const char *dir = NULL, *url;
 	char *files[MIGRATE_MAX_FILES], dirbuf[PATH_MAX + 64];
 	size_t nfiles = 0;
-	int applied = 0, status = 1;
+	int applied = 0, status = 1, check = 0;
 	struct dirent *de;
 	struct cfg cfg;
 	char err[512];
@@ -181,8 +193,10 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
 			dir = argv[++i];
+		} else if (strcmp(argv[i], "--check") == 0) {
+			check = 1;
 		} else {
-			fprintf(stderr, "usage: dh-migrate [--dir DIR]\n");
+			fprintf(stderr, "usage: dh-migrate [--check] [--dir DIR]\n");
 			return 64;
 		}
 	}
@@ -217,20 +231,28 @@ main(int argc, char **argv)
 		log_error("%s", db ? db_error(db) : "out of memory");
 		goto out;
 	}
-	if (db_command(db, "SELECT pg_advisory_lock($1::bigint)", 1,
+	if (!check && (db_command(db, "SELECT pg_advisory_lock($1::bigint)", 1,
 		(const char *[]){ MIGRATE_LOCK_KEY }) < 0 ||
-	    db_command(db, sql_create_table, 0, NULL) < 0) {
+	    db_command(db, sql_create_table, 0, NULL) < 0)) {
 		log_error("could not prepare schema_migrations: %s", db_error(db));
 		goto out;
 	}
 	for (size_t i = 0; i < nfiles; i++) {
-		int rc = migrate_one(db, dir, files[i]);
+		int rc = migrate_one(db, dir, files[i], !check);
 
 		if (rc < 0)
 			goto out;
 		applied += rc;
 	}
-	log_info("schema is current: %zu migrations, %d applied now", nfiles, applied);
+	if (check && applied > 0) {
+		log_error("schema is behind: %d of %zu migrations not applied; run dh-migrate with "
+		    "the schema owner (DATABASE_MIGRATE_URL)", applied, nfiles);
+		goto out;
+	}
+	if (check)
+		log_info("schema is current: %zu migrations", nfiles);
+	else
+		log_info("schema is current: %zu migrations, %d applied now", nfiles, applied);
 	status = 0;
 out:
 	for (size_t i = 0; i < nfiles; i++)

@@ -210,7 +210,12 @@ prepare() {
 		migrate_embedded
 		EMBEDDED=1
 	else
-		"$BIN/dh-migrate" --dir "$ROOT/sql/migrations" || die "migrations failed"
+		if [ "$DH_WORKERS" = none ] && [ -z "${DATABASE_MIGRATE_URL:-}" ]; then
+			# An API-only host changes no schema: it checks it is current.
+			"$BIN/dh-migrate" --check --dir "$ROOT/sql/migrations" || die "the database schema is not current"
+		else
+			"$BIN/dh-migrate" --dir "$ROOT/sql/migrations" || die "migrations failed"
+		fi
 		EMBEDDED=""
 	fi
 

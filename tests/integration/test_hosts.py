@@ -4,6 +4,7 @@ allowed peers are limited with FCGI_WEB_SERVER_ADDRS; one pool stops under
 load and no request fails."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -63,11 +64,25 @@ def run(t):
     failed_before = t.failed
     try:
         a.start()
-        # Host B: an API-only host on the same database, its pool on another address.
+        # Host B: an API-only host on the same database, its pool on another address;
+        # with no schema owner's URL it checks the schema (dh-migrate --check).
         b = harness.Stack("hosts-b", DH_WORKERS="none", DH_API_LISTEN="%s:%d" % (HOST_B, port_b),
                           FCGI_WEB_SERVER_ADDRS=NGINX_ADDR, DATABASE_URL=a.role_url("dh_writer"),
-                          DATABASE_READ_URL=a.role_url("dh_reader"), DATABASE_MIGRATE_URL=a.admin_url())
+                          DATABASE_READ_URL=a.role_url("dh_reader"))
         b.start()
+        migrations = os.path.join(harness.ROOT, "sql", "migrations")
+        p = a.run_binary("dh-migrate", "--check", "--dir", migrations)
+        t.check("dh-migrate --check with the writer role: schema current, exit 0",
+                p.returncode == 0 and "schema is current" in p.stderr, p.stderr[-300:])
+        ahead = os.path.join(a.dir, "migrations-ahead")
+        shutil.copytree(migrations, ahead)
+        with open(os.path.join(ahead, "9999_future.sql"), "w") as f:
+            f.write("CREATE TABLE future (id int);\n")
+        p = a.run_binary("dh-migrate", "--check", "--dir", ahead)
+        rc, out, _ = a.psql("SELECT to_regclass('future') IS NULL")
+        t.check("dh-migrate --check with a newer migration: exit 1 naming it, nothing applied",
+                p.returncode == 1 and "9999_future.sql is not applied" in p.stderr
+                and "schema is behind" in p.stderr and out == "t", p.stderr[-400:])
         states = b.status()
         t.check("host B runs dh-api and nginx only (no database, no workers)",
                 sorted(states) == ["dh-api:dh-api_00", "dh-api:dh-api_01", "dh-api:dh-api_02",
