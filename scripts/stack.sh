@@ -196,6 +196,10 @@ migrate_embedded() {
 prepare() {
 	load_dotenv
 	load_config
+	# The simulator's own settings (DH_SIM_SEED, DH_SIM_FAULTS), before anything starts.
+	if [ -n "$DH_SIMULATOR" ] && [ -x "$BIN/dh-racing-sim" ] && [ "$DH_WORKERS" != none ]; then
+		"$BIN/dh-racing-sim" --check || exit 78
+	fi
 	if running; then
 		say "already running in $VAR (make stop first)"
 		exit 0

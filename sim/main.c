@@ -5,7 +5,7 @@
  * DH_SIM_SEED and the clock (DH_NOW when set), plus the /_sim endpoints
  * for tests (control.h) and injected faults (faults.h).
  *
- *   dh-racing-sim [--port N] [--open]
+ *   dh-racing-sim [--port N] [--open] [--check]
  *
  * Listens on 127.0.0.1:DH_SIM_PORT (8089), or N.  Environment: the
  * configuration of cfg.h, plus DH_SIM_SEED (default 1) and DH_SIM_FAULTS
@@ -13,7 +13,8 @@
  * when set, else simulator/simulator.  --open also lets requests without
  * credentials in (the stack runs it so, so that tools and people need none;
  * wrong credentials are still refused).  Exits 0 on SIGTERM or SIGINT, 78 on
- * a bad setting.
+ * a bad setting.  --check only validates the settings (exit 0 or 78), for
+ * scripts/stack.sh before supervisord starts it.
  */
 #define _GNU_SOURCE	/* pipe2 */
 #include <errno.h>
@@ -77,7 +78,7 @@ main_fd_limit(void)
 
 /* Reads --port and the simulator's own variables.  Returns 0 or -1 (message printed). */
 static int
-main_options(int argc, char **argv, struct cfg *c, long *seed, int *open)
+main_options(int argc, char **argv, struct cfg *c, long *seed, int *open, int *check)
 {
 	const char *v = getenv("DH_SIM_SEED");
 	char err[512];
@@ -90,8 +91,10 @@ main_options(int argc, char **argv, struct cfg *c, long *seed, int *open)
 			i++;
 		} else if (strcmp(argv[i], "--open") == 0) {
 			*open = 1;
+		} else if (strcmp(argv[i], "--check") == 0) {
+			*check = 1;
 		} else {
-			fprintf(stderr, "usage: dh-racing-sim [--port N] [--open] (bad argument \"%s\")\n", argv[i]);
+			fprintf(stderr, "usage: dh-racing-sim [--port N] [--open] [--check] (bad argument \"%s\")\n", argv[i]);
 			return -1;
 		}
 	}
@@ -114,15 +117,19 @@ main(int argc, char **argv)
 	struct cfg cfg;
 	char err[512];
 	long seed;
-	int fd, rc, open = 0;
+	int fd, rc, open = 0, check = 0;
 
 	if (cfg_load(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "dh-racing-sim: %s\n", err);
 		return CFG_EXIT_CONFIG;
 	}
 	log_init("dh-racing-sim", cfg.log_level);
-	if (main_options(argc, argv, &cfg, &seed, &open) < 0)
+	if (main_options(argc, argv, &cfg, &seed, &open, &check) < 0)
 		return CFG_EXIT_CONFIG;
+	if (check) {
+		faults_free();
+		return 0;
+	}
 	/* Big answers in their own mappings, so freeing them gives the memory back. */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	main_fd_limit();

@@ -242,6 +242,12 @@ def check_config_errors(t):
                        capture_output=True, text=True)
     t.check("a bad setting stops the start with exit 78 naming it",
             p.returncode == 78 and "DH_HTTP_PORT" in p.stderr and "eighty" in p.stderr, p.stderr)
+    env = dict(os.environ, DH_SIM_FAULTS='{"error_rate": 2}', DH_VAR_DIR="/tmp/dh-config-error")
+    p = subprocess.run([os.path.join(harness.ROOT, "scripts", "stack.sh"), "start"], env=env,
+                       capture_output=True, text=True)
+    t.check("a bad simulator setting stops the start with exit 78, before anything is made",
+            p.returncode == 78 and "DH_SIM_FAULTS" in p.stderr and not os.path.exists("/tmp/dh-config-error"),
+            p.stderr)
     env = dict(os.environ, DATABASE_URL="postgresql:///x", LOG_LEVEL="loud")
     p = subprocess.run([os.path.join(harness.ROOT, "build", "bin", "dh-api")], env=env,
                        capture_output=True, text=True, stdin=subprocess.DEVNULL)
