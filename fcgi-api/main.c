@@ -196,6 +196,7 @@ serve(FCGX_Request *fr, struct request *r)
 	r->www_authenticate = NULL;
 	r->match.route = NULL;
 	buf_reset(&r->body);
+	db_poll_fallback(r->db);	/* between requests: one request reads one server */
 	db_stats_reset(r->db);
 
 	if (length[0] != '\0' && strcmp(length, "0") != 0 && strcmp(method, "GET") == 0)
@@ -273,6 +274,29 @@ check_peers(int fd, const struct cfg *cfg)
 	return 0;
 }
 
+/*
+ * A replica that goes away is not an outage: while DATABASE_READ_URL does
+ * not answer, read from DATABASE_URL's server, as the same read-only role
+ * (never with the writer's credentials).  Nothing to do when both name the
+ * same server.  Returns 0, or -1 when out of memory.
+ */
+static int
+read_fallback(struct db *db, const struct cfg *cfg)
+{
+	char url[2048];
+	int rc;
+
+	if (cfg->database_read_url == NULL || cfg->database_url == NULL)
+		return 0;
+	rc = db_fallback_url(cfg->database_read_url, cfg->database_url, url, sizeof(url));
+	if (rc < 0)
+		log_warn("DATABASE_READ_URL or DATABASE_URL does not parse as a connection string: no fallback to the primary");
+	if (rc <= 0)
+		return 0;
+	log_info("reading from DATABASE_READ_URL; from DATABASE_URL's server when it does not answer");
+	return db_set_fallback(db, url, "DATABASE_READ_URL", "the primary (DATABASE_URL's server)");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -324,10 +348,7 @@ main(int argc, char **argv)
 	    "-c TimeZone=UTC -c random_page_cost=1.1 -c work_mem=16MB");
 	if (r.db == NULL)
 		goto oom;
-	/* A replica that goes away is not an outage: read from the primary meanwhile. */
-	if (cfg.database_read_url != NULL && cfg.database_url != NULL &&
-	    strcmp(cfg.database_read_url, cfg.database_url) != 0 &&
-	    db_set_fallback(r.db, cfg.database_url, "DATABASE_READ_URL", "DATABASE_URL") < 0)
+	if (read_fallback(r.db, &cfg) < 0)
 		goto oom;
 	for (size_t i = 0; i < sizeof(prepares) / sizeof(prepares[0]); i++)
 		if (prepares[i](r.db) < 0)

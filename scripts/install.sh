@@ -22,6 +22,8 @@ die() { echo "install: $*" >&2; exit 1; }
 . "$ROOT/scripts/render.sh"
 
 case "$PREFIX" in /*) ;; *) die "PREFIX must be an absolute path, not \"$PREFIX\"" ;; esac
+# The rendered configs hold these paths unquoted (nginx, supervisord).
+case "$DESTDIR$PREFIX" in *[[:space:]]*) die "DESTDIR and PREFIX must not contain blanks" ;; esac
 [ $# -gt 0 ] || die "usage: install.sh PROGRAM..."
 
 SHARE=$PREFIX/share/darkhorses		# where things are when they run
@@ -29,7 +31,8 @@ OUT=$DESTDIR$SHARE			# where they are written now
 
 # Defaults (DH_API_PROCS, DH_API_RATE_LIMIT ...) from dh-config, not from
 # whatever the environment or .env of this checkout says.
-eval "$(env -i PATH="$PATH" "$BUILD_BIN/dh-config")"
+defaults=$(env -i PATH="$PATH" "$BUILD_BIN/dh-config") || die "$BUILD_BIN/dh-config failed (run make first)"
+eval "$defaults"
 
 # The system paths.
 BIN=$PREFIX/bin

@@ -44,6 +44,8 @@ load_config() {
 	eval "$out"
 	case "$DH_VAR_DIR" in /*) VAR=$DH_VAR_DIR ;; *) VAR=$ROOT/$DH_VAR_DIR ;; esac
 	export DH_VAR_DIR="$VAR"
+	# The rendered configs hold these paths unquoted (nginx, supervisord).
+	case "$VAR$ROOT" in *[[:space:]]*) die "paths with blanks are not supported: $ROOT, $VAR" ;; esac
 	CONF=$VAR/supervisor/supervisord.conf
 }
 
@@ -98,9 +100,11 @@ api_sockets() {
 		local_api="unix:$VAR/run/dh-api.sock"
 	fi
 	API_UPSTREAM_SERVERS=""
+	set -f	# a unix: path may hold a '*'
 	for server in $(printf '%s' "${DH_API_UPSTREAMS:-$local_api}" | tr ',' ' '); do
 		API_UPSTREAM_SERVERS="${API_UPSTREAM_SERVERS}server $server; "
 	done
+	set +f
 }
 
 as_pg() {

@@ -179,12 +179,12 @@ cfg_listen_addr(const char *v)
 }
 
 /*
- * A FastCGI address over TCP: IPv4:PORT or [IPv6]:PORT.  Host names are
- * refused: nginx resolves them once at start and supervisord binds the
- * first address only, so a name would hide which one is meant.
+ * A FastCGI address over TCP: IPv4:PORT, or [IPv6]:PORT when ipv6.  Host
+ * names are refused: nginx resolves them once at start and supervisord
+ * binds the first address only, so a name would hide which one is meant.
  */
 static int
-cfg_tcp_addr(const char *v)
+cfg_tcp_addr(const char *v, int ipv6)
 {
 	const char *colon = strrchr(v, ':');
 	char host[64];
@@ -196,6 +196,8 @@ cfg_tcp_addr(const char *v)
 		return -1;
 	memcpy(host, v, n);
 	host[n] = '\0';
+	if (!ipv6 && host[0] == '[')
+		return -1;
 	return strcmp(host, "*") != 0 ? cfg_listen_addr(host) : -1;
 }
 
@@ -229,7 +231,7 @@ cfg_upstream(const char *v)
 {
 	if (strncmp(v, "unix:/", 6) == 0)
 		return strpbrk(v, " \t;{}'\"") == NULL ? 0 : -1;
-	return cfg_tcp_addr(v);
+	return cfg_tcp_addr(v, 1);
 }
 
 /*
@@ -267,18 +269,22 @@ cfg_env_pair(char *line, char **name, char **value)
 	return 0;
 }
 
+/* The names an env file set so far: a later line for one of them wins. */
+#define CFG_ENV_FILE_NAMES 256
+
 int
 cfg_env_file(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char *line = NULL, *name, *value;
-	size_t cap = 0;
+	char *line = NULL, *name, *value, *ours[CFG_ENV_FILE_NAMES];
+	size_t cap = 0, nours = 0;
 	ssize_t len;
 	int lineno = 0, rc = 0;
 
 	if (f == NULL)
 		return cfg_fail(err, errlen, "could not read DH_ENV_FILE \"%s\": %s", path, strerror(errno));
 	while ((len = getline(&line, &cap, f)) >= 0) {
+		size_t i;
 		char *p;
 
 		lineno++;
@@ -288,17 +294,31 @@ cfg_env_file(const char *path, char *err, size_t errlen)
 		if (*p == '\0' || *p == '#')
 			continue;
 		/* The line itself is never quoted back: it may hold a password. */
-		if (cfg_env_pair(line, &name, &value) < 0) {
+		if (cfg_env_pair(p, &name, &value) < 0) {
 			rc = cfg_fail(err, errlen, "DH_ENV_FILE \"%s\" line %d: expected NAME=value", path, lineno);
 			break;
 		}
-		if (getenv(name) == NULL && setenv(name, value, 0) < 0) {
+		for (i = 0; i < nours && strcmp(ours[i], name) != 0; i++)
+			;
+		if (i == nours && cfg_env(name) != NULL)
+			continue;	/* the environment's own value wins */
+		if (i == nours) {
+			if (nours == CFG_ENV_FILE_NAMES || (ours[nours] = strdup(name)) == NULL) {
+				rc = cfg_fail(err, errlen, "DH_ENV_FILE \"%s\" line %d: too many names", path,
+				    lineno);
+				break;
+			}
+			nours++;
+		}
+		if (setenv(name, value, 1) < 0) {
 			rc = cfg_fail(err, errlen, "DH_ENV_FILE \"%s\" line %d: %s", path, lineno, strerror(errno));
 			break;
 		}
 	}
 	if (rc == 0 && ferror(f))
 		rc = cfg_fail(err, errlen, "could not read DH_ENV_FILE \"%s\": %s", path, strerror(errno));
+	while (nours > 0)
+		free(ours[--nours]);
 	free(line);
 	fclose(f);
 	return rc;
@@ -395,9 +415,10 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		    "invalid value for DH_LISTEN_ADDR: \"%s\" (expected an IP address such as 127.0.0.1 or [::1], or *)",
 		    c->listen_addr);
 	c->api_listen = cfg_env("DH_API_LISTEN");
-	if (c->api_listen != NULL && cfg_tcp_addr(c->api_listen) < 0)
+	/* IPv4 only: supervisord's tcp:// sockets take no IPv6, libfcgi's peer check neither. */
+	if (c->api_listen != NULL && cfg_tcp_addr(c->api_listen, 0) < 0)
 		return cfg_fail(err, errlen,
-		    "invalid value for DH_API_LISTEN: \"%s\" (expected IPv4:PORT or [IPv6]:PORT, e.g. 10.0.0.5:9000; unset for the unix socket)",
+		    "invalid value for DH_API_LISTEN: \"%s\" (expected IPv4:PORT, e.g. 10.0.0.5:9000; unset for the unix socket)",
 		    c->api_listen);
 	c->api_upstreams = cfg_env("DH_API_UPSTREAMS");
 	if (c->api_upstreams != NULL && cfg_list(c->api_upstreams, cfg_upstream) < 0)

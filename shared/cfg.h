@@ -44,10 +44,11 @@ struct cfg {
 
 /*
  * Applies the NAME=value lines of the file at path to the environment, for
- * names the environment does not set already (an empty value counts as set).
- * The rules of stack.sh's .env: blank lines and lines whose first non-blank
- * character is # are skipped; one pair of matching single or double quotes
- * around the value is removed; nothing else is interpreted.  Returns 0, or
+ * names the environment leaves unset or empty (empty counts as unset, as
+ * everywhere in cfg); of two lines for one name the later wins, as in a
+ * shell.  Blank lines and lines whose first non-blank character is # are
+ * skipped, leading blanks are allowed; one pair of matching single or double
+ * quotes around the value is removed; nothing else is interpreted.  Returns 0, or
  * -1 with one message naming the file (and the line) in err; lines already
  * applied stay applied.
  */

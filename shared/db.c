@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #define DB_MAX_STATEMENTS 64
 #define DB_COPY_CHUNK     (1024 * 1024)
 #define DB_RETURN_AFTER_MS 10000	/* on the fallback: how often to try url again */
+#define DB_PROBE_MS        5000		/* how long an attempt at url may take */
 
 struct db_statement {
 	const char *name;
@@ -28,6 +30,9 @@ struct db {
 	const char  *fallback_name;
 	int          on_fallback;
 	int64_t      return_at_ms;	/* monotonic: next try of url while on the fallback */
+	PGconn      *probe;		/* on the fallback: a non-blocking attempt at url */
+	PostgresPollingStatusType probe_wants;
+	int64_t      probe_deadline_ms;
 	char        *app_name;
 	char        *options;
 	unsigned     gen;		/* incremented on every successful connect */
@@ -70,6 +75,8 @@ db_free(struct db *db)
 		return;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
+	if (db->probe != NULL)
+		PQfinish(db->probe);
 	free(db->url);
 	free(db->fallback_url);
 	free(db->app_name);
@@ -133,20 +140,54 @@ db_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The connection parameters for url: defaults first, the URL (expanded from
+ * dbname) overrides them.  Keepalives and a TCP user timeout turn a link
+ * that went silent (a hung replica, a dropped route) into an error within
+ * seconds instead of a statement that waits for ever; they do not apply to
+ * unix sockets.  A handle with a fallback gives url 2 s to connect (libpq's
+ * least), not 5: it has somewhere else to go.  keys and vals hold
+ * DB_NPARAMS entries.
+ */
+#define DB_NPARAMS 10
+static void
+db_params(const struct db *db, const char *url, const char **keys, const char **vals)
+{
+	static const char *const fixed[][2] = {
+		{ "keepalives", "1" }, { "keepalives_idle", "5" },
+		{ "keepalives_interval", "2" }, { "keepalives_count", "3" },
+		{ "tcp_user_timeout", "30000" },
+	};
+	size_t n = 0;
+
+	keys[n] = "connect_timeout";
+	vals[n++] = db->fallback_url != NULL && url == db->url ? "2" : "5";
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		keys[n] = fixed[i][0];
+		vals[n++] = fixed[i][1];
+	}
+	if (db->app_name != NULL) {
+		keys[n] = "application_name";
+		vals[n++] = db->app_name;
+	}
+	if (db->options != NULL) {
+		keys[n] = "options";
+		vals[n++] = db->options;
+	}
+	keys[n] = "dbname";
+	vals[n++] = url;
+	keys[n] = NULL;
+	vals[n] = NULL;
+}
+
 /* Opens a connection to url; NULL with the handle's error set on failure. */
 static PGconn *
 db_open(struct db *db, const char *url)
 {
-	/* Defaults first: the URL (expanded from dbname) overrides them. */
-	const char *keys[] = { "connect_timeout", "application_name", "options", "dbname", NULL };
-	const char *vals[] = { "5", db->app_name, db->options, url, NULL };
+	const char *keys[DB_NPARAMS], *vals[DB_NPARAMS];
 	PGconn *conn;
 
-	if (db->options == NULL) {
-		keys[2] = "dbname";
-		vals[2] = url;
-		keys[3] = NULL;
-	}
+	db_params(db, url, keys, vals);
 	conn = PQconnectdbParams(keys, vals, 1);
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
 		db_set_error(db, "could not connect to database: ",
@@ -164,41 +205,75 @@ static void
 db_adopt(struct db *db, PGconn *conn)
 {
 	db_disconnect(db);
+	PQsetNoticeProcessor(conn, db_notice, NULL);
 	db->conn = conn;
 	db->gen++;
 	db->down = 0;
 }
 
-/* Back on url after the fallback: logged once. */
+/* --- The fallback (see db_set_fallback) ------------------------------- */
+
+/* Drops an attempt at url in progress, if any. */
+static void
+db_probe_stop(struct db *db)
+{
+	if (db->probe != NULL)
+		PQfinish(db->probe);
+	db->probe = NULL;
+}
+
+static void
+db_use_fallback(struct db *db, const char *why)
+{
+	if (!db->on_fallback)
+		log_warn("cannot reach %s (%s): reading from %s until it is back", db->url_name, why,
+		    db->fallback_name);
+	db->on_fallback = 1;
+	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+}
+
 static void
 db_leave_fallback(struct db *db)
 {
-	log_info("%s is reachable again: reading from it", db->url_name);
+	if (db->on_fallback)
+		log_info("%s is reachable again: reading from it", db->url_name);
 	db->on_fallback = 0;
+	db_probe_stop(db);
 }
 
+/*
+ * Connects to url, or to the fallback when url does not answer.  On the
+ * fallback, url is skipped until its retry time, unless the fallback fails
+ * too.  When both fail the error names both.
+ */
 static int
 db_connect(struct db *db)
 {
 	char why[sizeof(db->err)] = "";
 	PGconn *conn = NULL;
+	int tried_url = 0;
 
 	db_disconnect(db);
+	db_probe_stop(db);
 	if (!db->on_fallback || db_now_ms() >= db->return_at_ms) {
 		conn = db_open(db, db->url);
-		if (conn != NULL && db->on_fallback)
+		tried_url = 1;
+		if (conn != NULL)
 			db_leave_fallback(db);
 		snprintf(why, sizeof(why), "%s", db->err);
 	}
 	if (conn == NULL && db->fallback_url != NULL) {
 		conn = db_open(db, db->fallback_url);
-		/* Only a fallback that answers is a switch worth logging. */
-		if (conn != NULL && !db->on_fallback)
-			log_warn("cannot reach %s (%s): reading from %s until it is back", db->url_name,
-			    why, db->fallback_name);
 		if (conn != NULL) {
-			db->on_fallback = 1;
-			db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+			db_use_fallback(db, why);
+		} else if (!tried_url && (conn = db_open(db, db->url)) != NULL) {
+			db_leave_fallback(db);
+		} else {
+			char fallback_err[sizeof(db->err)];
+
+			memcpy(fallback_err, db->err, sizeof(fallback_err));
+			snprintf(db->err, sizeof(db->err), "%s: %.220s; %s: %.220s", db->url_name,
+			    tried_url ? why : "not tried", db->fallback_name, fallback_err);
 		}
 	}
 	if (conn == NULL) {
@@ -209,21 +284,53 @@ db_connect(struct db *db)
 	return 0;
 }
 
-/* On the fallback, between statements: tries url again when it is time. */
-static void
-db_try_return(struct db *db)
+void
+db_poll_fallback(struct db *db)
 {
-	PGconn *conn;
+	const char *keys[DB_NPARAMS], *vals[DB_NPARAMS];
+	struct pollfd pfd;
 
-	if (!db->on_fallback || db->in_tx || db_now_ms() < db->return_at_ms)
+	if (!db->on_fallback || db->in_tx)
 		return;
-	conn = db_open(db, db->url);
-	if (conn == NULL) {
-		db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
-		return;
+	if (db->probe == NULL) {
+		if (db_now_ms() < db->return_at_ms)
+			return;
+		db_params(db, db->url, keys, vals);
+		db->probe = PQconnectStartParams(keys, vals, 1);
+		db->probe_wants = PGRES_POLLING_WRITING;
+		db->probe_deadline_ms = db_now_ms() + DB_PROBE_MS;
+		if (db->probe == NULL || PQstatus(db->probe) == CONNECTION_BAD)
+			goto failed;
 	}
-	db_leave_fallback(db);
-	db_adopt(db, conn);
+	/* Advance the attempt as far as its socket allows, never waiting. */
+	for (;;) {
+		PostgresPollingStatusType st;
+
+		pfd.fd = PQsocket(db->probe);
+		pfd.events = db->probe_wants == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		pfd.revents = 0;
+		if (pfd.fd < 0 || poll(&pfd, 1, 0) != 1)
+			break;
+		st = PQconnectPoll(db->probe);
+		if (st == PGRES_POLLING_FAILED)
+			goto failed;
+		if (st == PGRES_POLLING_OK) {
+			PGconn *conn = db->probe;
+
+			db->probe = NULL;
+			if (db->conn != NULL)
+				db_disconnect(db);
+			db_leave_fallback(db);
+			db_adopt(db, conn);
+			return;
+		}
+		db->probe_wants = st;
+	}
+	if (db_now_ms() < db->probe_deadline_ms)
+		return;
+failed:
+	db_probe_stop(db);
+	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
 }
 
 int
@@ -242,10 +349,90 @@ db_on_fallback(const struct db *db)
 	return db->on_fallback;
 }
 
+/* Appends key='value' to out (libpq's conninfo quoting); 0, or -1 when full. */
+static int
+db_conninfo_put(char *out, size_t outlen, const char *key, const char *value)
+{
+	size_t n = strlen(out);
+	int w = snprintf(out + n, outlen - n, "%s%s='", n > 0 ? " " : "", key);
+
+	if (w < 0 || (size_t)w >= outlen - n)
+		return -1;
+	n += (size_t)w;
+	for (const char *p = value; *p != '\0'; p++) {
+		if (n + 3 >= outlen)
+			return -1;
+		if (*p == '\'' || *p == '\\')
+			out[n++] = '\\';
+		out[n++] = *p;
+	}
+	if (n + 2 > outlen)
+		return -1;
+	out[n++] = '\'';
+	out[n] = '\0';
+	return 0;
+}
+
+static const char *
+db_conninfo_get(const PQconninfoOption *opts, const char *key)
+{
+	for (; opts != NULL && opts->keyword != NULL; opts++)
+		if (strcmp(opts->keyword, key) == 0)
+			return opts->val;
+	return NULL;
+}
+
+static int
+db_same(const char *a, const char *b)
+{
+	return (a == NULL || *a == '\0') ? (b == NULL || *b == '\0') : (b != NULL && strcmp(a, b) == 0);
+}
+
+int
+db_fallback_url(const char *read_url, const char *primary_url, char *out, size_t outlen)
+{
+	static const char *const server[] = { "host", "hostaddr", "port", "dbname" };
+	static const char *const creds[] = { "user", "password", "passfile" };
+	PQconninfoOption *r = PQconninfoParse(read_url, NULL), *p = PQconninfoParse(primary_url, NULL);
+	int rc = -1, same = 1;
+
+	out[0] = '\0';
+	if (r == NULL || p == NULL)
+		goto out;
+	for (size_t i = 0; i < sizeof(server) / sizeof(server[0]); i++)
+		same &= db_same(db_conninfo_get(r, server[i]), db_conninfo_get(p, server[i]));
+	if (same) {
+		rc = 0;
+		goto out;
+	}
+	/* The primary's server and settings, the read URL's credentials. */
+	for (PQconninfoOption *o = p; o->keyword != NULL; o++) {
+		int cred = 0;
+
+		for (size_t i = 0; i < sizeof(creds) / sizeof(creds[0]); i++)
+			cred |= strcmp(o->keyword, creds[i]) == 0;
+		if (!cred && o->val != NULL && o->val[0] != '\0' &&
+		    db_conninfo_put(out, outlen, o->keyword, o->val) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < sizeof(creds) / sizeof(creds[0]); i++) {
+		const char *v = db_conninfo_get(r, creds[i]);
+
+		if (v != NULL && v[0] != '\0' && db_conninfo_put(out, outlen, creds[i], v) < 0)
+			goto out;
+	}
+	rc = 1;
+out:
+	if (rc < 0)
+		out[0] = '\0';
+	PQconninfoFree(r);
+	PQconninfoFree(p);
+	return rc;
+}
+
 int
 db_ensure(struct db *db)
 {
-	db_try_return(db);
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		return 0;
 	return db_connect(db);

@@ -37,15 +37,34 @@ struct db *db_new(const char *url, const char *application_name, const char *opt
  * Names a second database to use while url cannot be reached: dh-api reads
  * from a replica and falls back to the primary.  The names (e.g.
  * "DATABASE_READ_URL") are for the log line each switch writes, once; they
- * must outlive the handle.  While on the fallback, url is tried again every
- * 10 s between statements (outside a transaction) and taken back when it
- * answers.  Returns 0, or -1 when out of memory.
+ * must outlive the handle.  Returns 0, or -1 when out of memory.
+ *
+ * While on the fallback, db_poll_fallback() tries url again every 10 s
+ * without blocking and takes it back when it answers.  When the fallback
+ * fails too, url is tried at once, and the error names both.
  */
 int db_set_fallback(struct db *db, const char *url, const char *url_name,
     const char *fallback_name);
 
+/*
+ * On the fallback, outside a transaction: starts or advances a non-blocking
+ * attempt at url (only name resolution may block) and switches back to it
+ * when connected.  Call it between units of work (dh-api: before each
+ * request), so that one request never reads from two servers.
+ */
+void db_poll_fallback(struct db *db);
+
 /* Non-zero while the handle uses its fallback. */
 int db_on_fallback(const struct db *db);
+
+/*
+ * The fallback for a read URL: primary_url's server, database and settings
+ * with read_url's user and password, so that the fallback keeps the
+ * read-only role, as a conninfo string in out.  Returns 1 when made, 0 when
+ * both name the same server and database (a fallback there would not help),
+ * -1 when a URL does not parse or out is too small.
+ */
+int db_fallback_url(const char *read_url, const char *primary_url, char *out, size_t outlen);
 
 /* Closes the connection and frees the handle.  NULL is fine. */
 void db_free(struct db *db);

@@ -369,6 +369,11 @@ def check_supervisor(t, dp):
         return r.status == 200 and (r.json() or {}).get("count", 0) > 0
     t.check("workers fill the database from the simulator", harness.wait_for(courses, 90, 1),
             dp.ctl("tail", "workers:dh-masters"))
+    p = dp.as_postgres("psql", "-X", "-tA", "-d", dp.admin_url(), "-c",
+                       "SELECT application_name || '=' || string_agg(DISTINCT usename, ',') FROM pg_stat_activity"
+                       " WHERE application_name IN ('dh-api', 'dh-live') GROUP BY application_name ORDER BY application_name")
+    t.check("dh-api connects as dh_reader and the workers as dh_writer",
+            p.stdout.split() == ["dh-api=dh_reader", "dh-live=dh_writer"], (p.stdout, p.stderr))
 
     out = dp.ctl("stop", "workers:")
     s = dp.status()

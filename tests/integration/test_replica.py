@@ -7,6 +7,7 @@ import glob
 import json
 import os
 import pwd
+import signal
 import subprocess
 import threading
 import time
@@ -65,6 +66,20 @@ class Replica:
 def api_connections(psql):
     out = psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dh-api'")
     return int(out) if out and out.isdigit() else -1
+
+
+def api_roles(psql):
+    """The roles dh-api's sessions use, e.g. "dh_reader"."""
+    return psql("SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name = 'dh-api'")
+
+
+def api_log_lines(st, text):
+    """How many lines of each dh-api process's log contain text."""
+    counts = []
+    for path in sorted(glob.glob(os.path.join(st.var, "log", "dh-api_*.log"))):
+        with open(path, errors="replace") as f:
+            counts.append(sum(1 for line in f if text in line))
+    return counts
 
 
 def api_log(st):
@@ -163,6 +178,8 @@ def run(t):
         st.start()
         for _ in range(8):
             st.get("/health")
+        t.check("dh-api reads from the replica as dh_reader", api_roles(replica.psql) == "dh_reader",
+                api_roles(replica.psql))
         t.check("dh-api's connections are on the replica",
                 api_connections(replica.psql) >= 1
                 and api_connections(lambda sql: st.psql(sql)[1]) == 0,
@@ -211,28 +228,54 @@ def run(t):
                 total[0] > 20 and not bad, bad[:10])
         t.check("dh-api processes kept running (no restart)",
                 {name: st.pid(name) for name in pids} == pids and None not in pids.values(), pids)
-        t.check("the switch is logged once per process",
-                st.wait_for(lambda: "cannot reach DATABASE_READ_URL" in api_log(st), 5)
-                and "reading from DATABASE_URL until it is back" in api_log(st), api_log(st)[-600:])
+        switched = api_log_lines(st, "cannot reach DATABASE_READ_URL")
+        t.check("the switch is logged, at most once per process (%s)" % switched,
+                sum(switched) >= 1 and max(switched) == 1
+                and "reading from the primary (DATABASE_URL's server) until it is back" in api_log(st),
+                api_log(st)[-600:])
         r = st.get("/health")
         t.check("/health 200 from the primary", r.status == 200, r)
-        rc, out, _ = st.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dh-api'")
-        t.check("dh-api now reads from the primary", rc == 0 and out != "0", out)
+        roles = api_roles(lambda sql: st.psql(sql)[1])
+        t.check("dh-api now reads from the primary, still as dh_reader (never the writer)",
+                roles == "dh_reader", roles)
         metrics = st.get("/metrics").body.decode()
         fallback = [l for l in metrics.splitlines() if l.startswith("dh_api_db_fallback_requests_total ")]
         t.check("/metrics counts requests answered from the fallback",
                 fallback and int(fallback[0].split()[1]) > 0, fallback)
 
-        # The replica is back: dh-api returns to it by itself (tried every 10 s).
+        # The replica comes back hung (SIGSTOP on its postmaster: connections
+        # are accepted and never answered).  Every process is on the primary by
+        # now; their tries of the replica must not hold up any request.
         p = replica.start()
         t.check("replica restarted", p.returncode == 0, p.stderr[-300:])
+        with open(os.path.join(replica.data, "postmaster.pid")) as f:
+            postmaster = int(f.readline())
+        os.kill(postmaster, signal.SIGSTOP)
+        try:
+            slowest, statuses = 0.0, set()
+            deadline = time.monotonic() + 25
+            while time.monotonic() < deadline:
+                t0 = time.monotonic()
+                statuses.add(st.get("/health", timeout=30).status)
+                slowest = max(slowest, time.monotonic() - t0)
+            print("      replica hung for 25 s: slowest /health %.0f ms" % (slowest * 1000), flush=True)
+            t.check("a hung replica: every request 200, none slower than 1 s (slowest %.0f ms)"
+                    % (slowest * 1000), statuses == {200} and slowest < 1.0, statuses)
+        finally:
+            os.kill(postmaster, signal.SIGCONT)
+
+        # The replica answers again: dh-api returns to it by itself (tried every 10 s).
 
         def back():
             for _ in range(8):
                 st.get("/health")
-            return api_connections(replica.psql) >= 1
-        t.check("dh-api returns to the replica within 30 s", st.wait_for(back, 30, interval=1))
+            return (api_connections(replica.psql) == 4
+                    and api_connections(lambda sql: st.psql(sql)[1]) == 0)
+        t.check("every dh-api process returns to the replica within 30 s, none left on the primary",
+                st.wait_for(back, 30, interval=1),
+                (api_connections(replica.psql), api_connections(lambda sql: st.psql(sql)[1])))
         t.check("and says so", "DATABASE_READ_URL is reachable again" in api_log(st))
+
     finally:
         if t.failed > failed_before:
             st.keep_logs()

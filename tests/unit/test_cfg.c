@@ -306,10 +306,10 @@ test_bad_listen_addr(void **state)
 static void
 test_api_hosts(void **state)
 {
-	static const char *const listen_good[] = { "127.0.0.2:9000", "0.0.0.0:9000", "[::1]:9000" };
+	static const char *const listen_good[] = { "127.0.0.2:9000", "0.0.0.0:9000" };
 	static const char *const listen_bad[] = {
 		"9000", ":9000", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", "localhost:9000",
-		"*:9000", "::1:9000", "[::1]", "127.0.0.1:90x", "unix:/run/dh.sock",
+		"*:9000", "::1:9000", "[::1]", "[::1]:9000", "127.0.0.1:90x", "unix:/run/dh.sock",
 	};
 	static const char *const upstream_good[] = {
 		"127.0.0.2:9000", "10.0.0.5:9000,10.0.0.6:9000", "unix:/run/darkhorses/dh-api.sock",
@@ -506,6 +506,9 @@ test_env_file(void **state)
 	    "RACING_API_PASSWORD=\"mismatched'\n"
 	    "DH_TEST_QUOTE=\"\n"
 	    "DH_TEST_SPACES= a b \n"
+	    "  DH_TEST_INDENTED=y\n"
+	    "DH_API_PROCS=2\n"
+	    "DH_API_PROCS=3\n"
 	    "_DH_TEST_1=x");
 	struct cfg c;
 
@@ -513,7 +516,7 @@ test_env_file(void **state)
 	set("DH_ENV_FILE", file);
 	set("DH_SIM_PORT", "7000");	/* the environment wins */
 	set("DH_VAR_DIR", "/srv/dh");
-	assert_int_equal(setenv("DH_WORKERS", "", 1), 0);	/* set though empty: kept */
+	assert_int_equal(setenv("DH_REGIONS", "", 1), 0);	/* empty counts as unset */
 	load_ok(&c);
 	assert_string_equal(c.database_url, "postgresql://dh_writer:p=w@localhost/darkhorses?sslmode=require");
 	assert_string_equal(c.regions, "gb");
@@ -521,7 +524,9 @@ test_env_file(void **state)
 	assert_int_equal(c.http_port, 9090);
 	assert_int_equal(c.sim_port, 7000);
 	assert_string_equal(c.var_dir, "/srv/dh");
-	assert_string_equal(c.workers, "all");
+	assert_int_equal(c.api_procs, 3);	/* the later line wins */
+	assert_string_equal(getenv("DH_TEST_INDENTED"), "y");
+	assert_int_equal(unsetenv("DH_TEST_INDENTED"), 0);
 	assert_string_equal(getenv("RACING_API_USERNAME"), "it's");
 	assert_string_equal(getenv("RACING_API_PASSWORD"), "\"mismatched'");
 	assert_string_equal(getenv("DH_TEST_QUOTE"), "\"");
@@ -535,7 +540,7 @@ static void
 test_env_file_errors(void **state)
 {
 	static const char *const bad_lines[] = {
-		"DH_HTTP_PORT", "export DH_HTTP_PORT=1", " DH_HTTP_PORT=1", "DH HTTP PORT=1",
+		"DH_HTTP_PORT", "export DH_HTTP_PORT=1", "DH HTTP PORT=1",
 		"1DH=1", "=1", "DH-PORT=1", "DH_HTTP_PORT =1",
 	};
 	char text[128], line2[160];

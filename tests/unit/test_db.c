@@ -503,6 +503,36 @@ test_connect_retry_stops(void **state)
 	assert_int_equal(db_is_down(h->a), 1);
 }
 
+/* The fallback URL: the primary's server with the read URL's credentials. */
+static void
+test_fallback_url(void **state)
+{
+	char out[512];
+
+	(void)state;
+	assert_int_equal(db_fallback_url("postgresql://reader:pw@/dh?host=/tmp/a",
+	    "postgresql://writer:wpw@/dh?host=/tmp/a", out, sizeof(out)), 0);
+	assert_int_equal(db_fallback_url("postgresql://reader:pw@replica:5433/dh",
+	    "postgresql://writer:wpw@primary/dh", out, sizeof(out)), 1);
+	assert_contains(out, "host='primary'");
+	assert_contains(out, "dbname='dh'");
+	assert_contains(out, "user='reader'");
+	assert_contains(out, "password='pw'");
+	assert_null(strstr(out, "writer"));
+	assert_null(strstr(out, "wpw"));
+	assert_null(strstr(out, "5433"));
+	/* Same host, another port: another server. */
+	assert_int_equal(db_fallback_url("host=db port=5433 dbname=dh user=r",
+	    "host=db port=5432 dbname=dh user=w", out, sizeof(out)), 1);
+	/* Quotes and backslashes survive. */
+	assert_int_equal(db_fallback_url("host=replica dbname=dh user=r password='it\\'s'",
+	    "host=primary dbname=dh user=w", out, sizeof(out)), 1);
+	assert_contains(out, "password='it\\'s'");
+	assert_int_equal(db_fallback_url("nonsense", "host=primary", out, sizeof(out)), -1);
+	assert_int_equal(db_fallback_url("host=replica user=r", "host=primary", out, 20), -1);
+	assert_string_equal(out, "");
+}
+
 /* The registry holds 64 statements and refuses the next. */
 static void
 test_prepare_registry_full(void **state)
@@ -545,6 +575,7 @@ main(void)
 		T(test_connect_failure),
 		T(test_connect_retry_stops),
 		T(test_prepare_registry_full),
+		T(test_fallback_url),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
