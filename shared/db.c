@@ -180,7 +180,7 @@ db_params(const struct db *db, const char *url, const char **keys, const char **
 	vals[n] = NULL;
 }
 
-/* Opens a connection to url; NULL with the handle's error set on failure. */
+/* Opens a connection to url (db_adopt makes it the handle's); NULL with the error set on failure. */
 static PGconn *
 db_open(struct db *db, const char *url)
 {
@@ -196,7 +196,6 @@ db_open(struct db *db, const char *url)
 			PQfinish(conn);
 		return NULL;
 	}
-	PQsetNoticeProcessor(conn, db_notice, NULL);
 	return conn;
 }
 
@@ -318,8 +317,6 @@ db_poll_fallback(struct db *db)
 			PGconn *conn = db->probe;
 
 			db->probe = NULL;
-			if (db->conn != NULL)
-				db_disconnect(db);
 			db_leave_fallback(db);
 			db_adopt(db, conn);
 			return;
