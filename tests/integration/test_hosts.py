@@ -22,8 +22,10 @@ def upstreams_used(st, since=0):
     counts = {}
     with open(path, errors="replace") as f:
         f.seek(since)
-        for m in re.finditer(r"upstream=(\S+)", f.read()):
-            for addr in m.group(1).split(", "):
+        # $upstream_addr ends the line; a request nginx retried lists every
+        # server it tried, "a:p, b:p" (and " : " between upstream groups).
+        for m in re.finditer(r"upstream=(.*)$", f.read(), re.M):
+            for addr in re.split(r", | : ", m.group(1).strip()):
                 counts[addr] = counts.get(addr, 0) + 1
     return counts
 
