@@ -3,16 +3,20 @@ into PostgreSQL; an unchanged price writes nothing; a changed one appends
 history; results and the historical join; upstream faults back off without
 exiting; a kill -9 mid-cycle loses and duplicates nothing."""
 import datetime
+import http.server
 import json
 import os
 import signal
+import threading
 import time
+import urllib.parse
 import urllib.request
 
 import harness
 
 NOW = "2025-10-14T11:00:00Z"       # a Tuesday: GB and IRE meetings in the afternoon
 LATER = "2025-10-14T11:20:00Z"     # prices have moved
+CARDS = os.path.join(harness.ROOT, "tests", "fixtures", "racing-api", "racecards_pro_2025-10-14.json")
 
 
 def sql(st, q):
@@ -116,6 +120,62 @@ def check_live(t, st):
     t.check("bookmaker ids match ra_bookmakers",
             num(st, "SELECT count(*) FROM (SELECT DISTINCT bookmaker_id FROM ra_odds_live) l"
                     " LEFT JOIN ra_bookmakers b USING (bookmaker_id) WHERE b.bookmaker_id IS NULL") == 0)
+
+
+class Upstream:
+    """A stand-in upstream serving one racecards body for 2025-10-14 (and an
+    empty day otherwise), for cards the simulator never sends."""
+
+    def __init__(self, cards):
+        body = json.dumps(cards).encode()
+        empty = json.dumps({"racecards": [], "total": 0, "limit": 0, "skip": 0, "query": []}).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                url = urllib.parse.urlsplit(self.path)
+                day = urllib.parse.parse_qs(url.query).get("date", [""])[0]
+                out = body if url.path.endswith("/racecards/pro") and day == "2025-10-14" else empty
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d/v1" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def check_listed_twice(t, st):
+    """A racecard listing a horse twice (with other prices the second time):
+    the cycle stores the first entry and warns, instead of failing on the key."""
+    with open(CARDS) as f:
+        cards = json.load(f)
+    race = next(r for r in cards["racecards"] if any(ru.get("odds") for ru in r["runners"]))
+    runner = next(ru for ru in race["runners"] if ru.get("odds"))
+    twice = json.loads(json.dumps(runner))
+    for o in twice["odds"]:
+        o["decimal"], o["fractional"] = "99.0", "98/1"
+    race["runners"].append(twice)
+    races = [r["race_id"] for r in cards["racecards"]]
+    with Upstream(cards) as upstream:
+        p = once(st, "live", sim=upstream.url)
+    kept = sql(st, "SELECT count(*) || ' ' || count(*) FILTER (WHERE decimal = 99) FROM ra_odds_live"
+                   " WHERE race_id = '%s' AND horse_id = '%s'" % (race["race_id"], runner["horse_id"])).split()
+    t.check("a horse listed twice: the cycle succeeds, the first entry's prices kept (%s)" % " ".join(kept),
+            p.returncode == 0 and int(kept[0]) > 0 and kept[1] == "0"
+            and "lists horse %s twice" % runner["horse_id"] in p.stderr, p.stderr[-800:])
+    sql(st, "DELETE FROM ra_odds_live WHERE race_id IN (%s)" % ",".join("'%s'" % r for r in races))
 
 
 def check_masters(t, st):
@@ -253,6 +313,7 @@ def run(t):
         st.start()
         check_fleet_running(t, st)
         check_live(t, st)
+        check_listed_twice(t, st)
         check_masters(t, st)
         check_historical(t, st)
         check_backfill(t, st)

@@ -381,7 +381,8 @@ is "dh_ensure_odds_history_partitions is idempotent" "$D" \
 is "dh_ensure_odds_history_partitions(current_date, 3) on a migrated database creates nothing" "$D" \
    "$AS_W SELECT dh_ensure_odds_history_partitions(current_date, 3)" 0
 is "a new partition is attached with the parent's indexes" "$D" \
-   "SELECT count(*) FROM pg_index WHERE indrelid = 'ra_odds_history_2019_06'::regclass" 2
+   "SELECT (SELECT count(*) FROM pg_index WHERE indrelid = 'ra_odds_history_2019_06'::regclass)
+         = (SELECT count(*) FROM pg_index WHERE indrelid = 'ra_odds_history'::regclass)" t
 ok "writer writes a new partition directly" "$D" \
    "$AS_W $H VALUES ('rac_q', 'hrs_q', 'bet365', '2019-06-16T12:00:00Z', '2/1', 3);
     DELETE FROM ra_odds_history_2019_06 WHERE race_id = 'rac_q'"
