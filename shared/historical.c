@@ -25,6 +25,27 @@ find_runner(const struct rapi_race *race, const char *horse_id)
 	return NULL;
 }
 
+/* A race the results list twice (an upstream slip) is taken once, the first time. */
+static int
+race_listed_before(const struct rapi_results *rs, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (rs->races[k].race_id != NULL && strcmp(rs->races[k].race_id, rs->races[i].race_id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Likewise a horse listed twice in one result: its first entry counts. */
+static int
+runner_listed_before(const struct rapi_result *race, size_t r)
+{
+	for (size_t k = 0; k < r; k++)
+		if (race->runners[k].horse_id != NULL &&
+		    strcmp(race->runners[k].horse_id, race->runners[r].horse_id) == 0)
+			return 1;
+	return 0;
+}
+
 /* 1 + the number of runners with a strictly shorter SP; 0 without an SP. */
 static int
 sp_rank(const struct rapi_result *race, const struct rapi_result_runner *run)
@@ -106,11 +127,15 @@ historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs, 
 
 		if (race->race_id == NULL)
 			continue;
+		if (race_listed_before(rs, i)) {
+			c->repeated++;
+			continue;
+		}
 		card = find_race(rc, race->race_id);
 		if (card == NULL)
 			c->no_card++;
 		for (size_t r = 0; r < race->n_runners; r++)
-			field += race->runners[r].horse_id != NULL;
+			field += race->runners[r].horse_id != NULL && !runner_listed_before(race, r);
 		c->races++;
 		for (size_t r = 0; r < race->n_runners; r++) {
 			const struct rapi_result_runner *run = &race->runners[r];
@@ -122,6 +147,10 @@ historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs, 
 
 			if (run->horse_id == NULL)
 				continue;
+			if (runner_listed_before(race, r)) {
+				c->repeated++;
+				continue;
+			}
 			rows_open(out);
 			rows_text(out, "race_id", race->race_id);
 			rows_text(out, "horse_id", run->horse_id);

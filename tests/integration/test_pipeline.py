@@ -157,24 +157,33 @@ class Upstream:
 
 
 def check_listed_twice(t, st):
-    """A racecard listing a horse twice (with other prices the second time):
-    the cycle stores the first entry and warns, instead of failing on the key."""
+    """A racecard listing a horse twice, and a day's cards listing a race twice
+    (with other prices the second time): the cycle stores the first entry and
+    warns, instead of failing on the key."""
     with open(CARDS) as f:
         cards = json.load(f)
     race = next(r for r in cards["racecards"] if any(ru.get("odds") for ru in r["runners"]))
     runner = next(ru for ru in race["runners"] if ru.get("odds"))
     twice = json.loads(json.dumps(runner))
     for o in twice["odds"]:
-        o["decimal"], o["fractional"] = "99.0", "98/1"
+        o["decimal"], o["fractional"] = "888.0", "887/1"
     race["runners"].append(twice)
+    again = json.loads(json.dumps(race))
+    for ru in again["runners"]:
+        for o in ru.get("odds") or []:
+            o["decimal"], o["fractional"] = "777.0", "776/1"
+    cards["racecards"].append(again)
     races = [r["race_id"] for r in cards["racecards"]]
     with Upstream(cards) as upstream:
         p = once(st, "live", sim=upstream.url)
-    kept = sql(st, "SELECT count(*) || ' ' || count(*) FILTER (WHERE decimal = 99) FROM ra_odds_live"
+    kept = sql(st, "SELECT count(*) || ' ' || count(*) FILTER (WHERE decimal = 888) FROM ra_odds_live"
                    " WHERE race_id = '%s' AND horse_id = '%s'" % (race["race_id"], runner["horse_id"])).split()
     t.check("a horse listed twice: the cycle succeeds, the first entry's prices kept (%s)" % " ".join(kept),
             p.returncode == 0 and int(kept[0]) > 0 and kept[1] == "0"
             and "lists horse %s twice" % runner["horse_id"] in p.stderr, p.stderr[-800:])
+    t.check("a race listed twice: its first listing's prices kept",
+            num(st, "SELECT count(*) FROM ra_odds_live WHERE race_id = '%s' AND decimal = 777" % race["race_id"]) == 0
+            and "list race %s twice" % race["race_id"] in p.stderr, p.stderr[-800:])
     sql(st, "DELETE FROM ra_odds_live WHERE race_id IN (%s)" % ",".join("'%s'" % r for r in races))
 
 

@@ -137,6 +137,44 @@ test_no_card(void **state)
 	rapi_results_free(rs);
 }
 
+/* The same result twice, and a horse twice in it: one row per horse. */
+static void
+test_listed_twice(void **state)
+{
+	static const char twice[] =
+	    "{\"results\":[{\"race_id\":\"rac_1\",\"date\":\"2025-10-13\",\"region\":\"GB\","
+	    "\"course_id\":\"crs_1\",\"off_dt\":\"2025-10-13T14:30:00+01:00\",\"runners\":["
+	    "{\"horse_id\":\"hrs_a\",\"position\":\"1\",\"sp\":\"2/1\",\"sp_dec\":\"3.00\"},"
+	    "{\"horse_id\":\"hrs_b\",\"position\":\"2\",\"sp\":\"4/1\",\"sp_dec\":\"5.00\"},"
+	    "{\"horse_id\":\"hrs_a\",\"position\":\"3\",\"sp\":\"9/1\",\"sp_dec\":\"10.00\"}]},"
+	    "{\"race_id\":\"rac_1\",\"date\":\"2025-10-13\",\"region\":\"GB\","
+	    "\"course_id\":\"crs_1\",\"off_dt\":\"2025-10-13T14:30:00+01:00\",\"runners\":["
+	    "{\"horse_id\":\"hrs_c\",\"position\":\"1\"}]}],\"total\":\"2\"}";
+	struct rapi_results *rs = rapi_results_new();
+	struct historical_counts c;
+	struct rows out;
+	json_error_t jerr;
+	char err[256];
+	json_t *rows;
+
+	(void)state;
+	assert_int_equal(rapi_parse_results(rs, twice, sizeof(twice) - 1, err, sizeof(err)), 0);
+	rows_init(&out, 1 << 20);
+	historical_rows(NULL, rs, &out, &c);
+	rows = json_loads(rows_finish(&out), 0, &jerr);
+	assert_non_null(rows);
+	assert_int_equal(json_array_size(rows), 2);
+	assert_int_equal(c.races, 1);
+	assert_int_equal(c.runners, 2);
+	assert_int_equal(c.repeated, 2);
+	/* The first entry wins; the field is two horses (win only). */
+	assert_string_equal(json_string_value(json_object_get(row_of(rows, "hrs_a"), "position")), "1");
+	assert_int_equal((int)num(row_of(rows, "hrs_a"), "field_size"), 2);
+	json_decref(rows);
+	rows_free(&out);
+	rapi_results_free(rs);
+}
+
 static void
 test_rows_limit(void **state)
 {
@@ -159,6 +197,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_no_card),
+		cmocka_unit_test(test_listed_twice),
 		cmocka_unit_test(test_rows_limit),
 	};
 

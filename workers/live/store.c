@@ -22,10 +22,10 @@
  * New prices are a plain INSERT and changed ones an UPDATE, not one upsert:
  * ON CONFLICT's speculative insertion costs a fifth more per new row, and the
  * join has already told the two apart.  That is safe because the keys are
- * unique in the batch (rows_build keeps a runner and a bookmaker once per race)
- * and this session holds dh-live's advisory lock, so nobody else inserts a
- * price between the join and the insert; should that ever fail, the unique
- * key refuses the row and the cycle rolls back whole.
+ * unique in the batch (rows_build takes a race once, and a runner and a
+ * bookmaker once per race) and this session holds dh-live's advisory lock, so
+ * nobody else inserts a price between the join and the insert; should that
+ * ever fail, the unique key refuses the row and the cycle rolls back whole.
  */
 static const char sql_temp[] =
     "CREATE TEMP TABLE IF NOT EXISTS live_incoming (race_id text, horse_id text,"
@@ -174,7 +174,17 @@ quoted_before(const struct rapi_runner *run, size_t k)
 	return 0;
 }
 
-/* A horse listed twice in a race (an upstream slip) keeps its first entry. */
+/* A race listed twice in a day's cards (an upstream slip) is taken once. */
+static int
+race_listed_before(const struct rapi_racecards *rc, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (rc->races[k].race_id != NULL && strcmp(rc->races[k].race_id, rc->races[i].race_id) == 0)
+			return 1;
+	return 0;
+}
+
+/* A horse listed twice in a race keeps its first entry. */
 static int
 listed_before(const struct rapi_race *race, size_t r)
 {
@@ -206,6 +216,10 @@ rows_build(const struct rapi_racecards *const *days, int ndays, time_t now, stru
 			if (race->race_id == NULL || race->course_id == NULL || !race->off_dt.present ||
 			    race->off_dt.v <= now || race->is_abandoned.v)
 				continue;
+			if (race_listed_before(days[d], i)) {
+				log_warn("the cards list race %s twice: its second entry is ignored", race->race_id);
+				continue;
+			}
 			day = clock_racing_day(race->off_dt.v);
 			clock_format_date(&day, race_date, sizeof(race_date));
 			rows_open(races);
