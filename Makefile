@@ -44,7 +44,11 @@ FUZZ_TIME ?= 60
 .PHONY: all deps run start stop status test unit fuzz bench lint install uninstall clean
 .DEFAULT_GOAL := all
 
-all: $(BINS)
+all: $(BINS) $(BUILD)/static/.version
+
+# The dashboard with its assets named by version (scripts/assets.sh).
+$(BUILD)/static/.version: scripts/assets.sh $(shell find static -type f)
+	@scripts/assets.sh static $(BUILD)/static
 
 deps:
 	@scripts/deps.sh

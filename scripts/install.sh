@@ -3,7 +3,7 @@
 #
 #   bin/dh-*                              the programs given as arguments
 #   share/darkhorses/sql/migrations/      what dh-migrate applies (found without --dir)
-#   share/darkhorses/static/              the dashboard
+#   share/darkhorses/static/              the dashboard, assets versioned (scripts/assets.sh)
 #   share/darkhorses/nginx/               what the site file includes
 #   share/darkhorses/examples/            nginx-site.conf, supervisor.conf, darkhorses.env
 #
@@ -34,6 +34,7 @@ OUT=$DESTDIR$SHARE			# where they are written now
 defaults=$(env -i PATH="$PATH" "$BUILD_BIN/dh-config") || die "$BUILD_BIN/dh-config failed (run make first)"
 eval "$defaults"
 
+
 # The system paths.
 BIN=$PREFIX/bin
 STATIC_DIR=$SHARE/static
@@ -59,9 +60,12 @@ PROGRAM_ENV_LINE="environment=DH_ENV_FILE=\"$ENV_FILE\""
 install -d "$DESTDIR$BIN" "$OUT/sql/migrations" "$OUT/static" "$OUT/nginx" "$OUT/examples"
 install -m 0755 "$@" "$DESTDIR$BIN/"
 install -m 0644 "$ROOT"/sql/migrations/*.sql "$OUT/sql/migrations/"
-(cd "$ROOT/static" && find . -type f) | while IFS= read -r f; do
-	install -D -m 0644 "$ROOT/static/$f" "$OUT/static/$f"
-done
+# The dashboard, built with its versioned assets: scripts/assets.sh, run on
+# the installed copy, adds this version beside those of earlier installs
+# (pages loaded before an upgrade keep finding theirs) and keeps three.
+sh "$ROOT/scripts/assets.sh" "$ROOT/static" "$OUT/static" ||
+	die "could not lay out the dashboard in $OUT/static"
+rm -f "$OUT/static/.version"
 
 for f in locations fastcgi errors; do
 	render "$ROOT/nginx/$f.conf.in" "$OUT/nginx/$f.conf"

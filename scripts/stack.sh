@@ -15,6 +15,7 @@ set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${DH_BIN_DIR:-$ROOT/build/bin}
+STATIC_DIR=$ROOT/build/static		# static/ with versioned asset names (make)
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 
@@ -67,11 +68,11 @@ setup_users() {
 		id "$PG_OS_USER" >/dev/null 2>&1 || die "user $PG_OS_USER is missing (is postgresql installed?)"
 		id "$NGINX_OS_USER" >/dev/null 2>&1 || die "user $NGINX_OS_USER is missing"
 		if runuser -u "$NGINX_OS_USER" -- test -x "$VAR/run" 2>/dev/null &&
-		    runuser -u "$NGINX_OS_USER" -- test -r "$ROOT/static/index.html"; then
+		    runuser -u "$NGINX_OS_USER" -- test -r "$STATIC_DIR/index.html"; then
 			NGINX_USER_LINE="user $NGINX_OS_USER;"
 			API_SOCKET_OWNER_LINE="socket_owner=root:$NGINX_OS_USER"
 		else
-			say "www-data cannot reach $VAR or $ROOT/static: nginx workers run as root"
+			say "www-data cannot reach $VAR or $STATIC_DIR: nginx workers run as root"
 			NGINX_OS_USER=root
 			NGINX_USER_LINE="user root;"
 			API_SOCKET_OWNER_LINE=""
@@ -227,7 +228,7 @@ prepare() {
 		EMBEDDED=""
 	fi
 
-	STATIC_DIR=$ROOT/static
+	[ -f "$STATIC_DIR/.version" ] || die "$STATIC_DIR is not built (run make)"
 	NGINX_CONF_DIR=$VAR/nginx
 	NGINX_CACHE_DIR=$VAR/nginx/cache
 	NGINX_ACCESS_LOG=$VAR/log/nginx-access.log

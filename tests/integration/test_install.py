@@ -60,8 +60,13 @@ def check_layout(t, tmp):
     want = sorted(os.listdir(os.path.join(harness.ROOT, "sql", "migrations")))
     t.check("migrations in share/darkhorses/sql/migrations",
             sorted(os.listdir(os.path.join(share, "sql", "migrations"))) == want, want)
-    t.check("the dashboard in share/darkhorses/static",
-            files_under(os.path.join(share, "static")) == files_under(os.path.join(harness.ROOT, "static")))
+    with open(os.path.join(harness.ROOT, "build", "static", ".version")) as f:
+        version = f.read().strip()
+    assets = [f for f in files_under(os.path.join(harness.ROOT, "static")) if f != "index.html"]
+    t.check("the dashboard in share/darkhorses/static, its assets also under v/%s/" % version,
+            files_under(os.path.join(share, "static"))
+            == sorted(["index.html"] + assets + [os.path.join("v", version, f) for f in assets]),
+            files_under(os.path.join(share, "static")))
     t.check("examples and the site's include files",
             sorted(os.listdir(os.path.join(share, "examples"))) == sorted(EXAMPLES)
             and sorted(os.listdir(os.path.join(share, "nginx"))) == ["errors.conf", "fastcgi.conf", "locations.conf"],
@@ -339,6 +344,10 @@ def check_http(t, dp):
     r = dp.request("/")
     t.check("the dashboard served from share/darkhorses/static",
             r.status == 200 and b"<html" in r.body.lower() and "content-security-policy" in r.headers, r)
+    script = re.search(rb'src="(/v/[0-9a-f]{12}/js/main\.js)"', r.body)
+    r = dp.request(script.group(1).decode() if script else "/v/none/js/main.js")
+    t.check("its script under the installed asset version, immutable",
+            r.status == 200 and "immutable" in r.headers.get("cache-control", ""), r.headers)
     r = dp.request("/api/openapi.json", headers={"Accept-Encoding": "gzip"})
     t.check("an API route answers JSON, gzipped", r.status == 200 and r.headers.get("content-encoding") == "gzip"
             and r.headers.get("content-type", "").startswith("application/json"), r.headers)

@@ -3,6 +3,8 @@ dh-api pool; health, errors, validation, the micro-cache, rate limiting, TLS,
 a killed API process, a database restart, and a clean SIGTERM stop."""
 import concurrent.futures
 import os
+import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -82,15 +84,58 @@ def check_bad_input(t, st):
     t.check("no dh-api process died on bad input", len(alive) == 4, st.status())
 
 
+def check_asset_versions(t, st, page):
+    """The page names its assets under /v/VERSION/ (scripts/assets.sh), kept a year."""
+    with open(os.path.join(harness.ROOT, "build", "static", ".version")) as f:
+        version = f.read().strip()
+    named = set(re.findall(rb'(?:href|src)="(/v/[^"]+)"', page))
+    t.check("the page names its stylesheet, script and icon under /v/%s/" % version,
+            {b"/v/%s/css/app.css" % version.encode(), b"/v/%s/js/main.js" % version.encode(),
+             b"/v/%s/favicon.svg" % version.encode()} == named, named)
+    # main.js imports ./api.js: the module graph resolves under the same prefix.
+    for path in ("/v/%s/js/main.js" % version, "/v/%s/js/api.js" % version, "/v/%s/css/app.css" % version):
+        r = st.get(path)
+        t.check("%s: kept a year, immutable, nosniff" % path, r.status == 200
+                and r.headers.get("cache-control") == "public, max-age=31536000, immutable"
+                and r.headers.get("x-content-type-options") == "nosniff", (r.status, r.headers))
+    with open(os.path.join(harness.ROOT, "static", "js", "main.js"), "rb") as f:
+        t.check("the versioned script is static/js/main.js", st.get("/v/%s/js/main.js" % version).body == f.read())
+    r = st.get("/v/000000000000/js/main.js")
+    t.check("a version never built: 404", r.status == 404, r.status)
+    r = st.get("/style.css")
+    t.check("an asset asked for without a version is revalidated",
+            r.status == 200 and r.headers.get("cache-control") == "no-cache", r.headers)
+    # A deploy into the same directory: a new version beside the old (pages
+    # loaded before it keep their assets), the three newest kept.
+    dst, changed = os.path.join(st.var, "assets"), os.path.join(st.var, "static-changed")
+    shutil.copytree(os.path.join(harness.ROOT, "static"), changed)
+    versions, errors = [], ""
+    for n in range(5):
+        if n > 0:
+            with open(os.path.join(changed, "js", "fmt.js"), "a") as f:
+                f.write("\n// change %d\n" % n)
+        p = subprocess.run(["sh", os.path.join(harness.ROOT, "scripts", "assets.sh"), changed, dst],
+                           capture_output=True, text=True)
+        errors += p.stderr
+        with open(os.path.join(dst, ".version")) as f:
+            versions.append(f.read().strip())
+        time.sleep(0.02)
+    with open(os.path.join(dst, "index.html")) as f:
+        page = f.read()
+    kept = sorted(os.listdir(os.path.join(dst, "v")))
+    t.check("a changed module makes a new version; the page names the newest; three kept (%s)" % " ".join(versions),
+            versions[0] == version and len(set(versions)) == 5 and "/v/%s/js/main.js" % versions[-1] in page
+            and kept == sorted(versions[2:]) and not errors, (kept, errors))
+
+
 def check_static(t, st):
     r = st.get("/")
     t.check("dashboard at / with security headers",
             r.status == 200 and b"<html" in r.body.lower()
             and r.headers.get("x-content-type-options") == "nosniff"
             and "content-security-policy" in r.headers, r.headers)
-    r = st.get("/style.css")
-    t.check("assets cached for a week", r.status == 200 and "max-age=604800" in r.headers.get("cache-control", ""),
-            r.headers)
+    t.check("the page is revalidated on every load", "no-cache" in r.headers.get("cache-control", ""), r.headers)
+    check_asset_versions(t, st, r.body)
     rc, _, err = st.psql("INSERT INTO ra_courses (course_id, name, region_code, region) "
                          "SELECT 'crs_' || i, 'Course ' || i, 'GB', 'Great Britain' FROM generate_series(1, 12) i")
     r = st.get("/api/courses?limit=50&gz=1", headers={"Accept-Encoding": "gzip"})
