@@ -129,7 +129,9 @@ lint:
 # Binaries, migrations, the dashboard and example configs rendered for PREFIX
 # (scripts/install.sh); never /etc.
 install: all
-	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BUILD_BIN="$(BUILD)/bin" scripts/install.sh $(BINS)
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BUILD_BIN="$(BUILD)/bin" DH_API_LISTEN="$(DH_API_LISTEN)" \
+	    DH_API_UPSTREAMS="$(DH_API_UPSTREAMS)" FCGI_WEB_SERVER_ADDRS="$(FCGI_WEB_SERVER_ADDRS)" \
+	    scripts/install.sh $(BINS)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS)))

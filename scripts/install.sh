@@ -30,8 +30,14 @@ SHARE=$PREFIX/share/darkhorses		# where things are when they run
 OUT=$DESTDIR$SHARE			# where they are written now
 
 # Defaults (DH_API_PROCS, DH_API_RATE_LIMIT ...) from dh-config, not from
-# whatever the environment or .env of this checkout says.
-defaults=$(env -i PATH="$PATH" "$BUILD_BIN/dh-config") || die "$BUILD_BIN/dh-config failed (run make first)"
+# whatever the environment or .env of this checkout says; only where the
+# dh-api pool listens is taken from the make command line, checked the same
+# way: DH_API_LISTEN=IPv4:PORT for the TCP socket of an API host serving
+# nginx on other hosts, FCGI_WEB_SERVER_ADDRS for those nginx hosts, and
+# DH_API_UPSTREAMS=a:p,b:p for the site file of an nginx host.
+defaults=$(env -i PATH="$PATH" DH_API_LISTEN="${DH_API_LISTEN:-}" DH_API_UPSTREAMS="${DH_API_UPSTREAMS:-}" \
+	FCGI_WEB_SERVER_ADDRS="${FCGI_WEB_SERVER_ADDRS:-}" "$BUILD_BIN/dh-config") ||
+	die "$BUILD_BIN/dh-config refused the settings above (or run make first)"
 eval "$defaults"
 
 
@@ -50,10 +56,13 @@ DH_HTTPS_PORT=443
 DH_TLS_CERT=/etc/ssl/darkhorses/fullchain.pem
 DH_TLS_KEY=/etc/ssl/darkhorses/privkey.pem
 DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
-API_SOCKET=unix://$DH_VAR_DIR/run/dh-api.sock
 API_SOCKET_OWNER_LINE=socket_owner=darkhorses:www-data
-API_SOCKET_MODE_LINE=socket_mode=0660
-API_UPSTREAM_SERVERS="server unix:$DH_VAR_DIR/run/dh-api.sock;"
+api_sockets "$DH_VAR_DIR/run"
+if [ -n "$DH_API_LISTEN" ]; then
+	API_PEERS_LINE="FCGI_WEB_SERVER_ADDRS=${FCGI_WEB_SERVER_ADDRS:-CHANGE_ME}"
+else
+	API_PEERS_LINE="#FCGI_WEB_SERVER_ADDRS="
+fi
 PROGRAM_USER_LINE=user=darkhorses
 PROGRAM_ENV_LINE="environment=DH_ENV_FILE=\"$ENV_FILE\""
 

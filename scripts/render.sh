@@ -1,4 +1,5 @@
-# render: the one template renderer, sourced by scripts/stack.sh (the dev
+# render: the one template renderer (and api_sockets, the values of the
+# templates that place the dh-api pool), sourced by scripts/stack.sh (the dev
 # stack in var/) and scripts/install.sh (the examples of a system install).
 #
 #   render SRC DST
@@ -21,4 +22,32 @@ s|@$name@|$esc|g"
 	done
 	sed -e "$script" "$src" > "$dst.tmp"
 	mv "$dst.tmp" "$dst"
+}
+
+# The values of the templates that say where the dh-api pool listens, for the
+# dev stack and a system install alike:
+#
+#   api_sockets RUN_DIR
+#
+# API_SOCKET is the unix socket RUN_DIR/dh-api.sock, or DH_API_LISTEN over TCP
+# for an nginx on another host (then without the socket's owner and mode
+# lines); API_UPSTREAM_SERVERS is where nginx sends API requests:
+# DH_API_UPSTREAMS, by default the local pool.
+api_sockets() {
+	if [ -n "${DH_API_LISTEN:-}" ]; then
+		API_SOCKET="tcp://$DH_API_LISTEN"
+		API_SOCKET_OWNER_LINE=""
+		API_SOCKET_MODE_LINE=""
+		local_api=$DH_API_LISTEN
+	else
+		API_SOCKET="unix://$1/dh-api.sock"
+		API_SOCKET_MODE_LINE="socket_mode=0660"
+		local_api="unix:$1/dh-api.sock"
+	fi
+	API_UPSTREAM_SERVERS=""
+	set -f	# a unix: path may hold a '*'
+	for server in $(printf '%s' "${DH_API_UPSTREAMS:-$local_api}" | tr ',' ' '); do
+		API_UPSTREAM_SERVERS="${API_UPSTREAM_SERVERS}server $server; "
+	done
+	set +f
 }

@@ -86,27 +86,6 @@ setup_users() {
 	fi
 }
 
-# Where this host's dh-api pool listens (the unix socket, or DH_API_LISTEN
-# over TCP for an nginx on another host) and where this nginx sends API
-# requests (DH_API_UPSTREAMS, by default the local pool).
-api_sockets() {
-	if [ -n "$DH_API_LISTEN" ]; then
-		API_SOCKET="tcp://$DH_API_LISTEN"
-		API_SOCKET_OWNER_LINE=""
-		API_SOCKET_MODE_LINE=""
-		local_api=$DH_API_LISTEN
-	else
-		API_SOCKET="unix://$VAR/run/dh-api.sock"
-		API_SOCKET_MODE_LINE="socket_mode=0660"
-		local_api="unix:$VAR/run/dh-api.sock"
-	fi
-	API_UPSTREAM_SERVERS=""
-	set -f	# a unix: path may hold a '*'
-	for server in $(printf '%s' "${DH_API_UPSTREAMS:-$local_api}" | tr ',' ' '); do
-		API_UPSTREAM_SERVERS="${API_UPSTREAM_SERVERS}server $server; "
-	done
-	set +f
-}
 
 as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then
@@ -234,7 +213,7 @@ prepare() {
 	NGINX_ACCESS_LOG=$VAR/log/nginx-access.log
 	LOG_DIR=$VAR/log
 	PROGRAM_USER_LINE="" PROGRAM_ENV_LINE=""
-	api_sockets
+	api_sockets "$VAR/run"
 	DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
 	rm -f "$VAR"/supervisor/conf.d/*.conf "$VAR"/nginx/conf.d/*.conf
 	render "$ROOT/supervisor/supervisord.conf.in" "$CONF"

@@ -102,6 +102,31 @@ def check_layout(t, tmp):
             files_under(stage)[:5])
 
 
+def check_hosts_layout(t, tmp):
+    """make install for several hosts: an API host's pool on TCP, an nginx
+    host's upstream over the pools; a bad address refused before anything."""
+    api, edge = os.path.join(tmp, "api-host"), os.path.join(tmp, "nginx-host")
+    p = make("install", "DESTDIR=" + api, "PREFIX=/usr/local", "DH_API_LISTEN=10.0.0.5:9000",
+             "FCGI_WEB_SERVER_ADDRS=10.0.0.2")
+    ex = os.path.join(api, "usr", "local", "share", "darkhorses", "examples")
+    conf = open(os.path.join(ex, "supervisor.conf")).read() if p.returncode == 0 else ""
+    env = open(os.path.join(ex, "darkhorses.env")).read() if p.returncode == 0 else ""
+    t.check("make install DH_API_LISTEN=...: the pool on TCP, the nginx hosts in the env file",
+            "\nsocket=tcp://10.0.0.5:9000\n" in conf and "socket_owner" not in conf.split("[fcgi-program:dh-api]")[1][:300]
+            and "\nFCGI_WEB_SERVER_ADDRS=10.0.0.2\n" in env, p.stderr[-1000:] + conf[:600])
+    p = make("install", "DESTDIR=" + edge, "PREFIX=/usr/local", "DH_API_UPSTREAMS=10.0.0.5:9000,10.0.0.6:9000")
+    site = open(os.path.join(edge, "usr", "local", "share", "darkhorses", "examples", "nginx-site.conf")).read() \
+        if p.returncode == 0 else ""
+    upstream = re.search(r"upstream dh_api \{([^}]*)\}", site)
+    t.check("make install DH_API_UPSTREAMS=...: the site's upstream lists both pools",
+            upstream is not None and re.findall(r"server (\S+);", upstream.group(1)) == ["10.0.0.5:9000", "10.0.0.6:9000"],
+            p.stderr[-1000:] + (upstream.group(0) if upstream else ""))
+    bad = os.path.join(tmp, "bad-host")
+    p = make("install", "DESTDIR=" + bad, "PREFIX=/usr/local", "DH_API_LISTEN=[::1]:9000")
+    t.check("make install with an IPv6 DH_API_LISTEN: refused, naming it, nothing written",
+            p.returncode != 0 and "DH_API_LISTEN" in p.stderr and not os.path.exists(bad), p.stderr[-600:])
+
+
 class Deployment:
     """The second install and what runs from it, all under one directory."""
 
@@ -449,6 +474,7 @@ def run(t):
     failed_before = t.failed
     try:
         check_layout(t, tmp)
+        check_hosts_layout(t, tmp)
         p = make("install", "PREFIX=" + dp.prefix)
         if not t.check("make install PREFIX=<temporary directory>", p.returncode == 0, p.stderr[-2000:]):
             return
