@@ -37,9 +37,9 @@ typedef int (*rapi_parse_item)(struct rapi_value_ctx *x, const json_t *obj, void
 	F(type, "damsire_region", REGION, m.damsire_region)
 
 #define PEOPLE(type) \
-	F(type, "jockey", TEXT, jockey.name), F(type, "jockey_id", ID, jockey.id), \
-	F(type, "trainer", TEXT, trainer.name), F(type, "trainer_id", ID, trainer.id), \
-	F(type, "owner", TEXT, owner.name), F(type, "owner_id", ID, owner.id)
+	F(type, "jockey", NAME, jockey.name), F(type, "jockey_id", ID, jockey.id), \
+	F(type, "trainer", NAME, trainer.name), F(type, "trainer_id", ID, trainer.id), \
+	F(type, "owner", NAME, owner.name), F(type, "owner_id", ID, owner.id)
 
 static const struct rapi_value_field rapi_parse_page_fields[] = {
 	F(struct rapi_page, "total", INT, total), F(struct rapi_page, "limit", INT, limit),
@@ -56,7 +56,7 @@ static const struct rapi_value_field rapi_parse_odds_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_runner_fields[] = {
-	F(struct rapi_runner, "horse_id", ID, horse_id), F(struct rapi_runner, "horse", TEXT, horse),
+	F(struct rapi_runner, "horse_id", ID, horse_id), F(struct rapi_runner, "horse", NAME, horse),
 	F(struct rapi_runner, "dob", DATE, dob), F(struct rapi_runner, "age", INT, age),
 	F(struct rapi_runner, "sex", TEXT, sex), F(struct rapi_runner, "sex_code", TEXT, sex_code),
 	F(struct rapi_runner, "colour", TEXT, colour), F(struct rapi_runner, "region", REGION, region),
@@ -82,7 +82,7 @@ static const struct rapi_value_field rapi_parse_trainer14_fields[] = {
 
 static const struct rapi_value_field rapi_parse_race_fields[] = {
 	F(struct rapi_race, "race_id", ID, race_id), F(struct rapi_race, "course_id", ID, course_id),
-	F(struct rapi_race, "course", TEXT, course), F(struct rapi_race, "date", DATE, date),
+	F(struct rapi_race, "course", NAME, course), F(struct rapi_race, "date", DATE, date),
 	F(struct rapi_race, "region", REGION, region), F(struct rapi_race, "off_time", TEXT, off_time),
 	F(struct rapi_race, "off_dt", INSTANT, off_dt), F(struct rapi_race, "race_name", TEXT, race_name),
 	F(struct rapi_race, "distance_round", TEXT, distance_round),
@@ -107,7 +107,7 @@ static const struct rapi_value_field rapi_parse_race_fields[] = {
 
 static const struct rapi_value_field rapi_parse_result_runner_fields[] = {
 	F(struct rapi_result_runner, "horse_id", ID, horse_id),
-	F(struct rapi_result_runner, "horse", TEXT, horse),
+	F(struct rapi_result_runner, "horse", NAME, horse),
 	F(struct rapi_result_runner, "sp", TEXT, sp),
 	F(struct rapi_result_runner, "sp_dec", PRICE, sp_dec),
 	F(struct rapi_result_runner, "number", TEXT, number),
@@ -134,7 +134,7 @@ static const struct rapi_value_field rapi_parse_result_runner_fields[] = {
 
 static const struct rapi_value_field rapi_parse_result_fields[] = {
 	F(struct rapi_result, "race_id", ID, race_id), F(struct rapi_result, "date", DATE, date),
-	F(struct rapi_result, "region", REGION, region), F(struct rapi_result, "course", TEXT, course),
+	F(struct rapi_result, "region", REGION, region), F(struct rapi_result, "course", NAME, course),
 	F(struct rapi_result, "course_id", ID, course_id), F(struct rapi_result, "off", TEXT, off),
 	F(struct rapi_result, "off_dt", INSTANT, off_dt),
 	F(struct rapi_result, "race_name", TEXT, race_name), F(struct rapi_result, "type", TEXT, type),
@@ -157,7 +157,7 @@ static const struct rapi_value_field rapi_parse_result_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_course_fields[] = {
-	F(struct rapi_course, "id", ID, id), F(struct rapi_course, "course", TEXT, name),
+	F(struct rapi_course, "id", ID, id), F(struct rapi_course, "course", NAME, name),
 	F(struct rapi_course, "region_code", REGION, region_code),
 	F(struct rapi_course, "region", TEXT, region),
 };
@@ -168,7 +168,7 @@ static const struct rapi_value_field rapi_parse_region_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_horse_fields[] = {
-	F(struct rapi_horse, "id", ID, id), F(struct rapi_horse, "name", TEXT, name),
+	F(struct rapi_horse, "id", ID, id), F(struct rapi_horse, "name", NAME, name),
 	F(struct rapi_horse, "dob", DATE, dob), F(struct rapi_horse, "sex", TEXT, sex),
 	F(struct rapi_horse, "sex_code", TEXT, sex_code), F(struct rapi_horse, "colour", TEXT, colour),
 	F(struct rapi_horse, "colour_code", TEXT, colour_code),
@@ -176,7 +176,7 @@ static const struct rapi_value_field rapi_parse_horse_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_search_fields[] = {
-	F(struct rapi_search_item, "id", ID, id), F(struct rapi_search_item, "name", TEXT, name),
+	F(struct rapi_search_item, "id", ID, id), F(struct rapi_search_item, "name", NAME, name),
 	PED(struct rapi_search_item, ped),
 };
 
