@@ -194,7 +194,8 @@ def check_unstorable(t, st):
     """Values that parse but that no column holds: a negative saddle-cloth
     number and draw, an each-way denominator of 0, a price that rounds to
     1.000, a 100 kB course name (an index key).  Each is dropped as a bad
-    field; before, each failed the whole cycle in the database, every time."""
+    field (the draw and the name counted in a warning); before, each failed
+    the whole cycle in the database, every time."""
     with open(CARDS) as f:
         cards = json.load(f)
     race = next(r for r in cards["racecards"] if any(ru.get("odds") for ru in r["runners"]))
@@ -211,6 +212,9 @@ def check_unstorable(t, st):
     kept = num(st, "SELECT count(*) FROM ra_odds_live WHERE race_id = '%s' AND course IS NULL" % race["race_id"])
     t.check("unstorable values: dh-live stores the other prices (%s of %d)" % (kept, prices),
             live.returncode == 0 and kept == prices - 1, live.stderr[-800:])
+    t.check("unstorable values: dh-live says how many values it could not use",
+            "racecards for 2025-10-14: 0 records without a usable id skipped, 2 unusable values" in live.stderr,
+            live.stderr[-800:])
     t.check("unstorable values: dh-masters stores the card, the bad fields NULL",
             masters.returncode == 0
             and sql(st, "SELECT coalesce(number, -9) || ' ' || coalesce(draw, -9) FROM ra_runners"
