@@ -353,7 +353,7 @@ rapi_warn_counts(const char *what, const char *arg, const struct rapi_counts *c)
 	if (c->skipped == 0 && c->bad_fields == 0 && c->utf8_repaired == 0)
 		return;
 	log_warn("racing api: %s %s: %u records without a usable id skipped, %u unusable values "
-	    "read as absent, %u invalid UTF-8 bytes read as U+FFFD", what, arg, c->skipped,
+	    "read as absent, %u invalid characters read as U+FFFD", what, arg, c->skipped,
 	    c->bad_fields, c->utf8_repaired);
 }
 

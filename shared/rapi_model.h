@@ -37,7 +37,7 @@ struct rapi_time { int present; time_t v; };
 struct rapi_counts {
 	unsigned skipped;       /* records dropped: not an object, or no usable id */
 	unsigned bad_fields;    /* values present but unusable, set to NULL/absent */
-	unsigned utf8_repaired; /* invalid UTF-8 bytes in the body, read as U+FFFD */
+	unsigned utf8_repaired; /* invalid UTF-8 bytes or lone \ud800 escapes, read as U+FFFD */
 };
 
 /* Paging fields of the last page read (absent for bodies without them). */

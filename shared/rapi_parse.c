@@ -324,35 +324,102 @@ rapi_parse_search_item(struct rapi_value_ctx *x, const json_t *o, void *out)
 	return s->id != NULL;
 }
 
+/* Reads four hex digits at s (left bytes there) into *out; 0 or -1. */
+static int
+rapi_parse_hex4(const char *s, size_t left, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (left < 4)
+		return -1;
+	for (int k = 0; k < 4; k++) {
+		int c = (unsigned char)s[k];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		v = v * 16 + (unsigned)d;
+	}
+	*out = v;
+	return 0;
+}
+
 /*
- * Loads a body.  Invalid UTF-8 (which Jansson refuses) is read as U+FFFD
- * and counted, so one bad byte in a name does not lose a day of racing.
- * Returns a new reference, or NULL with err set.
+ * Rewrites in place each \uD800..\uDFFF escape of s[0..len) that is not half
+ * of a surrogate pair as \uFFFD (the same length); returns how many.
+ */
+static unsigned
+rapi_parse_surrogates(char *s, size_t len)
+{
+	unsigned n = 0, cp, lo;
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] != 'u' || rapi_parse_hex4(s + i + 2, len - i - 2, &cp) < 0) {
+			i++;	/* another escape: skip its letter (a backslash too) */
+			continue;
+		}
+		if (cp >= 0xd800 && cp <= 0xdbff && len - i >= 12 && s[i + 6] == '\\' &&
+		    s[i + 7] == 'u' && rapi_parse_hex4(s + i + 8, len - i - 8, &lo) == 0 &&
+		    lo >= 0xdc00 && lo <= 0xdfff) {
+			i += 11;
+			continue;
+		}
+		if (cp >= 0xd800 && cp <= 0xdfff) {
+			memcpy(s + i + 2, "fffd", 4);
+			n++;
+		}
+		i += 5;
+	}
+	return n;
+}
+
+/*
+ * Loads a body.  Invalid UTF-8 and lone surrogate escapes ("\ud800"), which
+ * Jansson refuses, are read as U+FFFD and counted, so one bad character in
+ * a name does not lose a day of racing.  Returns a new reference, or NULL
+ * with err set.
  */
 static json_t *
 rapi_parse_load(const char *body, size_t len, struct rapi_counts *counts, char *err,
     size_t errlen)
 {
 	json_error_t je;
-	json_t *root, *fixed;
+	json_t *root, *fixed = NULL;
+	char *copy = NULL;
+	unsigned lone;
 
 	root = json_loadb(body, len, RAPI_PARSE_JSON_FLAGS, &je);
-	if (root != NULL || jsonout_valid_utf8(body, len))
-		goto out;
-	fixed = jsonout_string(body, len);
-	if (fixed == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
+	if (root != NULL)
+		return root;
+	if (!jsonout_valid_utf8(body, len)) {
+		fixed = jsonout_string(body, len);
+		if (fixed == NULL)
+			goto oom;
+		counts->utf8_repaired += (unsigned)((json_string_length(fixed) - len) / 2);
+		body = json_string_value(fixed);
+		len = json_string_length(fixed);
 	}
-	counts->utf8_repaired += (unsigned)((json_string_length(fixed) - len) / 2);
-	root = json_loadb(json_string_value(fixed), json_string_length(fixed), RAPI_PARSE_JSON_FLAGS,
-	    &je);
+	copy = malloc(len + 1);
+	if (copy == NULL)
+		goto oom;
+	memcpy(copy, body, len);
+	lone = rapi_parse_surrogates(copy, len);
+	counts->utf8_repaired += lone;
+	if (fixed != NULL || lone > 0)
+		root = json_loadb(copy, len, RAPI_PARSE_JSON_FLAGS, &je);
+	free(copy);
 	json_decref(fixed);
-out:
 	if (root == NULL)
 		snprintf(err, errlen, "invalid JSON at line %d column %d: %s", je.line, je.column,
 		    je.text);
 	return root;
+oom:
+	json_decref(fixed);
+	snprintf(err, errlen, "out of memory");
+	return NULL;
 }
 
 /*

@@ -626,6 +626,30 @@ test_invalid_utf8(void **state)
 	rapi_results_free(rs);
 }
 
+/*
+ * A lone surrogate escape, which Jansson refuses, is read as U+FFFD and
+ * counted instead of losing the body; pairs and an escaped backslash before
+ * "ud800" are left alone.
+ */
+static void
+test_lone_surrogates(void **state)
+{
+	static const char body[] = "{\"results\": [{\"race_id\": \"rac_1\", \"course\": \"Kemp\\ud800ton\","
+	    " \"race_name\": \"\\ud83d\\ude00 \\\\ud800 \\uDC00\\uD800\", \"runners\": ["
+	    "{\"horse_id\": \"hrs_1\", \"horse\": \"Ma\xf1" "ana \\udbff\"}]}]}";
+	struct rapi_results *rs;
+
+	(void)state;
+	rs = results_of(body, sizeof(body) - 1);
+	assert_int_equal(rs->doc.counts.utf8_repaired, 1 + 2 + 1 + 1);
+	assert_int_equal(rs->doc.counts.bad_fields, 0);
+	assert_string_equal(rs->races[0].course, "Kemp\xef\xbf\xbdton");
+	assert_string_equal(rs->races[0].race_name,
+	    "\xf0\x9f\x98\x80 \\ud800 \xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(rs->races[0].runners[0].horse, "Ma\xef\xbf\xbd" "ana \xef\xbf\xbd");
+	rapi_results_free(rs);
+}
+
 static void
 test_huge_numbers_and_garbage(void **state)
 {
@@ -814,6 +838,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_missing_markers),
 		cmocka_unit_test(test_unreadable_bodies),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_lone_surrogates),
 		cmocka_unit_test(test_huge_numbers_and_garbage),
 		cmocka_unit_test(test_storable_bounds),
 		cmocka_unit_test(test_full_day_timing),
