@@ -346,6 +346,17 @@ rapi_parse_search_cb(void *result, const char *body, size_t len, char *err, size
 	return *(struct rapi_search **)result != NULL ? 0 : -1;
 }
 
+/* Warns of what a parse could not use (rapi_model.h), which is otherwise silent. */
+static void
+rapi_warn_counts(const char *what, const char *arg, const struct rapi_counts *c)
+{
+	if (c->skipped == 0 && c->bad_fields == 0 && c->utf8_repaired == 0)
+		return;
+	log_warn("racing api: %s %s: %u records without a usable id skipped, %u unusable values "
+	    "read as absent, %u invalid characters read as U+FFFD", what, arg, c->skipped,
+	    c->bad_fields, c->utf8_repaired);
+}
+
 enum rapi_err
 rapi_racecards(struct rapi *r, const char *date, struct rapi_racecards **out)
 {
@@ -386,6 +397,7 @@ rapi_racecards(struct rapi *r, const char *date, struct rapi_racecards **out)
 		rapi_racecards_free(rc);
 		return e;
 	}
+	rapi_warn_counts("racecards for", date, &rc->doc.counts);
 	*out = rc;
 	return RAPI_OK;
 }
@@ -456,6 +468,7 @@ rapi_results(struct rapi *r, const char *date, struct rapi_results **out)
 		rapi_results_free(rs);
 		return e;
 	}
+	rapi_warn_counts("results for", date, &rs->doc.counts);
 	*out = rs;
 	return RAPI_OK;
 }
@@ -479,20 +492,29 @@ rapi_result(struct rapi *r, const char *race_id, struct rapi_results **out)
 enum rapi_err
 rapi_horse(struct rapi *r, const char *horse_id, struct rapi_horse **out)
 {
+	enum rapi_err e;
+
 	*out = NULL;
-	return rapi_fetch_id(r, "horse", horse_id, "/horses/", "/pro", rapi_parse_horse_cb, out);
+	e = rapi_fetch_id(r, "horse", horse_id, "/horses/", "/pro", rapi_parse_horse_cb, out);
+	if (e == RAPI_OK)
+		rapi_warn_counts("horse", horse_id, &(*out)->doc.counts);
+	return e;
 }
 
 enum rapi_err
 rapi_courses(struct rapi *r, struct rapi_courses **out)
 {
 	char url[RAPI_URL_MAX];
+	enum rapi_err e;
 
 	*out = NULL;
 	if (rapi_url(r, url, sizeof(url), "/courses") < 0 ||
 	    rapi_url_regions(r, url, sizeof(url), "region_codes") < 0)
 		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
-	return rapi_fetch(r, url, rapi_parse_courses_cb, out);
+	e = rapi_fetch(r, url, rapi_parse_courses_cb, out);
+	if (e == RAPI_OK)
+		rapi_warn_counts("courses for", r->o.regions ? r->o.regions : "", &(*out)->doc.counts);
+	return e;
 }
 
 enum rapi_err

@@ -5,9 +5,10 @@
  * Conventions, for every struct below:
  * - A string is NULL when upstream left it out, sent "", "-" or an en dash,
  *   or sent something unusable (wrong JSON type, not UTF-8, an id with odd
- *   characters).  Strings are valid UTF-8 without NULs.
+ *   characters, a name over 500 bytes).  Strings are valid UTF-8 without NULs.
  * - A number is a struct with `present`; when present is 0, v is 0.  Upstream
- *   sends numbers as strings ("10"); real JSON numbers are accepted too.
+ *   sends numbers as strings ("10"); real JSON numbers are accepted too.  No
+ *   number is negative, and each fits its database column (rapi_value.c).
  * - Region codes are uppercase ("GB", "IRE").
  * - Instants are Unix seconds: off_dt from ISO-8601 with its offset, odds
  *   `updated` read as Europe/London local time.  The 12-hour off_time/off
@@ -36,7 +37,7 @@ struct rapi_time { int present; time_t v; };
 struct rapi_counts {
 	unsigned skipped;       /* records dropped: not an object, or no usable id */
 	unsigned bad_fields;    /* values present but unusable, set to NULL/absent */
-	unsigned utf8_repaired; /* invalid UTF-8 bytes in the body, read as U+FFFD */
+	unsigned utf8_repaired; /* invalid UTF-8 bytes or lone \ud800 escapes, read as U+FFFD */
 };
 
 /* Paging fields of the last page read (absent for bodies without them). */

@@ -37,9 +37,9 @@ typedef int (*rapi_parse_item)(struct rapi_value_ctx *x, const json_t *obj, void
 	F(type, "damsire_region", REGION, m.damsire_region)
 
 #define PEOPLE(type) \
-	F(type, "jockey", TEXT, jockey.name), F(type, "jockey_id", ID, jockey.id), \
-	F(type, "trainer", TEXT, trainer.name), F(type, "trainer_id", ID, trainer.id), \
-	F(type, "owner", TEXT, owner.name), F(type, "owner_id", ID, owner.id)
+	F(type, "jockey", NAME, jockey.name), F(type, "jockey_id", ID, jockey.id), \
+	F(type, "trainer", NAME, trainer.name), F(type, "trainer_id", ID, trainer.id), \
+	F(type, "owner", NAME, owner.name), F(type, "owner_id", ID, owner.id)
 
 static const struct rapi_value_field rapi_parse_page_fields[] = {
 	F(struct rapi_page, "total", INT, total), F(struct rapi_page, "limit", INT, limit),
@@ -56,7 +56,7 @@ static const struct rapi_value_field rapi_parse_odds_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_runner_fields[] = {
-	F(struct rapi_runner, "horse_id", ID, horse_id), F(struct rapi_runner, "horse", TEXT, horse),
+	F(struct rapi_runner, "horse_id", ID, horse_id), F(struct rapi_runner, "horse", NAME, horse),
 	F(struct rapi_runner, "dob", DATE, dob), F(struct rapi_runner, "age", INT, age),
 	F(struct rapi_runner, "sex", TEXT, sex), F(struct rapi_runner, "sex_code", TEXT, sex_code),
 	F(struct rapi_runner, "colour", TEXT, colour), F(struct rapi_runner, "region", REGION, region),
@@ -82,7 +82,7 @@ static const struct rapi_value_field rapi_parse_trainer14_fields[] = {
 
 static const struct rapi_value_field rapi_parse_race_fields[] = {
 	F(struct rapi_race, "race_id", ID, race_id), F(struct rapi_race, "course_id", ID, course_id),
-	F(struct rapi_race, "course", TEXT, course), F(struct rapi_race, "date", DATE, date),
+	F(struct rapi_race, "course", NAME, course), F(struct rapi_race, "date", DATE, date),
 	F(struct rapi_race, "region", REGION, region), F(struct rapi_race, "off_time", TEXT, off_time),
 	F(struct rapi_race, "off_dt", INSTANT, off_dt), F(struct rapi_race, "race_name", TEXT, race_name),
 	F(struct rapi_race, "distance_round", TEXT, distance_round),
@@ -107,7 +107,7 @@ static const struct rapi_value_field rapi_parse_race_fields[] = {
 
 static const struct rapi_value_field rapi_parse_result_runner_fields[] = {
 	F(struct rapi_result_runner, "horse_id", ID, horse_id),
-	F(struct rapi_result_runner, "horse", TEXT, horse),
+	F(struct rapi_result_runner, "horse", NAME, horse),
 	F(struct rapi_result_runner, "sp", TEXT, sp),
 	F(struct rapi_result_runner, "sp_dec", PRICE, sp_dec),
 	F(struct rapi_result_runner, "number", TEXT, number),
@@ -134,7 +134,7 @@ static const struct rapi_value_field rapi_parse_result_runner_fields[] = {
 
 static const struct rapi_value_field rapi_parse_result_fields[] = {
 	F(struct rapi_result, "race_id", ID, race_id), F(struct rapi_result, "date", DATE, date),
-	F(struct rapi_result, "region", REGION, region), F(struct rapi_result, "course", TEXT, course),
+	F(struct rapi_result, "region", REGION, region), F(struct rapi_result, "course", NAME, course),
 	F(struct rapi_result, "course_id", ID, course_id), F(struct rapi_result, "off", TEXT, off),
 	F(struct rapi_result, "off_dt", INSTANT, off_dt),
 	F(struct rapi_result, "race_name", TEXT, race_name), F(struct rapi_result, "type", TEXT, type),
@@ -157,7 +157,7 @@ static const struct rapi_value_field rapi_parse_result_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_course_fields[] = {
-	F(struct rapi_course, "id", ID, id), F(struct rapi_course, "course", TEXT, name),
+	F(struct rapi_course, "id", ID, id), F(struct rapi_course, "course", NAME, name),
 	F(struct rapi_course, "region_code", REGION, region_code),
 	F(struct rapi_course, "region", TEXT, region),
 };
@@ -168,7 +168,7 @@ static const struct rapi_value_field rapi_parse_region_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_horse_fields[] = {
-	F(struct rapi_horse, "id", ID, id), F(struct rapi_horse, "name", TEXT, name),
+	F(struct rapi_horse, "id", ID, id), F(struct rapi_horse, "name", NAME, name),
 	F(struct rapi_horse, "dob", DATE, dob), F(struct rapi_horse, "sex", TEXT, sex),
 	F(struct rapi_horse, "sex_code", TEXT, sex_code), F(struct rapi_horse, "colour", TEXT, colour),
 	F(struct rapi_horse, "colour_code", TEXT, colour_code),
@@ -176,7 +176,7 @@ static const struct rapi_value_field rapi_parse_horse_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_search_fields[] = {
-	F(struct rapi_search_item, "id", ID, id), F(struct rapi_search_item, "name", TEXT, name),
+	F(struct rapi_search_item, "id", ID, id), F(struct rapi_search_item, "name", NAME, name),
 	PED(struct rapi_search_item, ped),
 };
 
@@ -324,35 +324,102 @@ rapi_parse_search_item(struct rapi_value_ctx *x, const json_t *o, void *out)
 	return s->id != NULL;
 }
 
+/* Reads four hex digits at s (left bytes there) into *out; 0 or -1. */
+static int
+rapi_parse_hex4(const char *s, size_t left, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (left < 4)
+		return -1;
+	for (int k = 0; k < 4; k++) {
+		int c = (unsigned char)s[k];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		v = v * 16 + (unsigned)d;
+	}
+	*out = v;
+	return 0;
+}
+
 /*
- * Loads a body.  Invalid UTF-8 (which Jansson refuses) is read as U+FFFD
- * and counted, so one bad byte in a name does not lose a day of racing.
- * Returns a new reference, or NULL with err set.
+ * Rewrites in place each \uD800..\uDFFF escape of s[0..len) that is not half
+ * of a surrogate pair as \uFFFD (the same length); returns how many.
+ */
+static unsigned
+rapi_parse_surrogates(char *s, size_t len)
+{
+	unsigned n = 0, cp, lo;
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] != 'u' || rapi_parse_hex4(s + i + 2, len - i - 2, &cp) < 0) {
+			i++;	/* another escape: skip its letter (a backslash too) */
+			continue;
+		}
+		if (cp >= 0xd800 && cp <= 0xdbff && len - i >= 12 && s[i + 6] == '\\' &&
+		    s[i + 7] == 'u' && rapi_parse_hex4(s + i + 8, len - i - 8, &lo) == 0 &&
+		    lo >= 0xdc00 && lo <= 0xdfff) {
+			i += 11;
+			continue;
+		}
+		if (cp >= 0xd800 && cp <= 0xdfff) {
+			memcpy(s + i + 2, "fffd", 4);
+			n++;
+		}
+		i += 5;
+	}
+	return n;
+}
+
+/*
+ * Loads a body.  Invalid UTF-8 and lone surrogate escapes ("\ud800"), which
+ * Jansson refuses, are read as U+FFFD and counted, so one bad character in
+ * a name does not lose a day of racing.  Returns a new reference, or NULL
+ * with err set.
  */
 static json_t *
 rapi_parse_load(const char *body, size_t len, struct rapi_counts *counts, char *err,
     size_t errlen)
 {
 	json_error_t je;
-	json_t *root, *fixed;
+	json_t *root, *fixed = NULL;
+	char *copy = NULL;
+	unsigned lone;
 
 	root = json_loadb(body, len, RAPI_PARSE_JSON_FLAGS, &je);
-	if (root != NULL || jsonout_valid_utf8(body, len))
-		goto out;
-	fixed = jsonout_string(body, len);
-	if (fixed == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
+	if (root != NULL)
+		return root;
+	if (!jsonout_valid_utf8(body, len)) {
+		fixed = jsonout_string(body, len);
+		if (fixed == NULL)
+			goto oom;
+		counts->utf8_repaired += (unsigned)((json_string_length(fixed) - len) / 2);
+		body = json_string_value(fixed);
+		len = json_string_length(fixed);
 	}
-	counts->utf8_repaired += (unsigned)((json_string_length(fixed) - len) / 2);
-	root = json_loadb(json_string_value(fixed), json_string_length(fixed), RAPI_PARSE_JSON_FLAGS,
-	    &je);
+	copy = malloc(len + 1);
+	if (copy == NULL)
+		goto oom;
+	memcpy(copy, body, len);
+	lone = rapi_parse_surrogates(copy, len);
+	counts->utf8_repaired += lone;
+	if (fixed != NULL || lone > 0)
+		root = json_loadb(copy, len, RAPI_PARSE_JSON_FLAGS, &je);
+	free(copy);
 	json_decref(fixed);
-out:
 	if (root == NULL)
 		snprintf(err, errlen, "invalid JSON at line %d column %d: %s", je.line, je.column,
 		    je.text);
 	return root;
+oom:
+	json_decref(fixed);
+	snprintf(err, errlen, "out of memory");
+	return NULL;
 }
 
 /*

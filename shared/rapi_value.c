@@ -12,9 +12,19 @@
 #include "jsonout.h"
 #include "rapi_arena.h"
 
-#define RAPI_VALUE_ID_MAX   64
-#define RAPI_VALUE_INT_MAX  2147483647L
-#define RAPI_VALUE_REAL_MAX 1e12
+/*
+ * Bounds that keep every value storable: upstream numbers are counts,
+ * ratings, weights, lengths and money, never negative; reals fit the
+ * numeric(12,2) columns and prices numeric(10,3) with CHECK (decimal > 1)
+ * (a price under 1.0005 rounds to 1.000 there: no price, as "1.0" is).
+ * Names are keys of btree indexes, whose rows hold at most a few kB.
+ */
+#define RAPI_VALUE_ID_MAX    64
+#define RAPI_VALUE_NAME_MAX  500
+#define RAPI_VALUE_INT_MAX   2147483647L
+#define RAPI_VALUE_REAL_MAX  1e9
+#define RAPI_VALUE_PRICE_MIN 1.0005
+#define RAPI_VALUE_PRICE_MAX 1e6
 
 int
 rapi_value_missing(const char *s, size_t len)
@@ -104,6 +114,10 @@ rapi_value_text(struct rapi_value_ctx *x, int kind, const char *s, size_t len, c
 		if (len != 10 || clock_parse_date(s, &d) < 0)
 			return -1;
 		break;
+	case RAPI_V_NAME:
+		if (len > RAPI_VALUE_NAME_MAX || !jsonout_valid_utf8(s, len))
+			return -1;
+		break;
 	default:
 		if (!jsonout_valid_utf8(s, len))
 			return -1;
@@ -120,30 +134,68 @@ rapi_value_text(struct rapi_value_ctx *x, int kind, const char *s, size_t len, c
 	return 0;
 }
 
+/*
+ * A REAL or PRICE d into r: 0 (set, or for a price under the floor, no
+ * price), or -1 when out of range.
+ */
+static int
+rapi_value_set_real(int kind, double d, struct rapi_real *r)
+{
+	if (!isfinite(d))
+		return -1;
+	if (kind == RAPI_V_PRICE) {
+		if (d < RAPI_VALUE_PRICE_MIN)
+			return 0;
+		if (d > RAPI_VALUE_PRICE_MAX)
+			return -1;
+	} else if (d < 0 || d > RAPI_VALUE_REAL_MAX) {
+		return -1;
+	}
+	r->present = 1;
+	r->v = d;
+	return 0;
+}
+
+/*
+ * An INT or PLACE d (a whole number) into i: 0, or -1 when out of range.
+ * A place is 1 or more; anything else is no placing, not an error.
+ */
+static int
+rapi_value_set_int(int kind, double d, struct rapi_int *i)
+{
+	if (d < (kind == RAPI_V_PLACE ? 1 : 0) || d > RAPI_VALUE_INT_MAX)
+		return kind == RAPI_V_PLACE ? 0 : -1;
+	i->present = 1;
+	i->v = (long)d;
+	return 0;
+}
+
 /* Number kinds from a JSON number. */
 static int
 rapi_value_number(const json_t *v, int kind, void *dst)
 {
 	double d = json_number_value(v);
-	struct rapi_int *i = dst;
-	struct rapi_real *r = dst;
 
-	if (kind == RAPI_V_REAL || kind == RAPI_V_PRICE) {
-		if (!isfinite(d) || fabs(d) > RAPI_VALUE_REAL_MAX)
-			return -1;
-		if (kind == RAPI_V_PRICE && d <= 1.0)
-			return 0;
-		r->present = 1;
-		r->v = d;
-		return 0;
-	}
+	if (kind == RAPI_V_REAL || kind == RAPI_V_PRICE)
+		return rapi_value_set_real(kind, d, dst);
 	if (kind != RAPI_V_INT && kind != RAPI_V_PLACE)
 		return -1;
-	if (d != floor(d) || fabs(d) > RAPI_VALUE_INT_MAX)
+	if (!isfinite(d) || d != floor(d))
 		return kind == RAPI_V_PLACE ? 0 : -1;
-	i->present = 1;
-	i->v = (long)d;
-	return 0;
+	return rapi_value_set_int(kind, d, dst);
+}
+
+/*
+ * An instant PostgreSQL and the day arithmetic can hold: 1970 (time of day
+ * by plain modulo) up to the start of year 9999 (four-digit years, even a
+ * day on).
+ */
+static int
+rapi_value_time_ok(time_t t)
+{
+	static const struct clock_date last = { 9999, 1, 1 };
+
+	return t >= 0 && t < clock_date_to_utc(&last);
 }
 
 /* Number and time kinds from text. */
@@ -161,9 +213,7 @@ rapi_value_parse(const char *s, int kind, void *dst)
 	case RAPI_V_PLACE:
 		if (cfg_parse_long(s, -RAPI_VALUE_INT_MAX, RAPI_VALUE_INT_MAX, &n) < 0)
 			return kind == RAPI_V_PLACE ? 0 : -1;
-		i->present = 1;
-		i->v = n;
-		return 0;
+		return rapi_value_set_int(kind, (double)n, dst);
 	case RAPI_V_PRICE:
 		if (strcmp(s, "SP") == 0)
 			return 0;
@@ -171,9 +221,7 @@ rapi_value_parse(const char *s, int kind, void *dst)
 	case RAPI_V_REAL:
 		if (rapi_value_real(s, &d) < 0)
 			return -1;
-		if (kind == RAPI_V_PRICE && d <= 1.0)
-			return 0;
-		break;
+		return rapi_value_set_real(kind, d, dst);
 	case RAPI_V_DURATION:
 		if (rapi_value_duration(s, &d) < 0)
 			return -1;
@@ -187,7 +235,7 @@ rapi_value_parse(const char *s, int kind, void *dst)
 	case RAPI_V_INSTANT:
 	case RAPI_V_UKLOCAL:
 		if ((kind == RAPI_V_INSTANT ? clock_parse_instant(s, &t->v) :
-		    clock_parse_uk_local(s, &t->v)) < 0)
+		    clock_parse_uk_local(s, &t->v)) < 0 || !rapi_value_time_ok(t->v))
 			return -1;
 		t->present = 1;
 		return 0;
@@ -202,8 +250,8 @@ rapi_value_parse(const char *s, int kind, void *dst)
 static int
 rapi_value_is_text(int kind)
 {
-	return kind == RAPI_V_TEXT || kind == RAPI_V_ID || kind == RAPI_V_REGION ||
-	    kind == RAPI_V_DATE;
+	return kind == RAPI_V_TEXT || kind == RAPI_V_NAME || kind == RAPI_V_ID ||
+	    kind == RAPI_V_REGION || kind == RAPI_V_DATE;
 }
 
 /* One field; returns -1 when the value is present but unusable. */

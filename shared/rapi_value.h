@@ -15,16 +15,17 @@
 
 enum rapi_value_kind {
 	RAPI_V_TEXT,     /* char *: any text */
+	RAPI_V_NAME,     /* char *: a name the database indexes, at most 500 bytes */
 	RAPI_V_ID,       /* char *: an upstream id, [A-Za-z0-9_.-], at most 64 */
 	RAPI_V_REGION,   /* char *: a region code, letters, made uppercase */
 	RAPI_V_DATE,     /* char *: "YYYY-MM-DD", a real date */
-	RAPI_V_INT,      /* struct rapi_int */
-	RAPI_V_PLACE,    /* struct rapi_int: non-numeric text ("PU", "NR") is absent, not bad */
-	RAPI_V_REAL,     /* struct rapi_real */
-	RAPI_V_PRICE,    /* struct rapi_real: decimal odds; "SP" and <= 1 are no price */
+	RAPI_V_INT,      /* struct rapi_int: 0 or more */
+	RAPI_V_PLACE,    /* struct rapi_int: 1 or more; other text ("PU", "NR", "0") is absent, not bad */
+	RAPI_V_REAL,     /* struct rapi_real: 0 up to 1e9 */
+	RAPI_V_PRICE,    /* struct rapi_real: decimal odds up to 1e6; "SP" and < 1.0005 are no price */
 	RAPI_V_BOOL,     /* struct rapi_int: 0 or 1 */
-	RAPI_V_INSTANT,  /* struct rapi_time: ISO-8601 with an offset */
-	RAPI_V_UKLOCAL,  /* struct rapi_time: "YYYY-MM-DD HH:MM:SS" Europe/London */
+	RAPI_V_INSTANT,  /* struct rapi_time: ISO-8601 with an offset, 1970 to 9998 */
+	RAPI_V_UKLOCAL,  /* struct rapi_time: "YYYY-MM-DD HH:MM:SS" Europe/London, likewise */
 	RAPI_V_DURATION, /* struct rapi_real: "2:19.97" or "59.3" -> seconds */
 };
 

@@ -6,7 +6,9 @@ import datetime
 import http.server
 import json
 import os
+import random
 import signal
+import string
 import threading
 import time
 import urllib.parse
@@ -124,11 +126,12 @@ def check_live(t, st):
 
 class Upstream:
     """A stand-in upstream serving one racecards body for 2025-10-14 (and an
-    empty day otherwise), for cards the simulator never sends."""
+    empty day of cards or results otherwise), for cards the simulator never sends."""
 
     def __init__(self, cards):
         body = json.dumps(cards).encode()
-        empty = json.dumps({"racecards": [], "total": 0, "limit": 0, "skip": 0, "query": []}).encode()
+        empty = json.dumps({"racecards": [], "results": [], "total": 0, "limit": 0, "skip": 0,
+                            "query": []}).encode()
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
@@ -185,6 +188,39 @@ def check_listed_twice(t, st):
             num(st, "SELECT count(*) FROM ra_odds_live WHERE race_id = '%s' AND decimal = 777" % race["race_id"]) == 0
             and "list race %s twice" % race["race_id"] in p.stderr, p.stderr[-800:])
     sql(st, "DELETE FROM ra_odds_live WHERE race_id IN (%s)" % ",".join("'%s'" % r for r in races))
+
+
+def check_unstorable(t, st):
+    """Values that parse but that no column holds: a negative saddle-cloth
+    number and draw, an each-way denominator of 0, a price that rounds to
+    1.000, a 100 kB course name (an index key).  Each is dropped as a bad
+    field (the draw and the name counted in a warning); before, each failed
+    the whole cycle in the database, every time."""
+    with open(CARDS) as f:
+        cards = json.load(f)
+    race = next(r for r in cards["racecards"] if any(ru.get("odds") for ru in r["runners"]))
+    rnd = random.Random(1)
+    race["course"] = "".join(rnd.choice(string.ascii_letters) for _ in range(100000))
+    runner = race["runners"][0]
+    runner["number"], runner["draw"] = "-1", "-1"
+    runner["odds"][0]["decimal"] = "1.0004"
+    runner["odds"][1]["ew_denom"] = "0"
+    prices = sum(len(ru.get("odds") or []) for ru in race["runners"])
+    with Upstream(cards) as upstream:
+        live = once(st, "live", sim=upstream.url)
+        masters = once(st, "masters", "--date", "2025-10-14", sim=upstream.url)
+    kept = num(st, "SELECT count(*) FROM ra_odds_live WHERE race_id = '%s' AND course IS NULL" % race["race_id"])
+    t.check("unstorable values: dh-live stores the other prices (%s of %d)" % (kept, prices),
+            live.returncode == 0 and kept == prices - 1, live.stderr[-800:])
+    t.check("unstorable values: dh-live says how many values it could not use",
+            "racecards for 2025-10-14: 0 records without a usable id skipped, 2 unusable values" in live.stderr,
+            live.stderr[-800:])
+    t.check("unstorable values: dh-masters stores the card, the bad fields NULL",
+            masters.returncode == 0
+            and sql(st, "SELECT coalesce(number, -9) || ' ' || coalesce(draw, -9) FROM ra_runners"
+                        " WHERE race_id = '%s' AND horse_id = '%s'" % (race["race_id"], runner["horse_id"])) == "-9 -9",
+            masters.stderr[-800:])
+    sql(st, "DELETE FROM ra_odds_live WHERE race_id = '%s'" % race["race_id"])
 
 
 def check_masters(t, st):
@@ -323,6 +359,7 @@ def run(t):
         check_fleet_running(t, st)
         check_live(t, st)
         check_listed_twice(t, st)
+        check_unstorable(t, st)
         check_masters(t, st)
         check_historical(t, st)
         check_backfill(t, st)

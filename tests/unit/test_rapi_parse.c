@@ -482,11 +482,11 @@ test_wrong_types(void **state)
 	 * off_dt, date, region, distance_f, course, runners (8) + race 0's
 	 * race_id (1); runner hrs 1's id (1); trainer_14_days, draw (2); odds
 	 * slug "!!!" (1); Coral: decimal, ew_places, updated, fractional (4);
-	 * limit (1).
+	 * limit, skip -1 (2).
 	 */
-	assert_int_equal(rc->doc.counts.bad_fields, 1 + 8 + 1 + 2 + 1 + 4 + 1);
+	assert_int_equal(rc->doc.counts.bad_fields, 1 + 8 + 1 + 2 + 1 + 4 + 2);
 	assert_int_field(rc->doc.page.total, 4);
-	assert_int_field(rc->doc.page.skip, -1);
+	assert_false(rc->doc.page.skip.present);
 	assert_false(rc->doc.page.limit.present);
 	assert_int_equal(rc->doc.page.items, 6);
 	assert_int_equal(rc->n, 2);
@@ -626,6 +626,30 @@ test_invalid_utf8(void **state)
 	rapi_results_free(rs);
 }
 
+/*
+ * A lone surrogate escape, which Jansson refuses, is read as U+FFFD and
+ * counted instead of losing the body; pairs and an escaped backslash before
+ * "ud800" are left alone.
+ */
+static void
+test_lone_surrogates(void **state)
+{
+	static const char body[] = "{\"results\": [{\"race_id\": \"rac_1\", \"course\": \"Kemp\\ud800ton\","
+	    " \"race_name\": \"\\ud83d\\ude00 \\\\ud800 \\uDC00\\uD800\", \"runners\": ["
+	    "{\"horse_id\": \"hrs_1\", \"horse\": \"Ma\xf1" "ana \\udbff\"}]}]}";
+	struct rapi_results *rs;
+
+	(void)state;
+	rs = results_of(body, sizeof(body) - 1);
+	assert_int_equal(rs->doc.counts.utf8_repaired, 1 + 2 + 1 + 1);
+	assert_int_equal(rs->doc.counts.bad_fields, 0);
+	assert_string_equal(rs->races[0].course, "Kemp\xef\xbf\xbdton");
+	assert_string_equal(rs->races[0].race_name,
+	    "\xf0\x9f\x98\x80 \\ud800 \xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(rs->races[0].runners[0].horse, "Ma\xef\xbf\xbd" "ana \xef\xbf\xbd");
+	rapi_results_free(rs);
+}
+
 static void
 test_huge_numbers_and_garbage(void **state)
 {
@@ -662,6 +686,87 @@ test_huge_numbers_and_garbage(void **state)
 	assert_int_equal(rapi_parse_racecards(rc, deep.data, deep.len, err, sizeof(err)), -1);
 	rapi_racecards_free(rc);
 	buf_free(&deep);
+}
+
+/*
+ * Values that parse but that no column can hold: a negative count or
+ * rating, a place 0, a price that rounds to 1.000 or overflows numeric(10,3),
+ * a 100 kB name (an index key), an instant before 1970 or past year 9998.
+ * Each is one bad field (a price under the floor or a place 0: absent),
+ * never a value that makes the whole batch fail in the database.
+ */
+static void
+test_storable_bounds(void **state)
+{
+	struct rapi_racecards *rc;
+	struct rapi_results *rs;
+	const struct rapi_runner *ru;
+	const struct rapi_result_runner *rr;
+	struct buf b;
+	char name[502];
+
+	(void)state;
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	buf_init(&b, 1 << 20);
+	assert_int_equal(buf_addf(&b, "{\"racecards\": [{\"race_id\": \"rac_1\","
+	    " \"off_dt\": \"9999-12-31T23:59:59-14:00\", \"field_size\": \"-1\","
+	    " \"distance_f\": \"-8\", \"course\": \"%s\", \"runners\": ["
+	    "{\"horse_id\": \"hrs_1\", \"horse\": \"%.500s\", \"number\": \"-1\", \"draw\": -2,"
+	    " \"age\": \"-3\", \"ofr\": \"-4\", \"jockey\": \"%s\", \"odds\": ["
+	    "{\"bookmaker\": \"A\", \"decimal\": \"1.0004\", \"ew_places\": \"-1\","
+	    " \"updated\": \"1969-12-31 23:59:59\"},"
+	    "{\"bookmaker\": \"B\", \"decimal\": 1.0005, \"ew_denom\": \"0\"},"
+	    "{\"bookmaker\": \"C\", \"decimal\": \"1e9\", \"updated\": \"9999-01-01 00:00:00\"},"
+	    "{\"bookmaker\": \"D\", \"decimal\": \"1000000\","
+	    " \"updated\": \"9998-12-31 23:59:59\"}]}]}]}", name, name, name), 0);
+	rc = racecards_of(b.data, b.len);
+	/* off_dt, field_size, distance_f, course; number is a place (absent, not bad);
+	 * draw, age, ofr, jockey; A: ew_places, updated; C: decimal, updated. */
+	assert_int_equal(rc->doc.counts.bad_fields, 4 + 4 + 2 + 2);
+	assert_false(rc->races[0].off_dt.present);
+	assert_false(rc->races[0].field_size.present);
+	assert_false(rc->races[0].distance_f.present);
+	assert_null(rc->races[0].course);
+	ru = &rc->races[0].runners[0];
+	assert_int_equal(strlen(ru->horse), 500);
+	assert_null(ru->jockey.name);
+	assert_false(ru->number_n.present);
+	assert_false(ru->draw.present || ru->age.present || ru->ofr.present);
+	assert_int_equal(ru->n_odds, 4);
+	assert_false(ru->odds[0].decimal.present);
+	assert_false(ru->odds[0].ew_places.present);
+	assert_false(ru->odds[0].updated.present);
+	assert_real_field(ru->odds[1].decimal, 1.0005);
+	assert_int_field(ru->odds[1].ew_denom, 0);
+	assert_false(ru->odds[2].decimal.present);
+	assert_false(ru->odds[2].updated.present);
+	assert_real_field(ru->odds[3].decimal, 1e6);
+	assert_true(ru->odds[3].updated.present);
+	rapi_racecards_free(rc);
+
+	buf_reset(&b);
+	assert_int_equal(buf_addf(&b, "{\"results\": [{\"race_id\": \"rac_1\","
+	    " \"off_dt\": \"0001-01-01T00:00:00+01:00\", \"dist_y\": \"-1\", \"runners\": ["
+	    "{\"horse_id\": \"hrs_1\", \"position\": \"0\", \"sp_dec\": \"1.0004\","
+	    " \"prize\": \"-1\", \"or\": \"-1\", \"jockey_claim_lbs\": \"-3\", \"trainer\": \"%s\"},"
+	    "{\"horse_id\": \"hrs_2\", \"position\": \"-2\", \"sp_dec\": \"1e9\","
+	    " \"prize\": \"1e10\", \"btn\": \"-0.5\"}]}]}", name), 0);
+	rs = results_of(b.data, b.len);
+	/* off_dt, dist_y; hrs_1: prize, or, claim, trainer; hrs_2: sp_dec, prize, btn. */
+	assert_int_equal(rs->doc.counts.bad_fields, 2 + 4 + 3);
+	assert_false(rs->races[0].off_dt.present);
+	rr = &rs->races[0].runners[0];
+	assert_string_equal(rr->position, "0");
+	assert_false(rr->position_n.present);
+	assert_false(rr->sp_dec.present || rr->prize.present || rr->or.present);
+	assert_false(rr->jockey_claim_lbs.present);
+	assert_null(rr->trainer.name);
+	rr = &rs->races[0].runners[1];
+	assert_false(rr->position_n.present || rr->sp_dec.present || rr->prize.present);
+	assert_false(rr->btn.present);
+	rapi_results_free(rs);
+	buf_free(&b);
 }
 
 /* One day: 60 races x 12 runners x 25 bookmakers, about 18,000 prices. */
@@ -733,7 +838,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_missing_markers),
 		cmocka_unit_test(test_unreadable_bodies),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_lone_surrogates),
 		cmocka_unit_test(test_huge_numbers_and_garbage),
+		cmocka_unit_test(test_storable_bounds),
 		cmocka_unit_test(test_full_day_timing),
 	};
 	const char *slash = strrchr(argv[0], '/');

@@ -128,13 +128,15 @@ live_next_race(const struct rapi_racecards *rc, time_t now)
 	return next;
 }
 
-/* Adds one price as a row. */
+/* Adds one price as a row; an each-way denominator of 0 is no terms (NULL). */
 static void
 row_add(struct rows *rows, const struct rapi_race *race, const char *race_date,
     const struct rapi_runner *run, const struct rapi_odds *o)
 {
+	struct rapi_int denom = o->ew_denom;
 	char dec[32];
 
+	denom.present = denom.present && denom.v > 0;
 	snprintf(dec, sizeof(dec), "%.3f", o->decimal.v);
 	rows_open(rows);
 	rows_text(rows, "race_id", race->race_id);
@@ -152,7 +154,7 @@ row_add(struct rows *rows, const struct rapi_race *race, const char *race_date,
 	rows_text(rows, "fractional", o->fractional ? o->fractional : dec);
 	rows_real(rows, "decimal", &o->decimal);
 	rows_int(rows, "ew_places", &o->ew_places);
-	rows_int(rows, "ew_denom", &o->ew_denom);
+	rows_int(rows, "ew_denom", &denom);
 	rows_instant(rows, "upstream_updated_at", &o->updated);
 }
 

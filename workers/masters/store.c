@@ -116,7 +116,7 @@ static const char sql_races[] =
     "    betting_forecast, big_race, is_abandoned)"
     "  SELECT race_id, race_date, off_dt, off_time, course_id, course, upper(region_code),"
     "    race_name, race_class, type, pattern, age_band, rating_band, sex_restriction, distance,"
-    "    distance_round, CASE WHEN distance_f > 0 THEN distance_f END,"
+    "    distance_round, CASE WHEN distance_f > 0 AND distance_f < 1000 THEN distance_f END,"
     "    CASE WHEN distance_y > 0 THEN distance_y END, prize, field_size, going, going_detailed,"
     "    surface, jumps, rail_movements, stalls, weather, tip, verdict, betting_forecast,"
     "    coalesce(big_race, false), coalesce(is_abandoned, false) FROM r"
