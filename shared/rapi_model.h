@@ -114,6 +114,7 @@ struct rapi_runner {
 	char                *headgear, *form, *comment, *spotlight, *silk_url;
 	struct rapi_odds    *odds;
 	size_t               n_odds;
+	int                  odds_unreadable;  /* "odds" not a list: unknown, not none */
 };
 
 /* One race of /racecards/pro (or /racecards/{race_id}/pro). */
@@ -131,6 +132,7 @@ struct rapi_race {
 	struct rapi_int     big_race, is_abandoned;  /* 0 or 1 */
 	struct rapi_runner *runners;
 	size_t              n_runners;
+	int                 runners_unreadable;  /* "runners" not a list: unknown, not none */
 };
 
 struct rapi_racecards {

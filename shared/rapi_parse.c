@@ -221,6 +221,13 @@ rapi_parse_list(struct rapi_value_ctx *x, const json_t *arr, size_t size, rapi_p
 	return kept > 0 ? items : NULL;
 }
 
+/* 1 when a list's key holds something else than a list (or null). */
+static int
+rapi_parse_not_list(const json_t *v)
+{
+	return v != NULL && !json_is_null(v) && !json_is_array(v);
+}
+
 static int
 rapi_parse_odds(struct rapi_value_ctx *x, const json_t *o, void *out)
 {
@@ -258,6 +265,7 @@ rapi_parse_runner(struct rapi_value_ctx *x, const json_t *o, void *out)
 		x->counts->bad_fields++;
 	r->odds = rapi_parse_list(x, json_object_get(o, "odds"), sizeof(*r->odds),
 	    rapi_parse_odds, &r->n_odds);
+	r->odds_unreadable = rapi_parse_not_list(json_object_get(o, "odds"));
 	return 1;
 }
 
@@ -271,6 +279,7 @@ rapi_parse_race(struct rapi_value_ctx *x, const json_t *o, void *out)
 		return 0;
 	r->runners = rapi_parse_list(x, json_object_get(o, "runners"), sizeof(*r->runners),
 	    rapi_parse_runner, &r->n_runners);
+	r->runners_unreadable = rapi_parse_not_list(json_object_get(o, "runners"));
 	return 1;
 }
 

@@ -190,6 +190,42 @@ def check_listed_twice(t, st):
     sql(st, "DELETE FROM ra_odds_live WHERE race_id IN (%s)" % ",".join("'%s'" % r for r in races))
 
 
+def check_unreadable_lists(t, st):
+    """A race whose runners, or one runner's odds, are not a list: unknown,
+    not "no prices": its stored prices stay as they are, while the other
+    races' move.  Before, it looked like an empty list and the race's prices
+    were deleted as withdrawn."""
+    with open(CARDS) as f:
+        cards = json.load(f)
+    # The sample prices one race: three copies of it under other ids.
+    first = next(r for r in cards["racecards"] if any(ru.get("odds") for ru in r["runners"]))
+    second, other = json.loads(json.dumps(first)), json.loads(json.dumps(first))
+    second["race_id"], other["race_id"] = first["race_id"] + "b", first["race_id"] + "c"
+    cards["racecards"] += [second, other]
+    races = [r["race_id"] for r in cards["racecards"]]
+    with Upstream(cards) as upstream:
+        p = once(st, "live", sim=upstream.url)
+    stored = sql(st, "SELECT string_agg(race_id || horse_id || bookmaker_id || decimal, ',' ORDER BY 1)"
+                     " FROM ra_odds_live WHERE race_id IN ('%s', '%s')" % (first["race_id"], second["race_id"]))
+    first["runners"] = {"oops": True}
+    next(ru for ru in second["runners"] if ru.get("odds"))["odds"] = "not a list"
+    for ru in other["runners"]:
+        for o in ru.get("odds") or []:
+            o["decimal"], o["fractional"] = "666.0", "665/1"
+    with Upstream(cards) as upstream:
+        q = once(st, "live", sim=upstream.url)
+    after = sql(st, "SELECT string_agg(race_id || horse_id || bookmaker_id || decimal, ',' ORDER BY 1)"
+                    " FROM ra_odds_live WHERE race_id IN ('%s', '%s')" % (first["race_id"], second["race_id"]))
+    t.check("runners or odds not a list: the race's stored prices kept, said in the log",
+            p.returncode == 0 and q.returncode == 0 and stored and after == stored
+            and "race %s: runners or odds that are not lists" % first["race_id"] in q.stderr
+            and "race %s: runners or odds that are not lists" % second["race_id"] in q.stderr,
+            q.stderr[-800:])
+    t.check("... and the other races' prices move in the same cycle",
+            num(st, "SELECT count(*) FROM ra_odds_live WHERE race_id = '%s' AND decimal = 666" % other["race_id"]) > 0)
+    sql(st, "DELETE FROM ra_odds_live WHERE race_id IN (%s)" % ",".join("'%s'" % r for r in races))
+
+
 def check_unstorable(t, st):
     """Values that parse but that no column holds: a negative saddle-cloth
     number and draw, an each-way denominator of 0, a price that rounds to
@@ -359,6 +395,7 @@ def run(t):
         check_fleet_running(t, st)
         check_live(t, st)
         check_listed_twice(t, st)
+        check_unreadable_lists(t, st)
         check_unstorable(t, st)
         check_masters(t, st)
         check_historical(t, st)

@@ -177,6 +177,22 @@ quoted_before(const struct rapi_runner *run, size_t k)
 	return 0;
 }
 
+/*
+ * A race whose runners, or a runner's odds, are not a list: what it quotes is
+ * unknown, not nothing, so it is left out of the cycle (neither written nor
+ * in the list of races fetched, whose unquoted prices are deleted).
+ */
+static int
+prices_unreadable(const struct rapi_race *race)
+{
+	if (race->runners_unreadable)
+		return 1;
+	for (size_t r = 0; r < race->n_runners; r++)
+		if (race->runners[r].odds_unreadable)
+			return 1;
+	return 0;
+}
+
 /* A race listed twice in a day's cards (an upstream slip) is taken once. */
 static int
 race_listed_before(const struct rapi_racecards *rc, size_t i)
@@ -221,6 +237,11 @@ rows_build(const struct rapi_racecards *const *days, int ndays, time_t now, stru
 				continue;
 			if (race_listed_before(days[d], i)) {
 				log_warn("the cards list race %s twice: its second entry is ignored", race->race_id);
+				continue;
+			}
+			if (prices_unreadable(race)) {
+				log_warn("race %s: runners or odds that are not lists: its stored prices are kept"
+				    " as they are this cycle", race->race_id);
 				continue;
 			}
 			day = clock_racing_day(race->off_dt.v);
