@@ -145,7 +145,12 @@ static const char sql_races[] =
     "  RETURNING 1)"
     " SELECT count(*) AS n FROM up";
 
-/* Racecard fields of runners; result fields are left alone. */
+/*
+ * Racecard fields of runners; result fields are left alone.  Who the runner
+ * is (name, number, draw, age, sex, jockey, trainer, owner) is never erased by
+ * a later card that leaves it out or sends it unusable; the day's form
+ * fields (ratings, headgear, comments) follow the latest card.
+ */
 static const char sql_card_runners[] =
     "WITH r AS (SELECT DISTINCT ON (race_id, horse_id) * FROM json_to_recordset($1::json)"
     "    AS x(race_id text, horse_id text,"
@@ -163,12 +168,17 @@ static const char sql_card_runners[] =
     "    CASE WHEN lbs > 0 THEN lbs END, ofr, rpr, ts, headgear, form, last_run, comment,"
     "    spotlight, silk_url, coalesce(non_runner, false) FROM r"
     "  ON CONFLICT (race_id, horse_id) DO UPDATE SET race_date = EXCLUDED.race_date,"
-    "    horse_name = EXCLUDED.horse_name, number = EXCLUDED.number, draw = EXCLUDED.draw,"
-    "    age = EXCLUDED.age, sex = EXCLUDED.sex, sex_code = EXCLUDED.sex_code,"
-    "    jockey_id = EXCLUDED.jockey_id, jockey_name = EXCLUDED.jockey_name,"
-    "    trainer_id = EXCLUDED.trainer_id, trainer_name = EXCLUDED.trainer_name,"
-    "    trainer_rtf = EXCLUDED.trainer_rtf, owner_id = EXCLUDED.owner_id,"
-    "    owner_name = EXCLUDED.owner_name, lbs = coalesce(EXCLUDED.lbs, t.lbs), ofr = EXCLUDED.ofr,"
+    "    horse_name = coalesce(EXCLUDED.horse_name, t.horse_name),"
+    "    number = coalesce(EXCLUDED.number, t.number), draw = coalesce(EXCLUDED.draw, t.draw),"
+    "    age = coalesce(EXCLUDED.age, t.age), sex = coalesce(EXCLUDED.sex, t.sex),"
+    "    sex_code = coalesce(EXCLUDED.sex_code, t.sex_code),"
+    "    jockey_id = coalesce(EXCLUDED.jockey_id, t.jockey_id),"
+    "    jockey_name = coalesce(EXCLUDED.jockey_name, t.jockey_name),"
+    "    trainer_id = coalesce(EXCLUDED.trainer_id, t.trainer_id),"
+    "    trainer_name = coalesce(EXCLUDED.trainer_name, t.trainer_name),"
+    "    trainer_rtf = EXCLUDED.trainer_rtf, owner_id = coalesce(EXCLUDED.owner_id, t.owner_id),"
+    "    owner_name = coalesce(EXCLUDED.owner_name, t.owner_name),"
+    "    lbs = coalesce(EXCLUDED.lbs, t.lbs), ofr = EXCLUDED.ofr,"
     "    rpr = EXCLUDED.rpr, ts = EXCLUDED.ts, headgear = EXCLUDED.headgear, form = EXCLUDED.form,"
     "    last_run = EXCLUDED.last_run, comment = EXCLUDED.comment, spotlight = EXCLUDED.spotlight,"
     "    silk_url = EXCLUDED.silk_url, non_runner = EXCLUDED.non_runner"
