@@ -100,8 +100,8 @@ static const char sql_store[] =
     "     AND NOT EXISTS (SELECT 1 FROM live_incoming i WHERE i.race_id = l.race_id"
     "                     AND i.horse_id = l.horse_id AND i.bookmaker_id = l.bookmaker_id)"
     "  RETURNING 1)"
-    " SELECT (SELECT count(*) FROM ins) + (SELECT count(*) FROM upd) AS changed, (SELECT count(*) FROM hist) AS history,"
-    "        (SELECT count(*) FROM gone) AS removed";
+    " SELECT (SELECT count(*) FROM ins) + (SELECT count(*) FROM upd) AS changed,"
+    "        (SELECT count(*) FROM hist) AS history, (SELECT count(*) FROM gone) AS removed";
 
 static const char sql_prune[] =
     "DELETE FROM ra_odds_live WHERE off_dt < $1::timestamptz - make_interval(secs => $2::int)";
@@ -205,7 +205,7 @@ race_listed_before(const struct rapi_racecards *rc, size_t i)
 
 /* A horse listed twice in a race keeps its first entry. */
 static int
-listed_before(const struct rapi_race *race, size_t r)
+runner_listed_before(const struct rapi_race *race, size_t r)
 {
 	for (size_t i = 0; i < r; i++)
 		if (race->runners[i].horse_id != NULL &&
@@ -254,7 +254,7 @@ rows_build(const struct rapi_racecards *const *days, int ndays, time_t now, stru
 
 				if (run->horse_id == NULL)
 					continue;
-				if (listed_before(race, r)) {
+				if (runner_listed_before(race, r)) {
 					log_warn("race %s lists horse %s twice: its second entry is ignored",
 					    race->race_id, run->horse_id);
 					continue;
