@@ -1,7 +1,9 @@
 /*
  * admin: GET /api/db-health/stats, the database's health for operators:
  * connections, table and index sizes and use, cache hit ratio, long-running
- * queries.  Requires an API key: `Authorization: Bearer <key>`.
+ * queries.  Requires an API key: `Authorization: Bearer <key>` (the route's
+ * API_ADMIN_KEY flag: api_dispatch answers 401 to a missing or malformed
+ * key and hands the handler its SHA-256 in r->key_hash).
  *
  * Keys are made by dh-apikey (admin/dh-apikey.c); only their SHA-256 is
  * stored, in dh_api_keys.  The key is checked through dh_touch_api_key(),
@@ -20,9 +22,6 @@
 
 #include "api.h"
 #include "log.h"
-#include "sha256.h"
-
-#define ADMIN_KEY_MAX 256
 
 /* The statistics, as a JSON text expression; $2 is the long-query threshold in seconds. */
 #define ADMIN_STATS_BODY \
@@ -83,40 +82,8 @@ static const char sql_touch[] = ADMIN_SQL("dh_touch_api_key($1)");
 static const char sql_check[] = ADMIN_SQL(
     "EXISTS (SELECT 1 FROM dh_api_keys WHERE key_hash = $1 AND revoked_at IS NULL)");
 
-int
-admin_prepare(struct db *db)
-{
-	if (db_prepare(db, "admin_touch_key", sql_touch) < 0)
-		return -1;
-	return db_prepare(db, "admin_check_key", sql_check);
-}
-
-/*
- * The key of "Authorization: Bearer <key>" copied into key, or -1 when
- * there is none or it is malformed.
- */
-static int
-admin_bearer(const char *header, char *key, size_t keylen)
-{
-	size_t n;
-
-	if (header == NULL || strncasecmp(header, "Bearer ", 7) != 0)
-		return -1;
-	header += 7;
-	while (*header == ' ')
-		header++;
-	n = strlen(header);
-	while (n > 0 && header[n - 1] == ' ')
-		n--;
-	if (n == 0 || n >= keylen)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (header[i] <= 0x20 || header[i] >= 0x7f)
-			return -1;
-	memcpy(key, header, n);
-	key[n] = '\0';
-	return 0;
-}
+static const struct db_stmt admin_touch_key_stmt = DB_STMT("admin_touch_key", sql_touch);
+static const struct db_stmt admin_check_key_stmt = DB_STMT("admin_check_key", sql_check);
 
 /*
  * Checks the key's hash and gathers the statistics: through
@@ -129,9 +96,9 @@ admin_query(struct request *r, const char *const *params)
 {
 	PGresult *res = NULL;
 
-	if (db_command(r->db, "BEGIN READ WRITE", 0, NULL) == 0) {
-		res = db_exec_prepared(r->db, "admin_touch_key", 2, params);
-		if (res != NULL && db_command(r->db, "COMMIT", 0, NULL) < 0) {
+	if (db_begin_read_write(r->db) == 0) {
+		res = db_exec_prepared(r->db, &admin_touch_key_stmt, 2, params);
+		if (res != NULL && db_commit(r->db) < 0) {
 			PQclear(res);
 			res = NULL;
 		}
@@ -141,42 +108,53 @@ admin_query(struct request *r, const char *const *params)
 	if (res == NULL && !db_is_down(r->db)) {
 		log_debug("dh_touch_api_key unavailable (%s); checking the key with a SELECT",
 		    db_error(r->db));
-		res = db_exec_prepared(r->db, "admin_check_key", 2, params);
+		res = db_exec_prepared(r->db, &admin_check_key_stmt, 2, params);
 	}
 	return res;
 }
 
-int
+static enum api_outcome
 admin_db_stats(struct request *r)
 {
-	char key[ADMIN_KEY_MAX], hash[SHA256_HEX_LEN + 1], secs_s[16];
-	const char *params[2] = { hash, secs_s };
+	char secs_s[16];
+	const char *params[2] = { r->key_hash, secs_s };
 	const char *valid;
 	PGresult *res;
 	long secs;
 
-	if (admin_bearer(r->authorization, key, sizeof(key)) < 0) {
-		r->www_authenticate = "Bearer realm=\"darkhorses\"";
-		resp_detail(r, 401, "an API key is required: Authorization: Bearer <key> "
-		    "(make one with dh-apikey create NAME)");
-		return 0;
-	}
-	sha256_hex(key, strlen(key), hash);
-	memset(key, 0, sizeof(key));
 	query_int(&r->query, "long_query_seconds", 0, 86400, 5, &secs);
 	if (resp_invalid_params(r))
-		return 0;
+		return API_DONE;
 	snprintf(secs_s, sizeof(secs_s), "%ld", secs);
 	res = admin_query(r, params);
 	if (res == NULL)
-		return -1;
+		return api_db_failed(r);
 	valid = db_value(res, 0, "valid");
 	if (valid == NULL || strcmp(valid, "t") != 0) {
 		PQclear(res);
 		r->www_authenticate = "Bearer realm=\"darkhorses\", error=\"invalid_token\"";
 		resp_detail(r, 401, "invalid API key");
-		return 0;
+		return API_DONE;
 	}
 	resp_result(r, 200, res, "body");
-	return 0;
+	return API_DONE;
 }
+
+static const struct api_route admin_routes[] = {
+	{ .method = "GET", .pattern = "/api/db-health/stats",
+	  .handler = admin_db_stats, .cache_control = API_NEVER, .name = "db_health", .flags = API_ADMIN_KEY,
+	  .summary = "Database health: connections, table sizes, index usage, cache hit ratio, long-running queries",
+	  .schema = "DbHealth",
+	  .params = { { "long_query_seconds", "i", "0 to 86400 (default 5)" } } },
+};
+
+static const struct api_schema admin_schemas[] = {
+	{ "DbHealth", "success:b timestamp:t database:o connections:o cache_hit_ratio:n transactions:o tables:[o] "
+	  "indexes:[o] unused_indexes:[s] long_query_seconds:i long_running_queries:[o]" },
+};
+
+const struct api_module admin_module = {
+	.name = "admin", .tag = "Admin",
+	.routes = admin_routes, .nroutes = API_COUNT(admin_routes),
+	.schemas = admin_schemas, .nschemas = API_COUNT(admin_schemas),
+};

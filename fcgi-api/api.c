@@ -1,10 +1,135 @@
-/* api: helpers every handler shares (see api.h). */
+/* api: the route table, dispatch, and helpers every handler shares (see api.h). */
 #include "api.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 #include "board.h"
 #include "jsonw.h"
+#include "log.h"
+#include "sha256.h"
+
+#define API_KEY_MAX 256
+
+static const struct api_route *api_table[API_MAX_ROUTES];
+static size_t api_ntable;
+
+int
+api_init(void)
+{
+	api_ntable = 0;
+	for (const struct api_module *const *m = api_modules; *m != NULL; m++)
+		for (size_t i = 0; i < (*m)->nroutes; i++) {
+			if (api_ntable == API_MAX_ROUTES)
+				return -1;
+			api_table[api_ntable++] = &(*m)->routes[i];
+		}
+	return 0;
+}
+
+const struct api_route *const *
+api_routes(size_t *n)
+{
+	*n = api_ntable;
+	return api_table;
+}
+
+enum api_outcome
+api_db_failed(struct request *r)
+{
+	return db_is_down(r->db) ? API_DB_DOWN : API_DB_FAILED;
+}
+
+/*
+ * The key of "Authorization: Bearer <key>" copied into key, or -1 when
+ * there is none or it is malformed.
+ */
+static int
+api_bearer(const char *header, char *key, size_t keylen)
+{
+	size_t n;
+
+	if (header == NULL || strncasecmp(header, "Bearer ", 7) != 0)
+		return -1;
+	header += 7;
+	while (*header == ' ')
+		header++;
+	n = strlen(header);
+	while (n > 0 && header[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= keylen)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (header[i] <= 0x20 || header[i] >= 0x7f)
+			return -1;
+	memcpy(key, header, n);
+	key[n] = '\0';
+	return 0;
+}
+
+/*
+ * API_ADMIN_KEY: a bearer key of the right form, kept only as its hash in
+ * r->key_hash for the handler to check against dh_api_keys.  Returns 0, or
+ * -1 with a 401 set.
+ */
+static int
+api_check_key(struct request *r)
+{
+	char key[API_KEY_MAX];
+
+	if (api_bearer(r->authorization, key, sizeof(key)) < 0) {
+		r->www_authenticate = "Bearer realm=\"darkhorses\"";
+		resp_detail(r, 401, "an API key is required: Authorization: Bearer <key> "
+		    "(make one with dh-apikey create NAME)");
+		return -1;
+	}
+	sha256_hex(key, strlen(key), r->key_hash);
+	explicit_bzero(key, sizeof(key));
+	return 0;
+}
+
+enum api_outcome
+api_dispatch(struct request *r, const char *raw_query)
+{
+	const struct api_route *route;
+	enum api_outcome out;
+	char err[160];
+
+	switch (route_find(api_table, api_ntable, r->method, r->path, &r->match)) {
+	case ROUTE_NOT_FOUND:
+		resp_detail(r, 404, "%s not found", r->path);
+		return API_DONE;
+	case ROUTE_BAD_METHOD:
+		r->allow = r->match.allow;
+		resp_detail(r, 405, "method %s not allowed on %s", r->method, r->path);
+		return API_DONE;
+	case ROUTE_FOUND:
+		break;
+	}
+	route = r->match.route;
+	if (query_parse(&r->query, raw_query, err, sizeof(err)) < 0) {
+		resp_detail(r, 400, "%s", err);
+		return API_DONE;
+	}
+	if ((route->flags & API_ADMIN_KEY) && api_check_key(r) < 0)
+		return API_DONE;
+	r->cache_control = route->cache_control;
+	out = route->handler(r);
+	switch (out) {
+	case API_DONE:
+		break;
+	case API_DB_DOWN:
+		log_warn("%s %s: database unavailable: %s", r->method, r->path, db_error(r->db));
+		resp_detail(r, 503, "database unavailable");
+		break;
+	case API_DB_FAILED:
+		log_error("%s %s: %s", r->method, r->path, db_error(r->db));
+		resp_detail(r, 500, "internal error");
+		break;
+	}
+	return out;
+}
 
 void
 api_page(struct request *r, long def_limit, struct api_page *p)
@@ -15,12 +140,12 @@ api_page(struct request *r, long def_limit, struct api_page *p)
 	snprintf(p->offset_s, sizeof(p->offset_s), "%ld", p->offset);
 }
 
-int
-api_send_page(struct request *r, const char *stmt, const char **params, int n,
+enum api_outcome
+api_send_page(struct request *r, const struct db_stmt *stmt, const char **params, int n,
     const struct api_page *page)
 {
 	if (resp_invalid_params(r))
-		return 0;
+		return API_DONE;
 	params[n] = page->limit_s;
 	params[n + 1] = page->offset_s;
 	return api_send_json(r, stmt, n + 2, params);
@@ -37,32 +162,32 @@ api_path_id(struct request *r, size_t i, const char *name)
 	return id;
 }
 
-int
-api_send_json(struct request *r, const char *stmt, int nparams, const char *const *params)
+enum api_outcome
+api_send_json(struct request *r, const struct db_stmt *stmt, int nparams, const char *const *params)
 {
 	PGresult *res = db_exec_prepared(r->db, stmt, nparams, params);
 
 	if (res == NULL)
-		return -1;
+		return api_db_failed(r);
 	resp_result(r, 200, res, "body");
-	return 0;
+	return API_DONE;
 }
 
-int
-api_send_found(struct request *r, const char *stmt, int nparams, const char *const *params,
-    const char *what, const char *id)
+enum api_outcome
+api_send_found(struct request *r, const struct db_stmt *stmt, int nparams,
+    const char *const *params, const char *what, const char *id)
 {
 	PGresult *res = db_exec_prepared(r->db, stmt, nparams, params);
 
 	if (res == NULL)
-		return -1;
+		return api_db_failed(r);
 	if (PQntuples(res) == 0 || db_value(res, 0, "body") == NULL) {
 		PQclear(res);
 		resp_detail(r, 404, "%s %s not found", what, id);
-		return 0;
+		return API_DONE;
 	}
 	resp_result(r, 200, res, "body");
-	return 0;
+	return API_DONE;
 }
 
 int

@@ -1,12 +1,23 @@
 /*
- * api: what every dh-api handler sees.  One request at a time per process;
- * nothing in struct request survives FCGX_Finish_r (the strings it points
- * at are copies owned by the accept loop, reset for every request).
+ * api: what every dh-api endpoint family is made of, and what its handlers
+ * see.  One request at a time per process; nothing in struct request
+ * survives FCGX_Finish_r (the strings it points at are copies owned by the
+ * accept loop, reset for every request).
  *
- * A handler validates its parameters, queries through r->db, and sets the
- * response with resp_json()/resp_detail().  It returns 0 when a response is
- * set, or -1 after a database failure: the loop then answers 503 when the
- * database is unreachable and 500 otherwise, and logs it.
+ * A family (health.c, masters.c, ...) exports one struct api_module: its
+ * routes, each with its handler, cache policy, metrics name and OpenAPI
+ * description, and the schemas of the bodies it answers with.  modules.c
+ * lists the families; the router, the metrics, /api/masters and the OpenAPI
+ * document are all made from that list.  Adding an endpoint touches its
+ * family's file (and its test).
+ *
+ * A handler validates its parameters, queries through r->db with its
+ * family's statements (struct db_stmt), sets the response with
+ * resp_json()/resp_detail()/api_send_json()... and returns its outcome:
+ * API_DONE when a response is set, or the database failure, which
+ * api_dispatch answers (503 unreachable, 500 otherwise) and logs.
+ * Route flags (API_ADMIN_KEY) are checked by api_dispatch before the
+ * handler runs.
  */
 #ifndef DH_API_H
 #define DH_API_H
@@ -22,12 +33,15 @@
 #include "query.h"
 #include "route.h"
 
+struct api_route;
+
 struct request {
 	const struct cfg   *cfg;
 	struct db          *db;
 	const char         *method;
 	const char         *path;
 	const char         *authorization;	/* the Authorization header, or NULL */
+	char                key_hash[65];	/* API_ADMIN_KEY routes: the bearer key's SHA-256, hex */
 	time_t              now;		/* clock_now() when the request came in */
 	struct query        query;
 	struct route_match  match;		/* the route and its {captures} */
@@ -41,6 +55,95 @@ struct request {
 	struct buf          body;
 };
 
+/* How a handler fared. */
+enum api_outcome {
+	API_DONE,		/* the response is set, whatever its status */
+	API_DB_DOWN,		/* the database could not be reached: 503 */
+	API_DB_FAILED,		/* a statement failed: 500 */
+};
+
+typedef enum api_outcome (*api_handler)(struct request *r);
+
+/* An OpenAPI query parameter: type in openapi.c's notation (s, i, d...). */
+struct api_param {
+	const char *name;
+	const char *type;
+	const char *description;
+};
+
+#define API_MAX_PARAMS 8
+
+/* Route flags. */
+#define API_ADMIN_KEY 1u	/* needs Authorization: Bearer <key>; dispatch checks its form and hashes it */
+#define API_TEXT      2u	/* a text/plain body, not JSON (OpenAPI) */
+#define API_LIST      4u	/* body {count, limit, offset, data: [schema]} (OpenAPI) */
+
+/* How long nginx's micro-cache (and clients) may keep an answer. */
+#define API_LIVE    "public, max-age=5"		/* prices: seconds */
+#define API_SLOW    "public, max-age=60"	/* history, statistics, schedules */
+#define API_MASTERS "public, max-age=300"	/* reference data: minutes */
+#define API_NEVER   "no-store"			/* health, admin, metrics (see nginx's $dh_no_cache) */
+
+struct api_route {
+	const char       *method;		/* "GET"; HEAD is served by GET routes */
+	const char       *pattern;		/* literal segments and {captures} */
+	api_handler       handler;
+	const void       *arg;			/* the handler's own data: r->match.route->arg */
+	const char       *cache_control;	/* sent on success */
+	const char       *name;			/* for metrics and logs */
+	unsigned          flags;
+	const char       *summary;		/* OpenAPI */
+	const char       *schema;		/* OpenAPI: the 200 body's schema; NULL: an object */
+	const char       *tag;			/* OpenAPI: when not the module's */
+	struct api_param  params[API_MAX_PARAMS];	/* OpenAPI: query parameters */
+};
+
+/* A body schema for the OpenAPI document: "name:type name:type ..." (see openapi.c). */
+struct api_schema {
+	const char *name;
+	const char *props;
+};
+
+struct api_module {
+	const char              *name;		/* the family: "masters" */
+	const char              *tag;		/* its OpenAPI tag */
+	const struct api_route  *routes;
+	size_t                   nroutes;
+	const struct api_schema *schemas;
+	size_t                   nschemas;
+};
+
+#define API_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The families (modules.c), NULL-terminated. */
+extern const struct api_module *const api_modules[];
+
+/* Parameters several families take, for api_route.params. */
+#define API_P_LIMIT(def) { "limit", "i", "page size, 1 to 1000 (default " #def ")" }
+#define API_P_OFFSET     { "offset", "i", "rows to skip, 0 to 1000000" }
+#define API_P_REGION     { "region", "s", "region code, e.g. gb or ire (any case)" }
+#define API_P_COURSE     { "course", "s", "course name, case-insensitive (e.g. Ascot)" }
+
+/*
+ * Makes the route table from api_modules, once at start.  Returns 0, or -1
+ * when there are more routes than API_MAX_ROUTES.
+ */
+#define API_MAX_ROUTES 64
+int api_init(void);
+
+/* The route table made by api_init, in the modules' order. */
+const struct api_route *const *api_routes(size_t *n);
+
+/*
+ * Routes one request (r->method, r->path) with its query string, checks the
+ * route's flags, runs the handler and answers its failures.  Returns the
+ * handler's outcome (API_DONE when no handler ran).
+ */
+enum api_outcome api_dispatch(struct request *r, const char *raw_query);
+
+/* The outcome of a database failure on r->db: API_DB_DOWN or API_DB_FAILED. */
+enum api_outcome api_db_failed(struct request *r);
+
 /* Sets a JSON response; steals body (NULL means out of memory: 500). */
 void resp_json(struct request *r, int status, json_t *body);
 
@@ -52,10 +155,10 @@ void resp_json(struct request *r, int status, json_t *body);
 void resp_result(struct request *r, int status, PGresult *res, const char *column);
 
 /*
- * Marks the body the handler wrote into r->body as complete, with status.
- * Returns 0, or -1 (a 500 is set) when writing it failed (too large).
+ * Marks the body the handler wrote into r->body as complete, with status
+ * (a 500 instead when writing it failed: too large).
  */
-int resp_body(struct request *r, int status, int failed);
+void resp_body(struct request *r, int status, int failed);
 
 /* Sets {"detail": "<message>"} with status. */
 void resp_detail(struct request *r, int status, const char *fmt, ...)
@@ -84,8 +187,8 @@ void api_page(struct request *r, long def_limit, struct api_page *p);
  * (see api_send_json) with params[0..n) followed by the page's limit and
  * offset; params must have room for n + 2.
  */
-int api_send_page(struct request *r, const char *stmt, const char **params, int n,
-    const struct api_page *page);
+enum api_outcome api_send_page(struct request *r, const struct db_stmt *stmt, const char **params,
+    int n, const struct api_page *page);
 
 /*
  * Path capture i validated as an id named name; NULL (and a 422 item) when
@@ -95,14 +198,14 @@ const char *api_path_id(struct request *r, size_t i, const char *name);
 
 /*
  * Runs a prepared statement whose one row holds the whole body, built by
- * PostgreSQL, in a column "body", and answers 200 with it.  Returns 0, or -1
- * after a database failure.
+ * PostgreSQL, in a column "body", and answers 200 with it.
  */
-int api_send_json(struct request *r, const char *stmt, int nparams, const char *const *params);
+enum api_outcome api_send_json(struct request *r, const struct db_stmt *stmt, int nparams,
+    const char *const *params);
 
 /* As api_send_json, but no row or a NULL body answers 404 "<what> <id> not found". */
-int api_send_found(struct request *r, const char *stmt, int nparams, const char *const *params,
-    const char *what, const char *id);
+enum api_outcome api_send_found(struct request *r, const struct db_stmt *stmt, int nparams,
+    const char *const *params, const char *what, const char *id);
 
 struct board;
 struct jsonw;
@@ -114,55 +217,9 @@ struct jsonw;
  */
 int api_board_start(struct request *r, const PGresult *res, struct board *b, struct jsonw *w);
 
-/* The route table (main.c). */
-const struct route *api_routes(size_t *n);
-
-/* The handlers, one file per resource family. */
-int health_get(struct request *r);
-int courses_list(struct request *r);
-int bookmakers_list(struct request *r);
-int odds_live_list(struct request *r);
-int odds_live_upcoming(struct request *r);
-int odds_stage_races(struct request *r);
-int odds_stage_next_race(struct request *r);
-int odds_historical_list(struct request *r);
-int odds_historical_summary(struct request *r);
-int odds_historical_coverage(struct request *r);
-int status_statistics(struct request *r);
-int status_scheduler(struct request *r);
-int race_odds_grid(struct request *r);
-int race_odds_history(struct request *r);
-int masters_root(struct request *r);
-int masters_stats(struct request *r);
-int masters_courses(struct request *r);
-int masters_course(struct request *r);
-int masters_bookmakers(struct request *r);
-int masters_jockeys(struct request *r);
-int masters_jockey(struct request *r);
-int masters_trainers(struct request *r);
-int masters_trainer(struct request *r);
-int masters_owners(struct request *r);
-int masters_horses(struct request *r);
-int masters_horse(struct request *r);
-int masters_races(struct request *r);
-int masters_race(struct request *r);
-int masters_runners(struct request *r);
-int masters_results(struct request *r);
-int masters_result(struct request *r);
-int admin_db_stats(struct request *r);
-int metrics_get(struct request *r);
-int openapi_get(struct request *r);
-
-/* Register the prepared statements of each family on a new handle: 0 or -1. */
-int health_prepare(struct db *db);
-int courses_prepare(struct db *db);
-int bookmakers_prepare(struct db *db);
-int odds_live_prepare(struct db *db);
-int odds_stage_prepare(struct db *db);
-int odds_historical_prepare(struct db *db);
-int status_prepare(struct db *db);
-int race_odds_prepare(struct db *db);
-int masters_prepare(struct db *db);
-int admin_prepare(struct db *db);
+/* The families, one file each (listed in modules.c). */
+extern const struct api_module admin_module, bookmakers_module, courses_module, health_module,
+    masters_module, metrics_module, odds_historical_module, odds_live_module, odds_stage_module,
+    openapi_module, race_odds_module, status_module;
 
 #endif

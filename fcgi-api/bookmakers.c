@@ -8,13 +8,9 @@ static const char sql_bookmakers[] =
     "         WHERE ($1::text IS NULL OR type = $1) AND ($2::boolean IS NULL OR active = $2)"
     "         ORDER BY bookmaker_id LIMIT $3 OFFSET $4) t";
 
-int
-bookmakers_prepare(struct db *db)
-{
-	return db_prepare(db, "bookmakers_list", sql_bookmakers);
-}
+static const struct db_stmt bookmakers_list_stmt = DB_STMT("bookmakers_list", sql_bookmakers);
 
-int
+static enum api_outcome
 bookmakers_list(struct request *r)
 {
 	static const char *const types[] = { "bookmaker", "exchange", NULL };
@@ -26,5 +22,24 @@ bookmakers_list(struct request *r)
 	if (query_bool(&r->query, "active", 1, &active) == 1)
 		params[1] = active ? "true" : "false";
 	api_page(r, API_MAX_LIMIT, &page);
-	return api_send_page(r, "bookmakers_list", params, 2, &page);
+	return api_send_page(r, &bookmakers_list_stmt, params, 2, &page);
 }
+
+static const struct api_route bookmakers_routes[] = {
+	{ .method = "GET", .pattern = "/api/bookmakers",
+	  .handler = bookmakers_list, .cache_control = API_MASTERS, .name = "bookmakers",
+	  .summary = "Bookmakers and exchanges",
+	  .schema = "BookmakerList",
+	  .params = { { "type", "s", "bookmaker or exchange" }, { "active", "b", "true or false" }, API_P_LIMIT(1000), API_P_OFFSET } },
+};
+
+static const struct api_schema bookmakers_schemas[] = {
+	{ "Bookmaker", "bookmaker_id:s name:s type:s active:b" },
+	{ "BookmakerList", "success:b count:i limit:i offset:i bookmakers:[Bookmaker]" },
+};
+
+const struct api_module bookmakers_module = {
+	.name = "bookmakers", .tag = "Odds API",
+	.routes = bookmakers_routes, .nroutes = API_COUNT(bookmakers_routes),
+	.schemas = bookmakers_schemas, .nschemas = API_COUNT(bookmakers_schemas),
+};

@@ -10,13 +10,9 @@ static const char sql_courses[] =
     " ORDER BY name, course_id"
     " LIMIT $2 OFFSET $3";
 
-int
-courses_prepare(struct db *db)
-{
-	return db_prepare(db, "courses_list", sql_courses);
-}
+static const struct db_stmt courses_list_stmt = DB_STMT("courses_list", sql_courses);
 
-int
+static enum api_outcome
 courses_list(struct request *r)
 {
 	static const char *const regions[] = { "gb", "ire", "GB", "IRE", NULL };
@@ -32,13 +28,13 @@ courses_list(struct request *r)
 	query_int(&r->query, "limit", 1, 1000, 1000, &limit);
 	query_int(&r->query, "offset", 0, 1000000, 0, &offset);
 	if (resp_invalid_params(r))
-		return 0;
+		return API_DONE;
 	params[0] = region;
 	snprintf(lim, sizeof(lim), "%ld", limit);
 	snprintf(off, sizeof(off), "%ld", offset);
-	res = db_exec_prepared(r->db, "courses_list", 3, params);
+	res = db_exec_prepared(r->db, &courses_list_stmt, 3, params);
 	if (res == NULL)
-		return -1;
+		return api_db_failed(r);
 	n = PQntuples(res);
 	list = json_array();
 	for (int i = 0; i < n; i++)
@@ -51,5 +47,24 @@ courses_list(struct request *r)
 	    "success", 1, "count", n, "limit", (int)limit, "offset", (int)offset,
 	    "courses", list));
 	PQclear(res);
-	return 0;
+	return API_DONE;
 }
+
+static const struct api_route courses_routes[] = {
+	{ .method = "GET", .pattern = "/api/courses",
+	  .handler = courses_list, .cache_control = API_MASTERS, .name = "courses",
+	  .summary = "Racecourses",
+	  .schema = "CourseList",
+	  .params = { API_P_REGION, API_P_LIMIT(1000), API_P_OFFSET } },
+};
+
+static const struct api_schema courses_schemas[] = {
+	{ "Course", "course_id:s name:s region_code:s region:s created_at:t updated_at:t" },
+	{ "CourseList", "success:b count:i limit:i offset:i courses:[Course]" },
+};
+
+const struct api_module courses_module = {
+	.name = "courses", .tag = "Odds API",
+	.routes = courses_routes, .nroutes = API_COUNT(courses_routes),
+	.schemas = courses_schemas, .nschemas = API_COUNT(courses_schemas),
+};

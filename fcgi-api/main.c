@@ -8,6 +8,10 @@
  *
  * SIGTERM: between requests the process exits at once; during one it
  * finishes the request, then exits 0.
+ *
+ * This file is the process: configuration, the socket, the accept loop.
+ * What is served is the endpoint families of modules.c, routed by
+ * api_dispatch (api.c).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -29,70 +33,6 @@
 #include "resp.h"
 
 #define BODY_MAX (8 * 1024 * 1024)
-
-/* How long nginx's micro-cache (and clients) may keep an answer. */
-#define LIVE    "public, max-age=5"		/* prices: seconds */
-#define SLOW    "public, max-age=60"		/* history, statistics, schedules */
-#define MASTERS "public, max-age=300"		/* reference data: minutes */
-#define NEVER   "no-store"			/* health, admin, metrics (see nginx's $dh_no_cache) */
-
-/*
- * Every endpoint, the one place they are listed.  openapi.c describes each
- * pattern (a unit test checks both agree); metrics are kept by pattern.
- */
-static const struct route routes[] = {
-	{ "GET", "/health",                            health_get,               NEVER,   "health" },
-	{ "GET", "/api/health",                        health_get,               NEVER,   "health" },
-	{ "GET", "/api/live-odds",                     odds_live_list,           LIVE,    "live_odds" },
-	{ "GET", "/api/live-odds/races-by-stage",      odds_stage_races,         LIVE,    "races_by_stage" },
-	{ "GET", "/api/live-odds/upcoming-races",      odds_live_upcoming,       LIVE,    "upcoming_races" },
-	{ "GET", "/api/live-odds/next-race",           odds_stage_next_race,     LIVE,    "next_race" },
-	{ "GET", "/api/historical-odds",               odds_historical_list,     MASTERS, "historical_odds" },
-	{ "GET", "/api/historical-odds/summary",       odds_historical_summary,  SLOW,    "historical_summary" },
-	{ "GET", "/api/historical-odds/coverage",      odds_historical_coverage, SLOW,    "historical_coverage" },
-	{ "GET", "/api/statistics",                    status_statistics,        SLOW,    "statistics" },
-	{ "GET", "/api/scheduler-status",              status_scheduler,         LIVE,    "scheduler_status" },
-	{ "GET", "/api/bookmakers",                    bookmakers_list,          MASTERS, "bookmakers" },
-	{ "GET", "/api/courses",                       courses_list,             MASTERS, "courses" },
-	{ "GET", "/api/races/{race_id}/odds",          race_odds_grid,           LIVE,    "race_odds" },
-	{ "GET", "/api/races/{race_id}/odds/history",  race_odds_history,        LIVE,    "race_odds_history" },
-	{ "GET", "/api/db-health/stats",               admin_db_stats,           NEVER,   "db_health" },
-	{ "GET", "/metrics",                           metrics_get,              NEVER,   "metrics" },
-	{ "GET", "/api/openapi.json",                  openapi_get,              MASTERS, "openapi" },
-	{ "GET", "/api/masters",                       masters_root,             MASTERS, "masters" },
-	{ "GET", "/api/masters/health",                health_get,               NEVER,   "masters_health" },
-	{ "GET", "/api/masters/stats",                 masters_stats,            MASTERS, "masters_stats" },
-	{ "GET", "/api/masters/courses",               masters_courses,          MASTERS, "masters_courses" },
-	{ "GET", "/api/masters/courses/{id}",          masters_course,           MASTERS, "masters_course" },
-	{ "GET", "/api/masters/bookmakers",            masters_bookmakers,       MASTERS, "masters_bookmakers" },
-	{ "GET", "/api/masters/jockeys",               masters_jockeys,          MASTERS, "masters_jockeys" },
-	{ "GET", "/api/masters/jockeys/{id}",          masters_jockey,           MASTERS, "masters_jockey" },
-	{ "GET", "/api/masters/trainers",              masters_trainers,         MASTERS, "masters_trainers" },
-	{ "GET", "/api/masters/trainers/{id}",         masters_trainer,          MASTERS, "masters_trainer" },
-	{ "GET", "/api/masters/owners",                masters_owners,           MASTERS, "masters_owners" },
-	{ "GET", "/api/masters/horses",                masters_horses,           MASTERS, "masters_horses" },
-	{ "GET", "/api/masters/horses/{id}",           masters_horse,            MASTERS, "masters_horse" },
-	{ "GET", "/api/masters/races",                 masters_races,            MASTERS, "masters_races" },
-	{ "GET", "/api/masters/races/{id}",            masters_race,             MASTERS, "masters_race" },
-	{ "GET", "/api/masters/runners",               masters_runners,          MASTERS, "masters_runners" },
-	{ "GET", "/api/masters/results",               masters_results,          MASTERS, "masters_results" },
-	{ "GET", "/api/masters/results/{race_id}",     masters_result,           MASTERS, "masters_result" },
-};
-
-#define NROUTES (sizeof(routes) / sizeof(routes[0]))
-
-/* Each family's prepared statements, registered once per handle. */
-static int (*const prepares[])(struct db *) = {
-	health_prepare, courses_prepare, bookmakers_prepare, odds_live_prepare, odds_stage_prepare,
-	odds_historical_prepare, status_prepare, race_odds_prepare, masters_prepare, admin_prepare,
-};
-
-const struct route *
-api_routes(size_t *n)
-{
-	*n = NROUTES;
-	return routes;
-}
 
 static volatile sig_atomic_t in_request;
 static volatile sig_atomic_t stopping;
@@ -128,42 +68,6 @@ param(FCGX_Request *fr, const char *name, const char *def)
 	return v != NULL ? v : def;
 }
 
-/* Routes one request and sets its response; says whether the database failed. */
-static enum metrics_db
-dispatch(struct request *r, const char *raw_query)
-{
-	char err[160];
-	int rc;
-
-	switch (route_find(routes, NROUTES, r->method, r->path, &r->match)) {
-	case ROUTE_NOT_FOUND:
-		resp_detail(r, 404, "%s not found", r->path);
-		return METRICS_DB_OK;
-	case ROUTE_BAD_METHOD:
-		r->allow = r->match.allow;
-		resp_detail(r, 405, "method %s not allowed on %s", r->method, r->path);
-		return METRICS_DB_OK;
-	case ROUTE_FOUND:
-		break;
-	}
-	if (query_parse(&r->query, raw_query, err, sizeof(err)) < 0) {
-		resp_detail(r, 400, "%s", err);
-		return METRICS_DB_OK;
-	}
-	r->cache_control = r->match.route->cache_control;
-	rc = r->match.route->handler(r);
-	if (rc == 0 && r->status != 0)
-		return METRICS_DB_OK;
-	if (db_is_down(r->db)) {
-		log_warn("%s %s: database unavailable: %s", r->method, r->path, db_error(r->db));
-		resp_detail(r, 503, "database unavailable");
-		return METRICS_DB_UNAVAILABLE;
-	}
-	log_error("%s %s: %s", r->method, r->path, db_error(r->db));
-	resp_detail(r, 500, "internal error");
-	return METRICS_DB_ERROR;
-}
-
 static int64_t
 micros_since(const struct timespec *t0)
 {
@@ -180,6 +84,7 @@ serve(FCGX_Request *fr, struct request *r)
 	const char *path = param(fr, "DOCUMENT_URI", param(fr, "SCRIPT_NAME", "/"));
 	const char *length = param(fr, "CONTENT_LENGTH", "");
 	enum metrics_db db = METRICS_DB_OK;
+	enum api_outcome out = API_DONE;
 	struct timespec t0;
 	unsigned queries;
 	int64_t query_micros;
@@ -195,6 +100,7 @@ serve(FCGX_Request *fr, struct request *r)
 	r->allow = NULL;
 	r->www_authenticate = NULL;
 	r->match.route = NULL;
+	r->key_hash[0] = '\0';
 	buf_reset(&r->body);
 	db_poll_fallback(r->db);	/* between requests: one request reads one server */
 	db_stats_reset(r->db);
@@ -202,13 +108,17 @@ serve(FCGX_Request *fr, struct request *r)
 	if (length[0] != '\0' && strcmp(length, "0") != 0 && strcmp(method, "GET") == 0)
 		resp_detail(r, 400, "a GET request takes no body");
 	else
-		db = dispatch(r, param(fr, "QUERY_STRING", ""));
+		out = api_dispatch(r, param(fr, "QUERY_STRING", ""));
 	db_stats(r->db, &queries, &query_micros);
-	if (db == METRICS_DB_OK && queries > 0 && db_on_fallback(r->db))
+	if (out == API_DB_DOWN)
+		db = METRICS_DB_UNAVAILABLE;
+	else if (out == API_DB_FAILED)
+		db = METRICS_DB_ERROR;
+	else if (queries > 0 && db_on_fallback(r->db))
 		db = METRICS_DB_FALLBACK;
 	if (resp_send(r, fr->out, strcmp(method, "HEAD") == 0) < 0)
 		log_debug("client went away during %s %s", method, path);
-	metrics_record(r->match.route, r->status, micros_since(&t0), queries, query_micros, db);
+	metrics_record(r->match.route ? r->match.index : METRICS_UNMATCHED, r->status, micros_since(&t0), queries, query_micros, db);
 	query_free(&r->query);
 	r->authorization = NULL;
 }
@@ -300,6 +210,8 @@ read_fallback(struct db *db, const struct cfg *cfg)
 int
 main(int argc, char **argv)
 {
+	const struct api_route *const *routes;
+	size_t nroutes;
 	struct cfg cfg;
 	struct request r;
 	FCGX_Request fr;
@@ -348,12 +260,10 @@ main(int argc, char **argv)
 	    "-c TimeZone=UTC -c random_page_cost=1.1 -c work_mem=16MB");
 	if (r.db == NULL)
 		goto oom;
-	if (read_fallback(r.db, &cfg) < 0)
+	if (read_fallback(r.db, &cfg) < 0 || api_init() < 0)
 		goto oom;
-	for (size_t i = 0; i < sizeof(prepares) / sizeof(prepares[0]); i++)
-		if (prepares[i](r.db) < 0)
-			goto oom;
-	if (metrics_init(routes, NROUTES, cfg.var_dir) < 0)
+	routes = api_routes(&nroutes);
+	if (metrics_init(routes, nroutes, cfg.var_dir) < 0)
 		goto oom;
 	if (FCGX_InitRequest(&fr, fd, 0) != 0)
 		return 1;
@@ -372,8 +282,9 @@ main(int argc, char **argv)
 	log_info("stopping");
 	db_free(r.db);
 	buf_free(&r.body);
+	explicit_bzero(r.key_hash, sizeof(r.key_hash));
 	return 0;
 oom:
-	log_error("out of memory at start (or too many prepared statements)");
+	log_error("out of memory at start (or more than %d routes)", API_MAX_ROUTES);
 	return 1;
 }

@@ -13,6 +13,8 @@
 
 #include "api.h"
 
+#define MASTERS_P_NAME { "name", "s", "case-insensitive prefix of the name (at most 100 bytes)" }
+
 /* The list envelope around an inner SELECT; lim and off are parameter numbers. */
 #define MASTERS_LIST_SQL(lim, off, inner) \
     "SELECT json_build_object('count', count(*), 'limit', $" lim "::int," \
@@ -31,70 +33,70 @@ struct masters_filter {
 	enum masters_kind  kind;
 };
 
+/* A list endpoint: its statement and the filters that are its first parameters. */
 struct masters_list {
-	const char                  *stmt;
-	const char                  *sql;
+	struct db_stmt               stmt;
 	const struct masters_filter  filters[5];	/* ends with { NULL } */
+};
+
+/* An item endpoint: its statement, what it is (for the 404) and its path capture. */
+struct masters_item {
+	struct db_stmt  stmt;
+	const char     *what;
+	const char     *capture;
 };
 
 #define MASTERS_ITEM_SQL(inner) "SELECT row_to_json(x)::text AS body FROM (" inner ") x"
 
 static const struct masters_list masters_courses_list = {
-	"masters_courses",
-	MASTERS_LIST_SQL("3", "4",
+	DB_STMT("masters_courses", MASTERS_LIST_SQL("3", "4",
 	    "SELECT course_id, name, region_code, region FROM ra_courses"
 	    " WHERE ($1::text IS NULL OR region_code = upper($1)) AND" MASTERS_PREFIX("name", "2")
-	    " ORDER BY lower(name) COLLATE \"C\", course_id"),
+	    " ORDER BY lower(name) COLLATE \"C\", course_id")),
 	{ { "region", MASTERS_REGION }, { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_bookmakers_list = {
-	"masters_bookmakers",
-	MASTERS_LIST_SQL("2", "3",
+	DB_STMT("masters_bookmakers", MASTERS_LIST_SQL("2", "3",
 	    "SELECT bookmaker_id, name, type, active FROM ra_bookmakers"
 	    " WHERE ($1::text IS NULL OR type = $1)"
-	    " ORDER BY bookmaker_id"),
+	    " ORDER BY bookmaker_id")),
 	{ { "type", MASTERS_TYPE }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_jockeys_list = {
-	"masters_jockeys",
-	MASTERS_LIST_SQL("2", "3",
+	DB_STMT("masters_jockeys", MASTERS_LIST_SQL("2", "3",
 	    "SELECT jockey_id, name FROM ra_jockeys WHERE" MASTERS_PREFIX("name", "1")
-	    " ORDER BY lower(name) COLLATE \"C\", jockey_id"),
+	    " ORDER BY lower(name) COLLATE \"C\", jockey_id")),
 	{ { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_trainers_list = {
-	"masters_trainers",
-	MASTERS_LIST_SQL("2", "3",
+	DB_STMT("masters_trainers", MASTERS_LIST_SQL("2", "3",
 	    "SELECT trainer_id, name, location FROM ra_trainers WHERE" MASTERS_PREFIX("name", "1")
-	    " ORDER BY lower(name) COLLATE \"C\", trainer_id"),
+	    " ORDER BY lower(name) COLLATE \"C\", trainer_id")),
 	{ { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_owners_list = {
-	"masters_owners",
-	MASTERS_LIST_SQL("2", "3",
+	DB_STMT("masters_owners", MASTERS_LIST_SQL("2", "3",
 	    "SELECT owner_id, name FROM ra_owners WHERE" MASTERS_PREFIX("name", "1")
-	    " ORDER BY lower(name) COLLATE \"C\", owner_id"),
+	    " ORDER BY lower(name) COLLATE \"C\", owner_id")),
 	{ { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_horses_list = {
-	"masters_horses",
-	MASTERS_LIST_SQL("3", "4",
+	DB_STMT("masters_horses", MASTERS_LIST_SQL("3", "4",
 	    "SELECT horse_id, name, dob, sex, sex_code, colour, region, sire_id, sire, dam_id, dam,"
 	    "       damsire_id, damsire"
 	    "  FROM ra_horses"
 	    " WHERE" MASTERS_PREFIX("name", "1") " AND ($2::text IS NULL OR region = upper($2))"
-	    " ORDER BY lower(name) COLLATE \"C\", horse_id"),
+	    " ORDER BY lower(name) COLLATE \"C\", horse_id")),
 	{ { "name", MASTERS_PREFIX_NAME }, { "region", MASTERS_REGION }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_races_list = {
-	"masters_races",
-	MASTERS_LIST_SQL("4", "5",
+	DB_STMT("masters_races", MASTERS_LIST_SQL("4", "5",
 	    "SELECT race_id, race_date, off_dt, off_time, course_id, course, region_code, race_name,"
 	    "       race_class, type, pattern, age_band, rating_band, sex_restriction, distance,"
 	    "       distance_round, distance_f, prize, field_size, going, surface, big_race,"
@@ -102,14 +104,13 @@ static const struct masters_list masters_races_list = {
 	    "  FROM ra_races"
 	    " WHERE ($1::text IS NULL OR course_id = $1) AND ($2::date IS NULL OR race_date = $2)"
 	    "   AND ($3::text IS NULL OR region_code = upper($3))"
-	    " ORDER BY race_date DESC, off_dt, race_id"),
+	    " ORDER BY race_date DESC, off_dt, race_id")),
 	{ { "course_id", MASTERS_ID }, { "race_date", MASTERS_DATE }, { "region", MASTERS_REGION },
 	  { NULL, 0 } },
 };
 
 static const struct masters_list masters_runners_list = {
-	"masters_runners",
-	MASTERS_LIST_SQL("5", "6",
+	DB_STMT("masters_runners", MASTERS_LIST_SQL("5", "6",
 	    "SELECT race_id, horse_id, race_date, horse_name, number, draw, age, sex, sex_code,"
 	    "       jockey_id, jockey_name, jockey_claim_lbs, trainer_id, trainer_name, owner_id,"
 	    "       owner_name, lbs, weight, ofr, rpr, ts, headgear, form, last_run, non_runner,"
@@ -117,14 +118,13 @@ static const struct masters_list masters_runners_list = {
 	    "  FROM ra_runners"
 	    " WHERE ($1::text IS NULL OR race_id = $1) AND ($2::text IS NULL OR horse_id = $2)"
 	    "   AND ($3::text IS NULL OR jockey_id = $3) AND ($4::text IS NULL OR trainer_id = $4)"
-	    " ORDER BY race_date DESC, race_id, number NULLS LAST, horse_id"),
+	    " ORDER BY race_date DESC, race_id, number NULLS LAST, horse_id")),
 	{ { "race_id", MASTERS_ID }, { "horse_id", MASTERS_ID }, { "jockey_id", MASTERS_ID },
 	  { "trainer_id", MASTERS_ID }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_results_list = {
-	"masters_results",
-	MASTERS_LIST_SQL("4", "5",
+	DB_STMT("masters_results", MASTERS_LIST_SQL("4", "5",
 	    "SELECT r.race_id, r.race_date, r.off_dt, r.course_id, r.course, r.region_code,"
 	    "       r.race_name, r.winning_time_detail, r.comments, r.non_runners, r.tote_win,"
 	    "       r.tote_pl, r.tote_ex, r.tote_csf, r.tote_tricast, r.tote_trifecta,"
@@ -137,7 +137,7 @@ static const struct masters_list masters_results_list = {
 	    "  FROM ra_results r"
 	    " WHERE ($1::text IS NULL OR r.course_id = $1) AND ($2::date IS NULL OR r.race_date = $2)"
 	    "   AND ($3::text IS NULL OR r.region_code = upper($3))"
-	    " ORDER BY r.race_date DESC, r.off_dt, r.race_id"),
+	    " ORDER BY r.race_date DESC, r.off_dt, r.race_id")),
 	{ { "course_id", MASTERS_ID }, { "race_date", MASTERS_DATE }, { "region", MASTERS_REGION },
 	  { NULL, 0 } },
 };
@@ -210,27 +210,15 @@ static const char sql_stats[] =
     "   AND relname IN ('ra_courses', 'ra_bookmakers', 'ra_jockeys', 'ra_trainers', 'ra_owners',"
     "                   'ra_horses', 'ra_races', 'ra_runners', 'ra_results')";
 
-static const struct masters_list *const masters_lists[] = {
-	&masters_courses_list, &masters_bookmakers_list, &masters_jockeys_list,
-	&masters_trainers_list, &masters_owners_list, &masters_horses_list, &masters_races_list,
-	&masters_runners_list, &masters_results_list,
+static const struct masters_item masters_course = { DB_STMT("masters_course", sql_course), "course", "id" };
+static const struct masters_item masters_jockey = { DB_STMT("masters_jockey", sql_jockey), "jockey", "id" };
+static const struct masters_item masters_trainer = { DB_STMT("masters_trainer", sql_trainer), "trainer", "id" };
+static const struct masters_item masters_horse = { DB_STMT("masters_horse", sql_horse), "horse", "id" };
+static const struct masters_item masters_race = { DB_STMT("masters_race", sql_race), "race", "id" };
+static const struct masters_item masters_result = {
+	DB_STMT("masters_result", sql_result), "result for race", "race_id"
 };
-
-int
-masters_prepare(struct db *db)
-{
-	for (size_t i = 0; i < sizeof(masters_lists) / sizeof(masters_lists[0]); i++)
-		if (db_prepare(db, masters_lists[i]->stmt, masters_lists[i]->sql) < 0)
-			return -1;
-	if (db_prepare(db, "masters_course", sql_course) < 0 ||
-	    db_prepare(db, "masters_jockey", sql_jockey) < 0 ||
-	    db_prepare(db, "masters_trainer", sql_trainer) < 0 ||
-	    db_prepare(db, "masters_horse", sql_horse) < 0 ||
-	    db_prepare(db, "masters_race", sql_race) < 0 ||
-	    db_prepare(db, "masters_result", sql_result) < 0)
-		return -1;
-	return db_prepare(db, "masters_stats", sql_stats);
-}
+static const struct db_stmt masters_stats_stmt = DB_STMT("masters_stats", sql_stats);
 
 /* A region code: 1 to 8 ASCII letters (gb, ire, FR...). */
 static void
@@ -286,10 +274,11 @@ masters_filter_value(struct request *r, const struct masters_filter *f, char *da
 	return v;
 }
 
-/* GET a masters list: filters, limit and offset, one statement. */
-static int
-masters_list(struct request *r, const struct masters_list *l)
+/* GET a masters list (the route's arg): filters, limit and offset, one statement. */
+static enum api_outcome
+masters_list_get(struct request *r)
 {
+	const struct masters_list *l = r->match.route->arg;
 	const char *params[7];
 	char dates[5][16];
 	struct api_page page;
@@ -298,59 +287,180 @@ masters_list(struct request *r, const struct masters_list *l)
 	for (const struct masters_filter *f = l->filters; f->name != NULL; f++, n++)
 		params[n] = masters_filter_value(r, f, dates[n], sizeof(dates[n]));
 	api_page(r, 100, &page);
-	return api_send_page(r, l->stmt, params, n, &page);
+	return api_send_page(r, &l->stmt, params, n, &page);
 }
 
-/* GET one masters item by its path id (the capture called name). */
-static int
-masters_item(struct request *r, const char *stmt, const char *what, const char *name)
+/* GET one masters item (the route's arg) by its path id. */
+static enum api_outcome
+masters_item_get(struct request *r)
 {
-	const char *id = api_path_id(r, 0, name);
+	const struct masters_item *item = r->match.route->arg;
+	const char *id = api_path_id(r, 0, item->capture);
 
 	if (resp_invalid_params(r))
-		return 0;
-	return api_send_found(r, stmt, 1, &id, what, id);
+		return API_DONE;
+	return api_send_found(r, &item->stmt, 1, &id, item->what, id);
 }
 
-int masters_courses(struct request *r)    { return masters_list(r, &masters_courses_list); }
-int masters_bookmakers(struct request *r) { return masters_list(r, &masters_bookmakers_list); }
-int masters_jockeys(struct request *r)    { return masters_list(r, &masters_jockeys_list); }
-int masters_trainers(struct request *r)   { return masters_list(r, &masters_trainers_list); }
-int masters_owners(struct request *r)     { return masters_list(r, &masters_owners_list); }
-int masters_horses(struct request *r)     { return masters_list(r, &masters_horses_list); }
-int masters_races(struct request *r)      { return masters_list(r, &masters_races_list); }
-int masters_runners(struct request *r)    { return masters_list(r, &masters_runners_list); }
-int masters_results(struct request *r)    { return masters_list(r, &masters_results_list); }
-
-int masters_course(struct request *r)  { return masters_item(r, "masters_course", "course", "id"); }
-int masters_jockey(struct request *r)  { return masters_item(r, "masters_jockey", "jockey", "id"); }
-int masters_trainer(struct request *r) { return masters_item(r, "masters_trainer", "trainer", "id"); }
-int masters_horse(struct request *r)   { return masters_item(r, "masters_horse", "horse", "id"); }
-int masters_race(struct request *r)    { return masters_item(r, "masters_race", "race", "id"); }
-int masters_result(struct request *r)  { return masters_item(r, "masters_result", "result for race", "race_id"); }
-
-int
+static enum api_outcome
 masters_stats(struct request *r)
 {
-	return api_send_json(r, "masters_stats", 0, NULL);
+	return api_send_json(r, &masters_stats_stmt, 0, NULL);
 }
 
 /* GET /api/masters/: what the Masters API serves, from the route table. */
-int
+static enum api_outcome
 masters_root(struct request *r)
 {
 	static const char prefix[] = "/api/masters";
 	size_t n;
-	const struct route *routes = api_routes(&n);
+	const struct api_route *const *routes = api_routes(&n);
 	json_t *data = json_array();
 
 	for (size_t i = 0; data != NULL && i < n; i++) {
-		if (strncmp(routes[i].pattern, prefix, sizeof(prefix) - 1) != 0)
+		if (strncmp(routes[i]->pattern, prefix, sizeof(prefix) - 1) != 0)
 			continue;
-		json_array_append_new(data, json_pack("{s:s, s:s, s:s}", "path", routes[i].pattern,
-		    "method", routes[i].method, "name", routes[i].name));
+		json_array_append_new(data, json_pack("{s:s, s:s, s:s}", "path", routes[i]->pattern,
+		    "method", routes[i]->method, "name", routes[i]->name));
 	}
 	resp_json(r, 200, json_pack("{s:s, s:s, s:I, s:o}", "name", "DarkHorses Masters API",
 	    "docs", "/api/openapi.json", "count", (json_int_t)json_array_size(data), "data", data));
-	return 0;
+	return API_DONE;
 }
+
+static const struct api_route masters_routes[] = {
+	{ .method = "GET", .pattern = "/api/masters",
+	  .handler = masters_root, .cache_control = API_MASTERS, .name = "masters",
+	  .summary = "What the Masters API serves",
+	  .schema = "MastersIndex" },
+	{ .method = "GET", .pattern = "/api/masters/stats",
+	  .handler = masters_stats, .cache_control = API_MASTERS, .name = "masters_stats",
+	  .summary = "Rows per masters table (approximate) and the races' date range",
+	  .schema = "MastersStats" },
+	{ .method = "GET", .pattern = "/api/masters/courses",
+	  .handler = masters_list_get, .arg = &masters_courses_list,
+	  .cache_control = API_MASTERS, .name = "masters_courses", .flags = API_LIST,
+	  .summary = "Courses",
+	  .schema = "Course",
+	  .params = { API_P_REGION, MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/masters/courses/{id}",
+	  .handler = masters_item_get, .arg = &masters_course,
+	  .cache_control = API_MASTERS, .name = "masters_course",
+	  .summary = "One course",
+	  .schema = "Course" },
+	{ .method = "GET", .pattern = "/api/masters/bookmakers",
+	  .handler = masters_list_get, .arg = &masters_bookmakers_list,
+	  .cache_control = API_MASTERS, .name = "masters_bookmakers", .flags = API_LIST,
+	  .summary = "Bookmakers",
+	  .schema = "Bookmaker",
+	  .params = { { "type", "s", "bookmaker or exchange" }, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/masters/jockeys",
+	  .handler = masters_list_get, .arg = &masters_jockeys_list,
+	  .cache_control = API_MASTERS, .name = "masters_jockeys", .flags = API_LIST,
+	  .summary = "Jockeys",
+	  .schema = "Jockey",
+	  .params = { MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/masters/jockeys/{id}",
+	  .handler = masters_item_get, .arg = &masters_jockey,
+	  .cache_control = API_MASTERS, .name = "masters_jockey",
+	  .summary = "One jockey",
+	  .schema = "Jockey" },
+	{ .method = "GET", .pattern = "/api/masters/trainers",
+	  .handler = masters_list_get, .arg = &masters_trainers_list,
+	  .cache_control = API_MASTERS, .name = "masters_trainers", .flags = API_LIST,
+	  .summary = "Trainers",
+	  .schema = "Trainer",
+	  .params = { MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/masters/trainers/{id}",
+	  .handler = masters_item_get, .arg = &masters_trainer,
+	  .cache_control = API_MASTERS, .name = "masters_trainer",
+	  .summary = "One trainer",
+	  .schema = "Trainer" },
+	{ .method = "GET", .pattern = "/api/masters/owners",
+	  .handler = masters_list_get, .arg = &masters_owners_list,
+	  .cache_control = API_MASTERS, .name = "masters_owners", .flags = API_LIST,
+	  .summary = "Owners",
+	  .schema = "Owner",
+	  .params = { MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/masters/horses",
+	  .handler = masters_list_get, .arg = &masters_horses_list,
+	  .cache_control = API_MASTERS, .name = "masters_horses", .flags = API_LIST,
+	  .summary = "Horses",
+	  .schema = "HorseSummary",
+	  .params = { MASTERS_P_NAME, API_P_REGION, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/masters/horses/{id}",
+	  .handler = masters_item_get, .arg = &masters_horse,
+	  .cache_control = API_MASTERS, .name = "masters_horse",
+	  .summary = "One horse with its pedigree",
+	  .schema = "Horse" },
+	{ .method = "GET", .pattern = "/api/masters/races",
+	  .handler = masters_list_get, .arg = &masters_races_list,
+	  .cache_control = API_MASTERS, .name = "masters_races", .flags = API_LIST,
+	  .summary = "Races, newest racing day first",
+	  .schema = "Race",
+	  .params = { { "course_id", "s", "e.g. crs_104" }, { "race_date", "d", "racing day" }, API_P_REGION, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/masters/races/{id}",
+	  .handler = masters_item_get, .arg = &masters_race,
+	  .cache_control = API_MASTERS, .name = "masters_race",
+	  .summary = "One race with its runners",
+	  .schema = "RaceDetail" },
+	{ .method = "GET", .pattern = "/api/masters/runners",
+	  .handler = masters_list_get, .arg = &masters_runners_list,
+	  .cache_control = API_MASTERS, .name = "masters_runners", .flags = API_LIST,
+	  .summary = "Runners (racecard entries and results)",
+	  .schema = "Runner",
+	  .params = { { "race_id", "s", "one race" }, { "horse_id", "s", "one horse's runs" }, { "jockey_id", "s", "one jockey's rides" },
+	      { "trainer_id", "s", "one trainer's runners" }, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/masters/results",
+	  .handler = masters_list_get, .arg = &masters_results_list,
+	  .cache_control = API_MASTERS, .name = "masters_results", .flags = API_LIST,
+	  .summary = "Race results with the winner",
+	  .schema = "Result",
+	  .params = { { "course_id", "s", "e.g. crs_104" }, { "race_date", "d", "racing day" }, API_P_REGION, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/masters/results/{race_id}",
+	  .handler = masters_item_get, .arg = &masters_result,
+	  .cache_control = API_MASTERS, .name = "masters_result",
+	  .summary = "One race's result with every runner's",
+	  .schema = "ResultDetail" },
+};
+
+static const struct api_schema masters_schemas[] = {
+	{ "MastersRoute", "path:s method:s name:s" },
+	{ "MastersIndex", "name:s docs:s count:i data:[MastersRoute]" },
+	{ "MastersTable", "table:s rows:i last_analyzed:t" },
+	{ "MastersStats", "count:i data:[MastersTable] races_from:d races_to:d rows_are:s" },
+	{ "Jockey", "jockey_id:s name:s created_at:t updated_at:t" },
+	{ "Trainer", "trainer_id:s name:s location:s created_at:t updated_at:t" },
+	{ "Owner", "owner_id:s name:s" },
+	{ "HorseSummary", "horse_id:s name:s dob:d sex:s sex_code:s colour:s region:s sire_id:s sire:s dam_id:s dam:s "
+	  "damsire_id:s damsire:s" },
+	{ "Ancestor", "id:s name:s region:s" },
+	{ "Pedigree", "sire:Ancestor dam:Ancestor damsire:Ancestor breeder:s" },
+	{ "Horse", "horse_id:s name:s dob:d sex:s sex_code:s colour:s colour_code:s region:s breeder:s sire_id:s sire:s "
+	  "sire_region:s dam_id:s dam:s dam_region:s damsire_id:s damsire:s damsire_region:s pedigree:Pedigree "
+	  "enriched_at:t created_at:t updated_at:t" },
+	{ "Race", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
+	  "race_class:s type:s pattern:s age_band:s rating_band:s sex_restriction:s distance:s distance_round:s "
+	  "distance_f:n prize:s field_size:i going:s surface:s big_race:b is_abandoned:b" },
+	{ "Runner", "race_id:s horse_id:s race_date:d horse_name:s number:i draw:i age:i sex:s sex_code:s jockey_id:s "
+	  "jockey_name:s jockey_claim_lbs:i trainer_id:s trainer_name:s owner_id:s owner_name:s lbs:i weight:s "
+	  "ofr:i rpr:i ts:i headgear:s form:s last_run:i non_runner:b position:s position_num:i btn:s ovr_btn:s "
+	  "sp:s sp_dec:n finish_time:s prize:n" },
+	{ "RaceDetail", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
+	  "race_class:s type:s distance:s field_size:i going:s surface:s big_race:b is_abandoned:b runners:[Runner]" },
+	{ "Winner", "horse_id:s horse_name:s sp:s sp_dec:n jockey_name:s trainer_name:s" },
+	{ "Result", "race_id:s race_date:d off_dt:t course_id:s course:s region_code:s race_name:s "
+	  "winning_time_detail:s comments:s non_runners:s tote_win:s tote_pl:s tote_ex:s tote_csf:s "
+	  "tote_tricast:s tote_trifecta:s winner:Winner" },
+	{ "RunnerResult", "horse_id:s horse_name:s number:i draw:i position:s position_num:i btn:s ovr_btn:s sp:s "
+	  "sp_dec:n finish_time:s jockey_id:s jockey_name:s trainer_id:s trainer_name:s owner_id:s owner_name:s "
+	  "weight:s lbs:i or:i rpr:i tsr:i prize:n comment:s non_runner:b" },
+	{ "ResultDetail", "race_id:s race_date:d off_dt:t course_id:s course:s region_code:s race_name:s "
+	  "winning_time_detail:s comments:s non_runners:s tote_win:s tote_pl:s runners:[RunnerResult]" },
+};
+
+const struct api_module masters_module = {
+	.name = "masters", .tag = "Masters API",
+	.routes = masters_routes, .nroutes = API_COUNT(masters_routes),
+	.schemas = masters_schemas, .nschemas = API_COUNT(masters_schemas),
+};

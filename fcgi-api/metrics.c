@@ -48,17 +48,17 @@ struct metrics_shm {
 };
 
 static struct metrics_shm *metrics_seg;
-static const struct route *metrics_routes;
+static const struct api_route *const *metrics_routes;
 static size_t metrics_nroutes;
 static int metrics_shared;
 
 static uint32_t
-metrics_layout(const struct route *routes, size_t n)
+metrics_layout(const struct api_route *const *routes, size_t n)
 {
 	uint32_t h = 2166136261u ^ (uint32_t)sizeof(struct metrics_shm);
 
 	for (size_t i = 0; i < n; i++)
-		for (const char *p = routes[i].pattern; *p != '\0'; p++)
+		for (const char *p = routes[i]->pattern; *p != '\0'; p++)
 			h = (h ^ (unsigned char)*p) * 16777619u;
 	return h;
 }
@@ -103,7 +103,7 @@ out:
 }
 
 int
-metrics_init(const struct route *routes, size_t n, const char *var_dir)
+metrics_init(const struct api_route *const *routes, size_t n, const char *var_dir)
 {
 	uint32_t layout = metrics_layout(routes, n);
 
@@ -132,7 +132,7 @@ metrics_read(const uint64_t *counter)
 }
 
 void
-metrics_record(const struct route *route, int status, int64_t micros, unsigned queries,
+metrics_record(size_t route, int status, int64_t micros, unsigned queries,
     int64_t query_micros, enum metrics_db db)
 {
 	struct metrics_route *m;
@@ -140,7 +140,7 @@ metrics_record(const struct route *route, int status, int64_t micros, unsigned q
 
 	if (metrics_seg == NULL)
 		return;
-	i = route != NULL ? (size_t)(route - metrics_routes) : METRICS_MAX_ROUTES;
+	i = route;
 	if (i >= metrics_nroutes)
 		i = METRICS_MAX_ROUTES;
 	m = &metrics_seg->routes[i];
@@ -166,7 +166,7 @@ metrics_record(const struct route *route, int status, int64_t micros, unsigned q
 static const char *
 metrics_label(size_t i)
 {
-	return i < metrics_nroutes ? metrics_routes[i].pattern : "unmatched";
+	return i < metrics_nroutes ? metrics_routes[i]->pattern : "unmatched";
 }
 
 static void
@@ -218,7 +218,7 @@ metrics_write_latency(struct jsonw *w)
 	}
 }
 
-int
+static enum api_outcome
 metrics_get(struct request *r)
 {
 	const char *scope = metrics_shared ? "all dh-api processes of the pool (shared memory)" :
@@ -229,7 +229,7 @@ metrics_get(struct request *r)
 	jsonw_init(&w, &r->body);
 	if (metrics_seg == NULL) {
 		resp_detail(r, 503, "metrics are not initialised");
-		return 0;
+		return API_DONE;
 	}
 	jsonw_rawf(&w, "# HELP dh_api_requests_total Requests answered, by route pattern and status; %s.\n"
 	    "# TYPE dh_api_requests_total counter\n", scope);
@@ -260,7 +260,18 @@ metrics_get(struct request *r)
 	jsonw_rawf(&w, "# HELP dh_api_metrics_shared 1 when these numbers cover the whole pool.\n"
 	    "# TYPE dh_api_metrics_shared gauge\n"
 	    "dh_api_metrics_shared %d\n", metrics_shared);
-	if (resp_body(r, 200, jsonw_failed(&w)) == 0)
-		r->content_type = "text/plain; version=0.0.4; charset=utf-8";
-	return 0;
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	resp_body(r, 200, jsonw_failed(&w));
+	return API_DONE;
 }
+
+static const struct api_route metrics_routes_def[] = {
+	{ .method = "GET", .pattern = "/metrics", .handler = metrics_get, .cache_control = API_NEVER,
+	  .name = "metrics", .flags = API_TEXT,
+	  .summary = "Prometheus metrics (text format 0.0.4); loopback only" },
+};
+
+const struct api_module metrics_module = {
+	.name = "metrics", .tag = "Admin",
+	.routes = metrics_routes_def, .nroutes = API_COUNT(metrics_routes_def),
+};

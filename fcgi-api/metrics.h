@@ -15,23 +15,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "route.h"
+#include "api.h"
 
 /* How a request fared in the database (FALLBACK: fine, but on the primary, the replica being down). */
 enum metrics_db { METRICS_DB_OK, METRICS_DB_ERROR, METRICS_DB_UNAVAILABLE, METRICS_DB_FALLBACK };
 
 /*
  * Attaches to the segment in var_dir/run (NULL or failure: process-local
- * counters).  routes must outlive the process.  Returns 1 when shared, 0
- * when local, -1 when out of memory.
+ * counters) for the route table routes[0..n) (api_routes()), which must
+ * outlive the process.  Returns 1 when shared, 0 when local, -1 when out of
+ * memory.
  */
-int metrics_init(const struct route *routes, size_t n, const char *var_dir);
+int metrics_init(const struct api_route *const *routes, size_t n, const char *var_dir);
+
+/* metrics_record's route when none matched. */
+#define METRICS_UNMATCHED ((size_t)-1)
 
 /*
- * Records one answered request: its route (NULL when none matched), status,
- * time taken in microseconds, statements run and whether the database failed.
+ * Records one answered request: its route's index in the table (or
+ * METRICS_UNMATCHED), status, time taken in microseconds, statements run
+ * and whether the database failed.
  */
-void metrics_record(const struct route *route, int status, int64_t micros, unsigned queries,
+void metrics_record(size_t route, int status, int64_t micros, unsigned queries,
     int64_t query_micros, enum metrics_db db);
 
 #endif

@@ -81,16 +81,11 @@ static const char sql_coverage[] =
     "       )::text AS body"
     "  FROM days";
 
-int
-odds_historical_prepare(struct db *db)
-{
-	if (db_prepare(db, "historical_list", sql_list) < 0 ||
-	    db_prepare(db, "historical_summary", sql_summary) < 0)
-		return -1;
-	return db_prepare(db, "historical_coverage", sql_coverage);
-}
+static const struct db_stmt historical_list_stmt = DB_STMT("historical_list", sql_list);
+static const struct db_stmt historical_summary_stmt = DB_STMT("historical_summary", sql_summary);
+static const struct db_stmt historical_coverage_stmt = DB_STMT("historical_coverage", sql_coverage);
 
-int
+static enum api_outcome
 odds_historical_list(struct request *r)
 {
 	struct clock_date day;
@@ -109,16 +104,16 @@ odds_historical_list(struct request *r)
 		params[2] = year_s;
 	}
 	api_page(r, 100, &page);
-	return api_send_page(r, "historical_list", params, 3, &page);
+	return api_send_page(r, &historical_list_stmt, params, 3, &page);
 }
 
-int
+static enum api_outcome
 odds_historical_summary(struct request *r)
 {
-	return api_send_json(r, "historical_summary", 0, NULL);
+	return api_send_json(r, &historical_summary_stmt, 0, NULL);
 }
 
-int
+static enum api_outcome
 odds_historical_coverage(struct request *r)
 {
 	struct clock_date to = clock_date_add(clock_racing_day(r->now), -1), from;
@@ -140,8 +135,47 @@ odds_historical_coverage(struct request *r)
 		query_error(&r->query, "from", "at most 366 days from \"from\" to \"to\"",
 		    "value_error.date_range");
 	if (resp_invalid_params(r))
-		return 0;
+		return API_DONE;
 	clock_format_date(&from, from_s, sizeof(from_s));
 	clock_format_date(&to, to_s, sizeof(to_s));
-	return api_send_json(r, "historical_coverage", 2, params);
+	return api_send_json(r, &historical_coverage_stmt, 2, params);
 }
+
+static const struct api_route odds_historical_routes[] = {
+	{ .method = "GET", .pattern = "/api/historical-odds",
+	  .handler = odds_historical_list, .cache_control = API_MASTERS, .name = "historical_odds",
+	  .summary = "Finished races: SP, position, pre-race price range, returns; newest first",
+	  .schema = "HistoricalList",
+	  .params = { { "race_date", "d", "racing day" }, API_P_COURSE, { "year", "i", "1990 to 2100" }, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/historical-odds/summary",
+	  .handler = odds_historical_summary, .cache_control = API_SLOW, .name = "historical_summary",
+	  .summary = "Totals of the historical odds, by year",
+	  .schema = "HistoricalSummary" },
+	{ .method = "GET", .pattern = "/api/historical-odds/coverage",
+	  .handler = odds_historical_coverage, .cache_control = API_SLOW, .name = "historical_coverage",
+	  .summary = "Backfill gap report: dates with historical odds and dates missing (at most 366 days)",
+	  .schema = "Coverage",
+	  .params = { { "from", "d", "first date (default: 89 days before to)" },
+	      { "to", "d", "last date (default: yesterday)" } } },
+};
+
+static const struct api_schema odds_historical_schemas[] = {
+	{ "HistoricalOdds", "race_id:s horse_id:s race_date:d race_time:s off_dt:t country:s course_id:s course:s "
+	  "race_name:s race_class:s race_type:s distance:s going:s field_size:i horse_name:s jockey:s trainer:s "
+	  "number:i draw:i position:s position_num:i finished:b sp:s sp_dec:n sp_fav_rank:i bookmaker_count:i "
+	  "price_min:n price_max:n price_mean:n win_return:n place_return:n ew_return:n ew_fraction:s ew_places:i" },
+	{ "HistoricalList", "success:b count:i limit:i offset:i data:[HistoricalOdds]" },
+	{ "HistoricalTotals", "total_records:i total_races:i days_done:i days_missing:i days_failed:i "
+	  "earliest_date:d latest_date:d last_completed_at:t estimated_rows:i" },
+	{ "HistoricalYear", "year:i records:i races:i days_done:i days_not_done:i first_date:d last_date:d" },
+	{ "HistoricalSummary", "success:b summary:HistoricalTotals by_year:[HistoricalYear]" },
+	{ "CoverageDay", "date:d has_data:b state:s races:i rows:i attempts:i last_error:s" },
+	{ "Coverage", "success:b from:d to:d days:i present_count:i missing_count:i present:[d] missing:[d] "
+	  "no_racing:[d] dates:[CoverageDay]" },
+};
+
+const struct api_module odds_historical_module = {
+	.name = "odds_historical", .tag = "Odds API",
+	.routes = odds_historical_routes, .nroutes = API_COUNT(odds_historical_routes),
+	.schemas = odds_historical_schemas, .nschemas = API_COUNT(odds_historical_schemas),
+};

@@ -57,15 +57,10 @@ static const char sql_upcoming[] =
     "         ORDER BY race_date, off_dt, race_id"
     "         LIMIT $5 OFFSET $6) t";
 
-int
-odds_live_prepare(struct db *db)
-{
-	if (db_prepare(db, "odds_live", sql_live) < 0)
-		return -1;
-	return db_prepare(db, "odds_upcoming", sql_upcoming);
-}
+static const struct db_stmt odds_live_stmt = DB_STMT("odds_live", sql_live);
+static const struct db_stmt odds_upcoming_stmt = DB_STMT("odds_upcoming", sql_upcoming);
 
-int
+static enum api_outcome
 odds_live_list(struct request *r)
 {
 	struct clock_date day;
@@ -80,10 +75,10 @@ odds_live_list(struct request *r)
 	query_str(&r->query, "course", 100, &params[1]);
 	query_id(&r->query, "bookmaker", &params[2]);
 	api_page(r, 100, &page);
-	return api_send_page(r, "odds_live", params, 3, &page);
+	return api_send_page(r, &odds_live_stmt, params, 3, &page);
 }
 
-int
+static enum api_outcome
 odds_live_upcoming(struct request *r)
 {
 	struct clock_date d1, d2;
@@ -100,5 +95,35 @@ odds_live_upcoming(struct request *r)
 	d2 = clock_racing_day(r->now + (time_t)h * 3600);
 	clock_format_date(&d1, day1, sizeof(day1));
 	clock_format_date(&d2, day2, sizeof(day2));
-	return api_send_page(r, "odds_upcoming", params, 4, &page);
+	return api_send_page(r, &odds_upcoming_stmt, params, 4, &page);
 }
+
+static const struct api_route odds_live_routes[] = {
+	{ .method = "GET", .pattern = "/api/live-odds",
+	  .handler = odds_live_list, .cache_control = API_LIVE, .name = "live_odds",
+	  .summary = "Current prices, one row per race, runner and bookmaker",
+	  .schema = "LiveOddsList",
+	  .params = { { "race_date", "d", "racing day (Europe/London)" }, API_P_COURSE,
+	      { "bookmaker", "s", "bookmaker_id, e.g. bet365" }, API_P_LIMIT(100), API_P_OFFSET } },
+	{ .method = "GET", .pattern = "/api/live-odds/upcoming-races",
+	  .handler = odds_live_upcoming, .cache_control = API_LIVE, .name = "upcoming_races",
+	  .summary = "Races off within hours_ahead hours",
+	  .schema = "UpcomingRaces",
+	  .params = { { "hours_ahead", "i", "1 to 168 (default 24)" }, API_P_LIMIT(100), API_P_OFFSET } },
+};
+
+static const struct api_schema odds_live_schemas[] = {
+	{ "LiveOdds", "race_id:s horse_id:s bookmaker_id:s race_date:d off_dt:t course_id:s course:s region_code:s "
+	  "race_name:s horse_name:s number:i bookmaker:s fractional:s decimal:n ew_places:i ew_denom:i "
+	  "price_changed_at:t fetched_at:t upstream_updated_at:t" },
+	{ "LiveOddsList", "success:b count:i limit:i offset:i data:[LiveOdds]" },
+	{ "UpcomingRace", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
+	  "minutes_to_off:n runners:i bookmakers:i prices_updated_at:t" },
+	{ "UpcomingRaces", "success:b timestamp:t hours_ahead:i until:t count:i limit:i offset:i races:[UpcomingRace]" },
+};
+
+const struct api_module odds_live_module = {
+	.name = "odds_live", .tag = "Odds API",
+	.routes = odds_live_routes, .nroutes = API_COUNT(odds_live_routes),
+	.schemas = odds_live_schemas, .nschemas = API_COUNT(odds_live_schemas),
+};

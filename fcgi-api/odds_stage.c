@@ -43,13 +43,8 @@ static const char sql_next[] =
     "                                        ORDER BY off_dt, race_id LIMIT 1)"
     STAGE_GROUP;
 
-int
-odds_stage_prepare(struct db *db)
-{
-	if (db_prepare(db, "odds_stage", sql_stage) < 0)
-		return -1;
-	return db_prepare(db, "odds_next", sql_next);
-}
+static const struct db_stmt odds_stage_stmt = DB_STMT("odds_stage", sql_stage);
+static const struct db_stmt odds_next_stmt = DB_STMT("odds_next", sql_next);
 
 /* Writes the races of b grouped into the four stage arrays, with counts. */
 static void
@@ -86,7 +81,7 @@ odds_stage_write(struct jsonw *w, const struct board *b, time_t now, int *total,
 	*total = n;
 }
 
-int
+static enum api_outcome
 odds_stage_races(struct request *r)
 {
 	struct clock_date day = clock_racing_day(r->now);
@@ -99,13 +94,13 @@ odds_stage_races(struct request *r)
 
 	query_date(&r->query, "race_date", &day);
 	if (resp_invalid_params(r))
-		return 0;
+		return API_DONE;
 	clock_format_date(&day, date, sizeof(date));
 	clock_format_instant(r->now, now, sizeof(now));
 	snprintf(limit, sizeof(limit), "%d", STAGE_MAX_ROWS + 1);
-	res = db_exec_prepared(r->db, "odds_stage", 3, params);
+	res = db_exec_prepared(r->db, &odds_stage_stmt, 3, params);
 	if (res == NULL)
-		return -1;
+		return api_db_failed(r);
 	truncated = PQntuples(res) > STAGE_MAX_ROWS;
 	if (api_board_start(r, res, &b, &w) == 0) {
 		jsonw_rawf(&w, ",\"race_date\":\"%s\"", date);
@@ -115,10 +110,10 @@ odds_stage_races(struct request *r)
 		board_free(&b);
 	}
 	PQclear(res);
-	return 0;
+	return API_DONE;
 }
 
-int
+static enum api_outcome
 odds_stage_next_race(struct request *r)
 {
 	char now[32];
@@ -129,9 +124,9 @@ odds_stage_next_race(struct request *r)
 	PGresult *res;
 
 	clock_format_instant(r->now, now, sizeof(now));
-	res = db_exec_prepared(r->db, "odds_next", 1, params);
+	res = db_exec_prepared(r->db, &odds_next_stmt, 1, params);
 	if (res == NULL)
-		return -1;
+		return api_db_failed(r);
 	if (api_board_start(r, res, &b, &w) == 0) {
 		jsonw_raw(&w, ",\"race\":");
 		if (board_race(&b, 0, r->now, &race) == 0)
@@ -143,5 +138,39 @@ odds_stage_next_race(struct request *r)
 		board_free(&b);
 	}
 	PQclear(res);
-	return 0;
+	return API_DONE;
 }
+
+static const struct api_route odds_stage_routes[] = {
+	{ .method = "GET", .pattern = "/api/live-odds/races-by-stage",
+	  .handler = odds_stage_races, .cache_control = API_LIVE, .name = "races_by_stage",
+	  .summary = "Races still to run on a racing day, grouped by stage: at_post (< 5 min to the off), "
+	      "going_to_post (5 to < 30), pre_race (30 to < 120), early_market (>= 120); every runner with "
+	      "all prices, its best price (the highest decimal) and the favourite (the lowest best price)",
+	  .schema = "RacesByStage",
+	  .params = { { "race_date", "d", "racing day (default: today, Europe/London)" } } },
+	{ .method = "GET", .pattern = "/api/live-odds/next-race",
+	  .handler = odds_stage_next_race, .cache_control = API_LIVE, .name = "next_race",
+	  .summary = "The next race to run, with its runners and prices",
+	  .schema = "NextRace" },
+};
+
+static const struct api_schema odds_stage_schemas[] = {
+	{ "Price", "bookmaker_id:s bookmaker:s fractional:s decimal:n" },
+	{ "BestPrice", "decimal:n fractional:s bookmakers:[s]" },
+	{ "Favourite", "horse_id:s horse_name:s number:i decimal:n joint:b" },
+	{ "BoardRunner", "horse_id:s horse_name:s number:i favourite:b best_price:BestPrice prices:[Price]" },
+	{ "BoardRace", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
+	  "stage:s seconds_to_off:i minutes_to_off:n next_phase:s next_phase_at:t minutes_to_next_phase:n "
+	  "prices_updated_at:t runner_count:i bookmaker_count:i favourite:Favourite runners:[BoardRunner]" },
+	{ "Stages", "at_post:[BoardRace] going_to_post:[BoardRace] pre_race:[BoardRace] early_market:[BoardRace]" },
+	{ "StageCounts", "at_post:i going_to_post:i pre_race:i early_market:i" },
+	{ "RacesByStage", "success:b timestamp:t race_date:d stages:Stages counts:StageCounts total_races:i truncated:b" },
+	{ "NextRace", "success:b timestamp:t race:BoardRace" },
+};
+
+const struct api_module odds_stage_module = {
+	.name = "odds_stage", .tag = "Odds API",
+	.routes = odds_stage_routes, .nroutes = API_COUNT(odds_stage_routes),
+	.schemas = odds_stage_schemas, .nschemas = API_COUNT(odds_stage_schemas),
+};

@@ -121,16 +121,10 @@ race_odds_window(const char *off_dt, char *from, char *to, size_t len)
 	clock_format_instant(off + HISTORY_AFTER_S, to, len);
 }
 
-int
-race_odds_prepare(struct db *db)
-{
-	if (db_prepare(db, "race_grid_live", sql_grid_live) < 0 ||
-	    db_prepare(db, "race_grid_history", sql_grid_history) < 0)
-		return -1;
-	if (db_prepare(db, "race_off", sql_race_off) < 0)
-		return -1;
-	return db_prepare(db, "race_history", sql_history);
-}
+static const struct db_stmt race_grid_live_stmt = DB_STMT("race_grid_live", sql_grid_live);
+static const struct db_stmt race_grid_history_stmt = DB_STMT("race_grid_history", sql_grid_history);
+static const struct db_stmt race_off_stmt = DB_STMT("race_off", sql_race_off);
+static const struct db_stmt race_history_stmt = DB_STMT("race_history", sql_history);
 
 /* Answers {"success": true, "timestamp", "source", "race": grid} for a result of one race. */
 static void
@@ -161,7 +155,7 @@ race_odds_write(struct request *r, const PGresult *res, const char *source)
  * row) or *failed set (the database failed).
  */
 static PGresult *
-race_odds_find(struct request *r, const char *stmt, const char *id, int *failed)
+race_odds_find(struct request *r, const struct db_stmt *stmt, const char *id, int *failed)
 {
 	PGresult *res = db_exec_prepared(r->db, stmt, 1, &id);
 
@@ -174,7 +168,7 @@ race_odds_find(struct request *r, const char *stmt, const char *id, int *failed)
 	return res;
 }
 
-int
+static enum api_outcome
 race_odds_grid(struct request *r)
 {
 	const char *id = api_path_id(r, 0, "race_id");
@@ -184,26 +178,26 @@ race_odds_grid(struct request *r)
 	int failed;
 
 	if (resp_invalid_params(r))
-		return 0;
-	res = race_odds_find(r, "race_grid_live", id, &failed);
+		return API_DONE;
+	res = race_odds_find(r, &race_grid_live_stmt, id, &failed);
 	if (res == NULL)
-		return failed ? -1 : 0;
+		return failed ? api_db_failed(r) : API_DONE;
 	if (db_value(res, 0, "horse_id") != NULL) {
 		race_odds_write(r, res, "live");
 		PQclear(res);
-		return 0;
+		return API_DONE;
 	}
 	/* Off (or not priced yet): the last observed prices, else the race alone. */
 	race_odds_window(db_value(res, 0, "off_dt"), from, to, sizeof(from));
-	hist = db_exec_prepared(r->db, "race_grid_history", 3, params);
+	hist = db_exec_prepared(r->db, &race_grid_history_stmt, 3, params);
 	if (hist == NULL) {
 		PQclear(res);
-		return -1;
+		return api_db_failed(r);
 	}
 	race_odds_write(r, PQntuples(hist) > 0 ? hist : res, "history");
 	PQclear(hist);
 	PQclear(res);
-	return 0;
+	return API_DONE;
 }
 
 /* Rows a and b are of the same runner and bookmaker. */
@@ -253,7 +247,7 @@ race_odds_series(struct jsonw *w, const PGresult *res, int n)
 	jsonw_rawf(w, "],\"series_count\":%d", nseries);
 }
 
-int
+static enum api_outcome
 race_odds_history(struct request *r)
 {
 	const char *id = api_path_id(r, 0, "race_id");
@@ -268,17 +262,17 @@ race_odds_history(struct request *r)
 	query_id(&r->query, "bookmaker", &params[2]);
 	query_int(&r->query, "points", 1, 500, 100, &points);
 	if (resp_invalid_params(r))
-		return 0;
-	res = race_odds_find(r, "race_off", id, &failed);
+		return API_DONE;
+	res = race_odds_find(r, &race_off_stmt, id, &failed);
 	if (res == NULL)
-		return failed ? -1 : 0;
+		return failed ? api_db_failed(r) : API_DONE;
 	race_odds_window(db_value(res, 0, "off_dt"), from, to, sizeof(from));
 	PQclear(res);
 	snprintf(points_s, sizeof(points_s), "%ld", points);
 	snprintf(limit_s, sizeof(limit_s), "%d", HISTORY_MAX_ROWS + 1);
-	res = db_exec_prepared(r->db, "race_history", 7, params);
+	res = db_exec_prepared(r->db, &race_history_stmt, 7, params);
 	if (res == NULL)
-		return -1;
+		return api_db_failed(r);
 	truncated = PQntuples(res) > HISTORY_MAX_ROWS;
 	n = truncated ? HISTORY_MAX_ROWS : PQntuples(res);
 	/* Cut at a series boundary: a series without its newest points would mislead. */
@@ -293,5 +287,40 @@ race_odds_history(struct request *r)
 	jsonw_rawf(&w, ",\"truncated\":%s}", truncated ? "true" : "false");
 	resp_body(r, 200, jsonw_failed(&w));
 	PQclear(res);
-	return 0;
+	return API_DONE;
 }
+
+static const struct api_route race_odds_routes[] = {
+	{ .method = "GET", .pattern = "/api/races/{race_id}/odds",
+	  .handler = race_odds_grid, .cache_control = API_LIVE, .name = "race_odds",
+	  .summary = "Runners x bookmakers grid of a race: best prices and the favourite marked, each-way terms; from the "
+	      "last observed prices once the race is off",
+	  .schema = "RaceOdds" },
+	{ .method = "GET", .pattern = "/api/races/{race_id}/odds/history",
+	  .handler = race_odds_history, .cache_control = API_LIVE, .name = "race_odds_history",
+	  .summary = "Price movement per runner and bookmaker, the last `points` observations of each, oldest first",
+	  .schema = "OddsHistory",
+	  .params = { { "horse_id", "s", "one runner only" }, { "bookmaker", "s", "one bookmaker_id only" },
+	      { "points", "i", "observations per series, 1 to 500 (default 100)" } } },
+};
+
+static const struct api_schema race_odds_schemas[] = {
+	{ "EachWay", "places:i fraction:s terms:s" },
+	{ "GridBookmaker", "bookmaker_id:s bookmaker:s ew_places:i ew_denom:i ew_terms:s" },
+	{ "GridPrice", "fractional:s decimal:n best:b changed_at:t" },
+	{ "GridRunner", "horse_id:s horse_name:s number:i favourite:b best_price:BestPrice prices:o" },
+	{ "GridRace", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
+	  "stage:s seconds_to_off:i minutes_to_off:n next_phase:s next_phase_at:t minutes_to_next_phase:n "
+	  "prices_updated_at:t runner_count:i bookmaker_count:i each_way:EachWay favourite:Favourite "
+	  "bookmakers:[GridBookmaker] runners:[GridRunner]" },
+	{ "RaceOdds", "success:b source:s timestamp:t race:GridRace" },
+	{ "OddsPoint", "observed_at:t decimal:n fractional:s" },
+	{ "OddsSeries", "horse_id:s horse_name:s bookmaker_id:s count:i points:[OddsPoint]" },
+	{ "OddsHistory", "success:b race_id:s points_per_series:i series:[OddsSeries] series_count:i truncated:b" },
+};
+
+const struct api_module race_odds_module = {
+	.name = "race_odds", .tag = "Races",
+	.routes = race_odds_routes, .nroutes = API_COUNT(race_odds_routes),
+	.schemas = race_odds_schemas, .nschemas = API_COUNT(race_odds_schemas),
+};

@@ -39,6 +39,7 @@ resp_json(struct request *r, int status, json_t *body)
 	}
 	json_decref(body);
 	r->status = status;
+	r->content_type = NULL;
 }
 
 /*
@@ -90,17 +91,16 @@ resp_result(struct request *r, int status, PGresult *res, const char *column)
 	r->status = status;
 }
 
-int
+void
 resp_body(struct request *r, int status, int failed)
 {
 	if (failed || r->body.data == NULL) {
 		log_error("could not build the response body for %s (larger than %zu bytes?)",
 		    r->path, r->body.max);
 		resp_detail(r, 500, "internal error: response too large");
-		return -1;
+		return;
 	}
 	r->status = status;
-	return 0;
 }
 
 void

@@ -1,6 +1,8 @@
 /* route: method + path pattern matching (see route.h). */
 #include "route.h"
 
+#include "api.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -39,14 +41,15 @@ route_match_path(const char *pattern, const char *path, struct route_match *m)
 }
 
 enum route_result
-route_find(const struct route *routes, size_t n, const char *method, const char *path,
-    struct route_match *m)
+route_find(const struct api_route *const *routes, size_t n, const char *method,
+    const char *path, struct route_match *m)
 {
 	char clean[ROUTE_MAX_PATH];
 	size_t len = strlen(path);
 	int path_known = 0;
 
 	m->route = NULL;
+	m->index = 0;
 	m->ncaptures = 0;
 	m->allow[0] = '\0';
 	if (len == 0 || len >= sizeof(clean) || path[0] != '/')
@@ -59,20 +62,21 @@ route_find(const struct route *routes, size_t n, const char *method, const char 
 	for (size_t i = 0; i < n; i++) {
 		struct route_match tmp;
 
-		if (!route_match_path(routes[i].pattern, clean, &tmp))
+		if (!route_match_path(routes[i]->pattern, clean, &tmp))
 			continue;
-		if (strcmp(routes[i].method, method) == 0) {
-			tmp.route = &routes[i];
+		if (strcmp(routes[i]->method, method) == 0) {
+			tmp.route = routes[i];
+			tmp.index = i;
 			memcpy(tmp.allow, m->allow, sizeof(tmp.allow));
 			*m = tmp;
 			return ROUTE_FOUND;
 		}
-		if (!path_known || strstr(m->allow, routes[i].method) == NULL) {
+		if (!path_known || strstr(m->allow, routes[i]->method) == NULL) {
 			size_t used = strlen(m->allow);
 
 			snprintf(m->allow + used, sizeof(m->allow) - used, "%s%s%s",
-			    used ? ", " : "", routes[i].method,
-			    strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
+			    used ? ", " : "", routes[i]->method,
+			    strcmp(routes[i]->method, "GET") == 0 ? ", HEAD" : "");
 		}
 		path_known = 1;
 	}

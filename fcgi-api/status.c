@@ -52,15 +52,10 @@ static const char sql_scheduler[] =
     " horses (with pedigree), jockeys, trainers and owners daily')"
     "          ) s (worker, schedule) ON s.worker = w.worker) t";
 
-int
-status_prepare(struct db *db)
-{
-	if (db_prepare(db, "status_statistics", sql_statistics) < 0)
-		return -1;
-	return db_prepare(db, "status_scheduler", sql_scheduler);
-}
+static const struct db_stmt status_statistics_stmt = DB_STMT("status_statistics", sql_statistics);
+static const struct db_stmt status_scheduler_stmt = DB_STMT("status_scheduler", sql_scheduler);
 
-int
+static enum api_outcome
 status_statistics(struct request *r)
 {
 	static const char *const tables[] = { "live", "historical", "all", NULL };
@@ -69,20 +64,46 @@ status_statistics(struct request *r)
 
 	query_enum(&r->query, "table", tables, "all", &table);
 	if (resp_invalid_params(r))
-		return 0;
+		return API_DONE;
 	kinds = strcmp(table, "all") == 0 ? "{live,historical,all}" :
 	    strcmp(table, "live") == 0 ? "{live}" : "{historical}";
 	params[0] = table;
 	params[1] = kinds;
-	return api_send_json(r, "status_statistics", 2, params);
+	return api_send_json(r, &status_statistics_stmt, 2, params);
 }
 
-int
+static enum api_outcome
 status_scheduler(struct request *r)
 {
 	char now[32];
 	const char *params[1] = { now };
 
 	clock_format_instant(r->now, now, sizeof(now));
-	return api_send_json(r, "status_scheduler", 1, params);
+	return api_send_json(r, &status_scheduler_stmt, 1, params);
 }
+
+static const struct api_route status_routes[] = {
+	{ .method = "GET", .pattern = "/api/statistics",
+	  .handler = status_statistics, .cache_control = API_SLOW, .name = "statistics",
+	  .summary = "The latest statistics snapshot of each kind; {} when none yet",
+	  .schema = "Statistics",
+	  .params = { { "table", "s", "live, historical or all (default all)" } } },
+	{ .method = "GET", .pattern = "/api/scheduler-status",
+	  .handler = status_scheduler, .cache_control = API_LIVE, .name = "scheduler_status",
+	  .summary = "Each worker's schedule, state, last and next run, last error, stale flag",
+	  .schema = "SchedulerStatus" },
+};
+
+static const struct api_schema status_schemas[] = {
+	{ "Statistics", "success:b table:s statistics:o snapshots:o" },
+	{ "Worker", "worker:s state:s schedule:s host:s pid:i started_at:t last_run_at:t last_success_at:t "
+	  "next_run_at:t interval_s:i interval_reason:s last_error:s last_error_at:t rows_written:i cycles:i "
+	  "detail:o updated_at:t seconds_to_next_run:i stale:b" },
+	{ "SchedulerStatus", "success:b timestamp:t workers:[Worker] stale:[s]" },
+};
+
+const struct api_module status_module = {
+	.name = "status", .tag = "Odds API",
+	.routes = status_routes, .nroutes = API_COUNT(status_routes),
+	.schemas = status_schemas, .nschemas = API_COUNT(status_schemas),
+};

@@ -1,9 +1,9 @@
-/* db: libpq connection with reconnect, prepared statements, stats (see db.h). */
+/* db: libpq connection with reconnect, prepared statements, transactions, stats (see db.h). */
 #include "db.h"
+#include "db_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,41 +11,9 @@
 
 #include "log.h"
 
-#define DB_MAX_STATEMENTS 64
 #define DB_COPY_CHUNK     (1024 * 1024)
-#define DB_RETURN_AFTER_MS 10000	/* on the fallback: how often to try url again */
-#define DB_PROBE_MS        5000		/* how long an attempt at url may take */
 
-struct db_statement {
-	const char *name;
-	const char *sql;
-	unsigned    prepared_gen;	/* connection generation it was prepared on */
-};
-
-struct db {
-	PGconn      *conn;
-	char        *url;
-	char        *fallback_url;	/* used while url cannot be reached; NULL: none */
-	const char  *url_name;		/* how log lines name them, e.g. DATABASE_READ_URL */
-	const char  *fallback_name;
-	int          on_fallback;
-	int64_t      return_at_ms;	/* monotonic: next try of url while on the fallback */
-	PGconn      *probe;		/* on the fallback: a non-blocking attempt at url */
-	PostgresPollingStatusType probe_wants;
-	int64_t      probe_deadline_ms;
-	char        *app_name;
-	char        *options;
-	unsigned     gen;		/* incremented on every successful connect */
-	int          in_tx;
-	int          down;
-	char         err[512];
-	unsigned     queries;
-	int64_t      micros;
-	size_t       nstatements;
-	struct db_statement statements[DB_MAX_STATEMENTS];
-};
-
-static char *
+char *
 db_strdup(const char *s)
 {
 	return s != NULL ? strdup(s) : NULL;
@@ -75,8 +43,7 @@ db_free(struct db *db)
 		return;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
-	if (db->probe != NULL)
-		PQfinish(db->probe);
+	db_fallback_stop(db);
 	free(db->url);
 	free(db->fallback_url);
 	free(db->app_name);
@@ -84,8 +51,7 @@ db_free(struct db *db)
 	free(db);
 }
 
-/* Keeps the first line of msg as the handle's error. */
-static void
+void
 db_set_error(struct db *db, const char *prefix, const char *msg)
 {
 	char copy[sizeof(db->err)];
@@ -102,19 +68,7 @@ db_set_error(struct db *db, const char *prefix, const char *msg)
 	snprintf(db->err + n, sizeof(db->err) - n, "%s", copy);
 }
 
-int
-db_prepare(struct db *db, const char *name, const char *sql)
-{
-	if (db->nstatements == DB_MAX_STATEMENTS)
-		return -1;
-	db->statements[db->nstatements].name = name;
-	db->statements[db->nstatements].sql = sql;
-	db->statements[db->nstatements].prepared_gen = 0;
-	db->nstatements++;
-	return 0;
-}
-
-static void
+void
 db_disconnect(struct db *db)
 {
 	if (db->conn != NULL)
@@ -131,7 +85,7 @@ db_notice(void *arg, const char *message)
 	log_debug("postgres: %.*s", (int)strcspn(message, "\n"), message);
 }
 
-static int64_t
+int64_t
 db_now_ms(void)
 {
 	struct timespec ts;
@@ -149,8 +103,7 @@ db_now_ms(void)
  * least), not 5: it has somewhere else to go.  keys and vals hold
  * DB_NPARAMS entries.
  */
-#define DB_NPARAMS 10
-static void
+void
 db_params(const struct db *db, const char *url, const char **keys, const char **vals)
 {
 	static const char *const fixed[][2] = {
@@ -180,8 +133,7 @@ db_params(const struct db *db, const char *url, const char **keys, const char **
 	vals[n] = NULL;
 }
 
-/* Opens a connection to url (db_adopt makes it the handle's); NULL with the error set on failure. */
-static PGconn *
+PGconn *
 db_open(struct db *db, const char *url)
 {
 	const char *keys[DB_NPARAMS], *vals[DB_NPARAMS];
@@ -199,8 +151,7 @@ db_open(struct db *db, const char *url)
 	return conn;
 }
 
-/* Takes conn as the handle's connection: statements are prepared afresh. */
-static void
+void
 db_adopt(struct db *db, PGconn *conn)
 {
 	db_disconnect(db);
@@ -208,223 +159,25 @@ db_adopt(struct db *db, PGconn *conn)
 	db->conn = conn;
 	db->gen++;
 	db->down = 0;
+	db->nprepared = 0;
 }
 
-/* --- The fallback (see db_set_fallback) ------------------------------- */
-
-/* Drops an attempt at url in progress, if any. */
-static void
-db_probe_stop(struct db *db)
-{
-	if (db->probe != NULL)
-		PQfinish(db->probe);
-	db->probe = NULL;
-}
-
-static void
-db_use_fallback(struct db *db, const char *why)
-{
-	if (!db->on_fallback)
-		log_warn("cannot reach %s (%s): reading from %s until it is back", db->url_name, why,
-		    db->fallback_name);
-	db->on_fallback = 1;
-	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
-}
-
-static void
-db_leave_fallback(struct db *db)
-{
-	if (db->on_fallback)
-		log_info("%s is reachable again: reading from it", db->url_name);
-	db->on_fallback = 0;
-	db_probe_stop(db);
-}
-
-/*
- * Connects to url, or to the fallback when url does not answer.  On the
- * fallback, url is skipped until its retry time, unless the fallback fails
- * too.  When both fail the error names both.
- */
+/* Connects to url, or through the fallback when the handle has one. */
 static int
 db_connect(struct db *db)
 {
-	char why[sizeof(db->err)] = "";
-	PGconn *conn = NULL;
-	int tried_url = 0;
+	PGconn *conn;
 
+	if (db->fallback_url != NULL)
+		return db_fallback_connect(db);
 	db_disconnect(db);
-	db_probe_stop(db);
-	if (!db->on_fallback || db_now_ms() >= db->return_at_ms) {
-		conn = db_open(db, db->url);
-		tried_url = 1;
-		if (conn != NULL)
-			db_leave_fallback(db);
-		snprintf(why, sizeof(why), "%s", db->err);
-	}
-	if (conn == NULL && db->fallback_url != NULL) {
-		conn = db_open(db, db->fallback_url);
-		if (conn != NULL) {
-			db_use_fallback(db, why);
-		} else if (!tried_url && (conn = db_open(db, db->url)) != NULL) {
-			db_leave_fallback(db);
-		} else {
-			char fallback_err[sizeof(db->err)];
-
-			memcpy(fallback_err, db->err, sizeof(fallback_err));
-			snprintf(db->err, sizeof(db->err), "%s: %.220s; %s: %.220s", db->url_name,
-			    tried_url ? why : "not tried", db->fallback_name, fallback_err);
-		}
-	}
+	conn = db_open(db, db->url);
 	if (conn == NULL) {
 		db->down = 1;
 		return -1;
 	}
 	db_adopt(db, conn);
 	return 0;
-}
-
-void
-db_poll_fallback(struct db *db)
-{
-	const char *keys[DB_NPARAMS], *vals[DB_NPARAMS];
-	struct pollfd pfd;
-
-	if (!db->on_fallback || db->in_tx)
-		return;
-	if (db->probe == NULL) {
-		if (db_now_ms() < db->return_at_ms)
-			return;
-		db_params(db, db->url, keys, vals);
-		db->probe = PQconnectStartParams(keys, vals, 1);
-		db->probe_wants = PGRES_POLLING_WRITING;
-		db->probe_deadline_ms = db_now_ms() + DB_PROBE_MS;
-		if (db->probe == NULL || PQstatus(db->probe) == CONNECTION_BAD)
-			goto failed;
-	}
-	/* Advance the attempt as far as its socket allows, never waiting. */
-	for (;;) {
-		PostgresPollingStatusType st;
-
-		pfd.fd = PQsocket(db->probe);
-		pfd.events = db->probe_wants == PGRES_POLLING_READING ? POLLIN : POLLOUT;
-		pfd.revents = 0;
-		if (pfd.fd < 0 || poll(&pfd, 1, 0) != 1)
-			break;
-		st = PQconnectPoll(db->probe);
-		if (st == PGRES_POLLING_FAILED)
-			goto failed;
-		if (st == PGRES_POLLING_OK) {
-			PGconn *conn = db->probe;
-
-			db->probe = NULL;
-			db_leave_fallback(db);
-			db_adopt(db, conn);
-			return;
-		}
-		db->probe_wants = st;
-	}
-	if (db_now_ms() < db->probe_deadline_ms)
-		return;
-failed:
-	db_probe_stop(db);
-	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
-}
-
-int
-db_set_fallback(struct db *db, const char *url, const char *url_name, const char *fallback_name)
-{
-	free(db->fallback_url);
-	db->fallback_url = db_strdup(url);
-	db->url_name = url_name;
-	db->fallback_name = fallback_name;
-	return db->fallback_url != NULL ? 0 : -1;
-}
-
-int
-db_on_fallback(const struct db *db)
-{
-	return db->on_fallback;
-}
-
-/* Appends key='value' to out (libpq's conninfo quoting); 0, or -1 when full. */
-static int
-db_conninfo_put(char *out, size_t outlen, const char *key, const char *value)
-{
-	size_t n = strlen(out);
-	int w = snprintf(out + n, outlen - n, "%s%s='", n > 0 ? " " : "", key);
-
-	if (w < 0 || (size_t)w >= outlen - n)
-		return -1;
-	n += (size_t)w;
-	for (const char *p = value; *p != '\0'; p++) {
-		if (n + 3 >= outlen)
-			return -1;
-		if (*p == '\'' || *p == '\\')
-			out[n++] = '\\';
-		out[n++] = *p;
-	}
-	if (n + 2 > outlen)
-		return -1;
-	out[n++] = '\'';
-	out[n] = '\0';
-	return 0;
-}
-
-static const char *
-db_conninfo_get(const PQconninfoOption *opts, const char *key)
-{
-	for (; opts != NULL && opts->keyword != NULL; opts++)
-		if (strcmp(opts->keyword, key) == 0)
-			return opts->val;
-	return NULL;
-}
-
-static int
-db_same(const char *a, const char *b)
-{
-	return (a == NULL || *a == '\0') ? (b == NULL || *b == '\0') : (b != NULL && strcmp(a, b) == 0);
-}
-
-int
-db_fallback_url(const char *read_url, const char *primary_url, char *out, size_t outlen)
-{
-	static const char *const server[] = { "host", "hostaddr", "port", "dbname" };
-	static const char *const creds[] = { "user", "password", "passfile" };
-	PQconninfoOption *r = PQconninfoParse(read_url, NULL), *p = PQconninfoParse(primary_url, NULL);
-	int rc = -1, same = 1;
-
-	out[0] = '\0';
-	if (r == NULL || p == NULL)
-		goto out;
-	for (size_t i = 0; i < sizeof(server) / sizeof(server[0]); i++)
-		same &= db_same(db_conninfo_get(r, server[i]), db_conninfo_get(p, server[i]));
-	if (same) {
-		rc = 0;
-		goto out;
-	}
-	/* The primary's server and settings, the read URL's credentials. */
-	for (PQconninfoOption *o = p; o->keyword != NULL; o++) {
-		int cred = 0;
-
-		for (size_t i = 0; i < sizeof(creds) / sizeof(creds[0]); i++)
-			cred |= strcmp(o->keyword, creds[i]) == 0;
-		if (!cred && o->val != NULL && o->val[0] != '\0' &&
-		    db_conninfo_put(out, outlen, o->keyword, o->val) < 0)
-			goto out;
-	}
-	for (size_t i = 0; i < sizeof(creds) / sizeof(creds[0]); i++) {
-		const char *v = db_conninfo_get(r, creds[i]);
-
-		if (v != NULL && v[0] != '\0' && db_conninfo_put(out, outlen, creds[i], v) < 0)
-			goto out;
-	}
-	rc = 1;
-out:
-	if (rc < 0)
-		out[0] = '\0';
-	PQconninfoFree(r);
-	PQconninfoFree(p);
-	return rc;
 }
 
 int
@@ -476,54 +229,77 @@ db_check(struct db *db, PGresult *res)
 	return NULL;
 }
 
-static struct db_statement *
-db_find(struct db *db, const char *name)
+/*
+ * Makes sure stmt is prepared on the connection.  Past DB_MAX_PREPARED
+ * distinct statements it is not remembered: prepared and run unnamed
+ * instead (correct, one round trip more).  0, or -1 with the error set.
+ */
+static int
+db_ready(struct db *db, const struct db_stmt *stmt, const char **name)
 {
-	for (size_t i = 0; i < db->nstatements; i++)
-		if (strcmp(db->statements[i].name, name) == 0)
-			return &db->statements[i];
-	return NULL;
+	PGresult *res;
+
+	*name = stmt->name;
+	for (size_t i = 0; i < db->nprepared; i++)
+		if (db->prepared[i] == stmt)
+			return 0;
+	if (db->nprepared == DB_MAX_PREPARED)
+		*name = "";
+	res = db_check(db, PQprepare(db->conn, *name, stmt->sql, 0, NULL));
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	if (db->nprepared < DB_MAX_PREPARED)
+		db->prepared[db->nprepared++] = stmt;
+	return 0;
 }
 
 /* One attempt at a statement; stmt is NULL for plain SQL. */
 static PGresult *
-db_run(struct db *db, struct db_statement *stmt, const char *sql, int nparams,
+db_run(struct db *db, const struct db_stmt *stmt, const char *sql, int nparams,
     const char *const *params)
 {
-	PGresult *res;
+	const char *name;
 
 	if (db_ensure(db) < 0)
 		return NULL;
-	if (stmt != NULL && stmt->prepared_gen != db->gen) {
-		res = db_check(db, PQprepare(db->conn, stmt->name, stmt->sql, 0, NULL));
-		if (res == NULL)
-			return NULL;
-		PQclear(res);
-		stmt->prepared_gen = db->gen;
-	}
-	if (stmt != NULL)
-		res = PQexecPrepared(db->conn, stmt->name, nparams, params, NULL, NULL, 0);
-	else
-		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	return db_check(db, res);
+	if (stmt == NULL)
+		return db_check(db, PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0));
+	if (db_ready(db, stmt, &name) < 0)
+		return NULL;
+	return db_check(db, PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0));
+}
+
+static int64_t
+db_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Counts one statement that started at t0_us (db_now_us) in the handle's stats. */
+static void
+db_count(struct db *db, int64_t t0_us)
+{
+	db->queries++;
+	db->micros += db_now_us() - t0_us;
 }
 
 static PGresult *
-db_run_retry(struct db *db, struct db_statement *stmt, const char *sql, int nparams,
+db_run_retry(struct db *db, const struct db_stmt *stmt, const char *sql, int nparams,
     const char *const *params)
 {
-	struct timespec a, b;
+	int64_t t0 = db_now_us();
 	PGresult *res;
 	int was_connected = db->conn != NULL;
 
-	clock_gettime(CLOCK_MONOTONIC, &a);
 	res = db_run(db, stmt, sql, nparams, params);
 	/* A connection that died while idle: reconnect and run once more. */
 	if (res == NULL && db->down && was_connected && !db->in_tx)
 		res = db_run(db, stmt, sql, nparams, params);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	db->queries++;
-	db->micros += (int64_t)(b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000;
+	db_count(db, t0);
 	return res;
 }
 
@@ -534,14 +310,9 @@ db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
 }
 
 PGresult *
-db_exec_prepared(struct db *db, const char *name, int nparams, const char *const *params)
+db_exec_prepared(struct db *db, const struct db_stmt *stmt, int nparams,
+    const char *const *params)
 {
-	struct db_statement *stmt = db_find(db, name);
-
-	if (stmt == NULL) {
-		db_set_error(db, "no statement registered as ", name);
-		return NULL;
-	}
 	return db_run_retry(db, stmt, NULL, nparams, params);
 }
 
@@ -559,44 +330,83 @@ db_command(struct db *db, const char *sql, int nparams, const char *const *param
 int
 db_script(struct db *db, const char *sql)
 {
+	int64_t t0 = db_now_us();
 	PGresult *res;
 
 	if (db_ensure(db) < 0)
 		return -1;
 	res = db_check(db, PQexec(db->conn, sql));
-	db->queries++;
+	db_count(db, t0);
 	if (res == NULL)
 		return -1;
 	PQclear(res);
 	return 0;
 }
 
+/* Reads the results left after a COPY until none; keeps the first error. */
+static PGresult *
+db_copy_results(struct db *db)
+{
+	PGresult *res, *first = NULL;
+
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (first == NULL)
+			first = res;
+		else
+			PQclear(res);
+	}
+	return db_check(db, first);
+}
+
+/*
+ * Sends data as the COPY's input and ends it: with an error message when
+ * sending failed, as psql does, so that the server aborts the COPY and the
+ * connection leaves COPY mode.  Returns the COPY's result or NULL.
+ */
+static PGresult *
+db_copy_send(struct db *db, const char *data, size_t len)
+{
+	const char *failed = NULL;
+	char why[sizeof(db->err)];
+
+	for (size_t off = 0; off < len && failed == NULL; off += DB_COPY_CHUNK) {
+		size_t n_send = len - off < DB_COPY_CHUNK ? len - off : DB_COPY_CHUNK;
+
+		if (PQputCopyData(db->conn, data + off, (int)n_send) != 1)
+			failed = "could not send COPY data";
+	}
+	if (failed != NULL)
+		snprintf(why, sizeof(why), "%s: %s", failed, PQerrorMessage(db->conn));
+	if (PQputCopyEnd(db->conn, failed) != 1 && failed == NULL) {
+		failed = "could not end COPY";
+		snprintf(why, sizeof(why), "%s: %s", failed, PQerrorMessage(db->conn));
+	}
+	if (failed == NULL)
+		return db_copy_results(db);
+	PQclear(db_copy_results(db));
+	db_set_error(db, "", why);
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		db->down = 1;
+	return NULL;
+}
+
 long
 db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len)
 {
+	int64_t t0 = db_now_us();
 	PGresult *res;
 	long n = -1;
 
 	if (db_ensure(db) < 0)
 		return -1;
 	res = PQexec(db->conn, copy_sql);
-	db->queries++;
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		db_check(db, res);
+		db_count(db, t0);
 		return -1;
 	}
 	PQclear(res);
-	for (size_t off = 0; off < len; off += DB_COPY_CHUNK) {
-		size_t n_send = len - off < DB_COPY_CHUNK ? len - off : DB_COPY_CHUNK;
-
-		if (PQputCopyData(db->conn, data + off, (int)n_send) != 1)
-			break;
-	}
-	if (PQputCopyEnd(db->conn, NULL) != 1) {
-		db_set_error(db, "copy failed: ", PQerrorMessage(db->conn));
-		return -1;
-	}
-	res = db_check(db, PQgetResult(db->conn));
+	res = db_copy_send(db, data, len);
 	if (res != NULL) {
 		char *end;
 
@@ -605,19 +415,30 @@ db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len)
 			n = 0;
 		PQclear(res);
 	}
-	/* Drain: a COPY leaves one more NULL result. */
-	while ((res = PQgetResult(db->conn)) != NULL)
-		PQclear(res);
+	db_count(db, t0);
 	return n;
+}
+
+/* BEGIN with sql; the handle then knows it is in a transaction. */
+static int
+db_begin_with(struct db *db, const char *sql)
+{
+	if (db_command(db, sql, 0, NULL) < 0)
+		return -1;
+	db->in_tx = 1;
+	return 0;
 }
 
 int
 db_begin(struct db *db)
 {
-	if (db_command(db, "BEGIN", 0, NULL) < 0)
-		return -1;
-	db->in_tx = 1;
-	return 0;
+	return db_begin_with(db, "BEGIN");
+}
+
+int
+db_begin_read_write(struct db *db)
+{
+	return db_begin_with(db, "BEGIN READ WRITE");
 }
 
 int

@@ -5,12 +5,16 @@
  *   exponential backoff (workers at start).
  * - Every statement is parameterised ($1...); values are never formatted
  *   into SQL.
- * - Hot statements are registered once with db_prepare() and prepared on
- *   each connection the first time they run, so they survive a reconnect.
+ * - Hot statements are handles (struct db_stmt, a constant in the file that
+ *   uses them) passed by pointer: each is prepared on a connection the first
+ *   time it runs there, so it survives a reconnect, and a misspelt one does
+ *   not compile.
  * - When the server goes away between statements (restart, failover), the
  *   next statement outside a transaction reconnects and runs once more; inside
  *   a transaction the error is returned and the caller rolls back.
- * - Counts statements and their time, for X-Query-Count / X-Query-Time.
+ * - Counts every statement and its time (COPY and scripts included), for
+ *   X-Query-Count / X-Query-Time and the workers' "ms in the database".
+ * - The replica fallback dh-api uses is in db_fallback.c (same header).
  *
  * Results returned are the caller's: PQclear() them (NULL is fine).  Errors
  * are kept in the handle (db_error) and not logged here: the caller knows
@@ -70,11 +74,16 @@ int db_fallback_url(const char *read_url, const char *primary_url, char *out, si
 void db_free(struct db *db);
 
 /*
- * Registers a statement to prepare under name on every connection before
- * its first use.  name and sql must outlive the handle (string constants).
- * Returns 0, or -1 when the registry is full.
+ * A prepared statement: name (unique in the process, shown in
+ * pg_prepared_statements) and its SQL.  Define one per statement as a
+ * static constant, DB_STMT("races_list", sql_races), and pass it by
+ * pointer; the handle remembers which statements its connection holds.
  */
-int db_prepare(struct db *db, const char *name, const char *sql);
+struct db_stmt {
+	const char *name;
+	const char *sql;
+};
+#define DB_STMT(name, sql) { (name), (sql) }
 
 /* Makes sure a connection is up, connecting once if needed.  0 or -1. */
 int db_ensure(struct db *db);
@@ -88,8 +97,11 @@ int db_connect_retry(struct db *db, volatile sig_atomic_t *stop, int max_delay_s
 /* Runs sql with text parameters.  Returns a result (tuples or command ok) or NULL. */
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params);
 
-/* Runs a statement registered with db_prepare.  As db_exec. */
-PGresult *db_exec_prepared(struct db *db, const char *name, int nparams,
+/*
+ * Runs stmt, preparing it first on this connection when it is new there.
+ * As db_exec.
+ */
+PGresult *db_exec_prepared(struct db *db, const struct db_stmt *stmt, int nparams,
     const char *const *params);
 
 /*
@@ -100,15 +112,23 @@ int db_script(struct db *db, const char *sql);
 
 /*
  * Runs "COPY ... FROM STDIN" and sends data[0..len) (COPY text format) as
- * its input.  Returns the rows copied, or -1.
+ * its input.  Returns the rows copied, or -1.  When sending fails the COPY
+ * is ended with an error (the server discards it) and its results drained:
+ * the connection is never left in COPY mode.
  */
 long db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len);
 
 /* Runs sql and discards the result.  Returns 0 or -1. */
 int db_command(struct db *db, const char *sql, int nparams, const char *const *params);
 
-/* Transactions.  db_rollback() also clears the state after a lost connection. */
+/*
+ * Transactions: every BEGIN goes through these, so that the handle knows
+ * and never retries a statement of a transaction on a new connection.
+ * db_begin_read_write() is for sessions read-only by default (dh-api).
+ * db_rollback() also clears the state after a lost connection.
+ */
 int db_begin(struct db *db);
+int db_begin_read_write(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 

@@ -16,6 +16,10 @@
 
 #define BAD_URL "postgresql:///postgres?host=/nonexistent-dh-test"
 
+static const struct db_stmt ut_add = DB_STMT("ut_add", "SELECT $1::int + $2::int AS sum");
+static const struct db_stmt ut_bad = DB_STMT("ut_bad", "SELEC $1");
+static const struct db_stmt ut_inc = DB_STMT("ut_inc", "SELECT $1::int + 1 AS n");
+
 /* Handles a test opened; the teardown frees them even when the test failed. */
 struct handles {
 	struct db *a, *b;
@@ -166,9 +170,8 @@ test_prepared(void **state)
 	PGresult *res;
 
 	db = open_db(&h->a);
-	assert_int_equal(db_prepare(db, "ut_add", "SELECT $1::int + $2::int AS sum"), 0);
 	for (int i = 0; i < 3; i++) {
-		res = db_exec_prepared(db, "ut_add", 2, params);
+		res = db_exec_prepared(db, &ut_add, 2, params);
 		if (res == NULL)
 			fail_msg("ut_add: %s", db_error(db));
 		assert_string_equal(db_value(res, 0, "sum"), "5");
@@ -178,11 +181,70 @@ test_prepared(void **state)
 	    0, NULL);
 	assert_string_equal(db_value(res, 0, "n"), "1");
 	PQclear(res);
+}
 
-	/* A name never registered is an error of the caller, not of the connection. */
-	assert_null(db_exec_prepared(db, "ut_missing", 0, NULL));
-	assert_contains(db_error(db), "ut_missing");
-	assert_int_equal(db_is_down(db), 0);
+/* One statement on two connections: each prepares it once, in any order. */
+static void
+test_prepared_two_handles(void **state)
+{
+	struct handles *h = *state;
+	struct db *a = open_db(&h->a), *b = open_db(&h->b);
+	const char *params[] = { "1", "1" };
+
+	for (int i = 0; i < 3; i++) {
+		PGresult *ra = db_exec_prepared(a, &ut_add, 2, params);
+		PGresult *rb = db_exec_prepared(b, &ut_add, 2, params);
+
+		if (ra == NULL || rb == NULL)
+			fail_msg("ut_add: %s / %s", db_error(a), db_error(b));
+		assert_string_equal(db_value(ra, 0, "sum"), "2");
+		assert_string_equal(db_value(rb, 0, "sum"), "2");
+		PQclear(ra);
+		PQclear(rb);
+	}
+	/* Inside a transaction too: preparing never fails it. */
+	assert_int_equal(db_begin(a), 0);
+	PQclear(exec_ok(a, "SELECT 1", 0, NULL));
+	PQclear(exec_ok(a, "SELECT 2", 0, NULL));
+	assert_int_equal(db_commit(a), 0);
+	h->b = NULL;
+	db_free(b);
+	b = open_db(&h->b);
+	assert_int_equal(db_begin(b), 0);
+	PGresult *res = db_exec_prepared(b, &ut_add, 2, params);
+	if (res == NULL)
+		fail_msg("ut_add in a transaction: %s", db_error(b));
+	PQclear(res);
+	assert_int_equal(db_commit(b), 0);
+}
+
+/* Past DB_MAX_PREPARED statements on one connection, the rest still run (unnamed). */
+static void
+test_prepared_many(void **state)
+{
+	static struct db_stmt many[140];
+	static char sql[140][32], names[140][16];
+	struct handles *h = *state;
+	struct db *db = open_db(&h->a);
+	PGresult *res;
+
+	for (int i = 0; i < 140; i++) {
+		snprintf(names[i], sizeof(names[i]), "ut_many_%d", i);
+		snprintf(sql[i], sizeof(sql[i]), "SELECT %d AS n", i);
+		many[i].name = names[i];
+		many[i].sql = sql[i];
+	}
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 140; i++) {
+			char want[8];
+
+			res = db_exec_prepared(db, &many[i], 0, NULL);
+			if (res == NULL)
+				fail_msg("statement %d: %s", i, db_error(db));
+			snprintf(want, sizeof(want), "%d", i);
+			assert_string_equal(db_value(res, 0, "n"), want);
+			PQclear(res);
+		}
 }
 
 /* A bad statement fails alone: the connection stays up and usable. */
@@ -201,9 +263,8 @@ test_statement_errors(void **state)
 	assert_contains(db_error(db), "division by zero");
 	assert_int_equal(db_command(db, "SELECT 1 / 0", 0, NULL), -1);
 
-	/* A registered statement with bad SQL fails when prepared. */
-	assert_int_equal(db_prepare(db, "ut_bad", "SELEC $1"), 0);
-	assert_null(db_exec_prepared(db, "ut_bad", 0, NULL));
+	/* A statement with bad SQL fails when prepared. */
+	assert_null(db_exec_prepared(db, &ut_bad, 0, NULL));
 	assert_int_equal(db_is_down(db), 0);
 	assert_one_line(db_error(db));
 
@@ -350,15 +411,14 @@ test_reconnect(void **state)
 	int64_t micros;
 	PGresult *res;
 
-	assert_int_equal(db_prepare(a, "ut_inc", "SELECT $1::int + 1 AS n"), 0);
-	res = db_exec_prepared(a, "ut_inc", 1, params);
+	res = db_exec_prepared(a, &ut_inc, 1, params);
 	assert_non_null(res);
 	PQclear(res);
 	gen = db_generation(a);
 	backend_pid(a, pid_before, sizeof(pid_before));
 
 	terminate(b, a);
-	res = db_exec_prepared(a, "ut_inc", 1, params);
+	res = db_exec_prepared(a, &ut_inc, 1, params);
 	if (res == NULL)
 		fail_msg("after the restart: %s", db_error(a));
 	assert_string_equal(db_value(res, 0, "n"), "42");
@@ -434,8 +494,7 @@ test_fallback(void **state)
 	log_init("dh-test", LOG_INFO);
 	assert_int_equal(db_on_fallback(h->a), 1);
 	assert_int_equal(db_is_down(h->a), 0);
-	assert_int_equal(db_prepare(h->a, "ut_fallback", "SELECT $1::int + 1 AS n"), 0);
-	res = db_exec_prepared(h->a, "ut_fallback", 1, (const char *[]){ "41" });
+	res = db_exec_prepared(h->a, &ut_inc, 1, (const char *[]){ "41" });
 	assert_non_null(res);
 	assert_string_equal(db_value(res, 0, "n"), "42");
 	PQclear(res);
@@ -533,24 +592,63 @@ test_fallback_url(void **state)
 	assert_string_equal(out, "");
 }
 
-/* The registry holds 64 statements and refuses the next. */
+/* COPY counts as a statement, with its time, and a failed one leaves COPY mode. */
 static void
-test_prepare_registry_full(void **state)
+test_copy(void **state)
 {
-	static char names[65][16];
 	struct handles *h = *state;
+	struct db *db = open_db(&h->a);
+	static const char rows[] = "1\ta\n2\tb\n";
+	unsigned queries;
+	int64_t micros;
+	PGresult *res;
 
-	h->a = db_new(BAD_URL, NULL, NULL);
-	assert_non_null(h->a);
-	for (int i = 0; i < 65; i++)
-		snprintf(names[i], sizeof(names[i]), "ut_%d", i);
-	for (int i = 0; i < 64; i++)
-		assert_int_equal(db_prepare(h->a, names[i], "SELECT 1"), 0);
-	assert_int_equal(db_prepare(h->a, names[64], "SELECT 1"), -1);
-	/* An unknown name fails before any connection is tried. */
-	assert_null(db_exec_prepared(h->a, "ut_unknown", 0, NULL));
-	assert_contains(db_error(h->a), "ut_unknown");
-	assert_int_equal(db_generation(h->a), 0);
+	PQclear(exec_ok(db, "CREATE TEMP TABLE ut_copy (n int, s text)", 0, NULL));
+	db_stats_reset(db);
+	assert_int_equal(db_copy_in(db, "COPY ut_copy FROM STDIN", rows, strlen(rows)), 2);
+	db_stats(db, &queries, &micros);
+	assert_int_equal(queries, 1);
+	assert_true(micros > 0);
+
+	/* Bad data: the server refuses it; the connection is usable at once. */
+	assert_int_equal(db_copy_in(db, "COPY ut_copy FROM STDIN", "x\ty\n", 4), -1);
+	assert_contains(db_error(db), "invalid input syntax");
+	assert_int_equal(db_is_down(db), 0);
+	res = exec_ok(db, "SELECT count(*) AS n FROM ut_copy", 0, NULL);
+	assert_string_equal(db_value(res, 0, "n"), "2");
+	PQclear(res);
+
+	/* Inside a transaction: the failure fails it, and it rolls back cleanly. */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_copy_in(db, "COPY ut_copy FROM STDIN", rows, strlen(rows)), 2);
+	assert_int_equal(db_copy_in(db, "COPY ut_copy FROM STDIN", "bad\n", 4), -1);
+	assert_int_equal(db_rollback(db), 0);
+	res = exec_ok(db, "SELECT count(*) AS n FROM ut_copy", 0, NULL);
+	assert_string_equal(db_value(res, 0, "n"), "2");
+	PQclear(res);
+	db_stats(db, &queries, &micros);
+	assert_true(queries >= 5);
+}
+
+/* BEGIN READ WRITE in a read-only session; the handle knows it is in a transaction. */
+static void
+test_begin_read_write(void **state)
+{
+	struct handles *h = *state;
+	const char *url = getenv("DH_TEST_DATABASE_URL");
+	struct db *db;
+
+	if (url == NULL || *url == '\0')
+		skip();
+	h->a = db = db_new(url, "dh-unit-test", "-c default_transaction_read_only=on");
+	assert_non_null(db);
+	assert_int_equal(db_command(db, "CREATE TEMP TABLE ut_rw (n int)", 0, NULL), -1);
+	assert_int_equal(db_begin_read_write(db), 0);
+	assert_int_equal(db_command(db, "CREATE TEMP TABLE ut_rw (n int)", 0, NULL), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(db_begin_read_write(db), 0);
+	assert_int_equal(db_command(db, "INSERT INTO ut_rw VALUES (1)", 0, NULL), 0);
+	assert_int_equal(db_rollback(db), 0);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -574,7 +672,10 @@ main(void)
 		T(test_fallback),
 		T(test_connect_failure),
 		T(test_connect_retry_stops),
-		T(test_prepare_registry_full),
+		T(test_prepared_two_handles),
+		T(test_prepared_many),
+		T(test_copy),
+		T(test_begin_read_write),
 		T(test_fallback_url),
 	};
 

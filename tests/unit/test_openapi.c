@@ -1,8 +1,9 @@
 /*
- * Unit tests for fcgi-api/openapi against main.c's route table (included
- * here, its main renamed): every route is described, nothing else is, and
- * the document holds together (every $ref resolves, every operation has its
- * responses and path parameters).
+ * Unit tests for fcgi-api/openapi and the endpoint families it is made
+ * from (api_modules): every route is described, nothing else is, and the
+ * document holds together (every $ref resolves, every operation has its
+ * responses and path parameters); the route table holds no duplicate and
+ * every route has what dispatch and the metrics need.
  */
 #include "testutil.h"
 
@@ -10,13 +11,23 @@
 
 #include <jansson.h>
 
+#include "api.h"
 #include "openapi.h"
 
-/* main.c, with its main() out of the way. */
-int dh_api_main(int argc, char **argv);
-#define main dh_api_main
-#include "../../fcgi-api/main.c"
-#undef main
+static const struct api_route *const *routes;
+static size_t nroutes;
+#define NROUTES nroutes
+#define R(i) (*routes[i])
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (api_init() < 0)
+		return -1;
+	routes = api_routes(&nroutes);
+	return nroutes > 30 ? 0 : -1;
+}
 
 static const json_t *
 doc(void)
@@ -37,14 +48,14 @@ test_every_route_described(void **state)
 	(void)state;
 	assert_true(json_is_object(paths));
 	for (size_t i = 0; i < NROUTES; i++) {
-		const json_t *item = json_object_get(paths, routes[i].pattern);
+		const json_t *item = json_object_get(paths, R(i).pattern);
 		char method[8];
 
-		snprintf(method, sizeof(method), "%s", routes[i].method);
+		snprintf(method, sizeof(method), "%s", R(i).method);
 		for (char *p = method; *p; p++)
 			*p = (char)(*p - 'A' + 'a');
 		if (item == NULL || json_object_get(item, method) == NULL)
-			fail_msg("%s %s is not in the OpenAPI document", routes[i].method, routes[i].pattern);
+			fail_msg("%s %s is not in the OpenAPI document", R(i).method, R(i).pattern);
 	}
 }
 
@@ -59,7 +70,7 @@ test_nothing_else_described(void **state)
 	json_object_foreach(json_object_get(doc(), "paths"), path, item) {
 		size_t i = 0;
 
-		while (i < NROUTES && strcmp(routes[i].pattern, path) != 0)
+		while (i < NROUTES && strcmp(R(i).pattern, path) != 0)
 			i++;
 		if (i == NROUTES)
 			fail_msg("%s is described but not routed", path);
@@ -73,8 +84,8 @@ test_path_parameters(void **state)
 	(void)state;
 	for (size_t i = 0; i < NROUTES; i++) {
 		const json_t *op = json_object_get(json_object_get(json_object_get(doc(), "paths"),
-		    routes[i].pattern), "get");
-		const char *p = routes[i].pattern;
+		    R(i).pattern), "get");
+		const char *p = R(i).pattern;
 
 		assert_non_null(json_object_get(op, "summary"));
 		assert_non_null(json_object_get(json_object_get(op, "responses"), "200"));
@@ -92,9 +103,9 @@ test_path_parameters(void **state)
 					break;
 			}
 			if (k == json_array_size(params))
-				fail_msg("%s: no required path parameter %.*s", routes[i].pattern, (int)n, p + 1);
+				fail_msg("%s: no required path parameter %.*s", R(i).pattern, (int)n, p + 1);
 			if (json_object_get(json_object_get(op, "responses"), "404") == NULL)
-				fail_msg("%s: no 404 response", routes[i].pattern);
+				fail_msg("%s: no 404 response", R(i).pattern);
 			p += n + 1;
 		}
 	}
@@ -146,13 +157,13 @@ test_security(void **state)
 	(void)state;
 	for (size_t i = 0; i < NROUTES; i++) {
 		const json_t *op = json_object_get(json_object_get(json_object_get(doc(), "paths"),
-		    routes[i].pattern), "get");
-		int admin = strncmp(routes[i].pattern, "/api/db-health/", 15) == 0;
+		    R(i).pattern), "get");
+		int admin = strncmp(R(i).pattern, "/api/db-health/", 15) == 0;
 
 		assert_int_equal(json_array_size(json_object_get(op, "security")) > 0, admin);
 		assert_int_equal(json_object_get(json_object_get(op, "responses"), "401") != NULL, admin);
 		if (admin)
-			assert_string_equal(routes[i].cache_control, "no-store");
+			assert_string_equal(R(i).cache_control, "no-store");
 	}
 }
 
@@ -162,7 +173,7 @@ test_cache_control(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NROUTES; i++) {
-		const char *p = routes[i].pattern, *cc = routes[i].cache_control;
+		const char *p = R(i).pattern, *cc = R(i).cache_control;
 		int never = strstr(p, "health") != NULL || strcmp(p, "/metrics") == 0;
 
 		assert_non_null(cc);
@@ -170,6 +181,21 @@ test_cache_control(void **state)
 			assert_string_equal(cc, "no-store");
 		else
 			assert_non_null(strstr(cc, "max-age="));
+	}
+}
+
+/* Every route has a handler, a metrics name and a summary; no method and pattern twice. */
+static void
+test_routes_complete(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NROUTES; i++) {
+		assert_non_null(R(i).handler);
+		assert_non_null(R(i).name);
+		assert_non_null(R(i).summary);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(R(i).method, R(j).method) == 0 && strcmp(R(i).pattern, R(j).pattern) == 0)
+				fail_msg("%s %s is routed twice", R(i).method, R(i).pattern);
 	}
 }
 
@@ -183,7 +209,8 @@ main(void)
 		cmocka_unit_test(test_refs_resolve),
 		cmocka_unit_test(test_security),
 		cmocka_unit_test(test_cache_control),
+		cmocka_unit_test(test_routes_complete),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -72,7 +72,7 @@ test_too_large(void **state)
 	resp_result(&r, 200, one_value("body", "[\"0123456789\", \"0123456789\", \"0123456789\", "
 	    "\"0123456789\", \"0123456789\", \"0123456789\"]"), "body");
 	assert_int_equal(r.status, 500);
-	assert_int_equal(resp_body(&r, 200, 1), -1);
+	resp_body(&r, 200, 1);
 	assert_int_equal(r.status, 500);
 	buf_free(&r.body);
 }

@@ -1,41 +1,46 @@
 /* Unit tests for fcgi-api/route: matching by method and path pattern. */
 #include "testutil.h"
 
+#include "api.h"
 #include "route.h"
 
-static int
+static enum api_outcome
 handler_a(struct request *r)
 {
 	(void)r;
-	return 0;
+	return API_DONE;
 }
 
-static int
+static enum api_outcome
 handler_b(struct request *r)
 {
 	(void)r;
-	return 1;
+	return API_DB_FAILED;
 }
 
-static const struct route routes[] = {
-	{ "GET", "/", handler_a, "no-cache", "root" },
-	{ "GET", "/health", handler_a, "no-store", "health" },
-	{ "GET", "/api/courses", handler_a, NULL, "courses" },
-	{ "GET", "/api/masters/horses", handler_b, NULL, "horses" },
-	{ "GET", "/api/masters/horses/{id}", handler_a, NULL, "horse" },
-	{ "GET", "/api/races/{race_id}/odds/history", handler_b, NULL, "odds_history" },
-	{ "GET", "/api/races/{race_id}/runners/{horse_id}", handler_a, NULL, "runner" },
-	{ "POST", "/admin/refresh", handler_b, NULL, "refresh" },
-	{ "GET", "/admin/jobs", handler_a, NULL, "jobs_get" },
-	{ "POST", "/admin/jobs", handler_b, NULL, "jobs_post" },
-	{ "DELETE", "/admin/jobs", handler_b, NULL, "jobs_delete" },
+static const struct api_route defs[] = {
+	{ .method = "GET", .pattern = "/", .handler = handler_a, .cache_control = "no-cache", .name = "root" },
+	{ .method = "GET", .pattern = "/health", .handler = handler_a, .cache_control = "no-store", .name = "health" },
+	{ .method = "GET", .pattern = "/api/courses", .handler = handler_a, .cache_control = NULL, .name = "courses" },
+	{ .method = "GET", .pattern = "/api/masters/horses", .handler = handler_b, .cache_control = NULL, .name = "horses" },
+	{ .method = "GET", .pattern = "/api/masters/horses/{id}", .handler = handler_a, .cache_control = NULL, .name = "horse" },
+	{ .method = "GET", .pattern = "/api/races/{race_id}/odds/history", .handler = handler_b, .cache_control = NULL, .name = "odds_history" },
+	{ .method = "GET", .pattern = "/api/races/{race_id}/runners/{horse_id}", .handler = handler_a, .cache_control = NULL, .name = "runner" },
+	{ .method = "POST", .pattern = "/admin/refresh", .handler = handler_b, .cache_control = NULL, .name = "refresh" },
+	{ .method = "GET", .pattern = "/admin/jobs", .handler = handler_a, .cache_control = NULL, .name = "jobs_get" },
+	{ .method = "POST", .pattern = "/admin/jobs", .handler = handler_b, .cache_control = NULL, .name = "jobs_post" },
+	{ .method = "DELETE", .pattern = "/admin/jobs", .handler = handler_b, .cache_control = NULL, .name = "jobs_delete" },
 };
 
-#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+#define NROUTES API_COUNT(defs)
+
+static const struct api_route *routes[NROUTES];
 
 static enum route_result
 find(const char *method, const char *path, struct route_match *m)
 {
+	for (size_t i = 0; i < NROUTES; i++)
+		routes[i] = &defs[i];
 	memset(m, 0x5a, sizeof(*m));
 	return route_find(routes, NROUTES, method, path, m);
 }
@@ -57,7 +62,7 @@ test_found_literal(void **state)
 
 	(void)state;
 	assert_string_equal(found("GET", "/health", &m), "health");
-	assert_ptr_equal(m.route, &routes[1]);
+	assert_ptr_equal(m.route, &defs[1]);
 	assert_int_equal(m.ncaptures, 0);
 	assert_string_equal(m.route->cache_control, "no-store");
 	assert_true(m.route->handler == handler_a);
