@@ -108,9 +108,9 @@ struct board;
 struct jsonw;
 
 /*
- * Parses res into b (see board.h) and starts r's body with
- * {"success":true,"timestamp":"<now>".  Returns 0, or -1 with a 500 set and
- * b freed.
+ * Parses res into b (see board.h) and starts r's body with w: an open
+ * object holding "success": true and "timestamp": now, for the caller to
+ * add to and close.  Returns 0, or -1 with a 500 set and b freed.
  */
 int api_board_start(struct request *r, const PGresult *res, struct board *b, struct jsonw *w);
 
