@@ -156,7 +156,7 @@ jsonw_key_token(struct jsonw *w, const char *p, size_t n)
 void
 jsonw_str(struct jsonw *w, const char *s)
 {
-	if (w->hook != NULL && s != NULL && !w->failed) {
+	if (w->hook != NULL && !w->failed) {
 		jsonw_str_hook hook = w->hook;
 		int done;
 

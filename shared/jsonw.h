@@ -38,7 +38,8 @@
 struct jsonw;
 
 /*
- * A hook jsonw_str calls before writing a string value (not a key): it
+ * A hook jsonw_str calls before writing a string value (not a key; s may
+ * be NULL): it
  * returns 1 when it wrote a value in its place (with the calls below; the
  * hook is not called for what it writes), 0 to let s be written.  The
  * simulator's "wrong_types" fault uses it.
