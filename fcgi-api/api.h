@@ -46,8 +46,7 @@ void resp_json(struct request *r, int status, json_t *body);
 
 /*
  * Sets a response whose body is the value of column in the first row of
- * res, a JSON document PostgreSQL built (copied without the white space it
- * puts between tokens).  Clears res.  A missing or NULL value is a 500.
+ * res, a JSON document PostgreSQL built (copied as it stands).  Clears res.  A missing or NULL value is a 500.
  */
 void resp_result(struct request *r, int status, PGresult *res, const char *column);
 
