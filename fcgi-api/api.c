@@ -200,7 +200,9 @@ api_board_start(struct request *r, const PGresult *res, struct board *b, struct 
 	}
 	buf_reset(&r->body);
 	jsonw_init(w, &r->body);
-	jsonw_lit(w, "{\"success\":true,\"timestamp\":");
+	jsonw_obj(w);
+	jsonw_kbool(w, "success", 1);
+	jsonw_key(w, "timestamp");
 	jsonw_instant(w, r->now);
 	return 0;
 }

@@ -149,8 +149,7 @@ void resp_json(struct request *r, int status, json_t *body);
 
 /*
  * Sets a response whose body is the value of column in the first row of
- * res, a JSON document PostgreSQL built (copied without the white space it
- * puts between tokens).  Clears res.  A missing or NULL value is a 500.
+ * res, a JSON document PostgreSQL built (copied as it stands).  Clears res.  A missing or NULL value is a 500.
  */
 void resp_result(struct request *r, int status, PGresult *res, const char *column);
 
@@ -211,9 +210,9 @@ struct board;
 struct jsonw;
 
 /*
- * Parses res into b (see board.h) and starts r's body with
- * {"success":true,"timestamp":"<now>".  Returns 0, or -1 with a 500 set and
- * b freed.
+ * Parses res into b (see board.h) and starts r's body with w: an open
+ * object holding "success": true and "timestamp": now, for the caller to
+ * add to and close.  Returns 0, or -1 with a 500 set and b freed.
  */
 int api_board_start(struct request *r, const PGresult *res, struct board *b, struct jsonw *w);
 

@@ -1,6 +1,7 @@
 /* board: runners' aggregated prices into race objects in one pass (see board.h). */
 #include "board.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,20 +222,36 @@ board_race(const struct board *b, int row, time_t now, struct board_race *race)
 	return 0;
 }
 
-/* Appends ,"key":"value" (or null) for a text column. */
+/* Writes "key": the text column's value (or null). */
 static void
 board_field(struct jsonw *w, const struct board *b, int row, const char *key, int col)
 {
-	jsonw_lit(w, ",\"");
-	jsonw_raw(w, key);
-	jsonw_lit(w, "\":");
-	jsonw_str(w, board_val(b, row, col));
+	jsonw_kstr(w, key, board_val(b, row, col));
 }
 
+/* Writes the pre-encoded value t. */
 static void
 board_tok(struct jsonw *w, const struct board_tok *t)
 {
-	jsonw_rawn(w, t->p, t->len);
+	jsonw_token(w, t->p, t->len);
+}
+
+/* Writes "key": the pre-encoded value t. */
+static void
+board_ktok(struct jsonw *w, const char *key, const struct board_tok *t)
+{
+	jsonw_key(w, key);
+	board_tok(w, t);
+}
+
+/* Writes "key": null for each key of keys[0..n). */
+static void
+board_knulls(struct jsonw *w, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		jsonw_key(w, keys[i]);
+		jsonw_null(w);
+	}
 }
 
 /* Byte order of two tokens, the shorter first on a common prefix. */
@@ -246,23 +263,25 @@ board_tok_cmp(const struct board_tok *a, const struct board_tok *b)
 	return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-/* The race's own fields, from its first row, after the opening brace. */
+/* The race's own fields, from its first row, in an open object. */
 static void
 board_race_fields(struct jsonw *w, const struct board *b, const struct board_race *race)
 {
 	int row = race->first;
+	char hm[16];
 	time_t local;
 
-	jsonw_lit(w, "\"race_id\":");
-	jsonw_str(w, board_val(b, row, b->c.race_id));
+	board_field(w, b, row, "race_id", b->c.race_id);
 	board_field(w, b, row, "race_date", b->c.race_date);
-	jsonw_lit(w, ",\"off_dt\":");
+	jsonw_key(w, "off_dt");
 	jsonw_time(w, board_val(b, row, b->c.off_dt));
+	jsonw_key(w, "off_time");
 	if (race->off) {
 		local = race->off + clock_uk_offset(race->off);
-		jsonw_rawf(w, ",\"off_time\":\"%02d:%02d\"", (int)(local / 3600 % 24), (int)(local / 60 % 60));
+		snprintf(hm, sizeof(hm), "%02d:%02d", (int)(local / 3600 % 24), (int)(local / 60 % 60));
+		jsonw_str(w, hm);
 	} else {
-		jsonw_lit(w, ",\"off_time\":null");
+		jsonw_null(w);
 	}
 	board_field(w, b, row, "course_id", b->c.course_id);
 	board_field(w, b, row, "course", b->c.course);
@@ -274,23 +293,28 @@ board_race_fields(struct jsonw *w, const struct board *b, const struct board_rac
 static void
 board_race_timing(struct jsonw *w, const struct board_race *race, time_t now)
 {
+	static const char *const timing[] = { "stage", "seconds_to_off", "minutes_to_off",
+		"next_phase", "next_phase_at", "minutes_to_next_phase" };
 	long secs = race->secs_to_off, until;
 	const char *next = odds_next_phase(secs, &until);
 
 	if (!race->off) {
-		jsonw_raw(w, ",\"stage\":null,\"seconds_to_off\":null,\"minutes_to_off\":null,"
-		    "\"next_phase\":null,\"next_phase_at\":null,\"minutes_to_next_phase\":null");
+		board_knulls(w, timing, 6);
 		return;
 	}
-	jsonw_rawf(w, ",\"stage\":\"%s\",\"seconds_to_off\":%ld,\"minutes_to_off\":%.2f",
-	    odds_stage_name(odds_stage_of(secs)), secs, (double)secs / 60.0);
+	jsonw_kstr(w, "stage", odds_stage_name(odds_stage_of(secs)));
+	jsonw_kint(w, "seconds_to_off", secs);
+	jsonw_key(w, "minutes_to_off");
+	jsonw_fixed(w, (double)secs / 60.0, 2);
 	if (next == NULL) {
-		jsonw_lit(w, ",\"next_phase\":null,\"next_phase_at\":null,\"minutes_to_next_phase\":null");
+		board_knulls(w, timing + 3, 3);
 		return;
 	}
-	jsonw_rawf(w, ",\"next_phase\":\"%s\",\"next_phase_at\":", next);
+	jsonw_kstr(w, "next_phase", next);
+	jsonw_key(w, "next_phase_at");
 	jsonw_instant(w, now + until);
-	jsonw_rawf(w, ",\"minutes_to_next_phase\":%.2f", (double)until / 60.0);
+	jsonw_key(w, "minutes_to_next_phase");
+	jsonw_fixed(w, (double)until / 60.0, 2);
 }
 
 /*
@@ -352,9 +376,10 @@ board_race_head(struct jsonw *w, const struct board *b, const struct board_race 
 
 	board_race_fields(w, b, race);
 	board_race_timing(w, race, now);
-	jsonw_lit(w, ",\"prices_updated_at\":");
+	jsonw_key(w, "prices_updated_at");
 	jsonw_time(w, board_updated(b, race));
-	jsonw_rawf(w, ",\"runner_count\":%d,\"bookmaker_count\":%d", race->end - race->first, nbooks);
+	jsonw_kint(w, "runner_count", race->end - race->first);
+	jsonw_kint(w, "bookmaker_count", nbooks);
 	for (int row = race->first; row < race->end; row++) {
 		if (fav > 1 && odds_same_price(b->best[row], fav)) {
 			if (first < 0)
@@ -363,51 +388,54 @@ board_race_head(struct jsonw *w, const struct board *b, const struct board_race 
 				joint = 1;
 		}
 	}
+	jsonw_key(w, "favourite");
 	if (first < 0) {
-		jsonw_lit(w, ",\"favourite\":null");
+		jsonw_null(w);
 		return;
 	}
-	jsonw_lit(w, ",\"favourite\":{\"horse_id\":");
-	jsonw_str(w, PQgetvalue(b->res, first, b->c.horse_id));
+	jsonw_obj(w);
+	jsonw_kstr(w, "horse_id", PQgetvalue(b->res, first, b->c.horse_id));
 	board_field(w, b, first, "horse_name", b->c.horse_name);
-	jsonw_lit(w, ",\"number\":");
+	jsonw_key(w, "number");
 	jsonw_num(w, board_val(b, first, b->c.number));
-	jsonw_rawf(w, ",\"decimal\":%.3f,\"joint\":%s}", fav, joint ? "true" : "false");
+	jsonw_key(w, "decimal");
+	jsonw_fixed(w, fav, 3);
+	jsonw_kbool(w, "joint", joint);
+	jsonw_obj_end(w);
 }
 
-/* The runner's fields after the opening brace: id, name, number, favourite, best price. */
+/* The runner's fields in an open object: id, name, number, favourite, best price. */
 static void
 board_runner_head(struct jsonw *w, const struct board *b, int row, double fav)
 {
 	double best = b->best[row];
 	int first = 1;
 
-	jsonw_lit(w, "\"horse_id\":");
-	jsonw_str(w, PQgetvalue(b->res, row, b->c.horse_id));
+	jsonw_kstr(w, "horse_id", PQgetvalue(b->res, row, b->c.horse_id));
 	board_field(w, b, row, "horse_name", b->c.horse_name);
-	jsonw_lit(w, ",\"number\":");
+	jsonw_key(w, "number");
 	jsonw_num(w, board_val(b, row, b->c.number));
-	jsonw_raw(w, fav > 1 && odds_same_price(best, fav) ? ",\"favourite\":true" : ",\"favourite\":false");
-	if (best <= 1) {
-		jsonw_lit(w, ",\"best_price\":null");
-		return;
-	}
-	for (int j = b->first[row]; j < b->first[row + 1]; j++) {
+	jsonw_kbool(w, "favourite", fav > 1 && odds_same_price(best, fav));
+	jsonw_key(w, "best_price");
+	for (int j = b->first[row]; best > 1 && j < b->first[row + 1]; j++) {
 		if (!odds_same_price(b->dec[j], best))
 			continue;
 		if (first) {
-			jsonw_lit(w, ",\"best_price\":{\"decimal\":");
-			board_tok(w, &b->tok[BOARD_DEC][j]);
-			jsonw_lit(w, ",\"fractional\":");
-			board_tok(w, &b->tok[BOARD_FRAC][j]);
-			jsonw_lit(w, ",\"bookmakers\":[");
-		} else {
-			jsonw_lit(w, ",");
+			jsonw_obj(w);
+			board_ktok(w, "decimal", &b->tok[BOARD_DEC][j]);
+			board_ktok(w, "fractional", &b->tok[BOARD_FRAC][j]);
+			jsonw_key(w, "bookmakers");
+			jsonw_arr(w);
 		}
 		board_tok(w, &b->tok[BOARD_ID][j]);
 		first = 0;
 	}
-	jsonw_lit(w, "]}");
+	if (first) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 }
 
 void
@@ -416,25 +444,27 @@ board_write_race(struct jsonw *w, const struct board *b, const struct board_race
 	int pos[BOARD_MAX_PRICES], nbooks = board_race_bookmakers(b, race, pos);
 	double fav = odds_favourite_price(b->best + race->first, (size_t)(race->end - race->first));
 
-	jsonw_lit(w, "{");
+	jsonw_obj(w);
 	board_race_head(w, b, race, now, nbooks, fav);
-	jsonw_lit(w, ",\"runners\":[");
+	jsonw_key(w, "runners");
+	jsonw_arr(w);
 	for (int row = race->first; row < race->end; row++) {
-		jsonw_raw(w, row > race->first ? ",{" : "{");
+		jsonw_obj(w);
 		board_runner_head(w, b, row, fav);
-		jsonw_lit(w, ",\"prices\":[");
+		jsonw_key(w, "prices");
+		jsonw_arr(w);
 		for (int j = b->first[row]; j < b->first[row + 1]; j++) {
-			jsonw_raw(w, j > b->first[row] ? ",{\"bookmaker_id\":" : "{\"bookmaker_id\":");
-			board_tok(w, &b->tok[BOARD_ID][j]);
-			jsonw_lit(w, ",\"fractional\":");
-			board_tok(w, &b->tok[BOARD_FRAC][j]);
-			jsonw_lit(w, ",\"decimal\":");
-			board_tok(w, &b->tok[BOARD_DEC][j]);
-			jsonw_lit(w, "}");
+			jsonw_obj(w);
+			board_ktok(w, "bookmaker_id", &b->tok[BOARD_ID][j]);
+			board_ktok(w, "fractional", &b->tok[BOARD_FRAC][j]);
+			board_ktok(w, "decimal", &b->tok[BOARD_DEC][j]);
+			jsonw_obj_end(w);
 		}
-		jsonw_lit(w, "]}");
+		jsonw_arr_end(w);
+		jsonw_obj_end(w);
 	}
-	jsonw_lit(w, "]}");
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 }
 
 /* An integer token ("3"; null or anything else: 0). */
@@ -459,25 +489,22 @@ board_grid_columns(struct jsonw *w, const struct board *b, const int *pos, int n
 {
 	char terms[48];
 
-	jsonw_lit(w, ",\"bookmakers\":[");
+	jsonw_key(w, "bookmakers");
+	jsonw_arr(w);
 	for (int k = 0; k < n; k++) {
 		const struct board_tok *ewp = board_price_tok(b, BOARD_EWP, pos[k]);
 		const struct board_tok *ewd = board_price_tok(b, BOARD_EWD, pos[k]);
 
 		odds_ew_text(board_tok_int(ewp), board_tok_int(ewd), terms, sizeof(terms));
-		jsonw_raw(w, k ? ",{\"bookmaker_id\":" : "{\"bookmaker_id\":");
-		board_tok(w, &b->tok[BOARD_ID][pos[k]]);
-		jsonw_lit(w, ",\"bookmaker\":");
-		board_tok(w, board_price_tok(b, BOARD_NAME, pos[k]));
-		jsonw_lit(w, ",\"ew_places\":");
-		board_tok(w, ewp);
-		jsonw_lit(w, ",\"ew_denom\":");
-		board_tok(w, ewd);
-		jsonw_lit(w, ",\"ew_terms\":");
-		jsonw_str(w, terms);
-		jsonw_lit(w, "}");
+		jsonw_obj(w);
+		board_ktok(w, "bookmaker_id", &b->tok[BOARD_ID][pos[k]]);
+		board_ktok(w, "bookmaker", board_price_tok(b, BOARD_NAME, pos[k]));
+		board_ktok(w, "ew_places", ewp);
+		board_ktok(w, "ew_denom", ewd);
+		jsonw_kstr(w, "ew_terms", terms);
+		jsonw_obj_end(w);
 	}
-	jsonw_lit(w, "]");
+	jsonw_arr_end(w);
 }
 
 void
@@ -487,40 +514,42 @@ board_write_grid(struct jsonw *w, const struct board *b, const struct board_race
 	int nrunners = race->end - race->first;
 	double fav = odds_favourite_price(b->best + race->first, (size_t)nrunners);
 	struct odds_ew ew = odds_ew_standard(nrunners);
-	char terms[48];
+	char terms[48], fraction[16];
 
-	jsonw_lit(w, "{");
+	jsonw_obj(w);
 	board_race_head(w, b, race, now, nbooks, fav);
 	odds_ew_text(ew.places, ew.denom, terms, sizeof(terms));
-	jsonw_rawf(w, ",\"each_way\":{\"places\":%d,\"fraction\":", ew.places);
-	if (ew.places > 0)
-		jsonw_rawf(w, "\"1/%d\"", ew.denom);
-	else
-		jsonw_lit(w, "null");
-	jsonw_lit(w, ",\"terms\":");
-	jsonw_str(w, terms);
-	jsonw_lit(w, "}");
+	jsonw_key(w, "each_way");
+	jsonw_obj(w);
+	jsonw_kint(w, "places", ew.places);
+	snprintf(fraction, sizeof(fraction), "1/%d", ew.denom);
+	jsonw_kstr(w, "fraction", ew.places > 0 ? fraction : NULL);
+	jsonw_kstr(w, "terms", terms);
+	jsonw_obj_end(w);
 	board_grid_columns(w, b, pos, nbooks);
-	jsonw_lit(w, ",\"runners\":[");
+	jsonw_key(w, "runners");
+	jsonw_arr(w);
 	for (int row = race->first; row < race->end; row++) {
 		double best = b->best[row];
 
-		jsonw_raw(w, row > race->first ? ",{" : "{");
+		jsonw_obj(w);
 		board_runner_head(w, b, row, fav);
-		jsonw_lit(w, ",\"prices\":{");
+		jsonw_key(w, "prices");
+		jsonw_obj(w);
 		for (int j = b->first[row]; j < b->first[row + 1]; j++) {
-			jsonw_raw(w, j > b->first[row] ? "," : "");
-			board_tok(w, &b->tok[BOARD_ID][j]);
-			jsonw_lit(w, ":{\"fractional\":");
-			board_tok(w, &b->tok[BOARD_FRAC][j]);
-			jsonw_lit(w, ",\"decimal\":");
-			board_tok(w, &b->tok[BOARD_DEC][j]);
-			jsonw_raw(w, best > 1 && odds_same_price(b->dec[j], best) ? ",\"best\":true" : ",\"best\":false");
-			jsonw_lit(w, ",\"changed_at\":");
-			board_tok(w, board_price_tok(b, BOARD_CHANGED, j));
-			jsonw_lit(w, "}");
+			const struct board_tok *id = &b->tok[BOARD_ID][j];
+
+			jsonw_key_token(w, id->p, id->len);
+			jsonw_obj(w);
+			board_ktok(w, "fractional", &b->tok[BOARD_FRAC][j]);
+			board_ktok(w, "decimal", &b->tok[BOARD_DEC][j]);
+			jsonw_kbool(w, "best", best > 1 && odds_same_price(b->dec[j], best));
+			board_ktok(w, "changed_at", board_price_tok(b, BOARD_CHANGED, j));
+			jsonw_obj_end(w);
 		}
-		jsonw_lit(w, "}}");
+		jsonw_obj_end(w);
+		jsonw_obj_end(w);
 	}
-	jsonw_lit(w, "]}");
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 }

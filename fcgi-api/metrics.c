@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "jsonw.h"
 #include "log.h"
 
 #define METRICS_MAGIC      0x64686d31u	/* "dhm1" */
@@ -169,9 +168,12 @@ metrics_label(size_t i)
 	return i < metrics_nroutes ? metrics_routes[i]->pattern : "unmatched";
 }
 
-static void
-metrics_write_requests(struct jsonw *w)
+/* Appends the request counters to out.  Returns 0, or -1 (out freed, see buf.h). */
+static int
+metrics_write_requests(struct buf *out)
 {
+	int rc = 0;
+
 	for (size_t i = 0; i <= METRICS_MAX_ROUTES; i++) {
 		const struct metrics_route *m = &metrics_seg->routes[i];
 
@@ -187,15 +189,19 @@ metrics_write_requests(struct jsonw *w)
 				snprintf(status, sizeof(status), "%d", metrics_statuses[s]);
 			else
 				snprintf(status, sizeof(status), "other");
-			jsonw_rawf(w, "dh_api_requests_total{route=\"%s\",status=\"%s\"} %" PRIu64 "\n",
+			rc |= buf_addf(out, "dh_api_requests_total{route=\"%s\",status=\"%s\"} %" PRIu64 "\n",
 			    metrics_label(i), status, v);
 		}
 	}
+	return rc;
 }
 
-static void
-metrics_write_latency(struct jsonw *w)
+/* Appends the latency histograms to out.  Returns 0, or -1 (out freed). */
+static int
+metrics_write_latency(struct buf *out)
 {
+	int rc = 0;
+
 	for (size_t i = 0; i <= METRICS_MAX_ROUTES; i++) {
 		const struct metrics_route *m = &metrics_seg->routes[i];
 		uint64_t count = metrics_read(&m->count), cum = 0;
@@ -206,16 +212,17 @@ metrics_write_latency(struct jsonw *w)
 		for (size_t b = 0; b <= METRICS_NBOUNDS; b++) {
 			cum += metrics_read(&m->bucket[b]);
 			if (b < METRICS_NBOUNDS)
-				jsonw_rawf(w, "dh_api_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %" PRIu64 "\n",
+				rc |= buf_addf(out, "dh_api_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %" PRIu64 "\n",
 				    label, (double)metrics_bounds[b] / 1e6, cum);
 			else
-				jsonw_rawf(w, "dh_api_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %" PRIu64 "\n",
+				rc |= buf_addf(out, "dh_api_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %" PRIu64 "\n",
 				    label, cum);
 		}
-		jsonw_rawf(w, "dh_api_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
+		rc |= buf_addf(out, "dh_api_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
 		    label, (double)metrics_read(&m->sum_us) / 1e6);
-		jsonw_rawf(w, "dh_api_request_duration_seconds_count{route=\"%s\"} %" PRIu64 "\n", label, count);
+		rc |= buf_addf(out, "dh_api_request_duration_seconds_count{route=\"%s\"} %" PRIu64 "\n", label, count);
 	}
+	return rc;
 }
 
 static enum api_outcome
@@ -223,33 +230,33 @@ metrics_get(struct request *r)
 {
 	const char *scope = metrics_shared ? "all dh-api processes of the pool (shared memory)" :
 	    "this dh-api process only (the shared segment could not be mapped)";
-	struct jsonw w;
+	struct buf *b = &r->body;
+	int rc = 0;
 
-	buf_reset(&r->body);
-	jsonw_init(&w, &r->body);
+	buf_reset(b);
 	if (metrics_seg == NULL) {
 		resp_detail(r, 503, "metrics are not initialised");
 		return API_DONE;
 	}
-	jsonw_rawf(&w, "# HELP dh_api_requests_total Requests answered, by route pattern and status; %s.\n"
+	rc |= buf_addf(b, "# HELP dh_api_requests_total Requests answered, by route pattern and status; %s.\n"
 	    "# TYPE dh_api_requests_total counter\n", scope);
-	metrics_write_requests(&w);
-	jsonw_rawf(&w, "# HELP dh_api_request_duration_seconds Time from accepting a request to "
+	rc |= metrics_write_requests(b);
+	rc |= buf_addf(b, "# HELP dh_api_request_duration_seconds Time from accepting a request to "
 	    "writing its response, by route pattern; %s.\n"
 	    "# TYPE dh_api_request_duration_seconds histogram\n", scope);
-	metrics_write_latency(&w);
-	jsonw_rawf(&w, "# HELP dh_api_db_errors_total Requests that failed in the database, by kind "
+	rc |= metrics_write_latency(b);
+	rc |= buf_addf(b, "# HELP dh_api_db_errors_total Requests that failed in the database, by kind "
 	    "(error: a statement failed; unavailable: no connection); %s.\n"
 	    "# TYPE dh_api_db_errors_total counter\n"
 	    "dh_api_db_errors_total{kind=\"error\"} %" PRIu64 "\n"
 	    "dh_api_db_errors_total{kind=\"unavailable\"} %" PRIu64 "\n",
 	    scope, metrics_read(&metrics_seg->db_errors), metrics_read(&metrics_seg->db_unavailable));
-	jsonw_rawf(&w, "# HELP dh_api_db_fallback_requests_total Requests read from DATABASE_URL because "
+	rc |= buf_addf(b, "# HELP dh_api_db_fallback_requests_total Requests read from DATABASE_URL because "
 	    "DATABASE_READ_URL (a replica) was unreachable; %s.\n"
 	    "# TYPE dh_api_db_fallback_requests_total counter\n"
 	    "dh_api_db_fallback_requests_total %" PRIu64 "\n",
 	    scope, metrics_read(&metrics_seg->db_fallback));
-	jsonw_rawf(&w, "# HELP dh_api_db_queries_total Statements run; %s.\n"
+	rc |= buf_addf(b, "# HELP dh_api_db_queries_total Statements run; %s.\n"
 	    "# TYPE dh_api_db_queries_total counter\n"
 	    "dh_api_db_queries_total %" PRIu64 "\n"
 	    "# HELP dh_api_db_query_seconds_total Time spent waiting for statements; %s.\n"
@@ -257,11 +264,11 @@ metrics_get(struct request *r)
 	    "dh_api_db_query_seconds_total %.6f\n",
 	    scope, metrics_read(&metrics_seg->db_queries), scope,
 	    (double)metrics_read(&metrics_seg->db_micros) / 1e6);
-	jsonw_rawf(&w, "# HELP dh_api_metrics_shared 1 when these numbers cover the whole pool.\n"
+	rc |= buf_addf(b, "# HELP dh_api_metrics_shared 1 when these numbers cover the whole pool.\n"
 	    "# TYPE dh_api_metrics_shared gauge\n"
 	    "dh_api_metrics_shared %d\n", metrics_shared);
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
-	resp_body(r, 200, jsonw_failed(&w));
+	resp_body(r, 200, rc < 0);
 	return API_DONE;
 }
 

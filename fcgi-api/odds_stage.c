@@ -46,6 +46,15 @@ static const char sql_next[] =
 static const struct db_stmt odds_stage_stmt = DB_STMT("odds_stage", sql_stage);
 static const struct db_stmt odds_next_stmt = DB_STMT("odds_next", sql_next);
 
+/* Closes the array of the stage before and opens the array of stage. */
+static void
+odds_stage_next(struct jsonw *w, int stage)
+{
+	jsonw_arr_end(w);
+	jsonw_key(w, odds_stage_name((enum odds_stage)stage));
+	jsonw_arr(w);
+}
+
 /* Writes the races of b grouped into the four stage arrays, with counts. */
 static void
 odds_stage_write(struct jsonw *w, const struct board *b, time_t now, int *total, int truncated)
@@ -53,7 +62,10 @@ odds_stage_write(struct jsonw *w, const struct board *b, time_t now, int *total,
 	struct board_race race;
 	int counts[ODDS_NSTAGES] = { 0 }, stage = 0, n = 0;
 
-	jsonw_raw(w, ",\"stages\":{\"at_post\":[");
+	jsonw_key(w, "stages");
+	jsonw_obj(w);
+	jsonw_key(w, odds_stage_name(ODDS_AT_POST));
+	jsonw_arr(w);
 	for (int row = 0; board_race(b, row, now, &race) == 0; row = race.end) {
 		int s = odds_stage_of(race.secs_to_off);
 
@@ -61,23 +73,21 @@ odds_stage_write(struct jsonw *w, const struct board *b, time_t now, int *total,
 			break;		/* cut short by the row limit: leave it out */
 		if (s < 0)
 			continue;
-		while (stage < s) {
-			stage++;
-			jsonw_rawf(w, "],\"%s\":[", odds_stage_name((enum odds_stage)stage));
-		}
-		if (counts[s]++ > 0)
-			jsonw_raw(w, ",");
+		while (stage < s)
+			odds_stage_next(w, ++stage);
+		counts[s]++;
 		board_write_race(w, b, &race, now);
 		n++;
 	}
-	while (stage < ODDS_NSTAGES - 1) {
-		stage++;
-		jsonw_rawf(w, "],\"%s\":[", odds_stage_name((enum odds_stage)stage));
-	}
-	jsonw_raw(w, "]},\"counts\":{");
+	while (stage < ODDS_NSTAGES - 1)
+		odds_stage_next(w, ++stage);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
+	jsonw_key(w, "counts");
+	jsonw_obj(w);
 	for (int s = 0; s < ODDS_NSTAGES; s++)
-		jsonw_rawf(w, "%s\"%s\":%d", s ? "," : "", odds_stage_name((enum odds_stage)s), counts[s]);
-	jsonw_raw(w, "}");
+		jsonw_kint(w, odds_stage_name((enum odds_stage)s), counts[s]);
+	jsonw_obj_end(w);
 	*total = n;
 }
 
@@ -103,9 +113,11 @@ odds_stage_races(struct request *r)
 		return api_db_failed(r);
 	truncated = PQntuples(res) > STAGE_MAX_ROWS;
 	if (api_board_start(r, res, &b, &w) == 0) {
-		jsonw_rawf(&w, ",\"race_date\":\"%s\"", date);
+		jsonw_kstr(&w, "race_date", date);
 		odds_stage_write(&w, &b, r->now, &total, truncated);
-		jsonw_rawf(&w, ",\"total_races\":%d,\"truncated\":%s}", total, truncated ? "true" : "false");
+		jsonw_kint(&w, "total_races", total);
+		jsonw_kbool(&w, "truncated", truncated);
+		jsonw_obj_end(&w);
 		resp_body(r, 200, jsonw_failed(&w));
 		board_free(&b);
 	}
@@ -128,12 +140,12 @@ odds_stage_next_race(struct request *r)
 	if (res == NULL)
 		return api_db_failed(r);
 	if (api_board_start(r, res, &b, &w) == 0) {
-		jsonw_raw(&w, ",\"race\":");
+		jsonw_key(&w, "race");
 		if (board_race(&b, 0, r->now, &race) == 0)
 			board_write_race(&w, &b, &race, r->now);
 		else
-			jsonw_raw(&w, "null");
-		jsonw_raw(&w, "}");
+			jsonw_null(&w);
+		jsonw_obj_end(&w);
 		resp_body(r, 200, jsonw_failed(&w));
 		board_free(&b);
 	}

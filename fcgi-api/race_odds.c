@@ -140,9 +140,10 @@ race_odds_write(struct request *r, const PGresult *res, const char *source)
 		/* The race alone, without a price: no runners. */
 		if (race.end == race.first + 1 && PQgetisnull(res, 0, b.c.horse_id))
 			race.end = race.first;
-		jsonw_rawf(&w, ",\"source\":\"%s\",\"race\":", source);
+		jsonw_kstr(&w, "source", source);
+		jsonw_key(&w, "race");
 		board_write_grid(&w, &b, &race, r->now);
-		jsonw_raw(&w, "}");
+		jsonw_obj_end(&w);
 		resp_body(r, 200, jsonw_failed(&w));
 	} else {
 		resp_detail(r, 500, "internal error");
@@ -219,32 +220,36 @@ race_odds_series(struct jsonw *w, const PGresult *res, int n)
 	int frac = PQfnumber(res, "fractional"), name = PQfnumber(res, "horse_name");
 	int nseries = 0;
 
-	jsonw_raw(w, ",\"series\":[");
+	jsonw_key(w, "series");
+	jsonw_arr(w);
 	for (int i = 0; i < n; ) {
 		int end = i + 1;
 
 		while (end < n && race_odds_same_series(res, i, end))
 			end++;
-		jsonw_raw(w, nseries++ ? ",{\"horse_id\":" : "{\"horse_id\":");
-		jsonw_str(w, PQgetvalue(res, i, horse));
-		jsonw_raw(w, ",\"horse_name\":");
-		jsonw_str(w, PQgetisnull(res, i, name) ? NULL : PQgetvalue(res, i, name));
-		jsonw_raw(w, ",\"bookmaker_id\":");
-		jsonw_str(w, PQgetvalue(res, i, book));
-		jsonw_rawf(w, ",\"count\":%d,\"points\":[", end - i);
+		nseries++;
+		jsonw_obj(w);
+		jsonw_kstr(w, "horse_id", PQgetvalue(res, i, horse));
+		jsonw_kstr(w, "horse_name", PQgetisnull(res, i, name) ? NULL : PQgetvalue(res, i, name));
+		jsonw_kstr(w, "bookmaker_id", PQgetvalue(res, i, book));
+		jsonw_kint(w, "count", end - i);
+		jsonw_key(w, "points");
+		jsonw_arr(w);
 		for (int k = i; k < end; k++) {
-			jsonw_raw(w, k > i ? ",{\"observed_at\":" : "{\"observed_at\":");
+			jsonw_obj(w);
+			jsonw_key(w, "observed_at");
 			jsonw_time(w, PQgetvalue(res, k, at));
-			jsonw_raw(w, ",\"decimal\":");
+			jsonw_key(w, "decimal");
 			jsonw_num(w, PQgetvalue(res, k, dec));
-			jsonw_raw(w, ",\"fractional\":");
-			jsonw_str(w, PQgetvalue(res, k, frac));
-			jsonw_raw(w, "}");
+			jsonw_kstr(w, "fractional", PQgetvalue(res, k, frac));
+			jsonw_obj_end(w);
 		}
-		jsonw_raw(w, "]}");
+		jsonw_arr_end(w);
+		jsonw_obj_end(w);
 		i = end;
 	}
-	jsonw_rawf(w, "],\"series_count\":%d", nseries);
+	jsonw_arr_end(w);
+	jsonw_kint(w, "series_count", nseries);
 }
 
 static enum api_outcome
@@ -280,11 +285,13 @@ race_odds_history(struct request *r)
 		n--;
 	buf_reset(&r->body);
 	jsonw_init(&w, &r->body);
-	jsonw_raw(&w, "{\"success\":true,\"race_id\":");
-	jsonw_str(&w, id);
-	jsonw_rawf(&w, ",\"points_per_series\":%ld", points);
+	jsonw_obj(&w);
+	jsonw_kbool(&w, "success", 1);
+	jsonw_kstr(&w, "race_id", id);
+	jsonw_kint(&w, "points_per_series", points);
 	race_odds_series(&w, res, n);
-	jsonw_rawf(&w, ",\"truncated\":%s}", truncated ? "true" : "false");
+	jsonw_kbool(&w, "truncated", truncated);
+	jsonw_obj_end(&w);
 	resp_body(r, 200, jsonw_failed(&w));
 	PQclear(res);
 	return API_DONE;

@@ -7,6 +7,7 @@
 #include "market.h"
 #include "rng.h"
 #include "runner.h"
+#include "sim_json.h"
 #include "text.h"
 
 void
@@ -79,7 +80,7 @@ card_head(struct jsonw *w, const struct world_race *r, int field)
 	jsonw_kstr(w, "distance_round", buf);
 	world_distance(r, buf, sizeof(buf));
 	jsonw_kstr(w, "distance", buf);
-	jsonw_kfmt(w, "distance_f", "%d.0", r->furlongs);
+	sim_json_kfmt(w, "distance_f", "%d.0", r->furlongs);
 	jsonw_kstr(w, "region", courses_region(r->meeting->course->ire));
 	jsonw_kstr(w, "pattern", r->pattern);
 	jsonw_kstr(w, "sex_restriction", r->sex_rest);
@@ -92,7 +93,7 @@ card_head(struct jsonw *w, const struct world_race *r, int field)
 	jsonw_kstr(w, "rating_band", buf);
 	world_money(r, r->prize, buf, sizeof(buf));
 	jsonw_kstr(w, "prize", buf);
-	jsonw_knum(w, "field_size", field);
+	sim_json_knum(w, "field_size", field);
 	jsonw_kstr(w, "going_detailed", "");
 	jsonw_kstr(w, "rail_movements", "");
 	jsonw_kstr(w, "stalls", "");
@@ -108,7 +109,7 @@ static void
 card_rating(struct jsonw *w, const char *key, int v, uint64_t h)
 {
 	if (v >= 0)
-		jsonw_knum(w, key, v);
+		sim_json_knum(w, key, v);
 	else
 		jsonw_kstr(w, key, h % 10 == 0 ? "" : "-");
 }
@@ -165,9 +166,9 @@ card_connections(struct jsonw *w, const struct world_race *r, const struct runne
 	jsonw_kstr(w, "trainer_location", ri->trainer.location);
 	jsonw_key(w, "trainer_14_days");
 	jsonw_obj(w);
-	jsonw_knum(w, "runs", ri->runs14);
-	jsonw_knum(w, "wins", ri->wins14);
-	jsonw_knum(w, "percent", ri->runs14 > 0 ? (ri->wins14 * 100 + ri->runs14 / 2) / ri->runs14 : 0);
+	sim_json_knum(w, "runs", ri->runs14);
+	sim_json_knum(w, "wins", ri->wins14);
+	sim_json_knum(w, "percent", ri->runs14 > 0 ? (ri->wins14 * 100 + ri->runs14 / 2) / ri->runs14 : 0);
 	jsonw_obj_end(w);
 	jsonw_kstr(w, "owner", ri->owner.name);
 	jsonw_kstr(w, "owner_id", ri->owner.id);
@@ -193,7 +194,7 @@ card_words(struct jsonw *w, const struct world_race *r, const struct runner_info
 	if (say)
 		text_spotlight(h >> 12, ri->horse.female, ri->trainer.name, text, sizeof(text));
 	jsonw_kstr(w, "spotlight", say ? text : "");
-	jsonw_kempty(w, "quotes");
+	sim_json_kempty(w, "quotes");
 	jsonw_key(w, "stable_tour");
 	jsonw_arr(w);
 	if ((h >> 20) % 40 == 0) {
@@ -203,7 +204,7 @@ card_words(struct jsonw *w, const struct world_race *r, const struct runner_info
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
-	jsonw_kempty(w, "medical");
+	sim_json_kempty(w, "medical");
 }
 
 static void
@@ -222,7 +223,7 @@ card_odds(struct jsonw *w, const struct market_books *mb, struct market_entry (*
 		jsonw_kstr(w, "ew_places", e->ew_places);
 		jsonw_kstr(w, "ew_denom", e->ew_denom);
 		jsonw_kstr(w, "updated", e->updated);
-		jsonw_kempty(w, "history");
+		sim_json_kempty(w, "history");
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
@@ -238,15 +239,15 @@ card_runner(struct jsonw *w, const struct world_race *r, const struct runner_inf
 	jsonw_kstr(w, "horse_id", ri->horse.id);
 	jsonw_kstr(w, "horse", ri->horse.name);
 	jsonw_kstr(w, "dob", ri->horse.dob);
-	jsonw_knum(w, "age", wr->age);
+	sim_json_knum(w, "age", wr->age);
 	jsonw_kstr(w, "sex", ri->sex);
 	jsonw_kstr(w, "sex_code", ri->sex_code);
 	jsonw_kstr(w, "colour", ri->horse.colour);
 	jsonw_kstr(w, "region", ri->horse.region);
 	card_connections(w, r, ri, h);
 	card_words(w, r, ri, rng_next(h));
-	jsonw_knum(w, "number", wr->number);
-	jsonw_knum(w, "draw", wr->draw);
+	sim_json_knum(w, "number", wr->number);
+	sim_json_knum(w, "draw", wr->draw);
 	jsonw_kstr(w, "headgear", ri->headgear);
 	jsonw_kstr(w, "headgear_run", ri->headgear_first ? "1" : "");
 	jsonw_kstr(w, "wind_surgery", "");
@@ -256,7 +257,7 @@ card_runner(struct jsonw *w, const struct world_race *r, const struct runner_inf
 	if ((h >> 30) % 10 == 0)
 		jsonw_str(w, flags[(h >> 34) % 4]);
 	jsonw_arr_end(w);
-	jsonw_knum(w, "lbs", wr->lbs);
+	sim_json_knum(w, "lbs", wr->lbs);
 	card_rating(w, "ofr", wr->ofr, 1);
 	card_rating(w, "rpr", wr->rpr, h >> 40);
 	card_rating(w, "ts", wr->ts, 1);
@@ -266,7 +267,7 @@ card_runner(struct jsonw *w, const struct world_race *r, const struct runner_inf
 	jsonw_kstr(w, "last_run", ri->last_run);
 	jsonw_kstr(w, "form", ri->form);
 	if (ri->rtf >= 0)
-		jsonw_knum(w, "trainer_rtf", ri->rtf);
+		sim_json_knum(w, "trainer_rtf", ri->rtf);
 	else
 		jsonw_kstr(w, "trainer_rtf", "");
 }

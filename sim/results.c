@@ -39,33 +39,33 @@ results_runner(struct jsonw *w, const struct world_race *race, const struct fini
 	jsonw_kstr(w, "horse_id", ri.horse.id);
 	runner_suffixed(ri.horse.name, ri.horse.region, name, sizeof(name));
 	jsonw_kstr(w, "horse", name);
-	jsonw_kfmt(w, "sp", "%s%s", f->sp[p->runner].sp, f->fav[p->runner]);
+	sim_json_kfmt(w, "sp", "%s%s", f->sp[p->runner].sp, f->fav[p->runner]);
 	jsonw_kstr(w, "sp_dec", f->sp[p->runner].sp_dec);
-	jsonw_knum(w, "number", wr->number);
+	sim_json_knum(w, "number", wr->number);
 	jsonw_kstr(w, "position", p->position);
-	jsonw_knum(w, "draw", wr->draw);
+	sim_json_knum(w, "draw", wr->draw);
 	jsonw_kstr(w, "btn", p->btn);
 	jsonw_kstr(w, "ovr_btn", p->ovr_btn);
-	jsonw_knum(w, "age", wr->age);
+	sim_json_knum(w, "age", wr->age);
 	jsonw_kstr(w, "sex", ri.sex_code);
-	jsonw_kfmt(w, "weight", "%d-%d", wr->lbs / 14, wr->lbs % 14);
-	jsonw_knum(w, "weight_lbs", wr->lbs);
+	sim_json_kfmt(w, "weight", "%d-%d", wr->lbs / 14, wr->lbs % 14);
+	sim_json_knum(w, "weight_lbs", wr->lbs);
 	jsonw_kstr(w, "headgear", ri.headgear);
 	jsonw_kstr(w, "time", p->time);
 	if (wr->ofr >= 0)
-		jsonw_knum(w, "or", wr->ofr);
+		sim_json_knum(w, "or", wr->ofr);
 	else
 		jsonw_kstr(w, "or", "–");
 	if (same_day || wr->rpr < 0) {
 		jsonw_kstr(w, "rpr", "–");
 		jsonw_kstr(w, "tsr", "–");
 	} else {
-		jsonw_knum(w, "rpr", wr->rpr - (p->finished ? 0 : 20));
-		jsonw_knum(w, "tsr", wr->ts > 0 ? wr->ts : 1);
+		sim_json_knum(w, "rpr", wr->rpr - (p->finished ? 0 : 20));
+		sim_json_knum(w, "tsr", wr->ts > 0 ? wr->ts : 1);
 	}
 	jsonw_kstr(w, "prize", p->prize);
 	jsonw_kstr(w, "jockey", ri.jockey.name);
-	jsonw_knum(w, "jockey_claim_lbs", ri.jockey.claim);
+	sim_json_knum(w, "jockey_claim_lbs", ri.jockey.claim);
 	jsonw_kstr(w, "jockey_id", ri.jockey.id);
 	jsonw_kstr(w, "trainer", ri.trainer.name);
 	jsonw_kstr(w, "trainer_id", ri.trainer.id);
@@ -140,9 +140,9 @@ results_write(struct jsonw *w, const struct world_race *race, time_t now)
 	jsonw_kstr(w, "sex_rest", race->sex_rest);
 	world_distance_round(race, buf, sizeof(buf));
 	jsonw_kstr(w, "dist", buf);
-	jsonw_knum(w, "dist_y", race->furlongs * 220 + race->yards);
-	jsonw_knum(w, "dist_m", (race->furlongs * 220 + race->yards) * 9144 / 10000);
-	jsonw_kfmt(w, "dist_f", "%df", race->furlongs);
+	sim_json_knum(w, "dist_y", race->furlongs * 220 + race->yards);
+	sim_json_knum(w, "dist_m", (race->furlongs * 220 + race->yards) * 9144 / 10000);
+	sim_json_kfmt(w, "dist_f", "%df", race->furlongs);
 	jsonw_kstr(w, "going", race->meeting->going);
 	jsonw_kstr(w, "surface", race->meeting->course->kind == 'A' ? "AW" : "Turf");
 	card_jumps(race, buf, sizeof(buf));

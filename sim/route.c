@@ -209,7 +209,7 @@ route_call(const struct route_entry *e, struct sim_req *r, const struct server_r
 	buf_init(&resp->body, ROUTE_BODY_MAX);
 	jsonw_init(&r->w, &resp->body);
 	if (plan->wrong_types)
-		jsonw_corrupt(&r->w, plan->key);
+		sim_json_corrupt(&r->w, &r->corrupt, plan->key);
 	status = e->handler(r);
 	if (status == 200 && jsonw_failed(&r->w)) {
 		log_error("could not build the answer to %s: too large or out of memory", req->target);

@@ -17,6 +17,7 @@
 
 #include "jsonw.h"
 #include "params.h"
+#include "sim_json.h"
 
 #define SIM_MAX_SEGS 8
 
@@ -26,6 +27,7 @@ struct sim_req {
 	struct params params;
 	time_t        now;                /* clock_now() when the request arrived */
 	struct jsonw  w;                  /* the 200 body */
+	struct sim_json_corrupt corrupt;  /* the wrong_types fault's state for w */
 };
 
 /* A handler: returns 200 (body written), 404 or 422. */

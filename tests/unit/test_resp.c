@@ -1,6 +1,6 @@
 /*
- * Unit tests for fcgi-api/resp: bodies PostgreSQL built, copied without the
- * white space between tokens (but not inside strings), and the failures.
+ * Unit tests for fcgi-api/resp: bodies PostgreSQL built, copied as they
+ * stand, and the failures.
  */
 #include "testutil.h"
 
@@ -32,7 +32,7 @@ setup_request(struct request *r, size_t max)
 }
 
 static void
-test_compact(void **state)
+test_as_built(void **state)
 {
 	struct request r;
 
@@ -43,7 +43,7 @@ test_compact(void **state)
 	    "body");
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body.data,
-	    "{\"success\":true,\"data\":[{\"a\":1},{\"name\":\"two  words\\\" and \\\\\",\"t\":\"\\n\"}]}");
+	    "{\"success\" : true, \"data\" : [{\"a\" : 1}, \n {\"name\" : \"two  words\\\" and \\\\\", \"t\" : \"\\n\"}]}");
 	buf_free(&r.body);
 }
 
@@ -94,7 +94,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_compact),
+		cmocka_unit_test(test_as_built),
 		cmocka_unit_test(test_missing_value),
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_detail),
