@@ -5,7 +5,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
-PKGS     = libpq jansson libcurl
+PKGS     = libpq jansson libcurl libcrypto
 
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 ifneq ($(filter true 1,$(CI) $(WERROR)),)

@@ -20,8 +20,8 @@
 
 #include "cfg.h"
 #include "db.h"
+#include "digest.h"
 #include "log.h"
-#include "sha256.h"
 
 #define APIKEY_SECRET_BYTES 32
 #define APIKEY_ID_BYTES     6
@@ -98,7 +98,7 @@ static int
 apikey_create(struct db *db, const char *name)
 {
 	char secret[APIKEY_SECRET_BYTES * 2 + 1], key[sizeof(secret) + 8];
-	char id_hex[APIKEY_ID_BYTES * 2 + 1], id[sizeof(id_hex) + 8], hash[SHA256_HEX_LEN + 1];
+	char id_hex[APIKEY_ID_BYTES * 2 + 1], id[sizeof(id_hex) + 8], hash[DIGEST_SHA256_HEX_LEN + 1];
 	const char *params[3] = { id, name, hash };
 
 	if (name[0] == '\0' || strlen(name) > 200) {
@@ -112,7 +112,10 @@ apikey_create(struct db *db, const char *name)
 	}
 	snprintf(key, sizeof(key), "dhk_%s", secret);
 	snprintf(id, sizeof(id), "key_%s", id_hex);
-	sha256_hex(key, strlen(key), hash);
+	if (digest_sha256_hex(key, strlen(key), hash) < 0) {
+		log_error("could not hash the key (libcrypto)");
+		return 1;
+	}
 	if (db_command(db, sql_insert, 3, params) < 0) {
 		log_error("could not store the key: %s", db_error(db));
 		return 1;

@@ -19,8 +19,8 @@
 #include <strings.h>
 
 #include "api.h"
+#include "digest.h"
 #include "log.h"
-#include "sha256.h"
 
 #define ADMIN_KEY_MAX 256
 
@@ -149,7 +149,7 @@ admin_query(struct request *r, const char *const *params)
 int
 admin_db_stats(struct request *r)
 {
-	char key[ADMIN_KEY_MAX], hash[SHA256_HEX_LEN + 1], secs_s[16];
+	char key[ADMIN_KEY_MAX], hash[DIGEST_SHA256_HEX_LEN + 1], secs_s[16];
 	const char *params[2] = { hash, secs_s };
 	const char *valid;
 	PGresult *res;
@@ -161,7 +161,11 @@ admin_db_stats(struct request *r)
 		    "(make one with dh-apikey create NAME)");
 		return 0;
 	}
-	sha256_hex(key, strlen(key), hash);
+	if (digest_sha256_hex(key, strlen(key), hash) < 0) {
+		memset(key, 0, sizeof(key));
+		log_error("could not hash the API key (libcrypto)");
+		return -1;
+	}
 	memset(key, 0, sizeof(key));
 	query_int(&r->query, "long_query_seconds", 0, 86400, 5, &secs);
 	if (resp_invalid_params(r))
