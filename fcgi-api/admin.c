@@ -154,6 +154,7 @@ admin_db_stats(struct request *r)
 	const char *valid;
 	PGresult *res;
 	long secs;
+	int hashed;
 
 	if (admin_bearer(r->authorization, key, sizeof(key)) < 0) {
 		r->www_authenticate = "Bearer realm=\"darkhorses\"";
@@ -161,12 +162,12 @@ admin_db_stats(struct request *r)
 		    "(make one with dh-apikey create NAME)");
 		return 0;
 	}
-	if (digest_sha256_hex(key, strlen(key), hash) < 0) {
-		memset(key, 0, sizeof(key));
+	hashed = digest_sha256_hex(key, strlen(key), hash);
+	explicit_bzero(key, sizeof(key));
+	if (hashed < 0) {
 		log_error("could not hash the API key (libcrypto)");
 		return -1;
 	}
-	memset(key, 0, sizeof(key));
 	query_int(&r->query, "long_query_seconds", 0, 86400, 5, &secs);
 	if (resp_invalid_params(r))
 		return 0;
