@@ -20,6 +20,7 @@
 #include "cfg.h"
 #include "http.h"
 #include "log.h"
+#include "num.h"
 #include "rapi.h"
 
 static volatile sig_atomic_t stop;
@@ -173,7 +174,7 @@ options(int argc, char **argv, struct rapi_opts *o)
 	for (i = 1; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
 		long v;
 
-		if (cfg_parse_long(argv[i + 1], 1, 1L << 30, &v) < 0)
+		if (num_parse_long(argv[i + 1], 1, 1L << 30, &v) < 0)
 			return -1;
 		if (strcmp(argv[i], "--attempts") == 0)
 			o->max_attempts = (int)v;

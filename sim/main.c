@@ -30,6 +30,7 @@
 #include "cfg.h"
 #include "faults.h"
 #include "log.h"
+#include "num.h"
 #include "rng.h"
 #include "route.h"
 #include "server.h"
@@ -86,7 +87,7 @@ main_options(int argc, char **argv, struct cfg *c, long *seed, int *open, int *c
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--port") == 0 && i + 1 < argc &&
-		    cfg_parse_long(argv[i + 1], 1, 65535, &port) == 0) {
+		    num_parse_long(argv[i + 1], 1, 65535, &port) == 0) {
 			c->sim_port = (int)port;
 			i++;
 		} else if (strcmp(argv[i], "--open") == 0) {
@@ -99,7 +100,7 @@ main_options(int argc, char **argv, struct cfg *c, long *seed, int *open, int *c
 		}
 	}
 	*seed = 1;
-	if (v != NULL && *v != '\0' && cfg_parse_long(v, 0, 2147483647L, seed) < 0) {
+	if (v != NULL && *v != '\0' && num_parse_long(v, 0, 2147483647L, seed) < 0) {
 		fprintf(stderr, "dh-racing-sim: invalid value for DH_SIM_SEED: \"%s\" (expected an integer from 0 to 2147483647)\n", v);
 		return -1;
 	}
