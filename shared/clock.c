@@ -27,17 +27,6 @@ clock_now(void)
 }
 
 int64_t
-clock_now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_frozen)
-		return (int64_t)clock_frozen_at * 1000;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
 clock_mono_ms(void)
 {
 	struct timespec ts;

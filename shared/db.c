@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 
 #define DB_MAX_STATEMENTS 64
@@ -131,15 +132,6 @@ db_notice(void *arg, const char *message)
 	log_debug("postgres: %.*s", (int)strcspn(message, "\n"), message);
 }
 
-static int64_t
-db_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * The connection parameters for url: defaults first, the URL (expanded from
  * dbname) overrides them.  Keepalives and a TCP user timeout turn a link
@@ -228,7 +220,7 @@ db_use_fallback(struct db *db, const char *why)
 		log_warn("cannot reach %s (%s): reading from %s until it is back", db->url_name, why,
 		    db->fallback_name);
 	db->on_fallback = 1;
-	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+	db->return_at_ms = clock_mono_ms() + DB_RETURN_AFTER_MS;
 }
 
 static void
@@ -254,7 +246,7 @@ db_connect(struct db *db)
 
 	db_disconnect(db);
 	db_probe_stop(db);
-	if (!db->on_fallback || db_now_ms() >= db->return_at_ms) {
+	if (!db->on_fallback || clock_mono_ms() >= db->return_at_ms) {
 		conn = db_open(db, db->url);
 		tried_url = 1;
 		if (conn != NULL)
@@ -292,12 +284,12 @@ db_poll_fallback(struct db *db)
 	if (!db->on_fallback || db->in_tx)
 		return;
 	if (db->probe == NULL) {
-		if (db_now_ms() < db->return_at_ms)
+		if (clock_mono_ms() < db->return_at_ms)
 			return;
 		db_params(db, db->url, keys, vals);
 		db->probe = PQconnectStartParams(keys, vals, 1);
 		db->probe_wants = PGRES_POLLING_WRITING;
-		db->probe_deadline_ms = db_now_ms() + DB_PROBE_MS;
+		db->probe_deadline_ms = clock_mono_ms() + DB_PROBE_MS;
 		if (db->probe == NULL || PQstatus(db->probe) == CONNECTION_BAD)
 			goto failed;
 	}
@@ -323,11 +315,11 @@ db_poll_fallback(struct db *db)
 		}
 		db->probe_wants = st;
 	}
-	if (db_now_ms() < db->probe_deadline_ms)
+	if (clock_mono_ms() < db->probe_deadline_ms)
 		return;
 failed:
 	db_probe_stop(db);
-	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+	db->return_at_ms = clock_mono_ms() + DB_RETURN_AFTER_MS;
 }
 
 int
