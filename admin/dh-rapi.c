@@ -22,6 +22,7 @@
 #include "log.h"
 #include "num.h"
 #include "rapi.h"
+#include "sig.h"
 
 static volatile sig_atomic_t stop;
 
@@ -196,7 +197,6 @@ int
 main(int argc, char **argv)
 {
 	const struct rapi_stats *st;
-	struct sigaction sa;
 	struct rapi_opts o;
 	struct rapi *r;
 	struct cfg c;
@@ -213,11 +213,7 @@ main(int argc, char **argv)
 	cmd = options(argc, argv, &o);
 	if (cmd < 0)
 		return usage();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	sig_install(on_signal);
 	if (http_global_init() < 0) {
 		log_error("could not initialise libcurl");
 		return 10;

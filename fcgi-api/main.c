@@ -27,6 +27,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "resp.h"
+#include "sig.h"
 
 #define BODY_MAX (8 * 1024 * 1024)
 
@@ -109,15 +110,7 @@ on_term(int sig)
 static int
 install_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
-		return -1;
-	sa.sa_handler = SIG_IGN;
-	return sigaction(SIGPIPE, &sa, NULL);
+	return sig_install(on_term);
 }
 
 static const char *

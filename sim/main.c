@@ -34,6 +34,7 @@
 #include "rng.h"
 #include "route.h"
 #include "server.h"
+#include "sig.h"
 
 static int main_stop_pipe[2] = { -1, -1 };
 
@@ -52,17 +53,9 @@ main_on_signal(int sig)
 static int
 main_signals(void)
 {
-	struct sigaction sa;
-
 	if (pipe2(main_stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = main_on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
-		return -1;
-	sa.sa_handler = SIG_IGN;
-	return sigaction(SIGPIPE, &sa, NULL);
+	return sig_install(main_on_signal);
 }
 
 /* Room for SERVER_MAX_CONNS connections: raise the soft descriptor limit. */
