@@ -5,7 +5,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
-PKGS     = libpq jansson libcurl
+PKGS     = libpq jansson libcurl libcrypto
 
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 ifneq ($(filter true 1,$(CI) $(WERROR)),)
@@ -39,6 +39,9 @@ FUZZ_CC    = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Ishared -Ifcgi-api \
              $(shell pkg-config --cflags $(PKGS))
 FUZZ_BIN   = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES = $(patsubst $(BUILD)/fuzz/fuzz_%,%,$(FUZZ_BIN))
+# Seeds beside tests/fuzz/corpus/NAME: the Racing API fixtures, not copies of them.
+FUZZ_SEEDS_rapi = tests/fixtures/racing-api
 FUZZ_TIME ?= 60
 
 .PHONY: all deps run start stop status test unit fuzz bench lint install uninstall clean
@@ -95,12 +98,13 @@ $(BUILD)/fuzz/fuzz_rapi: tests/fuzz/fuzz_rapi.c $(wildcard shared/*.c) | deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(ALL_LDLIBS)
 
-# Longer fuzzing than make test does: FUZZ_TIME seconds per target.
+# Longer fuzzing than make test does: FUZZ_TIME seconds per target, seeded
+# from tests/fuzz/corpus/NAME and FUZZ_SEEDS_NAME (libFuzzer reads several
+# corpus directories and writes new inputs to the first).
 fuzz: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do \
-		name=$${f##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$name; \
-		$$f -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name || exit 1; \
-	done
+	@set -e; $(foreach n,$(FUZZ_NAMES),mkdir -p $(BUILD)/fuzz/corpus-$(n); \
+		$(BUILD)/fuzz/fuzz_$(n) -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz/corpus-$(n) \
+		tests/fuzz/corpus/$(n) $(FUZZ_SEEDS_$(n));)
 
 run: all
 	@scripts/stack.sh run

@@ -20,8 +20,8 @@
 
 #include "cfg.h"
 #include "db.h"
+#include "digest.h"
 #include "log.h"
-#include "sha256.h"
 
 #define APIKEY_SECRET_BYTES 32
 #define APIKEY_ID_BYTES     6
@@ -68,7 +68,7 @@ apikey_random_hex(size_t n, char *out)
 		out[i * 2 + 1] = digits[bytes[i] & 15];
 	}
 	out[n * 2] = '\0';
-	memset(bytes, 0, sizeof(bytes));
+	explicit_bzero(bytes, sizeof(bytes));
 	return 0;
 }
 
@@ -98,8 +98,9 @@ static int
 apikey_create(struct db *db, const char *name)
 {
 	char secret[APIKEY_SECRET_BYTES * 2 + 1], key[sizeof(secret) + 8];
-	char id_hex[APIKEY_ID_BYTES * 2 + 1], id[sizeof(id_hex) + 8], hash[SHA256_HEX_LEN + 1];
+	char id_hex[APIKEY_ID_BYTES * 2 + 1], id[sizeof(id_hex) + 8], hash[DIGEST_SHA256_HEX_LEN + 1];
 	const char *params[3] = { id, name, hash };
+	int rc = 0;
 
 	if (name[0] == '\0' || strlen(name) > 200) {
 		fprintf(stderr, "dh-apikey: NAME must be 1 to 200 characters\n");
@@ -108,21 +109,28 @@ apikey_create(struct db *db, const char *name)
 	if (apikey_random_hex(APIKEY_SECRET_BYTES, secret) < 0 ||
 	    apikey_random_hex(APIKEY_ID_BYTES, id_hex) < 0) {
 		log_error("could not read random bytes: %s", strerror(errno));
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	snprintf(key, sizeof(key), "dhk_%s", secret);
 	snprintf(id, sizeof(id), "key_%s", id_hex);
-	sha256_hex(key, strlen(key), hash);
+	if (digest_sha256_hex(key, strlen(key), hash) < 0) {
+		log_error("could not hash the key (libcrypto)");
+		rc = 1;
+		goto out;
+	}
 	if (db_command(db, sql_insert, 3, params) < 0) {
 		log_error("could not store the key: %s", db_error(db));
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	printf("%s\n", key);
 	fprintf(stderr, "dh-apikey: created %s (\"%s\"); the key above is shown only once.\n"
 	    "Use it as: Authorization: Bearer <key>\n", id, name);
-	memset(key, 0, sizeof(key));
-	memset(secret, 0, sizeof(secret));
-	return 0;
+out:
+	explicit_bzero(key, sizeof(key));
+	explicit_bzero(secret, sizeof(secret));
+	return rc;
 }
 
 static int

@@ -20,7 +20,9 @@
 #include "cfg.h"
 #include "http.h"
 #include "log.h"
+#include "num.h"
 #include "rapi.h"
+#include "sig.h"
 
 static volatile sig_atomic_t stop;
 
@@ -173,7 +175,7 @@ options(int argc, char **argv, struct rapi_opts *o)
 	for (i = 1; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
 		long v;
 
-		if (cfg_parse_long(argv[i + 1], 1, 1L << 30, &v) < 0)
+		if (num_parse_long(argv[i + 1], 1, 1L << 30, &v) < 0)
 			return -1;
 		if (strcmp(argv[i], "--attempts") == 0)
 			o->max_attempts = (int)v;
@@ -195,7 +197,6 @@ int
 main(int argc, char **argv)
 {
 	const struct rapi_stats *st;
-	struct sigaction sa;
 	struct rapi_opts o;
 	struct rapi *r;
 	struct cfg c;
@@ -212,11 +213,7 @@ main(int argc, char **argv)
 	cmd = options(argc, argv, &o);
 	if (cmd < 0)
 		return usage();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	sig_install(on_signal);
 	if (http_global_init() < 0) {
 		log_error("could not initialise libcurl");
 		return 10;

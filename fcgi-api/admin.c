@@ -18,7 +18,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api.h"
 #include "log.h"

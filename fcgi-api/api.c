@@ -8,7 +8,7 @@
 #include "board.h"
 #include "jsonw.h"
 #include "log.h"
-#include "sha256.h"
+#include "digest.h"
 
 #define API_KEY_MAX 256
 
@@ -77,6 +77,7 @@ static int
 api_check_key(struct request *r)
 {
 	char key[API_KEY_MAX];
+	int hashed;
 
 	if (api_bearer(r->authorization, key, sizeof(key)) < 0) {
 		r->www_authenticate = "Bearer realm=\"darkhorses\"";
@@ -84,8 +85,13 @@ api_check_key(struct request *r)
 		    "(make one with dh-apikey create NAME)");
 		return -1;
 	}
-	sha256_hex(key, strlen(key), r->key_hash);
+	hashed = digest_sha256_hex(key, strlen(key), r->key_hash);
 	explicit_bzero(key, sizeof(key));
+	if (hashed < 0) {
+		log_error("could not hash the API key (libcrypto)");
+		resp_detail(r, 500, "internal error");
+		return -1;
+	}
 	return 0;
 }
 

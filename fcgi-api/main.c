@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sys/socket.h>
@@ -31,6 +30,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "resp.h"
+#include "sig.h"
 
 #define BODY_MAX (8 * 1024 * 1024)
 
@@ -49,15 +49,7 @@ on_term(int sig)
 static int
 install_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
-		return -1;
-	sa.sa_handler = SIG_IGN;
-	return sigaction(SIGPIPE, &sa, NULL);
+	return sig_install(on_term);
 }
 
 static const char *
@@ -68,15 +60,6 @@ param(FCGX_Request *fr, const char *name, const char *def)
 	return v != NULL ? v : def;
 }
 
-static int64_t
-micros_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000000 + (t1.tv_nsec - t0->tv_nsec) / 1000;
-}
-
 static void
 serve(FCGX_Request *fr, struct request *r)
 {
@@ -85,11 +68,10 @@ serve(FCGX_Request *fr, struct request *r)
 	const char *length = param(fr, "CONTENT_LENGTH", "");
 	enum metrics_db db = METRICS_DB_OK;
 	enum api_outcome out = API_DONE;
-	struct timespec t0;
+	int64_t t0 = clock_mono_us();
 	unsigned queries;
 	int64_t query_micros;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r->method = method;
 	r->path = path;
 	r->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp);
@@ -118,7 +100,7 @@ serve(FCGX_Request *fr, struct request *r)
 		db = METRICS_DB_FALLBACK;
 	if (resp_send(r, fr->out, strcmp(method, "HEAD") == 0) < 0)
 		log_debug("client went away during %s %s", method, path);
-	metrics_record(r->match.route ? r->match.index : METRICS_UNMATCHED, r->status, micros_since(&t0), queries, query_micros, db);
+	metrics_record(r->match.route ? r->match.index : METRICS_UNMATCHED, r->status, clock_mono_us() - t0, queries, query_micros, db);
 	query_free(&r->query);
 	r->authorization = NULL;
 }

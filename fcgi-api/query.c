@@ -1,4 +1,5 @@
 /* query: query-string decoding and typed validation (see query.h). */
+#include "num.h"
 #include "query.h"
 
 #include <stdio.h>
@@ -6,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cfg.h"
 #include "jsonout.h"
 
 static int
@@ -234,7 +234,7 @@ query_int(struct query *q, const char *name, long min, long max, long def, long 
 	*out = def;
 	if (rc != 1)
 		return rc;
-	if (cfg_parse_long(p->value, min, max, out) < 0) {
+	if (num_parse_long(p->value, min, max, out) < 0) {
 		*out = def;
 		snprintf(expected, sizeof(expected), "expected an integer from %ld to %ld", min, max);
 		return query_bad_value(q, name, p, expected, "value_error.integer");

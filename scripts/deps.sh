@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev \
-libcurl4-openssl-dev libcmocka-dev postgresql-15 postgresql-client-15 nginx \
+libcurl4-openssl-dev libssl-dev libcmocka-dev postgresql-15 postgresql-client-15 nginx \
 supervisor curl openssl wrk time python3 clang libclang-rt-14-dev chromium nodejs"
 # The browser tests run playwright-core (npm) against Debian's chromium.  npm
 # comes with Debian's npm package, or inside a nodejs that provides it.

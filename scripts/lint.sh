@@ -1,6 +1,6 @@
 #!/bin/sh
 # Fails when C code calls a banned function (unbounded or unchecked: use
-# snprintf, the buf module, cfg_parse_long) or formats SQL with %s.
+# snprintf, the buf module, num_parse_long) or formats SQL with %s.
 set -eu
 cd "$(dirname "$0")/.."
 banned='\b(sprintf|vsprintf|strcpy|strcat|strncpy|strtok|gets|atoi|atol|atoll|atof)[[:space:]]*\('

@@ -11,22 +11,7 @@
 #include <string.h>
 
 #include "clock.h"
-
-int
-cfg_parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
+#include "num.h"
 
 /* Returns the variable's value, or NULL when unset or empty. */
 static const char *
@@ -59,7 +44,7 @@ cfg_int(const char *name, long def, long min, long max, int *out, char *err,
 	const char *v = cfg_env(name);
 	long n = def;
 
-	if (v != NULL && cfg_parse_long(v, min, max, &n) < 0)
+	if (v != NULL && num_parse_long(v, min, max, &n) < 0)
 		return cfg_fail(err, errlen,
 		    "invalid value for %s: \"%s\" (expected an integer from %ld to %ld)",
 		    name, v, min, max);
@@ -150,7 +135,7 @@ cfg_rate(struct cfg *c, char *err, size_t errlen)
 		return 0;
 	errno = 0;
 	c->racing_api_rate = strtod(v, &end);
-	/* The whole string, as cfg_parse_long: strtod would skip leading space. */
+	/* The whole string, as num_parse_long: strtod would skip leading space. */
 	if (errno != 0 || end == v || *end != '\0' || isspace((unsigned char)*v) ||
 	    !(c->racing_api_rate > 0.0) || c->racing_api_rate > 100.0)
 		return cfg_fail(err, errlen,
@@ -192,7 +177,7 @@ cfg_tcp_addr(const char *v, int ipv6)
 	size_t n;
 
 	if (colon == NULL || (n = (size_t)(colon - v)) == 0 || n >= sizeof(host) ||
-	    cfg_parse_long(colon + 1, 1, 65535, &port) < 0)
+	    num_parse_long(colon + 1, 1, 65535, &port) < 0)
 		return -1;
 	memcpy(host, v, n);
 	host[n] = '\0';

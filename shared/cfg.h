@@ -62,10 +62,4 @@ int cfg_env_file(const char *path, char *err, size_t errlen);
  */
 int cfg_load(struct cfg *c, char *err, size_t errlen);
 
-/*
- * Parses a decimal integer in [min, max], the whole string.  Returns 0 or -1.
- * The one checked number parser of the project (no atoi).
- */
-int cfg_parse_long(const char *s, long min, long max, long *out);
-
 #endif

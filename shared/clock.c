@@ -27,23 +27,18 @@ clock_now(void)
 }
 
 int64_t
-clock_now_ms(void)
+clock_mono_ms(void)
 {
-	struct timespec ts;
-
-	if (clock_frozen)
-		return (int64_t)clock_frozen_at * 1000;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_mono_us() / 1000;
 }
 
 int64_t
-clock_mono_ms(void)
+clock_mono_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Howard Hinnant's days_from_civil: proleptic Gregorian, any year. */

@@ -27,11 +27,15 @@ int clock_has_override(void);
 /* Current time in seconds, or the override. */
 time_t clock_now(void);
 
-/* Current time in milliseconds since the epoch, or the override. */
-int64_t clock_now_ms(void);
-
-/* Monotonic milliseconds, for measuring durations (never overridden). */
+/*
+ * The project's millisecond clock: CLOCK_MONOTONIC, never stepped and never
+ * overridden, one clock for every process on the machine.  For durations,
+ * deadlines, and the Racing API rate limiter's shared state.
+ */
 int64_t clock_mono_ms(void);
+
+/* The same clock in microseconds: statement and request times. */
+int64_t clock_mono_us(void);
 
 /*
  * Parses an ISO-8601 instant: "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed by "Z"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 
 #define DB_COPY_CHUNK     (1024 * 1024)
@@ -83,15 +84,6 @@ db_notice(void *arg, const char *message)
 {
 	(void)arg;
 	log_debug("postgres: %.*s", (int)strcspn(message, "\n"), message);
-}
-
-int64_t
-db_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -270,28 +262,19 @@ db_run(struct db *db, const struct db_stmt *stmt, const char *sql, int nparams,
 	return db_check(db, PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0));
 }
 
-static int64_t
-db_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Counts one statement that started at t0_us (db_now_us) in the handle's stats. */
+/* Counts one statement that started at t0_us (clock_mono_us) in the handle's stats. */
 static void
 db_count(struct db *db, int64_t t0_us)
 {
 	db->queries++;
-	db->micros += db_now_us() - t0_us;
+	db->micros += clock_mono_us() - t0_us;
 }
 
 static PGresult *
 db_run_retry(struct db *db, const struct db_stmt *stmt, const char *sql, int nparams,
     const char *const *params)
 {
-	int64_t t0 = db_now_us();
+	int64_t t0 = clock_mono_us();
 	PGresult *res;
 	int was_connected = db->conn != NULL;
 
@@ -330,7 +313,7 @@ db_command(struct db *db, const char *sql, int nparams, const char *const *param
 int
 db_script(struct db *db, const char *sql)
 {
-	int64_t t0 = db_now_us();
+	int64_t t0 = clock_mono_us();
 	PGresult *res;
 
 	if (db_ensure(db) < 0)
@@ -393,7 +376,7 @@ db_copy_send(struct db *db, const char *data, size_t len)
 long
 db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len)
 {
-	int64_t t0 = db_now_us();
+	int64_t t0 = clock_mono_us();
 	PGresult *res;
 	long n = -1;
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "db_int.h"
 #include "log.h"
@@ -34,7 +35,7 @@ db_use_fallback(struct db *db, const char *why)
 		log_warn("cannot reach %s (%s): reading from %s until it is back", db->url_name, why,
 		    db->fallback_name);
 	db->on_fallback = 1;
-	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+	db->return_at_ms = clock_mono_ms() + DB_RETURN_AFTER_MS;
 }
 
 static void
@@ -59,7 +60,7 @@ db_fallback_connect(struct db *db)
 
 	db_disconnect(db);
 	db_fallback_stop(db);
-	if (!db->on_fallback || db_now_ms() >= db->return_at_ms) {
+	if (!db->on_fallback || clock_mono_ms() >= db->return_at_ms) {
 		conn = db_open(db, db->url);
 		tried_url = 1;
 		if (conn != NULL)
@@ -97,12 +98,12 @@ db_poll_fallback(struct db *db)
 	if (!db->on_fallback || db->in_tx)
 		return;
 	if (db->probe == NULL) {
-		if (db_now_ms() < db->return_at_ms)
+		if (clock_mono_ms() < db->return_at_ms)
 			return;
 		db_params(db, db->url, keys, vals);
 		db->probe = PQconnectStartParams(keys, vals, 1);
 		db->probe_wants = PGRES_POLLING_WRITING;
-		db->probe_deadline_ms = db_now_ms() + DB_PROBE_MS;
+		db->probe_deadline_ms = clock_mono_ms() + DB_PROBE_MS;
 		if (db->probe == NULL || PQstatus(db->probe) == CONNECTION_BAD)
 			goto failed;
 	}
@@ -128,11 +129,11 @@ db_poll_fallback(struct db *db)
 		}
 		db->probe_wants = st;
 	}
-	if (db_now_ms() < db->probe_deadline_ms)
+	if (clock_mono_ms() < db->probe_deadline_ms)
 		return;
 failed:
 	db_fallback_stop(db);
-	db->return_at_ms = db_now_ms() + DB_RETURN_AFTER_MS;
+	db->return_at_ms = clock_mono_ms() + DB_RETURN_AFTER_MS;
 }
 
 int

@@ -59,9 +59,6 @@ char *db_strdup(const char *s);
 /* Closes the handle's connection, if any; leaves any transaction. */
 void db_disconnect(struct db *db);
 
-/* Monotonic milliseconds. */
-int64_t db_now_ms(void);
-
 /*
  * db_fallback.c: connects to url or, when it does not answer, to the
  * fallback (see db_set_fallback).  0, or -1 with the error naming both.

@@ -5,12 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <curl/curl.h>
 
 #include "buf.h"
-#include "cfg.h"
 
 #define HTTP_RETRY_AFTER_MAX 86400L
 
@@ -19,7 +17,6 @@ struct http_client {
 	struct buf             body;
 	size_t                 max_body;
 	int                    too_big;         /* set by the write callback */
-	long                   retry_after;     /* set by the header callback */
 	volatile sig_atomic_t *stop;
 	char                   errbuf[CURL_ERROR_SIZE];
 };
@@ -44,32 +41,6 @@ http_on_body(char *p, size_t size, size_t n, void *data)
 	if (buf_add(&c->body, p, size * n) < 0) {
 		c->too_big = 1;
 		return 0;  /* curl stops with CURLE_WRITE_ERROR */
-	}
-	return size * n;
-}
-
-static size_t
-http_on_header(char *p, size_t size, size_t n, void *data)
-{
-	static const char name[] = "retry-after:";
-	struct http_client *c = data;
-	size_t len = size * n;
-	char value[128];
-	size_t vlen;
-
-	if (len > sizeof(name) - 1 && strncasecmp(p, name, sizeof(name) - 1) == 0) {
-		p += sizeof(name) - 1;
-		len -= sizeof(name) - 1;
-		while (len > 0 && (*p == ' ' || *p == '\t')) {
-			p++;
-			len--;
-		}
-		while (len > 0 && isspace((unsigned char)p[len - 1]))
-			len--;
-		vlen = len < sizeof(value) - 1 ? len : sizeof(value) - 1;
-		memcpy(value, p, vlen);
-		value[vlen] = '\0';
-		c->retry_after = http_parse_retry_after(value, time(NULL));
 	}
 	return size * n;
 }
@@ -114,8 +85,6 @@ http_new(long connect_timeout_ms, long timeout_ms, size_t max_body, volatile sig
 	    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_body) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_on_body) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_WRITEDATA, c) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_HEADERDATA, c) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_on_progress) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) != CURLE_OK) {
@@ -173,6 +142,7 @@ http_classify(CURLcode rc, int too_big)
 enum http_result
 http_get(struct http_client *c, const char *url, struct http_response *res)
 {
+	curl_off_t retry_after = 0;
 	enum http_result r;
 	CURLcode rc;
 
@@ -181,7 +151,6 @@ http_get(struct http_client *c, const char *url, struct http_response *res)
 	res->body = "";
 	buf_reset(&c->body);
 	c->too_big = 0;
-	c->retry_after = -1;
 	c->errbuf[0] = '\0';
 	if (c->stop != NULL && *c->stop) {
 		snprintf(res->error, sizeof(res->error), "stopped");
@@ -194,7 +163,11 @@ http_get(struct http_client *c, const char *url, struct http_response *res)
 	}
 	rc = curl_easy_perform(c->curl);
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &res->status);
-	res->retry_after = c->retry_after;
+	/* libcurl reads both forms (seconds, HTTP-date); 0 when none or "now". */
+	if (curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK &&
+	    retry_after > 0)
+		res->retry_after = retry_after < HTTP_RETRY_AFTER_MAX ? (long)retry_after :
+		    HTTP_RETRY_AFTER_MAX;
 	r = http_classify(rc, c->too_big);
 	if (r == HTTP_TOO_BIG) {
 		buf_free(&c->body);
@@ -211,32 +184,6 @@ http_get(struct http_client *c, const char *url, struct http_response *res)
 	res->body = buf_str(&c->body);
 	res->len = c->body.len;
 	return HTTP_OK;
-}
-
-long
-http_parse_retry_after(const char *value, time_t now)
-{
-	long secs;
-	time_t t;
-
-	if (value == NULL || *value == '\0')
-		return -1;
-	if (isdigit((unsigned char)value[0]) && strspn(value, "0123456789") == strlen(value)) {
-		if (strlen(value) > 9)
-			return HTTP_RETRY_AFTER_MAX;
-		if (cfg_parse_long(value, 0, 999999999L, &secs) < 0)
-			return -1;
-		return secs < HTTP_RETRY_AFTER_MAX ? secs : HTTP_RETRY_AFTER_MAX;
-	}
-	/* An HTTP-date names a weekday or month: no digits-only forms reach here. */
-	if (!isalpha((unsigned char)value[0]))
-		return -1;
-	t = curl_getdate(value, NULL);
-	if (t == (time_t)-1)
-		return -1;
-	if (t <= now)
-		return 0;
-	return t - now < HTTP_RETRY_AFTER_MAX ? (long)(t - now) : HTTP_RETRY_AFTER_MAX;
 }
 
 int

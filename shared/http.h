@@ -9,6 +9,8 @@
  *   CURLOPT_NOSIGNAL, and reads its body into a bounded buffer: a body past
  *   the maximum is refused (HTTP_TOO_BIG) with the memory already freed.
  * - A stop flag (SIGTERM) aborts a request in flight within about a second.
+ * - A Retry-After header, in seconds or as an HTTP-date, is read by libcurl
+ *   (CURLINFO_RETRY_AFTER).
  * - User-Agent: "darkhorses/<DH_VERSION>".
  */
 #ifndef DH_HTTP_H
@@ -16,7 +18,6 @@
 
 #include <signal.h>
 #include <stddef.h>
-#include <time.h>
 
 #ifndef DH_VERSION
 #define DH_VERSION "0.1"
@@ -38,7 +39,8 @@ struct http_response {
 	long        status;       /* HTTP status; 0 when no response */
 	const char *body;         /* NUL-terminated; owned by the client, valid until its next request */
 	size_t      len;
-	long        retry_after;  /* seconds from a Retry-After header; -1 when none */
+	long        retry_after;  /* seconds a Retry-After header asks for (capped at a
+	                             day); -1 when none, or when it says now */
 	char        error[256];   /* what went wrong when the result is not HTTP_OK */
 };
 
@@ -75,14 +77,6 @@ int http_set_basic_auth(struct http_client *c, const char *user, const char *pas
  * what went wrong and no body.
  */
 enum http_result http_get(struct http_client *c, const char *url, struct http_response *res);
-
-/*
- * Parses a Retry-After value: delay-seconds ("120") or an HTTP-date ("Wed,
- * 21 Oct 2015 07:28:00 GMT", also the RFC 850 and asctime forms) taken
- * against now.  A date in the past gives 0.  Returns the seconds (capped at
- * one day), or -1 when the value is neither.
- */
-long http_parse_retry_after(const char *value, time_t now);
 
 /*
  * Appends "name=value" to a URL's query, with "?" or "&" as needed and the

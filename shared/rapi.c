@@ -91,7 +91,7 @@ rapi_new(const struct rapi_opts *o)
 		r->o.max_attempts = 1;
 	if (r->o.racecards_limit < 1 || r->o.racecards_limit > 500)
 		r->o.racecards_limit = 500;
-	r->rng = (uint32_t)getpid() * 2654435761u ^ (uint32_t)rapi_limit_now_ms();
+	r->rng = (uint32_t)getpid() * 2654435761u ^ (uint32_t)clock_mono_ms();
 	if (r->rng == 0)
 		r->rng = 1;
 	r->http = http_new(o->connect_timeout_ms, o->timeout_ms, o->max_body, o->stop);
@@ -236,7 +236,7 @@ rapi_fetch(struct rapi *r, const char *url, rapi_parse_fn parse, void *result)
 				r->stats.throttled++;
 				retry_after_ms = res.retry_after >= 0 ? res.retry_after * 1000 : -1;
 				if (retry_after_ms >= 0)
-					rapi_limit_defer(r->limit, rapi_limit_now_ms() + retry_after_ms);
+					rapi_limit_defer(r->limit, clock_mono_ms() + retry_after_ms);
 			}
 			snprintf(why, sizeof(why), "%s: HTTP %ld", url, res.status);
 			last = RAPI_ERR_UNAVAILABLE;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 
 struct rapi_limit {
@@ -18,15 +19,6 @@ struct rapi_limit {
 	int64_t next;      /* the in-memory state */
 	int64_t interval;  /* ms between slots */
 };
-
-int64_t
-rapi_limit_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int64_t
 rapi_limit_slot(int64_t next, int64_t now, int64_t interval_ms, int64_t *next_out)
@@ -153,7 +145,7 @@ rapi_limit_acquire(struct rapi_limit *l, volatile sig_atomic_t *stop)
 	int64_t now, slot, next;
 
 	rapi_limit_lock(l, LOCK_EX);
-	now = rapi_limit_now_ms();
+	now = clock_mono_ms();
 	slot = rapi_limit_slot(rapi_limit_read(l), now, l->interval, &next);
 	rapi_limit_write(l, next);
 	rapi_limit_lock(l, LOCK_UN);
@@ -168,7 +160,7 @@ rapi_limit_defer(struct rapi_limit *l, int64_t until_ms)
 	int64_t now, next;
 
 	rapi_limit_lock(l, LOCK_EX);
-	now = rapi_limit_now_ms();
+	now = clock_mono_ms();
 	next = rapi_limit_read(l);
 	if (next - now > RAPI_LIMIT_STALE_MS)
 		next = now;

@@ -3,8 +3,9 @@
  * to The Racing API (RACING_API_RATE, 2/s by default).
  *
  * Design: the processes share a small state file, DH_VAR_DIR/run/
- * racing-api.rate, holding one number as text: the earliest instant (Unix
- * milliseconds, wall clock) at which the next request may start.  To send a
+ * racing-api.rate, holding one number as text: the earliest instant
+ * (clock_mono_ms: CLOCK_MONOTONIC, which every process on the machine
+ * shares) at which the next request may start.  To send a
  * request a process takes flock(LOCK_EX) on the file, reads the instant,
  * takes slot = max(now, instant), writes back slot + 1000/rate, unlocks, and
  * sleeps until its slot.  Each caller so reserves its own slot, in the
@@ -15,8 +16,8 @@
  * all of them.  The lock is held for a read and a write, never across a
  * sleep; flock is released by the kernel if a process dies.
  *
- * A state further ahead than RAPI_LIMIT_STALE_MS (a clock stepped back, a
- * file from elsewhere) or unreadable is taken as "now".  When the file
+ * A state further ahead than RAPI_LIMIT_STALE_MS (a file from before a
+ * reboot, or from elsewhere) or unreadable is taken as "now".  When the file
  * cannot be opened, the limiter keeps the same state in memory and limits
  * this process only (rapi_limit_shared() says which).  Not thread-safe.
  */
@@ -52,7 +53,7 @@ int rapi_limit_shared(const struct rapi_limit *l);
  */
 int64_t rapi_limit_acquire(struct rapi_limit *l, volatile sig_atomic_t *stop);
 
-/* Holds every process back until at least until_ms (Unix milliseconds). */
+/* Holds every process back until at least until_ms (clock_mono_ms). */
 void rapi_limit_defer(struct rapi_limit *l, int64_t until_ms);
 
 /*
@@ -61,9 +62,6 @@ void rapi_limit_defer(struct rapi_limit *l, int64_t until_ms);
  * to store.  Pure.
  */
 int64_t rapi_limit_slot(int64_t next, int64_t now, int64_t interval_ms, int64_t *next_out);
-
-/* Wall-clock Unix milliseconds, never the DH_NOW override. */
-int64_t rapi_limit_now_ms(void);
 
 /*
  * Sleeps ms milliseconds in steps of at most 100 ms.  Returns 0, or -1 as

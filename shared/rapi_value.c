@@ -1,4 +1,5 @@
 /* rapi_value: one upstream value into one typed field (see rapi_value.h). */
+#include "num.h"
 #include "rapi_value.h"
 
 #include <ctype.h>
@@ -7,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
 #include "clock.h"
 #include "jsonout.h"
 #include "rapi_arena.h"
@@ -70,7 +70,7 @@ rapi_value_duration(const char *s, double *out)
 			return -1;
 		memcpy(m, s, (size_t)(colon - s));
 		m[colon - s] = '\0';
-		if (cfg_parse_long(m, 0, 600, &mins) < 0)
+		if (num_parse_long(m, 0, 600, &mins) < 0)
 			return -1;
 		s = colon + 1;
 	}
@@ -211,7 +211,7 @@ rapi_value_parse(const char *s, int kind, void *dst)
 	switch (kind) {
 	case RAPI_V_INT:
 	case RAPI_V_PLACE:
-		if (cfg_parse_long(s, -RAPI_VALUE_INT_MAX, RAPI_VALUE_INT_MAX, &n) < 0)
+		if (num_parse_long(s, -RAPI_VALUE_INT_MAX, RAPI_VALUE_INT_MAX, &n) < 0)
 			return kind == RAPI_V_PLACE ? 0 : -1;
 		return rapi_value_set_int(kind, (double)n, dst);
 	case RAPI_V_PRICE:

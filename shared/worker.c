@@ -12,6 +12,7 @@
 
 #include "jsonout.h"
 #include "log.h"
+#include "sig.h"
 
 #define WORKER_STANDBY_S 10
 
@@ -51,20 +52,6 @@ worker_on_signal(int sig)
 {
 	(void)sig;
 	worker_stop = 1;
-}
-
-static int
-worker_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = worker_on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
-		return -1;
-	sa.sa_handler = SIG_IGN;
-	return sigaction(SIGPIPE, &sa, NULL);
 }
 
 int
@@ -392,7 +379,7 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 		fprintf(stderr, "%s: DATABASE_URL is not set (make run sets it for the embedded cluster)\n", prog);
 		return CFG_EXIT_CONFIG;
 	}
-	if (worker_signals() < 0)
+	if (sig_install(worker_on_signal) < 0)
 		return 1;
 	if (gethostname(w.host, sizeof(w.host)) < 0)
 		snprintf(w.host, sizeof(w.host), "unknown");

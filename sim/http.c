@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cfg.h"
+#include "num.h"
 
 const char *
 http_reason(int status)
@@ -72,7 +72,7 @@ http_header(struct http_head *h, char *line)
 	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
 		*--end = '\0';
 	if (strcasecmp(line, "Content-Length") == 0) {
-		if (cfg_parse_long(v, 0, 1L << 40, &n) < 0 ||
+		if (num_parse_long(v, 0, 1L << 40, &n) < 0 ||
 		    (h->content_length >= 0 && h->content_length != n))
 			return -1;
 		h->content_length = n;

@@ -30,9 +30,11 @@
 #include "cfg.h"
 #include "faults.h"
 #include "log.h"
+#include "num.h"
 #include "rng.h"
 #include "route.h"
 #include "server.h"
+#include "sig.h"
 
 static int main_stop_pipe[2] = { -1, -1 };
 
@@ -51,17 +53,9 @@ main_on_signal(int sig)
 static int
 main_signals(void)
 {
-	struct sigaction sa;
-
 	if (pipe2(main_stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = main_on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
-		return -1;
-	sa.sa_handler = SIG_IGN;
-	return sigaction(SIGPIPE, &sa, NULL);
+	return sig_install(main_on_signal);
 }
 
 /* Room for SERVER_MAX_CONNS connections: raise the soft descriptor limit. */
@@ -86,7 +80,7 @@ main_options(int argc, char **argv, struct cfg *c, long *seed, int *open, int *c
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--port") == 0 && i + 1 < argc &&
-		    cfg_parse_long(argv[i + 1], 1, 65535, &port) == 0) {
+		    num_parse_long(argv[i + 1], 1, 65535, &port) == 0) {
 			c->sim_port = (int)port;
 			i++;
 		} else if (strcmp(argv[i], "--open") == 0) {
@@ -99,7 +93,7 @@ main_options(int argc, char **argv, struct cfg *c, long *seed, int *open, int *c
 		}
 	}
 	*seed = 1;
-	if (v != NULL && *v != '\0' && cfg_parse_long(v, 0, 2147483647L, seed) < 0) {
+	if (v != NULL && *v != '\0' && num_parse_long(v, 0, 2147483647L, seed) < 0) {
 		fprintf(stderr, "dh-racing-sim: invalid value for DH_SIM_SEED: \"%s\" (expected an integer from 0 to 2147483647)\n", v);
 		return -1;
 	}

@@ -1,4 +1,5 @@
 /* params: lenient query-string decoding and FastAPI-style checks (see params.h). */
+#include "num.h"
 #include "params.h"
 
 #include <limits.h>
@@ -6,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
 #include "jsonout.h"
 
 static int
@@ -172,7 +172,7 @@ params_int(struct params *p, const char *name, long min, long max, long def, lon
 	*out = def;
 	if (v == NULL)
 		return 0;
-	if (cfg_parse_long(v, LONG_MIN, LONG_MAX, &n) < 0) {
+	if (num_parse_long(v, LONG_MIN, LONG_MAX, &n) < 0) {
 		params_error(p, name, "value is not a valid integer", "type_error.integer");
 		return -1;
 	}

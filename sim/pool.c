@@ -1,10 +1,10 @@
 /* pool: horses, pedigrees and people from the seed (see pool.h). */
+#include "num.h"
 #include "pool.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "cfg.h"
 #include "names.h"
 #include "rng.h"
 
@@ -55,7 +55,7 @@ pool_unid(const struct pool_idspace *s, const char *id, uint32_t count)
 	long n;
 
 	if (strncmp(id, s->prefix, plen) != 0 ||
-	    cfg_parse_long(id + plen, s->offset, s->offset + (long)pool_mask(s), &n) < 0)
+	    num_parse_long(id + plen, s->offset, s->offset + (long)pool_mask(s), &n) < 0)
 		return -1;
 	for (int i = 0; i < 6; i++)
 		inv *= 2 - POOL_MULT * inv;	/* Newton: the inverse modulo 2^64 */

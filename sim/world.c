@@ -1,10 +1,10 @@
 /* world: meetings, races and runners of a day (see world.h). */
+#include "num.h"
 #include "world.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "cfg.h"
 #include "field.h"
 #include "rng.h"
 #include "text.h"
@@ -230,7 +230,7 @@ world_race_find(const char *id, int *day, int *slot)
 	long n;
 
 	if (strncmp(id, "rac_", 4) != 0 ||
-	    cfg_parse_long(id + 4, WORLD_ID_BASE, WORLD_ID_BASE + 128L * 20000, &n) < 0)
+	    num_parse_long(id + 4, WORLD_ID_BASE, WORLD_ID_BASE + 128L * 20000, &n) < 0)
 		return -1;
 	*day = (int)((n - WORLD_ID_BASE) / 128);
 	*slot = (int)((n - WORLD_ID_BASE) % 128);

@@ -281,7 +281,6 @@ test_override(void **state)
 	clock_set_override(t);
 	assert_int_equal(clock_has_override(), 1);
 	assert_long_equal(clock_now(), t);
-	assert_long_equal(clock_now_ms(), (int64_t)t * 1000);
 	m = clock_mono_ms();
 	assert_true(clock_mono_ms() >= m);
 	assert_true(m > 0);

@@ -1,7 +1,7 @@
 /*
- * Unit tests for shared/http: Retry-After parsing, query building, and
- * requests against a one-shot server forked on a loopback port (status,
- * Retry-After header, the body maximum, connection refused, the stop flag).
+ * Unit tests for shared/http: query building, and requests against a
+ * one-shot server forked on a loopback port (status, Retry-After in seconds
+ * and as an HTTP-date, the body maximum, connection refused, the stop flag).
  */
 #include "testutil.h"
 
@@ -12,46 +12,10 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
-
-/* 2015-10-21T07:28:00Z */
-#define OCT21 ((time_t)1445412480)
-
-static void
-test_retry_after_seconds(void **state)
-{
-	(void)state;
-	assert_long_equal(http_parse_retry_after("0", OCT21), 0);
-	assert_long_equal(http_parse_retry_after("1", OCT21), 1);
-	assert_long_equal(http_parse_retry_after("120", OCT21), 120);
-	assert_long_equal(http_parse_retry_after("86400", OCT21), 86400);
-	assert_long_equal(http_parse_retry_after("86401", OCT21), 86400);
-	assert_long_equal(http_parse_retry_after("99999999999999999999999", OCT21), 86400);
-	assert_long_equal(http_parse_retry_after("", OCT21), -1);
-	assert_long_equal(http_parse_retry_after(NULL, OCT21), -1);
-	assert_long_equal(http_parse_retry_after("-5", OCT21), -1);
-	assert_long_equal(http_parse_retry_after("1.5", OCT21), -1);
-	assert_long_equal(http_parse_retry_after("5s", OCT21), -1);
-	assert_long_equal(http_parse_retry_after(" 5", OCT21), -1);
-	assert_long_equal(http_parse_retry_after("soon", OCT21), -1);
-}
-
-static void
-test_retry_after_dates(void **state)
-{
-	(void)state;
-	/* IMF-fixdate, RFC 850 and asctime forms of one instant, 30 s ahead. */
-	assert_long_equal(http_parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", OCT21), 30);
-	assert_long_equal(http_parse_retry_after("Wednesday, 21-Oct-15 07:28:30 GMT", OCT21), 30);
-	assert_long_equal(http_parse_retry_after("Wed Oct 21 07:28:30 2015", OCT21), 30);
-	/* A date in the past: go now. */
-	assert_long_equal(http_parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", OCT21), 0);
-	/* Far ahead: capped at a day. */
-	assert_long_equal(http_parse_retry_after("Fri, 01 Jan 2100 00:00:00 GMT", OCT21), 86400);
-	assert_long_equal(http_parse_retry_after("Wed, 99 Foo 2015", OCT21), -1);
-}
 
 static void
 test_query_add(void **state)
@@ -139,6 +103,53 @@ test_get_status_and_retry_after(void **state)
 	reap(pid);
 }
 
+/* One GET of a canned response on a fresh one-shot server; returns retry_after. */
+static long
+get_retry_after(struct http_client *c, const char *resp)
+{
+	struct http_response res;
+	char url[64];
+	int port;
+	pid_t pid = serve_once(resp, strlen(resp), &port);
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+	assert_int_equal(http_get(c, url, &res), HTTP_OK);
+	reap(pid);
+	return res.retry_after;
+}
+
+/*
+ * Retry-After as an HTTP-date (30 s ahead, in the past, far ahead: capped at
+ * a day), and a later response without one on the same client: none.
+ */
+static void
+test_get_retry_after_forms(void **state)
+{
+	struct http_client *c = http_new(2000, 5000, 1024, NULL);
+	char date[64], resp[256];
+	time_t when = time(NULL) + 30;
+	long secs;
+
+	(void)state;
+	assert_non_null(c);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime(&when));
+	snprintf(resp, sizeof(resp), "HTTP/1.1 429 Too Many Requests\r\nRetry-After: %s\r\n"
+	    "Content-Length: 0\r\nConnection: close\r\n\r\n", date);
+	secs = get_retry_after(c, resp);
+	assert_true(secs >= 28 && secs <= 31);
+	assert_int_equal(get_retry_after(c, "HTTP/1.1 429 Too Many Requests\r\n"
+	    "Retry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Length: 0\r\n"
+	    "Connection: close\r\n\r\n"), -1);
+	assert_int_equal(get_retry_after(c, "HTTP/1.1 503 Unavailable\r\n"
+	    "Retry-After: Fri, 01 Jan 2100 00:00:00 GMT\r\nContent-Length: 0\r\n"
+	    "Connection: close\r\n\r\n"), 86400);
+	assert_int_equal(get_retry_after(c, "HTTP/1.1 429 Too Many Requests\r\n"
+	    "Retry-After: 99999999\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), 86400);
+	assert_int_equal(get_retry_after(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+	    "Connection: close\r\n\r\n"), -1);
+	http_free(c);
+}
+
 /* A body past the maximum: refused, with or without Content-Length. */
 static void
 test_get_too_big(void **state)
@@ -200,10 +211,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_retry_after_seconds),
-		cmocka_unit_test(test_retry_after_dates),
 		cmocka_unit_test(test_query_add),
 		cmocka_unit_test(test_get_status_and_retry_after),
+		cmocka_unit_test(test_get_retry_after_forms),
 		cmocka_unit_test(test_get_too_big),
 		cmocka_unit_test(test_get_refused_and_stopped),
 	};

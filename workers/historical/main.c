@@ -12,6 +12,7 @@
 #include "historical.h"
 #include "http.h"
 #include "log.h"
+#include "num.h"
 #include "rapi.h"
 #include "rows.h"
 #include "worker.h"
@@ -211,7 +212,7 @@ hist_cycle(struct worker_ctx *ctx, struct worker_result *res)
 		}
 		if (PQntuples(r) > 0) {
 			snprintf(date, sizeof(date), "%s", db_value(r, 0, "race_date"));
-			if (cfg_parse_long(db_value(r, 0, "todo"), 0, 100000, &todo) < 0)
+			if (num_parse_long(db_value(r, 0, "todo"), 0, 100000, &todo) < 0)
 				todo = 0;
 		}
 		PQclear(r);

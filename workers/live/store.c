@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfg.h"
 #include "clock.h"
+#include "num.h"
 #include "rows.h"
 #include "live.h"
 #include "log.h"
@@ -290,7 +290,7 @@ count_of(PGresult *res, const char *column)
 	const char *v = db_value(res, 0, column);
 	long n = 0;
 
-	if (v == NULL || cfg_parse_long(v, 0, 1L << 40, &n) < 0)
+	if (v == NULL || num_parse_long(v, 0, 1L << 40, &n) < 0)
 		return 0;
 	return n;
 }
@@ -374,7 +374,7 @@ live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, stru
 	res = db_exec(db, sql_prune, 2, params);
 	if (res == NULL)
 		goto out_rollback;
-	if (cfg_parse_long(PQcmdTuples(res), 0, 1L << 40, &c->pruned) < 0)
+	if (num_parse_long(PQcmdTuples(res), 0, 1L << 40, &c->pruned) < 0)
 		c->pruned = 0;
 	PQclear(res);
 	snprintf(nums[0], sizeof(nums[0]), "%ld", duration_ms);

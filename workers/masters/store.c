@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfg.h"
 #include "clock.h"
 #include "log.h"
 #include "masters.h"
+#include "num.h"
 #include "rows.h"
 
 #define MASTERS_ROWS_MAX (64 * 1024 * 1024)
@@ -268,7 +268,7 @@ store_batch(struct db *db, const char *sql, struct rows *r, const char *extra, l
 	if (res == NULL)
 		return -1;
 	n = db_value(res, 0, "n");
-	if (n != NULL && cfg_parse_long(n, 0, 1L << 40, &v) == 0)
+	if (n != NULL && num_parse_long(n, 0, 1L << 40, &v) == 0)
 		*written += v;
 	PQclear(res);
 	return 0;

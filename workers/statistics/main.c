@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "log.h"
+#include "num.h"
 #include "worker.h"
 
 #define STATS_INTERVAL_S 600
@@ -123,7 +124,7 @@ stats_cycle(struct worker_ctx *ctx, struct worker_result *res)
 		db_rollback(ctx->db);
 		return;
 	}
-	if (cfg_parse_long(PQcmdTuples(r), 0, 1L << 40, &pruned) < 0)
+	if (num_parse_long(PQcmdTuples(r), 0, 1L << 40, &pruned) < 0)
 		pruned = 0;
 	PQclear(r);
 	if (db_commit(ctx->db) < 0) {
