@@ -46,8 +46,8 @@ usage(void)
 static void
 print_counts(const struct rapi_doc *doc)
 {
-	printf("skipped=%u bad_fields=%u utf8_repaired=%u\n", doc->counts.skipped,
-	    doc->counts.bad_fields, doc->counts.utf8_repaired);
+	printf("skipped=%u repeated=%u bad_fields=%u utf8_repaired=%u\n", doc->counts.skipped,
+	    doc->counts.repeated, doc->counts.bad_fields, doc->counts.utf8_repaired);
 }
 
 static void

@@ -350,11 +350,12 @@ rapi_parse_search_cb(void *result, const char *body, size_t len, char *err, size
 static void
 rapi_warn_counts(const char *what, const char *arg, const struct rapi_counts *c)
 {
-	if (c->skipped == 0 && c->bad_fields == 0 && c->utf8_repaired == 0)
+	if (c->skipped == 0 && c->bad_fields == 0 && c->utf8_repaired == 0 && c->repeated == 0)
 		return;
 	log_warn("racing api: %s %s: %u records without a usable id skipped, %u unusable values "
-	    "read as absent, %u invalid characters read as U+FFFD", what, arg, c->skipped,
-	    c->bad_fields, c->utf8_repaired);
+	    "read as absent, %u invalid characters read as U+FFFD, %u records listed twice "
+	    "skipped (the first kept)", what, arg, c->skipped, c->bad_fields, c->utf8_repaired,
+	    c->repeated);
 }
 
 enum rapi_err

@@ -16,6 +16,11 @@
  * - A value that is present but unusable counts in counts.bad_fields; a
  *   record that cannot stand (not an object, no id) is dropped and counts in
  *   counts.skipped.  The known "no value" markers count nowhere.
+ * - Ids are unique in their list: a race, runner, price (per bookmaker),
+ *   course, region or search result whose id an earlier record of the same
+ *   list has (pages of one result included) is dropped and counts in
+ *   counts.repeated; the first entry is kept, and what the dropped one held
+ *   counts nowhere else.
  *
  * Ownership: a parsed result owns all its memory (one arena); free it with
  * its rapi_*_free (NULL is fine).  Nothing inside may be freed separately.
@@ -36,6 +41,7 @@ struct rapi_time { int present; time_t v; };
 /* What a parse met that it could not use. */
 struct rapi_counts {
 	unsigned skipped;       /* records dropped: not an object, or no usable id */
+	unsigned repeated;      /* records dropped: their id listed before in the same list */
 	unsigned bad_fields;    /* values present but unusable, set to NULL/absent */
 	unsigned utf8_repaired; /* invalid UTF-8 bytes or lone \ud800 escapes, read as U+FFFD */
 };

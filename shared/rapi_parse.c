@@ -180,14 +180,37 @@ static const struct rapi_value_field rapi_parse_search_fields[] = {
 	PED(struct rapi_search_item, ped),
 };
 
+/* The id of a record: the char * at offset id in it. */
+static const char *
+rapi_parse_id(const void *rec, size_t id)
+{
+	const char *s;
+
+	memcpy(&s, (const char *)rec + id, sizeof(s));
+	return s;
+}
+
+/* 1 when one of the n records at items (size bytes each) has the id id_s. */
+static int
+rapi_parse_listed(const void *items, size_t n, size_t size, size_t id, const char *id_s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rapi_parse_id((const char *)items + i * size, id), id_s) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Parses the objects of arr into a new arena array of `size`-byte records;
- * a non-object or a record its parser rejects is counted as skipped.
+ * a non-object or a record its parser rejects is counted as skipped.  A
+ * record whose id (the char * at offset id) an earlier one has, in this
+ * array or in the nprev records at prev, is dropped and counted as repeated,
+ * with whatever its parse counted: the first entry is kept.
  * Returns the array (NULL when empty) and its length in *n.
  */
 static void *
-rapi_parse_list(struct rapi_value_ctx *x, const json_t *arr, size_t size, rapi_parse_item fn,
-    size_t *n)
+rapi_parse_list(struct rapi_value_ctx *x, const json_t *arr, size_t size, size_t id,
+    rapi_parse_item fn, const void *prev, size_t nprev, size_t *n)
 {
 	size_t total, i, kept = 0;
 	char *items;
@@ -209,13 +232,20 @@ rapi_parse_list(struct rapi_value_ctx *x, const json_t *arr, size_t size, rapi_p
 	}
 	for (i = 0; i < total; i++) {
 		const json_t *o = json_array_get(arr, i);
+		char *slot = items + kept * size;
+		struct rapi_counts before = *x->counts;
 
-		if (json_is_object(o) && fn(x, o, items + kept * size)) {
-			kept++;
-		} else {
+		if (!json_is_object(o) || !fn(x, o, slot)) {
 			x->counts->skipped++;
-			memset(items + kept * size, 0, size);  /* the slot is reused */
+		} else if (rapi_parse_listed(items, kept, size, id, rapi_parse_id(slot, id)) ||
+		    rapi_parse_listed(prev, nprev, size, id, rapi_parse_id(slot, id))) {
+			*x->counts = before;
+			x->counts->repeated++;
+		} else {
+			kept++;
+			continue;
 		}
+		memset(slot, 0, size);  /* the slot is reused */
 	}
 	*n = kept;
 	return kept > 0 ? items : NULL;
@@ -264,7 +294,7 @@ rapi_parse_runner(struct rapi_value_ctx *x, const json_t *o, void *out)
 	else if (t14 != NULL && !json_is_null(t14))
 		x->counts->bad_fields++;
 	r->odds = rapi_parse_list(x, json_object_get(o, "odds"), sizeof(*r->odds),
-	    rapi_parse_odds, &r->n_odds);
+	    offsetof(struct rapi_odds, bookmaker_id), rapi_parse_odds, NULL, 0, &r->n_odds);
 	r->odds_unreadable = rapi_parse_not_list(json_object_get(o, "odds"));
 	return 1;
 }
@@ -278,7 +308,7 @@ rapi_parse_race(struct rapi_value_ctx *x, const json_t *o, void *out)
 	if (r->race_id == NULL)
 		return 0;
 	r->runners = rapi_parse_list(x, json_object_get(o, "runners"), sizeof(*r->runners),
-	    rapi_parse_runner, &r->n_runners);
+	    offsetof(struct rapi_runner, horse_id), rapi_parse_runner, NULL, 0, &r->n_runners);
 	r->runners_unreadable = rapi_parse_not_list(json_object_get(o, "runners"));
 	return 1;
 }
@@ -302,7 +332,8 @@ rapi_parse_result(struct rapi_value_ctx *x, const json_t *o, void *out)
 	if (r->race_id == NULL)
 		return 0;
 	r->runners = rapi_parse_list(x, json_object_get(o, "runners"), sizeof(*r->runners),
-	    rapi_parse_result_runner, &r->n_runners);
+	    offsetof(struct rapi_result_runner, horse_id), rapi_parse_result_runner, NULL, 0,
+	    &r->n_runners);
 	return 1;
 }
 
@@ -468,7 +499,8 @@ rapi_parse_free(struct rapi_doc *doc, void *array)
  */
 static int
 rapi_parse_array(struct rapi_doc *doc, const json_t *root, const char *key, size_t size,
-    rapi_parse_item fn, void **items, size_t *n, char *err, size_t errlen)
+    size_t id, rapi_parse_item fn, const void *prev, size_t nprev, void **items, size_t *n,
+    char *err, size_t errlen)
 {
 	struct rapi_value_ctx x = { doc->arena, &doc->counts, 0 };
 	const json_t *arr = key != NULL ? json_object_get(root, key) : root;
@@ -482,7 +514,7 @@ rapi_parse_array(struct rapi_doc *doc, const json_t *root, const char *key, size
 		rapi_value_fields(&x, root, rapi_parse_page_fields, N(rapi_parse_page_fields),
 		    &doc->page);
 	doc->page.items = json_array_size(arr);
-	*items = rapi_parse_list(&x, arr, size, fn, n);
+	*items = rapi_parse_list(&x, arr, size, id, fn, prev, nprev, n);
 	if (x.oom) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -497,7 +529,8 @@ rapi_parse_array(struct rapi_doc *doc, const json_t *root, const char *key, size
  */
 static int
 rapi_parse_simple(struct rapi_doc *doc, const char *body, size_t len, const char *key,
-    size_t size, rapi_parse_item fn, void **items, size_t *n, char *err, size_t errlen)
+    size_t size, size_t id, rapi_parse_item fn, void **items, size_t *n, char *err,
+    size_t errlen)
 {
 	json_t *root;
 	int rc;
@@ -505,7 +538,7 @@ rapi_parse_simple(struct rapi_doc *doc, const char *body, size_t len, const char
 	root = rapi_parse_load(body, len, &doc->counts, err, errlen);
 	if (root == NULL)
 		return -1;
-	rc = rapi_parse_array(doc, root, key, size, fn, items, n, err, errlen);
+	rc = rapi_parse_array(doc, root, key, size, id, fn, NULL, 0, items, n, err, errlen);
 	json_decref(root);
 	return rc;
 }
@@ -517,7 +550,7 @@ rapi_parse_courses(const char *body, size_t len, char *err, size_t errlen)
 	void *items = NULL;
 
 	if (c == NULL || rapi_parse_simple(&c->doc, body, len, "courses", sizeof(*c->items),
-	    rapi_parse_course, &items, &c->n, err, errlen) < 0) {
+	    offsetof(struct rapi_course, id), rapi_parse_course, &items, &c->n, err, errlen) < 0) {
 		if (c == NULL)
 			snprintf(err, errlen, "out of memory");
 		rapi_courses_free(c);
@@ -534,7 +567,7 @@ rapi_parse_regions(const char *body, size_t len, char *err, size_t errlen)
 	void *items = NULL;
 
 	if (r == NULL || rapi_parse_simple(&r->doc, body, len, NULL, sizeof(*r->items),
-	    rapi_parse_region, &items, &r->n, err, errlen) < 0) {
+	    offsetof(struct rapi_region, code), rapi_parse_region, &items, &r->n, err, errlen) < 0) {
 		if (r == NULL)
 			snprintf(err, errlen, "out of memory");
 		rapi_regions_free(r);
@@ -551,7 +584,7 @@ rapi_parse_search(const char *body, size_t len, char *err, size_t errlen)
 	void *items = NULL;
 
 	if (s == NULL || rapi_parse_simple(&s->doc, body, len, "search_results", sizeof(*s->items),
-	    rapi_parse_search_item, &items, &s->n, err, errlen) < 0) {
+	    offsetof(struct rapi_search_item, id), rapi_parse_search_item, &items, &s->n, err, errlen) < 0) {
 		if (s == NULL)
 			snprintf(err, errlen, "out of memory");
 		rapi_search_free(s);
@@ -599,7 +632,7 @@ fail:
  */
 static int
 rapi_parse_races(struct rapi_doc *doc, const char *body, size_t len, const char *key,
-    size_t size, rapi_parse_item fn, void **races, size_t *n, size_t *cap, char *err,
+    size_t size, size_t id, rapi_parse_item fn, void **races, size_t *n, size_t *cap, char *err,
     size_t errlen)
 {
 	json_t *root = rapi_parse_load(body, len, &doc->counts, err, errlen), *one = NULL;
@@ -619,8 +652,8 @@ rapi_parse_races(struct rapi_doc *doc, const char *body, size_t len, const char 
 			goto out;
 		}
 	}
-	if (rapi_parse_array(doc, one ? one : root, one ? NULL : key, size, fn, &items, &got,
-	    err, errlen) < 0)
+	if (rapi_parse_array(doc, one ? one : root, one ? NULL : key, size, id, fn, *races, *n,
+	    &items, &got, err, errlen) < 0)
 		goto out;
 	if (*n + got > *cap) {
 		size_t ncap = *cap ? *cap : 64;
@@ -659,7 +692,8 @@ rapi_parse_racecards(struct rapi_racecards *rc, const char *body, size_t len, ch
 	void *races = rc->races;
 	int r;
 
-	r = rapi_parse_races(&rc->doc, body, len, "racecards", sizeof(*rc->races), rapi_parse_race,
+	r = rapi_parse_races(&rc->doc, body, len, "racecards", sizeof(*rc->races),
+	    offsetof(struct rapi_race, race_id), rapi_parse_race,
 	    &races, &rc->n, &rc->cap, err, errlen);
 	rc->races = races;
 	return r;
@@ -678,7 +712,8 @@ rapi_parse_results(struct rapi_results *rs, const char *body, size_t len, char *
 	void *races = rs->races;
 	int r;
 
-	r = rapi_parse_races(&rs->doc, body, len, "results", sizeof(*rs->races), rapi_parse_result,
+	r = rapi_parse_races(&rs->doc, body, len, "results", sizeof(*rs->races),
+	    offsetof(struct rapi_result, race_id), rapi_parse_result,
 	    &races, &rs->n, &rs->cap, err, errlen);
 	rs->races = races;
 	return r;

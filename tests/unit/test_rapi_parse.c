@@ -297,10 +297,14 @@ test_results_page(void **state)
 	free(body);
 }
 
-/* Pages append: two bodies into one result. */
+/*
+ * Pages append: bodies parsed into one result add their races; races an
+ * earlier page gave are dropped and counted, the first page's kept.
+ */
 static void
 test_results_pages_append(void **state)
 {
+	static const char one[] = "{\"race_id\": \"rac_new\", \"runners\": []}";
 	struct rapi_results *rs = rapi_results_new();
 	size_t len;
 	char *body = slurp("results_2025-10-13.json", &len), err[128];
@@ -308,11 +312,65 @@ test_results_pages_append(void **state)
 	(void)state;
 	assert_int_equal(rapi_parse_results(rs, body, len, err, sizeof(err)), 0);
 	assert_int_equal(rapi_parse_results(rs, body, len, err, sizeof(err)), 0);
-	assert_int_equal(rs->n, 4);
-	assert_string_equal(rs->races[3].race_id, "rac_11775751");
+	assert_int_equal(rs->n, 2);
+	assert_int_equal(rs->doc.counts.repeated, 2);
+	assert_int_equal(rapi_parse_results(rs, one, sizeof(one) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rs->n, 3);
+	assert_string_equal(rs->races[1].race_id, "rac_11775751");
+	assert_string_equal(rs->races[2].race_id, "rac_new");
 	assert_string_equal(rs->races[0].runners[0].horse, "Veraison (IRE)");
 	rapi_results_free(rs);
 	free(body);
+}
+
+/*
+ * What upstream lists twice is dropped and counted, the first entry kept: a
+ * race (with what its second listing held, counted nowhere else), a horse in
+ * a race, a bookmaker for a runner; a race of a later page too.
+ */
+static void
+test_listed_twice(void **state)
+{
+	static const char page[] =
+	    "{\"racecards\": [{\"race_id\": \"rac_1\", \"course\": \"Ascot\", \"runners\": ["
+	    "  {\"horse_id\": \"hrs_a\", \"horse\": \"First\", \"odds\": ["
+	    "    {\"bookmaker\": \"Bet365\", \"decimal\": \"3.0\"},"
+	    "    {\"bookmaker\": \"Coral\", \"decimal\": \"3.5\"},"
+	    "    {\"bookmaker\": \"Bet365\", \"decimal\": \"9.0\"}]},"
+	    "  {\"horse_id\": \"hrs_b\"},"
+	    "  {\"horse_id\": \"hrs_a\", \"horse\": \"Second\", \"odds\": []}]},"
+	    " {\"race_id\": \"rac_2\"},"
+	    " {\"race_id\": \"rac_1\", \"course\": \"Again\", \"draw\": \"x\", \"runners\": ["
+	    "  {\"horse_id\": \"hrs_c\"}, {\"horse_id\": \"hrs_c\"}, {}]}]}";
+	static const char later[] = "{\"racecards\": [{\"race_id\": \"rac_2\", \"course\": \"Late\"},"
+	    " {\"race_id\": \"rac_3\"}]}";
+	struct rapi_racecards *rc = racecards_of(page, sizeof(page) - 1);
+	const struct rapi_runner *a;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(rc->n, 2);
+	assert_string_equal(rc->races[0].race_id, "rac_1");
+	assert_string_equal(rc->races[0].course, "Ascot");
+	assert_string_equal(rc->races[1].race_id, "rac_2");
+	assert_int_equal(rc->races[0].n_runners, 2);
+	a = &rc->races[0].runners[0];
+	assert_string_equal(a->horse, "First");
+	assert_string_equal(rc->races[0].runners[1].horse_id, "hrs_b");
+	assert_int_equal(a->n_odds, 2);
+	assert_string_equal(a->odds[0].bookmaker_id, "bet365");
+	assert_real_field(a->odds[0].decimal, 3.0);
+	assert_string_equal(a->odds[1].bookmaker_id, "coral");
+	/* A price, a horse, a race; the repeated race's own faults count nowhere. */
+	assert_int_equal(rc->doc.counts.repeated, 3);
+	assert_counts_zero(rc->doc);
+
+	assert_int_equal(rapi_parse_racecards(rc, later, sizeof(later) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rc->n, 3);
+	assert_null(rc->races[1].course);
+	assert_string_equal(rc->races[2].race_id, "rac_3");
+	assert_int_equal(rc->doc.counts.repeated, 4);
+	rapi_racecards_free(rc);
 }
 
 static void
@@ -831,6 +889,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_racecard_single),
 		cmocka_unit_test(test_results_page),
 		cmocka_unit_test(test_results_pages_append),
+		cmocka_unit_test(test_listed_twice),
 		cmocka_unit_test(test_horse_and_search),
 		cmocka_unit_test(test_courses_and_regions),
 		cmocka_unit_test(test_every_fixture_every_parser),

@@ -43,6 +43,11 @@ batches_free(struct batches *bt)
 	rows_free(&bt->courses);
 }
 
+/*
+ * A batch holds a race, and a runner of a race, once (the parser drops what
+ * upstream lists twice: rapi_model.h).  A person, horse or course comes once
+ * per race it is in, so those statements take each key once (DISTINCT ON).
+ */
 static const char sql_people[] =
     "WITH p AS (SELECT DISTINCT ON (kind, id) * FROM json_to_recordset($1::json)"
     "             AS x(kind text, id text, name text, location text) WHERE name IS NOT NULL),"
@@ -100,7 +105,7 @@ static const char sql_courses[] =
     " SELECT count(*) AS n FROM up";
 
 static const char sql_races[] =
-    "WITH r AS (SELECT DISTINCT ON (race_id) * FROM json_to_recordset($1::json) AS x("
+    "WITH r AS (SELECT * FROM json_to_recordset($1::json) AS x("
     "    race_id text, race_date date, off_dt timestamptz, off_time text, course_id text, course text, region_code text,"
     "    race_name text, race_class text, type text, pattern text, age_band text,"
     "    rating_band text, sex_restriction text, distance text, distance_round text,"
@@ -152,7 +157,7 @@ static const char sql_races[] =
  * fields (ratings, headgear, comments) follow the latest card.
  */
 static const char sql_card_runners[] =
-    "WITH r AS (SELECT DISTINCT ON (race_id, horse_id) * FROM json_to_recordset($1::json)"
+    "WITH r AS (SELECT * FROM json_to_recordset($1::json)"
     "    AS x(race_id text, horse_id text,"
     "    race_date date, horse_name text, number int, draw int, age int, sex text, sex_code text,"
     "    jockey_id text, jockey_name text, trainer_id text, trainer_name text, trainer_rtf int,"
@@ -187,7 +192,7 @@ static const char sql_card_runners[] =
 
 /* Result fields of runners (and the basics when the card was never seen). */
 static const char sql_result_runners[] =
-    "WITH r AS (SELECT DISTINCT ON (race_id, horse_id) * FROM json_to_recordset($1::json)"
+    "WITH r AS (SELECT * FROM json_to_recordset($1::json)"
     "    AS x(race_id text, horse_id text,"
     "    race_date date, horse_name text, number int, draw int, age int, sex text,"
     "    jockey_id text, jockey_name text, jockey_claim_lbs int, trainer_id text,"
@@ -220,7 +225,7 @@ static const char sql_result_runners[] =
     " SELECT count(*) AS n FROM up";
 
 static const char sql_results[] =
-    "WITH r AS (SELECT DISTINCT ON (race_id) * FROM json_to_recordset($1::json) AS x("
+    "WITH r AS (SELECT * FROM json_to_recordset($1::json) AS x("
     "    race_id text, race_date date, off_dt timestamptz, course_id text, course text, region_code text, race_name text,"
     "    winning_time_detail text, comments text, non_runners text, tote_win text, tote_pl text,"
     "    tote_ex text, tote_csf text, tote_tricast text, tote_trifecta text)"
