@@ -52,10 +52,17 @@ struct rapi_page {
 	size_t          items;  /* records in the last page's array, kept or not */
 };
 
+/* Which result a doc heads (set by its rapi_*_new). */
+enum rapi_doc_kind {
+	RAPI_DOC_RACECARDS, RAPI_DOC_RESULTS, RAPI_DOC_COURSES, RAPI_DOC_REGIONS,
+	RAPI_DOC_SEARCH, RAPI_DOC_HORSE,
+};
+
 /* What every parsed result carries first. */
 struct rapi_doc {
 	struct rapi_counts  counts;
 	struct rapi_page    page;
+	enum rapi_doc_kind  kind;   /* private */
 	struct rapi_arena  *arena;  /* private */
 };
 
@@ -80,7 +87,7 @@ struct rapi_course {
 struct rapi_courses {
 	struct rapi_doc     doc;
 	struct rapi_course *items;
-	size_t              n;
+	size_t              n, cap;
 };
 
 /* /courses/regions */
@@ -91,7 +98,7 @@ struct rapi_region {
 struct rapi_regions {
 	struct rapi_doc     doc;
 	struct rapi_region *items;
-	size_t              n;
+	size_t              n, cap;
 };
 
 /* One bookmaker's price for a runner. */
@@ -209,35 +216,36 @@ struct rapi_search_item {
 struct rapi_search {
 	struct rapi_doc          doc;
 	struct rapi_search_item *items;
-	size_t                   n;
+	size_t                   n, cap;
 };
 
 /*
- * Parsers.  body[0..len) is a response body (need not be NUL-terminated).
- * On error (not JSON, the wrong shape at the top, out of memory), NULL is
- * returned and err says why.  Otherwise the result is the caller's: free it
- * with the matching rapi_*_free.  Bad fields and records inside are counted,
- * never an error.
- */
-struct rapi_courses *rapi_parse_courses(const char *body, size_t len, char *err, size_t errlen);
-struct rapi_regions *rapi_parse_regions(const char *body, size_t len, char *err, size_t errlen);
-struct rapi_horse *rapi_parse_horse(const char *body, size_t len, char *err, size_t errlen);
-struct rapi_search *rapi_parse_search(const char *body, size_t len, char *err, size_t errlen);
-
-/*
- * Racecards and results grow page by page: make an empty result, then parse
- * each body into it (a page {racecards|results: [...], total, ...} or one
- * race object).  rapi_*_new returns NULL when out of memory.  The parse calls
- * return 0, or -1 with err set and rc unchanged except for its counters.
+ * Parsing: make an empty result with its rapi_*_new (NULL when out of
+ * memory), parse each response body into it with rapi_parse, free it with
+ * its rapi_*_free.  A list grows page by page: each body (a page
+ * {racecards|results|courses|search_results: [...], total, ...}, the bare
+ * array of /courses/regions, or for racecards and results one race object)
+ * adds its records after those of earlier bodies; a horse body fills the
+ * horse.
  */
 struct rapi_racecards *rapi_racecards_new(void);
-int rapi_parse_racecards(struct rapi_racecards *rc, const char *body, size_t len,
-    char *err, size_t errlen);
 struct rapi_results *rapi_results_new(void);
-int rapi_parse_results(struct rapi_results *rs, const char *body, size_t len,
-    char *err, size_t errlen);
+struct rapi_courses *rapi_courses_new(void);
+struct rapi_regions *rapi_regions_new(void);
+struct rapi_search *rapi_search_new(void);
+struct rapi_horse *rapi_horse_new(void);
+
+/*
+ * Parses body[0..len) (need not be NUL-terminated) into the result that doc
+ * heads.  Returns 0, or -1 with err set (not JSON, the wrong shape at the
+ * top, a horse without an id, out of memory) and the result unchanged but
+ * for its counters.  Bad fields and records inside are counted, never an
+ * error.
+ */
+int rapi_parse(struct rapi_doc *doc, const char *body, size_t len, char *err, size_t errlen);
 
 /* Free a parsed result and everything in it.  NULL is fine. */
+void rapi_doc_free(struct rapi_doc *doc);
 void rapi_courses_free(struct rapi_courses *p);
 void rapi_regions_free(struct rapi_regions *p);
 void rapi_racecards_free(struct rapi_racecards *p);

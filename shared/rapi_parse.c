@@ -1,8 +1,12 @@
 /*
  * rapi_parse: response bodies of The Racing API into the structs of
- * rapi_model.h.  Each record type is a table of fields (rapi_value.h) plus
- * the few lines that table cannot say: nested arrays and the id without
- * which a record is dropped.
+ * rapi_model.h, through one entry point, rapi_parse(), that the result's doc
+ * steers (its kind: which array, which record parser).  Each record type is
+ * a table of fields (rapi_value.h) plus the few lines that table cannot
+ * say: nested arrays and the id without which a record is dropped.  Every
+ * list, nested or paged, is cleaned here once: a record whose id an earlier
+ * one has is dropped and counted (rapi_parse_list), so no consumer meets a
+ * race, runner or price twice.
  */
 #include "rapi_model.h"
 
@@ -462,17 +466,38 @@ oom:
 	return NULL;
 }
 
+/* What a result holds, by its doc's kind. */
+struct rapi_parse_kind {
+	const char     *key;   /* the array of a page; NULL: the body is the array */
+	int             one;   /* a body may also be one record: an object with "race_id" */
+	size_t          size;  /* of a record */
+	size_t          id;    /* offset of the record's id */
+	rapi_parse_item parse;
+};
+
+#define KIND(key, one, type, id, fn) { key, one, sizeof(type), offsetof(type, id), fn }
+
+static const struct rapi_parse_kind rapi_parse_kinds[] = {
+	[RAPI_DOC_RACECARDS] = KIND("racecards", 1, struct rapi_race, race_id, rapi_parse_race),
+	[RAPI_DOC_RESULTS] = KIND("results", 1, struct rapi_result, race_id, rapi_parse_result),
+	[RAPI_DOC_COURSES] = KIND("courses", 0, struct rapi_course, id, rapi_parse_course),
+	[RAPI_DOC_REGIONS] = KIND(NULL, 0, struct rapi_region, code, rapi_parse_region),
+	[RAPI_DOC_SEARCH] = KIND("search_results", 0, struct rapi_search_item, id,
+	    rapi_parse_search_item),
+};
+
 /*
  * Allocates a zeroed result of size bytes whose first member is its doc,
  * with an arena.  On error (out of memory), NULL is returned.
  */
 static void *
-rapi_parse_new(size_t size)
+rapi_parse_new(size_t size, enum rapi_doc_kind kind)
 {
 	struct rapi_doc *doc = calloc(1, size);
 
 	if (doc == NULL)
 		return NULL;
+	doc->kind = kind;
 	doc->arena = rapi_arena_new();
 	if (doc->arena == NULL) {
 		free(doc);
@@ -481,276 +506,227 @@ rapi_parse_new(size_t size)
 	return doc;
 }
 
-/* Frees a result made by rapi_parse_new and its realloc'd array (may be NULL). */
-static void
-rapi_parse_free(struct rapi_doc *doc, void *array)
-{
-	if (doc == NULL)
-		return;
-	rapi_arena_free(doc->arena);
-	free(array);
-	free(doc);
-}
-
 /*
- * Parses the array under key of the object root (or root itself when it is
- * an array and key is NULL) into a new array of the result.  Returns 0, or
- * -1 with err set.
+ * Parses the records of one loaded body (a page, the array itself, or one
+ * race object) onto the end of the array of *n records (room for *cap),
+ * growing it with realloc.  Returns the array, moved or not; *rc is 0, or
+ * -1 with err set and the array and *n as they were.
  */
-static int
-rapi_parse_array(struct rapi_doc *doc, const json_t *root, const char *key, size_t size,
-    size_t id, rapi_parse_item fn, const void *prev, size_t nprev, void **items, size_t *n,
-    char *err, size_t errlen)
+static void *
+rapi_parse_append(struct rapi_doc *doc, json_t *root, void *array, size_t *n,
+    size_t *cap, int *rc, char *err, size_t errlen)
 {
+	const struct rapi_parse_kind *k = &rapi_parse_kinds[doc->kind];
 	struct rapi_value_ctx x = { doc->arena, &doc->counts, 0 };
-	const json_t *arr = key != NULL ? json_object_get(root, key) : root;
+	json_t *arr = k->key != NULL ? json_object_get(root, k->key) : root, *one = NULL;
+	void *items;
+	size_t got;
 
-	if (!json_is_array(arr)) {
-		snprintf(err, errlen, "expected %s%s%s", key ? "an object with an array \"" : "an array",
-		    key ? key : "", key ? "\"" : "");
-		return -1;
-	}
-	if (key != NULL)
-		rapi_value_fields(&x, root, rapi_parse_page_fields, N(rapi_parse_page_fields),
-		    &doc->page);
-	doc->page.items = json_array_size(arr);
-	*items = rapi_parse_list(&x, arr, size, id, fn, prev, nprev, n);
-	if (x.oom) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The shared body of the one-array parsers: loads body into doc (made by
- * rapi_parse_new) and parses the array under key (NULL: the body is the
- * array).  Returns 0, or -1 with err set.
- */
-static int
-rapi_parse_simple(struct rapi_doc *doc, const char *body, size_t len, const char *key,
-    size_t size, size_t id, rapi_parse_item fn, void **items, size_t *n, char *err,
-    size_t errlen)
-{
-	json_t *root;
-	int rc;
-
-	root = rapi_parse_load(body, len, &doc->counts, err, errlen);
-	if (root == NULL)
-		return -1;
-	rc = rapi_parse_array(doc, root, key, size, id, fn, NULL, 0, items, n, err, errlen);
-	json_decref(root);
-	return rc;
-}
-
-struct rapi_courses *
-rapi_parse_courses(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct rapi_courses *c = rapi_parse_new(sizeof(*c));
-	void *items = NULL;
-
-	if (c == NULL || rapi_parse_simple(&c->doc, body, len, "courses", sizeof(*c->items),
-	    offsetof(struct rapi_course, id), rapi_parse_course, &items, &c->n, err, errlen) < 0) {
-		if (c == NULL)
-			snprintf(err, errlen, "out of memory");
-		rapi_courses_free(c);
-		return NULL;
-	}
-	c->items = items;
-	return c;
-}
-
-struct rapi_regions *
-rapi_parse_regions(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct rapi_regions *r = rapi_parse_new(sizeof(*r));
-	void *items = NULL;
-
-	if (r == NULL || rapi_parse_simple(&r->doc, body, len, NULL, sizeof(*r->items),
-	    offsetof(struct rapi_region, code), rapi_parse_region, &items, &r->n, err, errlen) < 0) {
-		if (r == NULL)
-			snprintf(err, errlen, "out of memory");
-		rapi_regions_free(r);
-		return NULL;
-	}
-	r->items = items;
-	return r;
-}
-
-struct rapi_search *
-rapi_parse_search(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct rapi_search *s = rapi_parse_new(sizeof(*s));
-	void *items = NULL;
-
-	if (s == NULL || rapi_parse_simple(&s->doc, body, len, "search_results", sizeof(*s->items),
-	    offsetof(struct rapi_search_item, id), rapi_parse_search_item, &items, &s->n, err, errlen) < 0) {
-		if (s == NULL)
-			snprintf(err, errlen, "out of memory");
-		rapi_search_free(s);
-		return NULL;
-	}
-	s->items = items;
-	return s;
-}
-
-struct rapi_horse *
-rapi_parse_horse(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct rapi_horse *h = rapi_parse_new(sizeof(*h));
-	struct rapi_value_ctx x;
-	json_t *root = NULL;
-
-	if (h == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	root = rapi_parse_load(body, len, &h->doc.counts, err, errlen);
-	if (root == NULL)
-		goto fail;
-	if (!json_is_object(root)) {
-		snprintf(err, errlen, "expected a horse object");
-		goto fail;
-	}
-	x = (struct rapi_value_ctx){ h->doc.arena, &h->doc.counts, 0 };
-	rapi_value_fields(&x, root, rapi_parse_horse_fields, N(rapi_parse_horse_fields), h);
-	if (x.oom || h->id == NULL) {
-		snprintf(err, errlen, x.oom ? "out of memory" : "horse without a usable \"id\"");
-		goto fail;
-	}
-	json_decref(root);
-	return h;
-fail:
-	json_decref(root);
-	rapi_horse_free(h);
-	return NULL;
-}
-
-/*
- * Appends the races of one body (a page under key, or one race object with
- * race_id) to the array *races of *n records (room for *cap), growing it with realloc.
- */
-static int
-rapi_parse_races(struct rapi_doc *doc, const char *body, size_t len, const char *key,
-    size_t size, size_t id, rapi_parse_item fn, void **races, size_t *n, size_t *cap, char *err,
-    size_t errlen)
-{
-	json_t *root = rapi_parse_load(body, len, &doc->counts, err, errlen), *one = NULL;
-	void *items = NULL;
-	size_t got = 0;
-	int rc = -1;
-
-	if (root == NULL)
-		return -1;
+	*rc = -1;
 	memset(&doc->page, 0, sizeof(doc->page));
-	if (json_is_object(root) && json_object_get(root, key) == NULL &&
-	    json_object_get(root, "race_id") != NULL) {
-		/* One race object: a page of one. */
-		one = json_array();
+	if (k->one && arr == NULL && json_is_object(root) && json_object_get(root, "race_id")) {
+		arr = one = json_array();  /* one race object: a page of one */
 		if (one == NULL || json_array_append(one, root) < 0) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
+	} else if (k->key != NULL && json_is_array(arr)) {
+		rapi_value_fields(&x, root, rapi_parse_page_fields, N(rapi_parse_page_fields),
+		    &doc->page);
 	}
-	if (rapi_parse_array(doc, one ? one : root, one ? NULL : key, size, id, fn, *races, *n,
-	    &items, &got, err, errlen) < 0)
+	if (!json_is_array(arr)) {
+		snprintf(err, errlen, "expected %s%s%s", k->key ? "an object with an array \"" :
+		    "an array", k->key ? k->key : "", k->key ? "\"" : "");
 		goto out;
-	if (*n + got > *cap) {
+	}
+	doc->page.items = json_array_size(arr);
+	items = rapi_parse_list(&x, arr, k->size, k->id, k->parse, array, *n, &got);
+	if (!x.oom && *n + got > *cap) {
 		size_t ncap = *cap ? *cap : 64;
 		void *p;
 
 		while (ncap < *n + got)
 			ncap *= 2;
-		p = ncap <= SIZE_MAX / size ? realloc(*races, ncap * size) : NULL;
-		if (p == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
-		*races = p;
-		*cap = ncap;
+		p = ncap <= SIZE_MAX / k->size ? realloc(array, ncap * k->size) : NULL;
+		if (p == NULL)
+			x.oom = 1;
+		else
+			array = p, *cap = ncap;
+	}
+	if (x.oom) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
 	}
 	if (got > 0)
-		memcpy((char *)*races + *n * size, items, got * size);
+		memcpy((char *)array + *n * k->size, items, got * k->size);
 	*n += got;
-	rc = 0;
+	*rc = 0;
 out:
 	json_decref(one);
+	return array;
+}
+
+/* Parses a /horses/{id}/pro body into h; 0, or -1 with err set and h unchanged. */
+static int
+rapi_parse_horse(struct rapi_horse *h, const json_t *root, char *err, size_t errlen)
+{
+	struct rapi_value_ctx x = { h->doc.arena, &h->doc.counts, 0 };
+	struct rapi_horse got;
+
+	if (!json_is_object(root)) {
+		snprintf(err, errlen, "expected a horse object");
+		return -1;
+	}
+	memset(&got, 0, sizeof(got));
+	rapi_value_fields(&x, root, rapi_parse_horse_fields, N(rapi_parse_horse_fields), &got);
+	if (x.oom || got.id == NULL) {
+		snprintf(err, errlen, x.oom ? "out of memory" : "horse without a usable \"id\"");
+		return -1;
+	}
+	got.doc = h->doc;
+	*h = got;
+	return 0;
+}
+
+/* Appends a body's records to the array `member` of the result doc, a `type`. */
+#define APPEND(type, member) do { \
+	type *p_ = (type *)doc; \
+	p_->member = rapi_parse_append(doc, root, p_->member, &p_->n, &p_->cap, &r, err, \
+	    errlen); \
+} while (0)
+
+int
+rapi_parse(struct rapi_doc *doc, const char *body, size_t len, char *err, size_t errlen)
+{
+	json_t *root = rapi_parse_load(body, len, &doc->counts, err, errlen);
+	int r = -1;
+
+	if (root == NULL)
+		return -1;
+	switch (doc->kind) {
+	case RAPI_DOC_RACECARDS:
+		APPEND(struct rapi_racecards, races);
+		break;
+	case RAPI_DOC_RESULTS:
+		APPEND(struct rapi_results, races);
+		break;
+	case RAPI_DOC_COURSES:
+		APPEND(struct rapi_courses, items);
+		break;
+	case RAPI_DOC_REGIONS:
+		APPEND(struct rapi_regions, items);
+		break;
+	case RAPI_DOC_SEARCH:
+		APPEND(struct rapi_search, items);
+		break;
+	case RAPI_DOC_HORSE:
+		r = rapi_parse_horse((struct rapi_horse *)doc, root, err, errlen);
+		break;
+	}
 	json_decref(root);
-	return rc;
+	return r;
 }
 
 struct rapi_racecards *
 rapi_racecards_new(void)
 {
-	return rapi_parse_new(sizeof(struct rapi_racecards));
-}
-
-int
-rapi_parse_racecards(struct rapi_racecards *rc, const char *body, size_t len, char *err,
-    size_t errlen)
-{
-	void *races = rc->races;
-	int r;
-
-	r = rapi_parse_races(&rc->doc, body, len, "racecards", sizeof(*rc->races),
-	    offsetof(struct rapi_race, race_id), rapi_parse_race,
-	    &races, &rc->n, &rc->cap, err, errlen);
-	rc->races = races;
-	return r;
+	return rapi_parse_new(sizeof(struct rapi_racecards), RAPI_DOC_RACECARDS);
 }
 
 struct rapi_results *
 rapi_results_new(void)
 {
-	return rapi_parse_new(sizeof(struct rapi_results));
+	return rapi_parse_new(sizeof(struct rapi_results), RAPI_DOC_RESULTS);
 }
 
-int
-rapi_parse_results(struct rapi_results *rs, const char *body, size_t len, char *err,
-    size_t errlen)
+struct rapi_courses *
+rapi_courses_new(void)
 {
-	void *races = rs->races;
-	int r;
-
-	r = rapi_parse_races(&rs->doc, body, len, "results", sizeof(*rs->races),
-	    offsetof(struct rapi_result, race_id), rapi_parse_result,
-	    &races, &rs->n, &rs->cap, err, errlen);
-	rs->races = races;
-	return r;
+	return rapi_parse_new(sizeof(struct rapi_courses), RAPI_DOC_COURSES);
 }
 
-void
-rapi_courses_free(struct rapi_courses *p)
+struct rapi_regions *
+rapi_regions_new(void)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+	return rapi_parse_new(sizeof(struct rapi_regions), RAPI_DOC_REGIONS);
 }
 
-void
-rapi_regions_free(struct rapi_regions *p)
+struct rapi_search *
+rapi_search_new(void)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+	return rapi_parse_new(sizeof(struct rapi_search), RAPI_DOC_SEARCH);
 }
 
-void
-rapi_search_free(struct rapi_search *p)
+struct rapi_horse *
+rapi_horse_new(void)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+	return rapi_parse_new(sizeof(struct rapi_horse), RAPI_DOC_HORSE);
 }
 
 void
-rapi_horse_free(struct rapi_horse *p)
+rapi_doc_free(struct rapi_doc *doc)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+	void *array = NULL;
+
+	if (doc == NULL)
+		return;
+	switch (doc->kind) {
+	case RAPI_DOC_RACECARDS:
+		array = ((struct rapi_racecards *)doc)->races;
+		break;
+	case RAPI_DOC_RESULTS:
+		array = ((struct rapi_results *)doc)->races;
+		break;
+	case RAPI_DOC_COURSES:
+		array = ((struct rapi_courses *)doc)->items;
+		break;
+	case RAPI_DOC_REGIONS:
+		array = ((struct rapi_regions *)doc)->items;
+		break;
+	case RAPI_DOC_SEARCH:
+		array = ((struct rapi_search *)doc)->items;
+		break;
+	case RAPI_DOC_HORSE:
+		break;
+	}
+	rapi_arena_free(doc->arena);
+	free(array);
+	free(doc);
 }
 
 void
 rapi_racecards_free(struct rapi_racecards *p)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, p != NULL ? p->races : NULL);
+	rapi_doc_free(p ? &p->doc : NULL);
 }
 
 void
 rapi_results_free(struct rapi_results *p)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, p != NULL ? p->races : NULL);
+	rapi_doc_free(p ? &p->doc : NULL);
 }
+
+void
+rapi_courses_free(struct rapi_courses *p)
+{
+	rapi_doc_free(p ? &p->doc : NULL);
+}
+
+void
+rapi_regions_free(struct rapi_regions *p)
+{
+	rapi_doc_free(p ? &p->doc : NULL);
+}
+
+void
+rapi_search_free(struct rapi_search *p)
+{
+	rapi_doc_free(p ? &p->doc : NULL);
+}
+
+void
+rapi_horse_free(struct rapi_horse *p)
+{
+	rapi_doc_free(p ? &p->doc : NULL);
+}
+

@@ -40,8 +40,8 @@ join(struct historical_counts *c)
 	char err[256];
 	json_t *j;
 
-	assert_int_equal(rapi_parse_racecards(rc, card, sizeof(card) - 1, err, sizeof(err)), 0);
-	assert_int_equal(rapi_parse_results(rs, result, sizeof(result) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rapi_parse(&rc->doc, card, sizeof(card) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rapi_parse(&rs->doc, result, sizeof(result) - 1, err, sizeof(err)), 0);
 	rows_init(&out, 1 << 20);
 	historical_rows(rc, rs, &out, c);
 	j = json_loads(rows_finish(&out), 0, &jerr);
@@ -126,7 +126,7 @@ test_no_card(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(rapi_parse_results(rs, result, sizeof(result) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rapi_parse(&rs->doc, result, sizeof(result) - 1, err, sizeof(err)), 0);
 	rows_init(&out, 1 << 20);
 	historical_rows(NULL, rs, &out, &c);
 	assert_non_null(rows_finish(&out));
@@ -158,7 +158,7 @@ test_listed_twice(void **state)
 	json_t *rows;
 
 	(void)state;
-	assert_int_equal(rapi_parse_results(rs, twice, sizeof(twice) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rapi_parse(&rs->doc, twice, sizeof(twice) - 1, err, sizeof(err)), 0);
 	rows_init(&out, 1 << 20);
 	historical_rows(NULL, rs, &out, &c);
 	rows = json_loads(rows_finish(&out), 0, &jerr);

@@ -74,7 +74,7 @@ racecards_of(const char *body, size_t len)
 	char err[256];
 
 	assert_non_null(rc);
-	if (rapi_parse_racecards(rc, body, len, err, sizeof(err)) < 0)
+	if (rapi_parse(&rc->doc, body, len, err, sizeof(err)) < 0)
 		fail_msg("parse failed: %s", err);
 	return rc;
 }
@@ -86,9 +86,35 @@ results_of(const char *body, size_t len)
 	char err[256];
 
 	assert_non_null(rs);
-	if (rapi_parse_results(rs, body, len, err, sizeof(err)) < 0)
+	if (rapi_parse(&rs->doc, body, len, err, sizeof(err)) < 0)
 		fail_msg("parse failed: %s", err);
 	return rs;
+}
+
+/*
+ * Parses body as a course list, a region list, a search and a horse, each
+ * into a new result; returns how many parses succeeded.
+ */
+static int
+parse_others(const char *body, size_t len)
+{
+	struct rapi_courses *c = rapi_courses_new();
+	struct rapi_regions *r = rapi_regions_new();
+	struct rapi_search *s = rapi_search_new();
+	struct rapi_horse *h = rapi_horse_new();
+	char err[256];
+	int ok = 0;
+
+	assert_true(c != NULL && r != NULL && s != NULL && h != NULL);
+	ok += rapi_parse(&c->doc, body, len, err, sizeof(err)) == 0;
+	ok += rapi_parse(&r->doc, body, len, err, sizeof(err)) == 0;
+	ok += rapi_parse(&s->doc, body, len, err, sizeof(err)) == 0;
+	ok += rapi_parse(&h->doc, body, len, err, sizeof(err)) == 0;
+	rapi_courses_free(c);
+	rapi_regions_free(r);
+	rapi_search_free(s);
+	rapi_horse_free(h);
+	return ok;
 }
 
 static void
@@ -310,11 +336,11 @@ test_results_pages_append(void **state)
 	char *body = slurp("results_2025-10-13.json", &len), err[128];
 
 	(void)state;
-	assert_int_equal(rapi_parse_results(rs, body, len, err, sizeof(err)), 0);
-	assert_int_equal(rapi_parse_results(rs, body, len, err, sizeof(err)), 0);
+	assert_int_equal(rapi_parse(&rs->doc, body, len, err, sizeof(err)), 0);
+	assert_int_equal(rapi_parse(&rs->doc, body, len, err, sizeof(err)), 0);
 	assert_int_equal(rs->n, 2);
 	assert_int_equal(rs->doc.counts.repeated, 2);
-	assert_int_equal(rapi_parse_results(rs, one, sizeof(one) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rapi_parse(&rs->doc, one, sizeof(one) - 1, err, sizeof(err)), 0);
 	assert_int_equal(rs->n, 3);
 	assert_string_equal(rs->races[1].race_id, "rac_11775751");
 	assert_string_equal(rs->races[2].race_id, "rac_new");
@@ -365,7 +391,7 @@ test_listed_twice(void **state)
 	assert_int_equal(rc->doc.counts.repeated, 3);
 	assert_counts_zero(rc->doc);
 
-	assert_int_equal(rapi_parse_racecards(rc, later, sizeof(later) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rapi_parse(&rc->doc, later, sizeof(later) - 1, err, sizeof(err)), 0);
 	assert_int_equal(rc->n, 3);
 	assert_null(rc->races[1].course);
 	assert_string_equal(rc->races[2].race_id, "rac_3");
@@ -382,8 +408,8 @@ test_horse_and_search(void **state)
 	char *body = slurp("horse_pro.json", &len), err[128];
 
 	(void)state;
-	h = rapi_parse_horse(body, len, err, sizeof(err));
-	assert_non_null(h);
+	h = rapi_horse_new();
+	assert_int_equal(rapi_parse(&h->doc, body, len, err, sizeof(err)), 0);
 	assert_counts_zero(h->doc);
 	assert_string_equal(h->id, "hrs_6181308");
 	assert_string_equal(h->name, "Flaggan (IRE)");
@@ -401,8 +427,8 @@ test_horse_and_search(void **state)
 	free(body);
 
 	body = slurp("horses_search.json", &len);
-	s = rapi_parse_search(body, len, err, sizeof(err));
-	assert_non_null(s);
+	s = rapi_search_new();
+	assert_int_equal(rapi_parse(&s->doc, body, len, err, sizeof(err)), 0);
 	assert_counts_zero(s->doc);
 	assert_int_equal(s->n, 2);
 	assert_string_equal(s->items[0].id, "hrs_3356262");
@@ -414,8 +440,8 @@ test_horse_and_search(void **state)
 	free(body);
 
 	body = slurp("jockeys_search.json", &len);
-	s = rapi_parse_search(body, len, err, sizeof(err));
-	assert_non_null(s);
+	s = rapi_search_new();
+	assert_int_equal(rapi_parse(&s->doc, body, len, err, sizeof(err)), 0);
 	assert_int_equal(s->n, 2);
 	assert_string_equal(s->items[1].id, "jky_34245");
 	assert_string_equal(s->items[1].name, "Timmy Murphy");
@@ -433,8 +459,8 @@ test_courses_and_regions(void **state)
 	char *body = slurp("courses_gb.json", &len), err[128];
 
 	(void)state;
-	c = rapi_parse_courses(body, len, err, sizeof(err));
-	assert_non_null(c);
+	c = rapi_courses_new();
+	assert_int_equal(rapi_parse(&c->doc, body, len, err, sizeof(err)), 0);
 	assert_counts_zero(c->doc);
 	assert_int_field(c->doc.page.total, 69);
 	assert_int_equal(c->n, 2);
@@ -446,8 +472,8 @@ test_courses_and_regions(void **state)
 	free(body);
 
 	body = slurp("courses_regions.json", &len);
-	r = rapi_parse_regions(body, len, err, sizeof(err));
-	assert_non_null(r);
+	r = rapi_regions_new();
+	assert_int_equal(rapi_parse(&r->doc, body, len, err, sizeof(err)), 0);
 	assert_int_equal(r->n, 2);
 	assert_string_equal(r->items[0].code, "SPA");
 	assert_string_equal(r->items[0].name, "Spain");
@@ -483,8 +509,8 @@ test_every_fixture_every_parser(void **state)
 		}
 		files++;
 		body = slurp(e->d_name, &len);
-		a = rapi_parse_racecards(rc, body, len, err, sizeof(err));
-		b = rapi_parse_results(rs, body, len, err, sizeof(err));
+		a = rapi_parse(&rc->doc, body, len, err, sizeof(err));
+		b = rapi_parse(&rs->doc, body, len, err, sizeof(err));
 		if (strncmp(e->d_name, "racecard", 8) == 0 && strstr(e->d_name, "summaries") == NULL)
 			assert_true(a == 0 && rc->n > 0);
 		else
@@ -496,10 +522,7 @@ test_every_fixture_every_parser(void **state)
 			assert_true(b < 0);
 		rapi_racecards_free(rc);
 		rapi_results_free(rs);
-		rapi_courses_free(rapi_parse_courses(body, len, err, sizeof(err)));
-		rapi_regions_free(rapi_parse_regions(body, len, err, sizeof(err)));
-		rapi_horse_free(rapi_parse_horse(body, len, err, sizeof(err)));
-		rapi_search_free(rapi_parse_search(body, len, err, sizeof(err)));
+		parse_others(body, len);
 		free(body);
 	}
 	closedir(d);
@@ -640,24 +663,26 @@ test_unreadable_bodies(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (rapi_parse_racecards(rc, bad[i], strlen(bad[i]), err, sizeof(err)) != -1)
+		if (rapi_parse(&rc->doc, bad[i], strlen(bad[i]), err, sizeof(err)) != -1)
 			fail_msg("accepted: %s", bad[i]);
 		assert_true(err[0] != '\0');
 		assert_int_equal(rc->n, 0);
 	}
-	rapi_parse_racecards(rc, bad[3], strlen(bad[3]), err, sizeof(err));
+	rapi_parse(&rc->doc, bad[3], strlen(bad[3]), err, sizeof(err));
 	assert_contains(err, "invalid JSON");
-	rapi_parse_racecards(rc, bad[4], strlen(bad[4]), err, sizeof(err));
+	rapi_parse(&rc->doc, bad[4], strlen(bad[4]), err, sizeof(err));
 	assert_contains(err, "racecards");
 	rapi_racecards_free(rc);
 
-	h = rapi_parse_horse("{\"name\": \"x\"}", 13, err, sizeof(err));
-	assert_null(h);
+	h = rapi_horse_new();
+	assert_int_equal(rapi_parse(&h->doc, "{\"name\": \"x\"}", 13, err, sizeof(err)), -1);
 	assert_contains(err, "id");
-	assert_null(rapi_parse_horse("[]", 2, err, sizeof(err)));
-	assert_null(rapi_parse_courses("{\"courses\": 1}", 14, err, sizeof(err)));
-	assert_null(rapi_parse_regions("{}", 2, err, sizeof(err)));
-	assert_null(rapi_parse_search("{\"search_results\": null}", 24, err, sizeof(err)));
+	assert_null(h->name);
+	assert_int_equal(rapi_parse(&h->doc, "[]", 2, err, sizeof(err)), -1);
+	rapi_horse_free(h);
+	assert_int_equal(parse_others("{\"courses\": 1}", 14), 0);
+	assert_int_equal(parse_others("{}", 2), 0);
+	assert_int_equal(parse_others("{\"search_results\": null}", 24), 0);
 }
 
 /* Invalid UTF-8 is read as U+FFFD and counted; a NUL refuses one field only. */
@@ -741,7 +766,7 @@ test_huge_numbers_and_garbage(void **state)
 	for (int i = 0; i < 5000; i++)
 		assert_int_equal(buf_addstr(&deep, "["), 0);
 	rc = rapi_racecards_new();
-	assert_int_equal(rapi_parse_racecards(rc, deep.data, deep.len, err, sizeof(err)), -1);
+	assert_int_equal(rapi_parse(&rc->doc, deep.data, deep.len, err, sizeof(err)), -1);
 	rapi_racecards_free(rc);
 	buf_free(&deep);
 }
