@@ -84,8 +84,8 @@ print_results(const struct rapi_results *rs)
 			runners++;
 			placed += r->runners[j].position_n.present;
 		}
-		printf("result id=%s course=\"%s\" off_dt=%lld runners=%zu\n", r->race_id,
-		    r->course ? r->course : "", (long long)r->off_dt.v, r->n_runners);
+		printf("result id=%s course=\"%s\" off_dt=%lld runners=%zu\n", r->race.race_id,
+		    r->race.course ? r->race.course : "", (long long)r->race.off_dt.v, r->n_runners);
 	}
 	printf("races=%zu runners=%zu placed=%zu ", rs->n, runners, placed);
 	print_counts(&rs->doc);

@@ -65,8 +65,9 @@ add_prices(struct rows *out, const struct rapi_runner *card, long *priced)
 		(*priced)++;
 }
 
+/* The race's columns: what the result says, its card's off and region where it says none. */
 static void
-add_race(struct rows *out, const struct rapi_result *race, const struct rapi_race *card,
+add_race(struct rows *out, const struct rapi_race *race, const struct rapi_race *card,
     int field)
 {
 	struct rapi_time off = race->off_dt.present ? race->off_dt : card ? card->off_dt : race->off_dt;
@@ -89,7 +90,7 @@ add_race(struct rows *out, const struct rapi_result *race, const struct rapi_rac
 	rows_text(out, "race_name", race->race_name);
 	rows_text(out, "race_class", race->race_class);
 	rows_text(out, "race_type", race->type);
-	rows_text(out, "distance", race->dist);
+	rows_text(out, "distance", race->distance);
 	rows_text(out, "going", race->going);
 	rows_long(out, "field_size", field);
 }
@@ -101,7 +102,7 @@ historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs, 
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; rs != NULL && i < rs->n; i++) {
 		const struct rapi_result *race = &rs->races[i];
-		const struct rapi_race *card = find_race(rc, race->race_id);
+		const struct rapi_race *card = find_race(rc, race->race.race_id);
 		int field = (int)race->n_runners;
 
 		if (card == NULL)
@@ -116,9 +117,9 @@ historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs, 
 			char fraction[16];
 
 			rows_open(out);
-			rows_text(out, "race_id", race->race_id);
+			rows_text(out, "race_id", race->race.race_id);
 			rows_text(out, "horse_id", run->horse_id);
-			add_race(out, race, card, field);
+			add_race(out, &race->race, card, field);
 			rows_text(out, "horse_name", run->horse);
 			rows_text(out, "jockey", run->jockey.name);
 			rows_text(out, "trainer", run->trainer.name);

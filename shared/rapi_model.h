@@ -130,13 +130,18 @@ struct rapi_runner {
 	int                  odds_unreadable;  /* "odds" not a list: unknown, not none */
 };
 
-/* One race of /racecards/pro (or /racecards/{race_id}/pro). */
+/*
+ * One race of /racecards/pro (or /racecards/{race_id}/pro); also what a
+ * result says of its race (struct rapi_result), with the same names where
+ * results name a field otherwise ("off", "dist", "sex_rest", "class").
+ */
 struct rapi_race {
 	char               *race_id, *course_id, *course, *date, *region;
 	char               *off_time;       /* 12-hour text: display only */
 	struct rapi_time    off_dt;
 	char               *race_name, *distance_round, *distance, *pattern;
-	struct rapi_real    distance_f;     /* furlongs */
+	struct rapi_real    distance_f;     /* furlongs; racecards only */
+	struct rapi_int     distance_y, distance_m;  /* yards, metres; results only */
 	char               *sex_restriction, *race_class, *type, *age_band;
 	char               *rating_band, *prize, *going, *going_detailed, *surface;
 	char               *jumps, *rail_movements, *stalls, *weather;
@@ -166,26 +171,24 @@ struct rapi_result_runner {
 	struct rapi_real     btn, ovr_btn;  /* lengths */
 	char                *sex;
 	char                *weight;        /* stones-lbs: "9-5" */
-	struct rapi_int      weight_lbs, jockey_claim_lbs;
+	struct rapi_int      lbs, jockey_claim_lbs;
 	char                *headgear;
 	char                *time;          /* as given: "2:19.97" */
 	struct rapi_real     time_s;        /* the same in seconds */
-	struct rapi_int      or, rpr, tsr;
+	struct rapi_int      ofr, rpr, ts;  /* official, Racing Post, Topspeed ratings */
 	struct rapi_real     prize;
 	struct rapi_ref      jockey, trainer, owner;
 	struct rapi_pedigree ped;
 	char                *comment, *silk_url;
 };
 
-/* One race of /results (or /results/{race_id}). */
+/*
+ * One race of /results (or /results/{race_id}).  race holds what the result
+ * says of the race under a racecard's names; the fields only racecards
+ * carry are absent there, and its runners are none (they are below).
+ */
 struct rapi_result {
-	char                      *race_id, *date, *region, *course, *course_id;
-	char                      *off;           /* 12-hour text: display only */
-	struct rapi_time           off_dt;
-	char                      *race_name, *type, *race_class, *pattern, *rating_band;
-	char                      *age_band, *sex_rest, *dist, *dist_f, *going, *surface;
-	char                      *jumps;
-	struct rapi_int            dist_y, dist_m;
+	struct rapi_race           race;
 	char                      *winning_time_detail, *comments, *non_runners;
 	char                      *tote_win, *tote_pl, *tote_ex, *tote_csf;
 	char                      *tote_tricast, *tote_trifecta;

@@ -123,13 +123,13 @@ static const struct rapi_value_field rapi_parse_result_runner_fields[] = {
 	F(struct rapi_result_runner, "ovr_btn", REAL, ovr_btn),
 	F(struct rapi_result_runner, "sex", TEXT, sex),
 	F(struct rapi_result_runner, "weight", TEXT, weight),
-	F(struct rapi_result_runner, "weight_lbs", INT, weight_lbs),
+	F(struct rapi_result_runner, "weight_lbs", INT, lbs),
 	F(struct rapi_result_runner, "jockey_claim_lbs", INT, jockey_claim_lbs),
 	F(struct rapi_result_runner, "headgear", TEXT, headgear),
 	F(struct rapi_result_runner, "time", TEXT, time),
 	F(struct rapi_result_runner, "time", DURATION, time_s),
-	F(struct rapi_result_runner, "or", INT, or), F(struct rapi_result_runner, "rpr", INT, rpr),
-	F(struct rapi_result_runner, "tsr", INT, tsr),
+	F(struct rapi_result_runner, "or", INT, ofr), F(struct rapi_result_runner, "rpr", INT, rpr),
+	F(struct rapi_result_runner, "tsr", INT, ts),
 	F(struct rapi_result_runner, "prize", REAL, prize),
 	PEOPLE(struct rapi_result_runner), PED(struct rapi_result_runner, ped),
 	F(struct rapi_result_runner, "comment", TEXT, comment),
@@ -137,19 +137,26 @@ static const struct rapi_value_field rapi_parse_result_runner_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_result_fields[] = {
-	F(struct rapi_result, "race_id", ID, race_id), F(struct rapi_result, "date", DATE, date),
-	F(struct rapi_result, "region", REGION, region), F(struct rapi_result, "course", NAME, course),
-	F(struct rapi_result, "course_id", ID, course_id), F(struct rapi_result, "off", TEXT, off),
-	F(struct rapi_result, "off_dt", INSTANT, off_dt),
-	F(struct rapi_result, "race_name", TEXT, race_name), F(struct rapi_result, "type", TEXT, type),
-	F(struct rapi_result, "class", TEXT, race_class),
-	F(struct rapi_result, "pattern", TEXT, pattern),
-	F(struct rapi_result, "rating_band", TEXT, rating_band),
-	F(struct rapi_result, "age_band", TEXT, age_band),
-	F(struct rapi_result, "sex_rest", TEXT, sex_rest), F(struct rapi_result, "dist", TEXT, dist),
-	F(struct rapi_result, "dist_y", INT, dist_y), F(struct rapi_result, "dist_m", INT, dist_m),
-	F(struct rapi_result, "dist_f", TEXT, dist_f), F(struct rapi_result, "going", TEXT, going),
-	F(struct rapi_result, "surface", TEXT, surface), F(struct rapi_result, "jumps", TEXT, jumps),
+	F(struct rapi_result, "race_id", ID, race.race_id),
+	F(struct rapi_result, "date", DATE, race.date),
+	F(struct rapi_result, "region", REGION, race.region),
+	F(struct rapi_result, "course", NAME, race.course),
+	F(struct rapi_result, "course_id", ID, race.course_id),
+	F(struct rapi_result, "off", TEXT, race.off_time),
+	F(struct rapi_result, "off_dt", INSTANT, race.off_dt),
+	F(struct rapi_result, "race_name", TEXT, race.race_name),
+	F(struct rapi_result, "type", TEXT, race.type),
+	F(struct rapi_result, "class", TEXT, race.race_class),
+	F(struct rapi_result, "pattern", TEXT, race.pattern),
+	F(struct rapi_result, "rating_band", TEXT, race.rating_band),
+	F(struct rapi_result, "age_band", TEXT, race.age_band),
+	F(struct rapi_result, "sex_rest", TEXT, race.sex_restriction),
+	F(struct rapi_result, "dist", TEXT, race.distance),
+	F(struct rapi_result, "dist_y", INT, race.distance_y),
+	F(struct rapi_result, "dist_m", INT, race.distance_m),
+	F(struct rapi_result, "going", TEXT, race.going),
+	F(struct rapi_result, "surface", TEXT, race.surface),
+	F(struct rapi_result, "jumps", TEXT, race.jumps),
 	F(struct rapi_result, "winning_time_detail", TEXT, winning_time_detail),
 	F(struct rapi_result, "comments", TEXT, comments),
 	F(struct rapi_result, "non_runners", TEXT, non_runners),
@@ -333,7 +340,7 @@ rapi_parse_result(struct rapi_value_ctx *x, const json_t *o, void *out)
 	struct rapi_result *r = out;
 
 	rapi_value_fields(x, o, rapi_parse_result_fields, N(rapi_parse_result_fields), r);
-	if (r->race_id == NULL)
+	if (r->race.race_id == NULL)
 		return 0;
 	r->runners = rapi_parse_list(x, json_object_get(o, "runners"), sizeof(*r->runners),
 	    offsetof(struct rapi_result_runner, horse_id), rapi_parse_result_runner, NULL, 0,
@@ -479,7 +486,7 @@ struct rapi_parse_kind {
 
 static const struct rapi_parse_kind rapi_parse_kinds[] = {
 	[RAPI_DOC_RACECARDS] = KIND("racecards", 1, struct rapi_race, race_id, rapi_parse_race),
-	[RAPI_DOC_RESULTS] = KIND("results", 1, struct rapi_result, race_id, rapi_parse_result),
+	[RAPI_DOC_RESULTS] = KIND("results", 1, struct rapi_result, race.race_id, rapi_parse_result),
 	[RAPI_DOC_COURSES] = KIND("courses", 0, struct rapi_course, id, rapi_parse_course),
 	[RAPI_DOC_REGIONS] = KIND(NULL, 0, struct rapi_region, code, rapi_parse_region),
 	[RAPI_DOC_SEARCH] = KIND("search_results", 0, struct rapi_search_item, id,

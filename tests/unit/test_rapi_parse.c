@@ -275,21 +275,24 @@ test_results_page(void **state)
 	assert_int_field(rs->doc.page.limit, 25);
 	assert_int_equal(rs->n, 2);
 	r = &rs->races[0];
-	assert_string_equal(r->race_id, "rac_11746254");
-	assert_string_equal(r->course, "Kempton (AW)");
-	assert_string_equal(r->off, "8:10");
-	assert_int_field(r->off_dt, instant("2025-10-13T19:10:00Z"));
-	assert_string_equal(r->race_class, "Class 5");
-	assert_string_equal(r->sex_rest, "F");
-	assert_int_field(r->dist_y, 2419);
-	assert_int_field(r->dist_m, 2212);
-	assert_string_equal(r->dist_f, "11f");
+	/* Under a racecard's names: "off", "class", "sex_rest", "dist", "dist_y", "dist_m". */
+	assert_string_equal(r->race.race_id, "rac_11746254");
+	assert_string_equal(r->race.course, "Kempton (AW)");
+	assert_string_equal(r->race.off_time, "8:10");
+	assert_int_field(r->race.off_dt, instant("2025-10-13T19:10:00Z"));
+	assert_string_equal(r->race.race_class, "Class 5");
+	assert_string_equal(r->race.sex_restriction, "F");
+	assert_string_equal(r->race.distance, "1m3f");
+	assert_int_field(r->race.distance_y, 2419);
+	assert_int_field(r->race.distance_m, 2212);
+	assert_false(r->race.distance_f.present);
+	assert_null(r->race.runners);
 	assert_string_equal(r->winning_time_detail, "2m 19.97s (slow by 2.07s)");
 	assert_string_equal(r->non_runners, "Miss Chester (self certificate, coughing)");
 	assert_string_equal(r->tote_win, "\xc2\xa3" "9.50");
 	assert_string_equal(r->tote_trifecta, "\xc2\xa3" "277.30");
 	assert_null(r->comments);
-	assert_null(r->pattern);
+	assert_null(r->race.pattern);
 	assert_int_equal(r->n_runners, 10);
 	ru = &r->runners[0];
 	assert_string_equal(ru->horse_id, "hrs_42073850");
@@ -299,12 +302,12 @@ test_results_page(void **state)
 	assert_real_field(ru->sp_dec, 9.5);
 	assert_real_field(ru->btn, 0.0);
 	assert_string_equal(ru->weight, "9-5");
-	assert_int_field(ru->weight_lbs, 131);
+	assert_int_field(ru->lbs, 131);
 	assert_string_equal(ru->time, "2:19.97");
 	assert_real_field(ru->time_s, 139.97);
-	assert_int_field(ru->or, 66);
+	assert_int_field(ru->ofr, 66);
 	assert_false(ru->rpr.present);
-	assert_false(ru->tsr.present);
+	assert_false(ru->ts.present);
 	assert_real_field(ru->prize, 4187.2);
 	assert_int_field(ru->jockey_claim_lbs, 0);
 	assert_string_equal(ru->jockey.name, "Hollie Doyle");
@@ -342,8 +345,8 @@ test_results_pages_append(void **state)
 	assert_int_equal(rs->doc.counts.repeated, 2);
 	assert_int_equal(rapi_parse(&rs->doc, one, sizeof(one) - 1, err, sizeof(err)), 0);
 	assert_int_equal(rs->n, 3);
-	assert_string_equal(rs->races[1].race_id, "rac_11775751");
-	assert_string_equal(rs->races[2].race_id, "rac_new");
+	assert_string_equal(rs->races[1].race.race_id, "rac_11775751");
+	assert_string_equal(rs->races[2].race.race_id, "rac_new");
 	assert_string_equal(rs->races[0].runners[0].horse, "Veraison (IRE)");
 	rapi_results_free(rs);
 	free(body);
@@ -617,9 +620,9 @@ test_missing_markers(void **state)
 	ru = &rs->races[0].runners[0];
 	assert_string_equal(ru->position, "PU");
 	assert_false(ru->position_n.present);
-	assert_false(ru->or.present);
+	assert_false(ru->ofr.present);
 	assert_false(ru->rpr.present);
-	assert_false(ru->tsr.present);
+	assert_false(ru->ts.present);
 	assert_false(ru->sp_dec.present);
 	assert_false(ru->btn.present);
 	assert_null(ru->time);
@@ -701,11 +704,11 @@ test_invalid_utf8(void **state)
 	assert_int_equal(rs->doc.counts.skipped, 1);
 	/* The course holds a NUL; "or" too; the invalid-id runner's id. */
 	assert_int_equal(rs->doc.counts.bad_fields, 3);
-	assert_null(rs->races[0].course);
-	assert_string_equal(rs->races[0].race_name, "Caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbdStakes");
+	assert_null(rs->races[0].race.course);
+	assert_string_equal(rs->races[0].race.race_name, "Caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbdStakes");
 	assert_int_equal(rs->races[0].n_runners, 1);
 	assert_string_equal(rs->races[0].runners[0].horse, "Ma\xef\xbf\xbd" "ana");
-	assert_false(rs->races[0].runners[0].or.present);
+	assert_false(rs->races[0].runners[0].ofr.present);
 	rapi_results_free(rs);
 }
 
@@ -726,8 +729,8 @@ test_lone_surrogates(void **state)
 	rs = results_of(body, sizeof(body) - 1);
 	assert_int_equal(rs->doc.counts.utf8_repaired, 1 + 2 + 1 + 1);
 	assert_int_equal(rs->doc.counts.bad_fields, 0);
-	assert_string_equal(rs->races[0].course, "Kemp\xef\xbf\xbdton");
-	assert_string_equal(rs->races[0].race_name,
+	assert_string_equal(rs->races[0].race.course, "Kemp\xef\xbf\xbdton");
+	assert_string_equal(rs->races[0].race.race_name,
 	    "\xf0\x9f\x98\x80 \\ud800 \xef\xbf\xbd\xef\xbf\xbd");
 	assert_string_equal(rs->races[0].runners[0].horse, "Ma\xef\xbf\xbd" "ana \xef\xbf\xbd");
 	rapi_results_free(rs);
@@ -838,11 +841,11 @@ test_storable_bounds(void **state)
 	rs = results_of(b.data, b.len);
 	/* off_dt, dist_y; hrs_1: prize, or, claim, trainer; hrs_2: sp_dec, prize, btn. */
 	assert_int_equal(rs->doc.counts.bad_fields, 2 + 4 + 3);
-	assert_false(rs->races[0].off_dt.present);
+	assert_false(rs->races[0].race.off_dt.present);
 	rr = &rs->races[0].runners[0];
 	assert_string_equal(rr->position, "0");
 	assert_false(rr->position_n.present);
-	assert_false(rr->sp_dec.present || rr->prize.present || rr->or.present);
+	assert_false(rr->sp_dec.present || rr->prize.present || rr->ofr.present);
 	assert_false(rr->jockey_claim_lbs.present);
 	assert_null(rr->trainer.name);
 	rr = &rs->races[0].runners[1];
