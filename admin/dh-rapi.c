@@ -48,8 +48,8 @@ usage(void)
 static void
 print_counts(const struct rapi_doc *doc)
 {
-	printf("skipped=%u bad_fields=%u utf8_repaired=%u\n", doc->counts.skipped,
-	    doc->counts.bad_fields, doc->counts.utf8_repaired);
+	printf("skipped=%u repeated=%u bad_fields=%u utf8_repaired=%u\n", doc->counts.skipped,
+	    doc->counts.repeated, doc->counts.bad_fields, doc->counts.utf8_repaired);
 }
 
 static void
@@ -86,8 +86,8 @@ print_results(const struct rapi_results *rs)
 			runners++;
 			placed += r->runners[j].position_n.present;
 		}
-		printf("result id=%s course=\"%s\" off_dt=%lld runners=%zu\n", r->race_id,
-		    r->course ? r->course : "", (long long)r->off_dt.v, r->n_runners);
+		printf("result id=%s course=\"%s\" off_dt=%lld runners=%zu\n", r->race.race_id,
+		    r->race.course ? r->race.course : "", (long long)r->race.off_dt.v, r->n_runners);
 	}
 	printf("races=%zu runners=%zu placed=%zu ", rs->n, runners, placed);
 	print_counts(&rs->doc);

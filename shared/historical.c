@@ -11,7 +11,7 @@ static const struct rapi_race *
 find_race(const struct rapi_racecards *rc, const char *race_id)
 {
 	for (size_t i = 0; rc != NULL && i < rc->n; i++)
-		if (rc->races[i].race_id != NULL && strcmp(rc->races[i].race_id, race_id) == 0)
+		if (strcmp(rc->races[i].race_id, race_id) == 0)
 			return &rc->races[i];
 	return NULL;
 }
@@ -20,30 +20,9 @@ static const struct rapi_runner *
 find_runner(const struct rapi_race *race, const char *horse_id)
 {
 	for (size_t i = 0; race != NULL && i < race->n_runners; i++)
-		if (race->runners[i].horse_id != NULL && strcmp(race->runners[i].horse_id, horse_id) == 0)
+		if (strcmp(race->runners[i].horse_id, horse_id) == 0)
 			return &race->runners[i];
 	return NULL;
-}
-
-/* A race the results list twice (an upstream slip) is taken once, the first time. */
-static int
-race_listed_before(const struct rapi_results *rs, size_t i)
-{
-	for (size_t k = 0; k < i; k++)
-		if (rs->races[k].race_id != NULL && strcmp(rs->races[k].race_id, rs->races[i].race_id) == 0)
-			return 1;
-	return 0;
-}
-
-/* Likewise a horse listed twice in one result: its first entry counts. */
-static int
-runner_listed_before(const struct rapi_result *race, size_t r)
-{
-	for (size_t k = 0; k < r; k++)
-		if (race->runners[k].horse_id != NULL &&
-		    strcmp(race->runners[k].horse_id, race->runners[r].horse_id) == 0)
-			return 1;
-	return 0;
 }
 
 /* 1 + the number of runners with a strictly shorter SP; 0 without an SP. */
@@ -86,8 +65,9 @@ add_prices(struct rows *out, const struct rapi_runner *card, long *priced)
 		(*priced)++;
 }
 
+/* The race's columns: what the result says, its card's off and region where it says none. */
 static void
-add_race(struct rows *out, const struct rapi_result *race, const struct rapi_race *card,
+add_race(struct rows *out, const struct rapi_race *race, const struct rapi_race *card,
     int field)
 {
 	struct rapi_time off = race->off_dt.present ? race->off_dt : card ? card->off_dt : race->off_dt;
@@ -110,7 +90,7 @@ add_race(struct rows *out, const struct rapi_result *race, const struct rapi_rac
 	rows_text(out, "race_name", race->race_name);
 	rows_text(out, "race_class", race->race_class);
 	rows_text(out, "race_type", race->type);
-	rows_text(out, "distance", race->dist);
+	rows_text(out, "distance", race->distance);
 	rows_text(out, "going", race->going);
 	rows_long(out, "field_size", field);
 }
@@ -122,20 +102,11 @@ historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs, 
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; rs != NULL && i < rs->n; i++) {
 		const struct rapi_result *race = &rs->races[i];
-		const struct rapi_race *card;
-		int field = 0;
+		const struct rapi_race *card = find_race(rc, race->race.race_id);
+		int field = (int)race->n_runners;
 
-		if (race->race_id == NULL)
-			continue;
-		if (race_listed_before(rs, i)) {
-			c->repeated++;
-			continue;
-		}
-		card = find_race(rc, race->race_id);
 		if (card == NULL)
 			c->no_card++;
-		for (size_t r = 0; r < race->n_runners; r++)
-			field += race->runners[r].horse_id != NULL && !runner_listed_before(race, r);
 		c->races++;
 		for (size_t r = 0; r < race->n_runners; r++) {
 			const struct rapi_result_runner *run = &race->runners[r];
@@ -145,16 +116,10 @@ historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs, 
 			int rank = sp_rank(race, run);
 			char fraction[16];
 
-			if (run->horse_id == NULL)
-				continue;
-			if (runner_listed_before(race, r)) {
-				c->repeated++;
-				continue;
-			}
 			rows_open(out);
-			rows_text(out, "race_id", race->race_id);
+			rows_text(out, "race_id", race->race.race_id);
 			rows_text(out, "horse_id", run->horse_id);
-			add_race(out, race, card, field);
+			add_race(out, &race->race, card, field);
 			rows_text(out, "horse_name", run->horse);
 			rows_text(out, "jockey", run->jockey.name);
 			rows_text(out, "trainer", run->trainer.name);

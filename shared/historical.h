@@ -21,12 +21,11 @@ struct historical_counts {
 	long runners;		/* rows written */
 	long priced;		/* rows with at least one bookmaker price */
 	long no_card;		/* result races with no racecard */
-	long repeated;		/* races or runners the results list again: skipped */
 };
 
 /*
- * Adds one row per result runner to out, a race or a horse listed twice only
- * once (the first time).  rc may be NULL (no prices).
+ * Adds one row per result runner to out (the parser has dropped races and
+ * runners listed twice: rapi_model.h).  rc may be NULL (no prices).
  */
 void historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs,
     struct rows *out, struct historical_counts *counts);

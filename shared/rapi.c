@@ -27,10 +27,6 @@ struct rapi {
 	char                 err[512];
 };
 
-/* Parses a body into the call's result; 0, or -1 with err set. */
-typedef int (*rapi_parse_fn)(void *result, const char *body, size_t len, char *err,
-    size_t errlen);
-
 static enum rapi_err
 rapi_fail(struct rapi *r, enum rapi_err e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -167,11 +163,11 @@ rapi_pause(struct rapi *r, int64_t ms)
 }
 
 /*
- * GETs url and parses the body into result, retrying what is worth
+ * GETs url and parses the body into the result doc heads, retrying what is worth
  * retrying (see rapi.h).  The one place requests are made.
  */
 static enum rapi_err
-rapi_fetch(struct rapi *r, const char *url, rapi_parse_fn parse, void *result)
+rapi_fetch(struct rapi *r, const char *url, struct rapi_doc *doc)
 {
 	enum rapi_err last = RAPI_ERR_UNAVAILABLE;
 	int64_t retry_after_ms = -1, waited;
@@ -216,7 +212,7 @@ rapi_fetch(struct rapi *r, const char *url, rapi_parse_fn parse, void *result)
 		if (res.status >= 200 && res.status < 300) {
 			char perr[256];
 
-			if (parse(result, res.body, res.len, perr, sizeof(perr)) == 0) {
+			if (rapi_parse(doc, res.body, res.len, perr, sizeof(perr)) == 0) {
 				r->err[0] = '\0';
 				return RAPI_OK;
 			}
@@ -305,56 +301,16 @@ rapi_id_ok(const char *id)
 	return 1;
 }
 
-static int
-rapi_parse_racecards_cb(void *result, const char *body, size_t len, char *err, size_t errlen)
-{
-	return rapi_parse_racecards(result, body, len, err, errlen);
-}
-
-static int
-rapi_parse_results_cb(void *result, const char *body, size_t len, char *err, size_t errlen)
-{
-	return rapi_parse_results(result, body, len, err, errlen);
-}
-
-/* The one-object calls: result is a pointer to where the parsed result goes. */
-static int
-rapi_parse_horse_cb(void *result, const char *body, size_t len, char *err, size_t errlen)
-{
-	*(struct rapi_horse **)result = rapi_parse_horse(body, len, err, errlen);
-	return *(struct rapi_horse **)result != NULL ? 0 : -1;
-}
-
-static int
-rapi_parse_courses_cb(void *result, const char *body, size_t len, char *err, size_t errlen)
-{
-	*(struct rapi_courses **)result = rapi_parse_courses(body, len, err, errlen);
-	return *(struct rapi_courses **)result != NULL ? 0 : -1;
-}
-
-static int
-rapi_parse_regions_cb(void *result, const char *body, size_t len, char *err, size_t errlen)
-{
-	*(struct rapi_regions **)result = rapi_parse_regions(body, len, err, errlen);
-	return *(struct rapi_regions **)result != NULL ? 0 : -1;
-}
-
-static int
-rapi_parse_search_cb(void *result, const char *body, size_t len, char *err, size_t errlen)
-{
-	*(struct rapi_search **)result = rapi_parse_search(body, len, err, errlen);
-	return *(struct rapi_search **)result != NULL ? 0 : -1;
-}
-
 /* Warns of what a parse could not use (rapi_model.h), which is otherwise silent. */
 static void
 rapi_warn_counts(const char *what, const char *arg, const struct rapi_counts *c)
 {
-	if (c->skipped == 0 && c->bad_fields == 0 && c->utf8_repaired == 0)
+	if (c->skipped == 0 && c->bad_fields == 0 && c->utf8_repaired == 0 && c->repeated == 0)
 		return;
 	log_warn("racing api: %s %s: %u records without a usable id skipped, %u unusable values "
-	    "read as absent, %u invalid characters read as U+FFFD", what, arg, c->skipped,
-	    c->bad_fields, c->utf8_repaired);
+	    "read as absent, %u invalid characters read as U+FFFD, %u records listed twice "
+	    "skipped (the first kept)", what, arg, c->skipped, c->bad_fields, c->utf8_repaired,
+	    c->repeated);
 }
 
 enum rapi_err
@@ -385,7 +341,7 @@ rapi_racecards(struct rapi *r, const char *date, struct rapi_racecards **out)
 			e = rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
 			break;
 		}
-		e = rapi_fetch(r, url, rapi_parse_racecards_cb, rc);
+		e = rapi_fetch(r, url, &rc->doc);
 		if (e != RAPI_OK)
 			break;
 		skip += (long)p->items;
@@ -402,34 +358,44 @@ rapi_racecards(struct rapi *r, const char *date, struct rapi_racecards **out)
 	return RAPI_OK;
 }
 
-/* GETs base_url + prefix + id + suffix after checking the id. */
+/*
+ * GETs url into doc, the head of a new result (NULL: out of memory); on
+ * error the result is freed.  For the calls of one request.
+ */
 static enum rapi_err
-rapi_fetch_id(struct rapi *r, const char *what, const char *id, const char *prefix,
-    const char *suffix, rapi_parse_fn parse, void *result)
+rapi_fetch_one(struct rapi *r, const char *url, struct rapi_doc *doc)
 {
-	char url[RAPI_URL_MAX];
+	enum rapi_err e;
 
+	if (doc == NULL)
+		return rapi_fail(r, RAPI_ERR_INTERNAL, "out of memory");
+	e = rapi_fetch(r, url, doc);
+	if (e != RAPI_OK)
+		rapi_doc_free(doc);
+	return e;
+}
+
+/* Makes base_url + prefix + id + suffix after checking the id. */
+static enum rapi_err
+rapi_url_id(struct rapi *r, char *url, size_t size, const char *what, const char *id,
+    const char *prefix, const char *suffix)
+{
 	if (!rapi_id_ok(id))
 		return rapi_fail(r, RAPI_ERR_INTERNAL, "invalid %s id \"%s\"", what, id ? id : "");
-	if (rapi_url(r, url, sizeof(url), "%s%s%s", prefix, id, suffix) < 0)
+	if (rapi_url(r, url, size, "%s%s%s", prefix, id, suffix) < 0)
 		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
-	return rapi_fetch(r, url, parse, result);
+	return RAPI_OK;
 }
 
 enum rapi_err
 rapi_racecard(struct rapi *r, const char *race_id, struct rapi_racecards **out)
 {
-	enum rapi_err e;
+	char url[RAPI_URL_MAX];
+	enum rapi_err e = rapi_url_id(r, url, sizeof(url), "race", race_id, "/racecards/", "/pro");
 
-	*out = rapi_racecards_new();
-	if (*out == NULL)
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "out of memory");
-	e = rapi_fetch_id(r, "race", race_id, "/racecards/", "/pro",
-	    rapi_parse_racecards_cb, *out);
-	if (e != RAPI_OK) {
-		rapi_racecards_free(*out);
+	*out = e == RAPI_OK ? rapi_racecards_new() : NULL;
+	if (e == RAPI_OK && (e = rapi_fetch_one(r, url, *out ? &(*out)->doc : NULL)) != RAPI_OK)
 		*out = NULL;
-	}
 	return e;
 }
 
@@ -459,7 +425,7 @@ rapi_results(struct rapi *r, const char *date, struct rapi_results **out)
 			e = rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
 			break;
 		}
-		e = rapi_fetch(r, url, rapi_parse_results_cb, rs);
+		e = rapi_fetch(r, url, &rs->doc);
 		if (e != RAPI_OK || rs->doc.page.items < RAPI_RESULTS_LIMIT)
 			break;
 		skip += RAPI_RESULTS_LIMIT;
@@ -476,26 +442,24 @@ rapi_results(struct rapi *r, const char *date, struct rapi_results **out)
 enum rapi_err
 rapi_result(struct rapi *r, const char *race_id, struct rapi_results **out)
 {
-	enum rapi_err e;
+	char url[RAPI_URL_MAX];
+	enum rapi_err e = rapi_url_id(r, url, sizeof(url), "race", race_id, "/results/", "");
 
-	*out = rapi_results_new();
-	if (*out == NULL)
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "out of memory");
-	e = rapi_fetch_id(r, "race", race_id, "/results/", "", rapi_parse_results_cb, *out);
-	if (e != RAPI_OK) {
-		rapi_results_free(*out);
+	*out = e == RAPI_OK ? rapi_results_new() : NULL;
+	if (e == RAPI_OK && (e = rapi_fetch_one(r, url, *out ? &(*out)->doc : NULL)) != RAPI_OK)
 		*out = NULL;
-	}
 	return e;
 }
 
 enum rapi_err
 rapi_horse(struct rapi *r, const char *horse_id, struct rapi_horse **out)
 {
-	enum rapi_err e;
+	char url[RAPI_URL_MAX];
+	enum rapi_err e = rapi_url_id(r, url, sizeof(url), "horse", horse_id, "/horses/", "/pro");
 
-	*out = NULL;
-	e = rapi_fetch_id(r, "horse", horse_id, "/horses/", "/pro", rapi_parse_horse_cb, out);
+	*out = e == RAPI_OK ? rapi_horse_new() : NULL;
+	if (e == RAPI_OK && (e = rapi_fetch_one(r, url, *out ? &(*out)->doc : NULL)) != RAPI_OK)
+		*out = NULL;
 	if (e == RAPI_OK)
 		rapi_warn_counts("horse", horse_id, &(*out)->doc.counts);
 	return e;
@@ -511,9 +475,13 @@ rapi_courses(struct rapi *r, struct rapi_courses **out)
 	if (rapi_url(r, url, sizeof(url), "/courses") < 0 ||
 	    rapi_url_regions(r, url, sizeof(url), "region_codes") < 0)
 		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
-	e = rapi_fetch(r, url, rapi_parse_courses_cb, out);
-	if (e == RAPI_OK)
-		rapi_warn_counts("courses for", r->o.regions ? r->o.regions : "", &(*out)->doc.counts);
+	*out = rapi_courses_new();
+	e = rapi_fetch_one(r, url, *out ? &(*out)->doc : NULL);
+	if (e != RAPI_OK) {
+		*out = NULL;
+		return e;
+	}
+	rapi_warn_counts("courses for", r->o.regions ? r->o.regions : "", &(*out)->doc.counts);
 	return e;
 }
 
@@ -521,11 +489,17 @@ enum rapi_err
 rapi_regions(struct rapi *r, struct rapi_regions **out)
 {
 	char url[RAPI_URL_MAX];
+	enum rapi_err e;
 
 	*out = NULL;
 	if (rapi_url(r, url, sizeof(url), "/courses/regions") < 0)
 		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
-	return rapi_fetch(r, url, rapi_parse_regions_cb, out);
+	*out = rapi_regions_new();
+	e = rapi_fetch_one(r, url, *out ? &(*out)->doc : NULL);
+	if (e != RAPI_OK) {
+		*out = NULL;
+	}
+	return e;
 }
 
 enum rapi_err
@@ -533,6 +507,7 @@ rapi_search(struct rapi *r, const char *kind, const char *name, struct rapi_sear
 {
 	static const char *const kinds[] = { "horses", "jockeys", "trainers", "owners" };
 	char url[RAPI_URL_MAX];
+	enum rapi_err e;
 	size_t i;
 
 	*out = NULL;
@@ -545,5 +520,10 @@ rapi_search(struct rapi *r, const char *kind, const char *name, struct rapi_sear
 	if (rapi_url(r, url, sizeof(url), "/%s/search", kinds[i]) < 0 ||
 	    http_query_add(url, sizeof(url), "name", name) < 0)
 		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
-	return rapi_fetch(r, url, rapi_parse_search_cb, out);
+	*out = rapi_search_new();
+	e = rapi_fetch_one(r, url, *out ? &(*out)->doc : NULL);
+	if (e != RAPI_OK) {
+		*out = NULL;
+	}
+	return e;
 }

@@ -20,7 +20,9 @@
  * Each call returns RAPI_OK and a parsed result the caller frees with the
  * matching rapi_*_free (rapi_model.h), or an error with *out set to NULL and
  * rapi_error() saying what happened.  Parse counters (bad fields, skipped
- * records) come with the result; they are not errors.
+ * and repeated records) come with the result, are not errors, and are
+ * logged in one warning by the calls for a date's cards or results, a horse
+ * and the courses.
  */
 #ifndef DH_RAPI_H
 #define DH_RAPI_H

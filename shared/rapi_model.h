@@ -16,6 +16,11 @@
  * - A value that is present but unusable counts in counts.bad_fields; a
  *   record that cannot stand (not an object, no id) is dropped and counts in
  *   counts.skipped.  The known "no value" markers count nowhere.
+ * - Ids are unique in their list: a race, runner, price (per bookmaker),
+ *   course, region or search result whose id an earlier record of the same
+ *   list has (pages of one result included) is dropped and counts in
+ *   counts.repeated; the first entry is kept, and what the dropped one held
+ *   counts nowhere else.
  *
  * Ownership: a parsed result owns all its memory (one arena); free it with
  * its rapi_*_free (NULL is fine).  Nothing inside may be freed separately.
@@ -36,6 +41,7 @@ struct rapi_time { int present; time_t v; };
 /* What a parse met that it could not use. */
 struct rapi_counts {
 	unsigned skipped;       /* records dropped: not an object, or no usable id */
+	unsigned repeated;      /* records dropped: their id listed before in the same list */
 	unsigned bad_fields;    /* values present but unusable, set to NULL/absent */
 	unsigned utf8_repaired; /* invalid UTF-8 bytes or lone \ud800 escapes, read as U+FFFD */
 };
@@ -46,10 +52,17 @@ struct rapi_page {
 	size_t          items;  /* records in the last page's array, kept or not */
 };
 
+/* Which result a doc heads (set by its rapi_*_new). */
+enum rapi_doc_kind {
+	RAPI_DOC_RACECARDS, RAPI_DOC_RESULTS, RAPI_DOC_COURSES, RAPI_DOC_REGIONS,
+	RAPI_DOC_SEARCH, RAPI_DOC_HORSE,
+};
+
 /* What every parsed result carries first. */
 struct rapi_doc {
 	struct rapi_counts  counts;
 	struct rapi_page    page;
+	enum rapi_doc_kind  kind;   /* private */
 	struct rapi_arena  *arena;  /* private */
 };
 
@@ -74,7 +87,7 @@ struct rapi_course {
 struct rapi_courses {
 	struct rapi_doc     doc;
 	struct rapi_course *items;
-	size_t              n;
+	size_t              n, cap;
 };
 
 /* /courses/regions */
@@ -85,7 +98,7 @@ struct rapi_region {
 struct rapi_regions {
 	struct rapi_doc     doc;
 	struct rapi_region *items;
-	size_t              n;
+	size_t              n, cap;
 };
 
 /* One bookmaker's price for a runner. */
@@ -117,13 +130,18 @@ struct rapi_runner {
 	int                  odds_unreadable;  /* "odds" not a list: unknown, not none */
 };
 
-/* One race of /racecards/pro (or /racecards/{race_id}/pro). */
+/*
+ * One race of /racecards/pro (or /racecards/{race_id}/pro); also what a
+ * result says of its race (struct rapi_result), with the same names where
+ * results name a field otherwise ("off", "dist", "sex_rest", "class").
+ */
 struct rapi_race {
 	char               *race_id, *course_id, *course, *date, *region;
 	char               *off_time;       /* 12-hour text: display only */
 	struct rapi_time    off_dt;
 	char               *race_name, *distance_round, *distance, *pattern;
-	struct rapi_real    distance_f;     /* furlongs */
+	struct rapi_real    distance_f;     /* furlongs; racecards only */
+	struct rapi_int     distance_y, distance_m;  /* yards, metres; results only */
 	char               *sex_restriction, *race_class, *type, *age_band;
 	char               *rating_band, *prize, *going, *going_detailed, *surface;
 	char               *jumps, *rail_movements, *stalls, *weather;
@@ -153,26 +171,24 @@ struct rapi_result_runner {
 	struct rapi_real     btn, ovr_btn;  /* lengths */
 	char                *sex;
 	char                *weight;        /* stones-lbs: "9-5" */
-	struct rapi_int      weight_lbs, jockey_claim_lbs;
+	struct rapi_int      lbs, jockey_claim_lbs;
 	char                *headgear;
 	char                *time;          /* as given: "2:19.97" */
 	struct rapi_real     time_s;        /* the same in seconds */
-	struct rapi_int      or, rpr, tsr;
+	struct rapi_int      ofr, rpr, ts;  /* official, Racing Post, Topspeed ratings */
 	struct rapi_real     prize;
 	struct rapi_ref      jockey, trainer, owner;
 	struct rapi_pedigree ped;
 	char                *comment, *silk_url;
 };
 
-/* One race of /results (or /results/{race_id}). */
+/*
+ * One race of /results (or /results/{race_id}).  race holds what the result
+ * says of the race under a racecard's names; the fields only racecards
+ * carry are absent there, and its runners are none (they are below).
+ */
 struct rapi_result {
-	char                      *race_id, *date, *region, *course, *course_id;
-	char                      *off;           /* 12-hour text: display only */
-	struct rapi_time           off_dt;
-	char                      *race_name, *type, *race_class, *pattern, *rating_band;
-	char                      *age_band, *sex_rest, *dist, *dist_f, *going, *surface;
-	char                      *jumps;
-	struct rapi_int            dist_y, dist_m;
+	struct rapi_race           race;
 	char                      *winning_time_detail, *comments, *non_runners;
 	char                      *tote_win, *tote_pl, *tote_ex, *tote_csf;
 	char                      *tote_tricast, *tote_trifecta;
@@ -203,35 +219,36 @@ struct rapi_search_item {
 struct rapi_search {
 	struct rapi_doc          doc;
 	struct rapi_search_item *items;
-	size_t                   n;
+	size_t                   n, cap;
 };
 
 /*
- * Parsers.  body[0..len) is a response body (need not be NUL-terminated).
- * On error (not JSON, the wrong shape at the top, out of memory), NULL is
- * returned and err says why.  Otherwise the result is the caller's: free it
- * with the matching rapi_*_free.  Bad fields and records inside are counted,
- * never an error.
- */
-struct rapi_courses *rapi_parse_courses(const char *body, size_t len, char *err, size_t errlen);
-struct rapi_regions *rapi_parse_regions(const char *body, size_t len, char *err, size_t errlen);
-struct rapi_horse *rapi_parse_horse(const char *body, size_t len, char *err, size_t errlen);
-struct rapi_search *rapi_parse_search(const char *body, size_t len, char *err, size_t errlen);
-
-/*
- * Racecards and results grow page by page: make an empty result, then parse
- * each body into it (a page {racecards|results: [...], total, ...} or one
- * race object).  rapi_*_new returns NULL when out of memory.  The parse calls
- * return 0, or -1 with err set and rc unchanged except for its counters.
+ * Parsing: make an empty result with its rapi_*_new (NULL when out of
+ * memory), parse each response body into it with rapi_parse, free it with
+ * its rapi_*_free.  A list grows page by page: each body (a page
+ * {racecards|results|courses|search_results: [...], total, ...}, the bare
+ * array of /courses/regions, or for racecards and results one race object)
+ * adds its records after those of earlier bodies; a horse body fills the
+ * horse.
  */
 struct rapi_racecards *rapi_racecards_new(void);
-int rapi_parse_racecards(struct rapi_racecards *rc, const char *body, size_t len,
-    char *err, size_t errlen);
 struct rapi_results *rapi_results_new(void);
-int rapi_parse_results(struct rapi_results *rs, const char *body, size_t len,
-    char *err, size_t errlen);
+struct rapi_courses *rapi_courses_new(void);
+struct rapi_regions *rapi_regions_new(void);
+struct rapi_search *rapi_search_new(void);
+struct rapi_horse *rapi_horse_new(void);
+
+/*
+ * Parses body[0..len) (need not be NUL-terminated) into the result that doc
+ * heads.  Returns 0, or -1 with err set (not JSON, the wrong shape at the
+ * top, a horse without an id, out of memory) and the result unchanged but
+ * for its counters.  Bad fields and records inside are counted, never an
+ * error.
+ */
+int rapi_parse(struct rapi_doc *doc, const char *body, size_t len, char *err, size_t errlen);
 
 /* Free a parsed result and everything in it.  NULL is fine. */
+void rapi_doc_free(struct rapi_doc *doc);
 void rapi_courses_free(struct rapi_courses *p);
 void rapi_regions_free(struct rapi_regions *p);
 void rapi_racecards_free(struct rapi_racecards *p);

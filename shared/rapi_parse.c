@@ -1,8 +1,12 @@
 /*
  * rapi_parse: response bodies of The Racing API into the structs of
- * rapi_model.h.  Each record type is a table of fields (rapi_value.h) plus
- * the few lines that table cannot say: nested arrays and the id without
- * which a record is dropped.
+ * rapi_model.h, through one entry point, rapi_parse(), that the result's doc
+ * steers (its kind: which array, which record parser).  Each record type is
+ * a table of fields (rapi_value.h) plus the few lines that table cannot
+ * say: nested arrays and the id without which a record is dropped.  Every
+ * list, nested or paged, is cleaned here once: a record whose id an earlier
+ * one has is dropped and counted (rapi_parse_list), so no consumer meets a
+ * race, runner or price twice.
  */
 #include "rapi_model.h"
 
@@ -119,13 +123,13 @@ static const struct rapi_value_field rapi_parse_result_runner_fields[] = {
 	F(struct rapi_result_runner, "ovr_btn", REAL, ovr_btn),
 	F(struct rapi_result_runner, "sex", TEXT, sex),
 	F(struct rapi_result_runner, "weight", TEXT, weight),
-	F(struct rapi_result_runner, "weight_lbs", INT, weight_lbs),
+	F(struct rapi_result_runner, "weight_lbs", INT, lbs),
 	F(struct rapi_result_runner, "jockey_claim_lbs", INT, jockey_claim_lbs),
 	F(struct rapi_result_runner, "headgear", TEXT, headgear),
 	F(struct rapi_result_runner, "time", TEXT, time),
 	F(struct rapi_result_runner, "time", DURATION, time_s),
-	F(struct rapi_result_runner, "or", INT, or), F(struct rapi_result_runner, "rpr", INT, rpr),
-	F(struct rapi_result_runner, "tsr", INT, tsr),
+	F(struct rapi_result_runner, "or", INT, ofr), F(struct rapi_result_runner, "rpr", INT, rpr),
+	F(struct rapi_result_runner, "tsr", INT, ts),
 	F(struct rapi_result_runner, "prize", REAL, prize),
 	PEOPLE(struct rapi_result_runner), PED(struct rapi_result_runner, ped),
 	F(struct rapi_result_runner, "comment", TEXT, comment),
@@ -133,19 +137,26 @@ static const struct rapi_value_field rapi_parse_result_runner_fields[] = {
 };
 
 static const struct rapi_value_field rapi_parse_result_fields[] = {
-	F(struct rapi_result, "race_id", ID, race_id), F(struct rapi_result, "date", DATE, date),
-	F(struct rapi_result, "region", REGION, region), F(struct rapi_result, "course", NAME, course),
-	F(struct rapi_result, "course_id", ID, course_id), F(struct rapi_result, "off", TEXT, off),
-	F(struct rapi_result, "off_dt", INSTANT, off_dt),
-	F(struct rapi_result, "race_name", TEXT, race_name), F(struct rapi_result, "type", TEXT, type),
-	F(struct rapi_result, "class", TEXT, race_class),
-	F(struct rapi_result, "pattern", TEXT, pattern),
-	F(struct rapi_result, "rating_band", TEXT, rating_band),
-	F(struct rapi_result, "age_band", TEXT, age_band),
-	F(struct rapi_result, "sex_rest", TEXT, sex_rest), F(struct rapi_result, "dist", TEXT, dist),
-	F(struct rapi_result, "dist_y", INT, dist_y), F(struct rapi_result, "dist_m", INT, dist_m),
-	F(struct rapi_result, "dist_f", TEXT, dist_f), F(struct rapi_result, "going", TEXT, going),
-	F(struct rapi_result, "surface", TEXT, surface), F(struct rapi_result, "jumps", TEXT, jumps),
+	F(struct rapi_result, "race_id", ID, race.race_id),
+	F(struct rapi_result, "date", DATE, race.date),
+	F(struct rapi_result, "region", REGION, race.region),
+	F(struct rapi_result, "course", NAME, race.course),
+	F(struct rapi_result, "course_id", ID, race.course_id),
+	F(struct rapi_result, "off", TEXT, race.off_time),
+	F(struct rapi_result, "off_dt", INSTANT, race.off_dt),
+	F(struct rapi_result, "race_name", TEXT, race.race_name),
+	F(struct rapi_result, "type", TEXT, race.type),
+	F(struct rapi_result, "class", TEXT, race.race_class),
+	F(struct rapi_result, "pattern", TEXT, race.pattern),
+	F(struct rapi_result, "rating_band", TEXT, race.rating_band),
+	F(struct rapi_result, "age_band", TEXT, race.age_band),
+	F(struct rapi_result, "sex_rest", TEXT, race.sex_restriction),
+	F(struct rapi_result, "dist", TEXT, race.distance),
+	F(struct rapi_result, "dist_y", INT, race.distance_y),
+	F(struct rapi_result, "dist_m", INT, race.distance_m),
+	F(struct rapi_result, "going", TEXT, race.going),
+	F(struct rapi_result, "surface", TEXT, race.surface),
+	F(struct rapi_result, "jumps", TEXT, race.jumps),
 	F(struct rapi_result, "winning_time_detail", TEXT, winning_time_detail),
 	F(struct rapi_result, "comments", TEXT, comments),
 	F(struct rapi_result, "non_runners", TEXT, non_runners),
@@ -180,14 +191,37 @@ static const struct rapi_value_field rapi_parse_search_fields[] = {
 	PED(struct rapi_search_item, ped),
 };
 
+/* The id of a record: the char * at offset id in it. */
+static const char *
+rapi_parse_id(const void *rec, size_t id)
+{
+	const char *s;
+
+	memcpy(&s, (const char *)rec + id, sizeof(s));
+	return s;
+}
+
+/* 1 when one of the n records at items (size bytes each) has the id id_s. */
+static int
+rapi_parse_listed(const void *items, size_t n, size_t size, size_t id, const char *id_s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rapi_parse_id((const char *)items + i * size, id), id_s) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Parses the objects of arr into a new arena array of `size`-byte records;
- * a non-object or a record its parser rejects is counted as skipped.
+ * a non-object or a record its parser rejects is counted as skipped.  A
+ * record whose id (the char * at offset id) an earlier one has, in this
+ * array or in the nprev records at prev, is dropped and counted as repeated,
+ * with whatever its parse counted: the first entry is kept.
  * Returns the array (NULL when empty) and its length in *n.
  */
 static void *
-rapi_parse_list(struct rapi_value_ctx *x, const json_t *arr, size_t size, rapi_parse_item fn,
-    size_t *n)
+rapi_parse_list(struct rapi_value_ctx *x, const json_t *arr, size_t size, size_t id,
+    rapi_parse_item fn, const void *prev, size_t nprev, size_t *n)
 {
 	size_t total, i, kept = 0;
 	char *items;
@@ -209,13 +243,20 @@ rapi_parse_list(struct rapi_value_ctx *x, const json_t *arr, size_t size, rapi_p
 	}
 	for (i = 0; i < total; i++) {
 		const json_t *o = json_array_get(arr, i);
+		char *slot = items + kept * size;
+		struct rapi_counts before = *x->counts;
 
-		if (json_is_object(o) && fn(x, o, items + kept * size)) {
-			kept++;
-		} else {
+		if (!json_is_object(o) || !fn(x, o, slot)) {
 			x->counts->skipped++;
-			memset(items + kept * size, 0, size);  /* the slot is reused */
+		} else if (rapi_parse_listed(items, kept, size, id, rapi_parse_id(slot, id)) ||
+		    rapi_parse_listed(prev, nprev, size, id, rapi_parse_id(slot, id))) {
+			*x->counts = before;
+			x->counts->repeated++;
+		} else {
+			kept++;
+			continue;
 		}
+		memset(slot, 0, size);  /* the slot is reused */
 	}
 	*n = kept;
 	return kept > 0 ? items : NULL;
@@ -264,7 +305,7 @@ rapi_parse_runner(struct rapi_value_ctx *x, const json_t *o, void *out)
 	else if (t14 != NULL && !json_is_null(t14))
 		x->counts->bad_fields++;
 	r->odds = rapi_parse_list(x, json_object_get(o, "odds"), sizeof(*r->odds),
-	    rapi_parse_odds, &r->n_odds);
+	    offsetof(struct rapi_odds, bookmaker_id), rapi_parse_odds, NULL, 0, &r->n_odds);
 	r->odds_unreadable = rapi_parse_not_list(json_object_get(o, "odds"));
 	return 1;
 }
@@ -278,7 +319,7 @@ rapi_parse_race(struct rapi_value_ctx *x, const json_t *o, void *out)
 	if (r->race_id == NULL)
 		return 0;
 	r->runners = rapi_parse_list(x, json_object_get(o, "runners"), sizeof(*r->runners),
-	    rapi_parse_runner, &r->n_runners);
+	    offsetof(struct rapi_runner, horse_id), rapi_parse_runner, NULL, 0, &r->n_runners);
 	r->runners_unreadable = rapi_parse_not_list(json_object_get(o, "runners"));
 	return 1;
 }
@@ -299,10 +340,11 @@ rapi_parse_result(struct rapi_value_ctx *x, const json_t *o, void *out)
 	struct rapi_result *r = out;
 
 	rapi_value_fields(x, o, rapi_parse_result_fields, N(rapi_parse_result_fields), r);
-	if (r->race_id == NULL)
+	if (r->race.race_id == NULL)
 		return 0;
 	r->runners = rapi_parse_list(x, json_object_get(o, "runners"), sizeof(*r->runners),
-	    rapi_parse_result_runner, &r->n_runners);
+	    offsetof(struct rapi_result_runner, horse_id), rapi_parse_result_runner, NULL, 0,
+	    &r->n_runners);
 	return 1;
 }
 
@@ -431,17 +473,38 @@ oom:
 	return NULL;
 }
 
+/* What a result holds, by its doc's kind. */
+struct rapi_parse_kind {
+	const char     *key;   /* the array of a page; NULL: the body is the array */
+	int             one;   /* a body may also be one record: an object with "race_id" */
+	size_t          size;  /* of a record */
+	size_t          id;    /* offset of the record's id */
+	rapi_parse_item parse;
+};
+
+#define KIND(key, one, type, id, fn) { key, one, sizeof(type), offsetof(type, id), fn }
+
+static const struct rapi_parse_kind rapi_parse_kinds[] = {
+	[RAPI_DOC_RACECARDS] = KIND("racecards", 1, struct rapi_race, race_id, rapi_parse_race),
+	[RAPI_DOC_RESULTS] = KIND("results", 1, struct rapi_result, race.race_id, rapi_parse_result),
+	[RAPI_DOC_COURSES] = KIND("courses", 0, struct rapi_course, id, rapi_parse_course),
+	[RAPI_DOC_REGIONS] = KIND(NULL, 0, struct rapi_region, code, rapi_parse_region),
+	[RAPI_DOC_SEARCH] = KIND("search_results", 0, struct rapi_search_item, id,
+	    rapi_parse_search_item),
+};
+
 /*
  * Allocates a zeroed result of size bytes whose first member is its doc,
  * with an arena.  On error (out of memory), NULL is returned.
  */
 static void *
-rapi_parse_new(size_t size)
+rapi_parse_new(size_t size, enum rapi_doc_kind kind)
 {
 	struct rapi_doc *doc = calloc(1, size);
 
 	if (doc == NULL)
 		return NULL;
+	doc->kind = kind;
 	doc->arena = rapi_arena_new();
 	if (doc->arena == NULL) {
 		free(doc);
@@ -450,272 +513,227 @@ rapi_parse_new(size_t size)
 	return doc;
 }
 
-/* Frees a result made by rapi_parse_new and its realloc'd array (may be NULL). */
-static void
-rapi_parse_free(struct rapi_doc *doc, void *array)
-{
-	if (doc == NULL)
-		return;
-	rapi_arena_free(doc->arena);
-	free(array);
-	free(doc);
-}
-
 /*
- * Parses the array under key of the object root (or root itself when it is
- * an array and key is NULL) into a new array of the result.  Returns 0, or
- * -1 with err set.
+ * Parses the records of one loaded body (a page, the array itself, or one
+ * race object) onto the end of the array of *n records (room for *cap),
+ * growing it with realloc.  Returns the array, moved or not; *rc is 0, or
+ * -1 with err set and the array and *n as they were.
  */
-static int
-rapi_parse_array(struct rapi_doc *doc, const json_t *root, const char *key, size_t size,
-    rapi_parse_item fn, void **items, size_t *n, char *err, size_t errlen)
+static void *
+rapi_parse_append(struct rapi_doc *doc, json_t *root, void *array, size_t *n,
+    size_t *cap, int *rc, char *err, size_t errlen)
 {
+	const struct rapi_parse_kind *k = &rapi_parse_kinds[doc->kind];
 	struct rapi_value_ctx x = { doc->arena, &doc->counts, 0 };
-	const json_t *arr = key != NULL ? json_object_get(root, key) : root;
+	json_t *arr = k->key != NULL ? json_object_get(root, k->key) : root, *one = NULL;
+	void *items;
+	size_t got;
 
-	if (!json_is_array(arr)) {
-		snprintf(err, errlen, "expected %s%s%s", key ? "an object with an array \"" : "an array",
-		    key ? key : "", key ? "\"" : "");
-		return -1;
-	}
-	if (key != NULL)
-		rapi_value_fields(&x, root, rapi_parse_page_fields, N(rapi_parse_page_fields),
-		    &doc->page);
-	doc->page.items = json_array_size(arr);
-	*items = rapi_parse_list(&x, arr, size, fn, n);
-	if (x.oom) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The shared body of the one-array parsers: loads body into doc (made by
- * rapi_parse_new) and parses the array under key (NULL: the body is the
- * array).  Returns 0, or -1 with err set.
- */
-static int
-rapi_parse_simple(struct rapi_doc *doc, const char *body, size_t len, const char *key,
-    size_t size, rapi_parse_item fn, void **items, size_t *n, char *err, size_t errlen)
-{
-	json_t *root;
-	int rc;
-
-	root = rapi_parse_load(body, len, &doc->counts, err, errlen);
-	if (root == NULL)
-		return -1;
-	rc = rapi_parse_array(doc, root, key, size, fn, items, n, err, errlen);
-	json_decref(root);
-	return rc;
-}
-
-struct rapi_courses *
-rapi_parse_courses(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct rapi_courses *c = rapi_parse_new(sizeof(*c));
-	void *items = NULL;
-
-	if (c == NULL || rapi_parse_simple(&c->doc, body, len, "courses", sizeof(*c->items),
-	    rapi_parse_course, &items, &c->n, err, errlen) < 0) {
-		if (c == NULL)
-			snprintf(err, errlen, "out of memory");
-		rapi_courses_free(c);
-		return NULL;
-	}
-	c->items = items;
-	return c;
-}
-
-struct rapi_regions *
-rapi_parse_regions(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct rapi_regions *r = rapi_parse_new(sizeof(*r));
-	void *items = NULL;
-
-	if (r == NULL || rapi_parse_simple(&r->doc, body, len, NULL, sizeof(*r->items),
-	    rapi_parse_region, &items, &r->n, err, errlen) < 0) {
-		if (r == NULL)
-			snprintf(err, errlen, "out of memory");
-		rapi_regions_free(r);
-		return NULL;
-	}
-	r->items = items;
-	return r;
-}
-
-struct rapi_search *
-rapi_parse_search(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct rapi_search *s = rapi_parse_new(sizeof(*s));
-	void *items = NULL;
-
-	if (s == NULL || rapi_parse_simple(&s->doc, body, len, "search_results", sizeof(*s->items),
-	    rapi_parse_search_item, &items, &s->n, err, errlen) < 0) {
-		if (s == NULL)
-			snprintf(err, errlen, "out of memory");
-		rapi_search_free(s);
-		return NULL;
-	}
-	s->items = items;
-	return s;
-}
-
-struct rapi_horse *
-rapi_parse_horse(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct rapi_horse *h = rapi_parse_new(sizeof(*h));
-	struct rapi_value_ctx x;
-	json_t *root = NULL;
-
-	if (h == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	root = rapi_parse_load(body, len, &h->doc.counts, err, errlen);
-	if (root == NULL)
-		goto fail;
-	if (!json_is_object(root)) {
-		snprintf(err, errlen, "expected a horse object");
-		goto fail;
-	}
-	x = (struct rapi_value_ctx){ h->doc.arena, &h->doc.counts, 0 };
-	rapi_value_fields(&x, root, rapi_parse_horse_fields, N(rapi_parse_horse_fields), h);
-	if (x.oom || h->id == NULL) {
-		snprintf(err, errlen, x.oom ? "out of memory" : "horse without a usable \"id\"");
-		goto fail;
-	}
-	json_decref(root);
-	return h;
-fail:
-	json_decref(root);
-	rapi_horse_free(h);
-	return NULL;
-}
-
-/*
- * Appends the races of one body (a page under key, or one race object with
- * race_id) to the array *races of *n records (room for *cap), growing it with realloc.
- */
-static int
-rapi_parse_races(struct rapi_doc *doc, const char *body, size_t len, const char *key,
-    size_t size, rapi_parse_item fn, void **races, size_t *n, size_t *cap, char *err,
-    size_t errlen)
-{
-	json_t *root = rapi_parse_load(body, len, &doc->counts, err, errlen), *one = NULL;
-	void *items = NULL;
-	size_t got = 0;
-	int rc = -1;
-
-	if (root == NULL)
-		return -1;
+	*rc = -1;
 	memset(&doc->page, 0, sizeof(doc->page));
-	if (json_is_object(root) && json_object_get(root, key) == NULL &&
-	    json_object_get(root, "race_id") != NULL) {
-		/* One race object: a page of one. */
-		one = json_array();
+	if (k->one && arr == NULL && json_is_object(root) && json_object_get(root, "race_id")) {
+		arr = one = json_array();  /* one race object: a page of one */
 		if (one == NULL || json_array_append(one, root) < 0) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
+	} else if (k->key != NULL && json_is_array(arr)) {
+		rapi_value_fields(&x, root, rapi_parse_page_fields, N(rapi_parse_page_fields),
+		    &doc->page);
 	}
-	if (rapi_parse_array(doc, one ? one : root, one ? NULL : key, size, fn, &items, &got,
-	    err, errlen) < 0)
+	if (!json_is_array(arr)) {
+		snprintf(err, errlen, "expected %s%s%s", k->key ? "an object with an array \"" :
+		    "an array", k->key ? k->key : "", k->key ? "\"" : "");
 		goto out;
-	if (*n + got > *cap) {
+	}
+	doc->page.items = json_array_size(arr);
+	items = rapi_parse_list(&x, arr, k->size, k->id, k->parse, array, *n, &got);
+	if (!x.oom && *n + got > *cap) {
 		size_t ncap = *cap ? *cap : 64;
 		void *p;
 
 		while (ncap < *n + got)
 			ncap *= 2;
-		p = ncap <= SIZE_MAX / size ? realloc(*races, ncap * size) : NULL;
-		if (p == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
-		*races = p;
-		*cap = ncap;
+		p = ncap <= SIZE_MAX / k->size ? realloc(array, ncap * k->size) : NULL;
+		if (p == NULL)
+			x.oom = 1;
+		else
+			array = p, *cap = ncap;
+	}
+	if (x.oom) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
 	}
 	if (got > 0)
-		memcpy((char *)*races + *n * size, items, got * size);
+		memcpy((char *)array + *n * k->size, items, got * k->size);
 	*n += got;
-	rc = 0;
+	*rc = 0;
 out:
 	json_decref(one);
+	return array;
+}
+
+/* Parses a /horses/{id}/pro body into h; 0, or -1 with err set and h unchanged. */
+static int
+rapi_parse_horse(struct rapi_horse *h, const json_t *root, char *err, size_t errlen)
+{
+	struct rapi_value_ctx x = { h->doc.arena, &h->doc.counts, 0 };
+	struct rapi_horse got;
+
+	if (!json_is_object(root)) {
+		snprintf(err, errlen, "expected a horse object");
+		return -1;
+	}
+	memset(&got, 0, sizeof(got));
+	rapi_value_fields(&x, root, rapi_parse_horse_fields, N(rapi_parse_horse_fields), &got);
+	if (x.oom || got.id == NULL) {
+		snprintf(err, errlen, x.oom ? "out of memory" : "horse without a usable \"id\"");
+		return -1;
+	}
+	got.doc = h->doc;
+	*h = got;
+	return 0;
+}
+
+/* Appends a body's records to the array `member` of the result doc, a `type`. */
+#define APPEND(type, member) do { \
+	type *p_ = (type *)doc; \
+	p_->member = rapi_parse_append(doc, root, p_->member, &p_->n, &p_->cap, &r, err, \
+	    errlen); \
+} while (0)
+
+int
+rapi_parse(struct rapi_doc *doc, const char *body, size_t len, char *err, size_t errlen)
+{
+	json_t *root = rapi_parse_load(body, len, &doc->counts, err, errlen);
+	int r = -1;
+
+	if (root == NULL)
+		return -1;
+	switch (doc->kind) {
+	case RAPI_DOC_RACECARDS:
+		APPEND(struct rapi_racecards, races);
+		break;
+	case RAPI_DOC_RESULTS:
+		APPEND(struct rapi_results, races);
+		break;
+	case RAPI_DOC_COURSES:
+		APPEND(struct rapi_courses, items);
+		break;
+	case RAPI_DOC_REGIONS:
+		APPEND(struct rapi_regions, items);
+		break;
+	case RAPI_DOC_SEARCH:
+		APPEND(struct rapi_search, items);
+		break;
+	case RAPI_DOC_HORSE:
+		r = rapi_parse_horse((struct rapi_horse *)doc, root, err, errlen);
+		break;
+	}
 	json_decref(root);
-	return rc;
+	return r;
 }
 
 struct rapi_racecards *
 rapi_racecards_new(void)
 {
-	return rapi_parse_new(sizeof(struct rapi_racecards));
-}
-
-int
-rapi_parse_racecards(struct rapi_racecards *rc, const char *body, size_t len, char *err,
-    size_t errlen)
-{
-	void *races = rc->races;
-	int r;
-
-	r = rapi_parse_races(&rc->doc, body, len, "racecards", sizeof(*rc->races), rapi_parse_race,
-	    &races, &rc->n, &rc->cap, err, errlen);
-	rc->races = races;
-	return r;
+	return rapi_parse_new(sizeof(struct rapi_racecards), RAPI_DOC_RACECARDS);
 }
 
 struct rapi_results *
 rapi_results_new(void)
 {
-	return rapi_parse_new(sizeof(struct rapi_results));
+	return rapi_parse_new(sizeof(struct rapi_results), RAPI_DOC_RESULTS);
 }
 
-int
-rapi_parse_results(struct rapi_results *rs, const char *body, size_t len, char *err,
-    size_t errlen)
+struct rapi_courses *
+rapi_courses_new(void)
 {
-	void *races = rs->races;
-	int r;
-
-	r = rapi_parse_races(&rs->doc, body, len, "results", sizeof(*rs->races), rapi_parse_result,
-	    &races, &rs->n, &rs->cap, err, errlen);
-	rs->races = races;
-	return r;
+	return rapi_parse_new(sizeof(struct rapi_courses), RAPI_DOC_COURSES);
 }
 
-void
-rapi_courses_free(struct rapi_courses *p)
+struct rapi_regions *
+rapi_regions_new(void)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+	return rapi_parse_new(sizeof(struct rapi_regions), RAPI_DOC_REGIONS);
 }
 
-void
-rapi_regions_free(struct rapi_regions *p)
+struct rapi_search *
+rapi_search_new(void)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+	return rapi_parse_new(sizeof(struct rapi_search), RAPI_DOC_SEARCH);
 }
 
-void
-rapi_search_free(struct rapi_search *p)
+struct rapi_horse *
+rapi_horse_new(void)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+	return rapi_parse_new(sizeof(struct rapi_horse), RAPI_DOC_HORSE);
 }
 
 void
-rapi_horse_free(struct rapi_horse *p)
+rapi_doc_free(struct rapi_doc *doc)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, NULL);
+	void *array = NULL;
+
+	if (doc == NULL)
+		return;
+	switch (doc->kind) {
+	case RAPI_DOC_RACECARDS:
+		array = ((struct rapi_racecards *)doc)->races;
+		break;
+	case RAPI_DOC_RESULTS:
+		array = ((struct rapi_results *)doc)->races;
+		break;
+	case RAPI_DOC_COURSES:
+		array = ((struct rapi_courses *)doc)->items;
+		break;
+	case RAPI_DOC_REGIONS:
+		array = ((struct rapi_regions *)doc)->items;
+		break;
+	case RAPI_DOC_SEARCH:
+		array = ((struct rapi_search *)doc)->items;
+		break;
+	case RAPI_DOC_HORSE:
+		break;
+	}
+	rapi_arena_free(doc->arena);
+	free(array);
+	free(doc);
 }
 
 void
 rapi_racecards_free(struct rapi_racecards *p)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, p != NULL ? p->races : NULL);
+	rapi_doc_free(p ? &p->doc : NULL);
 }
 
 void
 rapi_results_free(struct rapi_results *p)
 {
-	rapi_parse_free(p != NULL ? &p->doc : NULL, p != NULL ? p->races : NULL);
+	rapi_doc_free(p ? &p->doc : NULL);
 }
+
+void
+rapi_courses_free(struct rapi_courses *p)
+{
+	rapi_doc_free(p ? &p->doc : NULL);
+}
+
+void
+rapi_regions_free(struct rapi_regions *p)
+{
+	rapi_doc_free(p ? &p->doc : NULL);
+}
+
+void
+rapi_search_free(struct rapi_search *p)
+{
+	rapi_doc_free(p ? &p->doc : NULL);
+}
+
+void
+rapi_horse_free(struct rapi_horse *p)
+{
+	rapi_doc_free(p ? &p->doc : NULL);
+}
+

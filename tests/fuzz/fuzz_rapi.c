@@ -20,29 +20,37 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *body = (const char *)data;
 	struct rapi_racecards *rc = rapi_racecards_new();
 	struct rapi_results *rs = rapi_results_new();
+	struct rapi_courses *cs = rapi_courses_new();
+	struct rapi_regions *rg = rapi_regions_new();
+	struct rapi_search *se = rapi_search_new();
+	struct rapi_horse *h = rapi_horse_new();
 	char err[256], out[64], *text;
 	double d;
 
 	/* One Jansson load or two per run, chosen by the length, keeps runs fast. */
 	switch (size % 4) {
 	case 0:  /* twice into the same result: pages append */
-		rapi_parse_racecards(rc, body, size, err, sizeof(err));
-		rapi_parse_racecards(rc, body, size, err, sizeof(err));
+		rapi_parse(&rc->doc, body, size, err, sizeof(err));
+		rapi_parse(&rc->doc, body, size, err, sizeof(err));
 		break;
 	case 1:
-		rapi_parse_results(rs, body, size, err, sizeof(err));
-		rapi_horse_free(rapi_parse_horse(body, size, err, sizeof(err)));
+		rapi_parse(&rs->doc, body, size, err, sizeof(err));
+		rapi_parse(&h->doc, body, size, err, sizeof(err));
 		break;
 	case 2:
-		rapi_courses_free(rapi_parse_courses(body, size, err, sizeof(err)));
-		rapi_regions_free(rapi_parse_regions(body, size, err, sizeof(err)));
+		rapi_parse(&cs->doc, body, size, err, sizeof(err));
+		rapi_parse(&rg->doc, body, size, err, sizeof(err));
 		break;
 	default:
-		rapi_search_free(rapi_parse_search(body, size, err, sizeof(err)));
-		rapi_parse_racecards(rc, body, size, err, sizeof(err));
+		rapi_parse(&se->doc, body, size, err, sizeof(err));
+		rapi_parse(&rc->doc, body, size, err, sizeof(err));
 	}
 	rapi_racecards_free(rc);
 	rapi_results_free(rs);
+	rapi_courses_free(cs);
+	rapi_regions_free(rg);
+	rapi_search_free(se);
+	rapi_horse_free(h);
 
 	if (size > 256)
 		return 0;

@@ -74,7 +74,7 @@ racecards_of(const char *body, size_t len)
 	char err[256];
 
 	assert_non_null(rc);
-	if (rapi_parse_racecards(rc, body, len, err, sizeof(err)) < 0)
+	if (rapi_parse(&rc->doc, body, len, err, sizeof(err)) < 0)
 		fail_msg("parse failed: %s", err);
 	return rc;
 }
@@ -86,9 +86,35 @@ results_of(const char *body, size_t len)
 	char err[256];
 
 	assert_non_null(rs);
-	if (rapi_parse_results(rs, body, len, err, sizeof(err)) < 0)
+	if (rapi_parse(&rs->doc, body, len, err, sizeof(err)) < 0)
 		fail_msg("parse failed: %s", err);
 	return rs;
+}
+
+/*
+ * Parses body as a course list, a region list, a search and a horse, each
+ * into a new result; returns how many parses succeeded.
+ */
+static int
+parse_others(const char *body, size_t len)
+{
+	struct rapi_courses *c = rapi_courses_new();
+	struct rapi_regions *r = rapi_regions_new();
+	struct rapi_search *s = rapi_search_new();
+	struct rapi_horse *h = rapi_horse_new();
+	char err[256];
+	int ok = 0;
+
+	assert_true(c != NULL && r != NULL && s != NULL && h != NULL);
+	ok += rapi_parse(&c->doc, body, len, err, sizeof(err)) == 0;
+	ok += rapi_parse(&r->doc, body, len, err, sizeof(err)) == 0;
+	ok += rapi_parse(&s->doc, body, len, err, sizeof(err)) == 0;
+	ok += rapi_parse(&h->doc, body, len, err, sizeof(err)) == 0;
+	rapi_courses_free(c);
+	rapi_regions_free(r);
+	rapi_search_free(s);
+	rapi_horse_free(h);
+	return ok;
 }
 
 static void
@@ -249,21 +275,24 @@ test_results_page(void **state)
 	assert_int_field(rs->doc.page.limit, 25);
 	assert_int_equal(rs->n, 2);
 	r = &rs->races[0];
-	assert_string_equal(r->race_id, "rac_11746254");
-	assert_string_equal(r->course, "Kempton (AW)");
-	assert_string_equal(r->off, "8:10");
-	assert_int_field(r->off_dt, instant("2025-10-13T19:10:00Z"));
-	assert_string_equal(r->race_class, "Class 5");
-	assert_string_equal(r->sex_rest, "F");
-	assert_int_field(r->dist_y, 2419);
-	assert_int_field(r->dist_m, 2212);
-	assert_string_equal(r->dist_f, "11f");
+	/* Under a racecard's names: "off", "class", "sex_rest", "dist", "dist_y", "dist_m". */
+	assert_string_equal(r->race.race_id, "rac_11746254");
+	assert_string_equal(r->race.course, "Kempton (AW)");
+	assert_string_equal(r->race.off_time, "8:10");
+	assert_int_field(r->race.off_dt, instant("2025-10-13T19:10:00Z"));
+	assert_string_equal(r->race.race_class, "Class 5");
+	assert_string_equal(r->race.sex_restriction, "F");
+	assert_string_equal(r->race.distance, "1m3f");
+	assert_int_field(r->race.distance_y, 2419);
+	assert_int_field(r->race.distance_m, 2212);
+	assert_false(r->race.distance_f.present);
+	assert_null(r->race.runners);
 	assert_string_equal(r->winning_time_detail, "2m 19.97s (slow by 2.07s)");
 	assert_string_equal(r->non_runners, "Miss Chester (self certificate, coughing)");
 	assert_string_equal(r->tote_win, "\xc2\xa3" "9.50");
 	assert_string_equal(r->tote_trifecta, "\xc2\xa3" "277.30");
 	assert_null(r->comments);
-	assert_null(r->pattern);
+	assert_null(r->race.pattern);
 	assert_int_equal(r->n_runners, 10);
 	ru = &r->runners[0];
 	assert_string_equal(ru->horse_id, "hrs_42073850");
@@ -273,12 +302,12 @@ test_results_page(void **state)
 	assert_real_field(ru->sp_dec, 9.5);
 	assert_real_field(ru->btn, 0.0);
 	assert_string_equal(ru->weight, "9-5");
-	assert_int_field(ru->weight_lbs, 131);
+	assert_int_field(ru->lbs, 131);
 	assert_string_equal(ru->time, "2:19.97");
 	assert_real_field(ru->time_s, 139.97);
-	assert_int_field(ru->or, 66);
+	assert_int_field(ru->ofr, 66);
 	assert_false(ru->rpr.present);
-	assert_false(ru->tsr.present);
+	assert_false(ru->ts.present);
 	assert_real_field(ru->prize, 4187.2);
 	assert_int_field(ru->jockey_claim_lbs, 0);
 	assert_string_equal(ru->jockey.name, "Hollie Doyle");
@@ -297,22 +326,80 @@ test_results_page(void **state)
 	free(body);
 }
 
-/* Pages append: two bodies into one result. */
+/*
+ * Pages append: bodies parsed into one result add their races; races an
+ * earlier page gave are dropped and counted, the first page's kept.
+ */
 static void
 test_results_pages_append(void **state)
 {
+	static const char one[] = "{\"race_id\": \"rac_new\", \"runners\": []}";
 	struct rapi_results *rs = rapi_results_new();
 	size_t len;
 	char *body = slurp("results_2025-10-13.json", &len), err[128];
 
 	(void)state;
-	assert_int_equal(rapi_parse_results(rs, body, len, err, sizeof(err)), 0);
-	assert_int_equal(rapi_parse_results(rs, body, len, err, sizeof(err)), 0);
-	assert_int_equal(rs->n, 4);
-	assert_string_equal(rs->races[3].race_id, "rac_11775751");
+	assert_int_equal(rapi_parse(&rs->doc, body, len, err, sizeof(err)), 0);
+	assert_int_equal(rapi_parse(&rs->doc, body, len, err, sizeof(err)), 0);
+	assert_int_equal(rs->n, 2);
+	assert_int_equal(rs->doc.counts.repeated, 2);
+	assert_int_equal(rapi_parse(&rs->doc, one, sizeof(one) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rs->n, 3);
+	assert_string_equal(rs->races[1].race.race_id, "rac_11775751");
+	assert_string_equal(rs->races[2].race.race_id, "rac_new");
 	assert_string_equal(rs->races[0].runners[0].horse, "Veraison (IRE)");
 	rapi_results_free(rs);
 	free(body);
+}
+
+/*
+ * What upstream lists twice is dropped and counted, the first entry kept: a
+ * race (with what its second listing held, counted nowhere else), a horse in
+ * a race, a bookmaker for a runner; a race of a later page too.
+ */
+static void
+test_listed_twice(void **state)
+{
+	static const char page[] =
+	    "{\"racecards\": [{\"race_id\": \"rac_1\", \"course\": \"Ascot\", \"runners\": ["
+	    "  {\"horse_id\": \"hrs_a\", \"horse\": \"First\", \"odds\": ["
+	    "    {\"bookmaker\": \"Bet365\", \"decimal\": \"3.0\"},"
+	    "    {\"bookmaker\": \"Coral\", \"decimal\": \"3.5\"},"
+	    "    {\"bookmaker\": \"Bet365\", \"decimal\": \"9.0\"}]},"
+	    "  {\"horse_id\": \"hrs_b\"},"
+	    "  {\"horse_id\": \"hrs_a\", \"horse\": \"Second\", \"odds\": []}]},"
+	    " {\"race_id\": \"rac_2\"},"
+	    " {\"race_id\": \"rac_1\", \"course\": \"Again\", \"draw\": \"x\", \"runners\": ["
+	    "  {\"horse_id\": \"hrs_c\"}, {\"horse_id\": \"hrs_c\"}, {}]}]}";
+	static const char later[] = "{\"racecards\": [{\"race_id\": \"rac_2\", \"course\": \"Late\"},"
+	    " {\"race_id\": \"rac_3\"}]}";
+	struct rapi_racecards *rc = racecards_of(page, sizeof(page) - 1);
+	const struct rapi_runner *a;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(rc->n, 2);
+	assert_string_equal(rc->races[0].race_id, "rac_1");
+	assert_string_equal(rc->races[0].course, "Ascot");
+	assert_string_equal(rc->races[1].race_id, "rac_2");
+	assert_int_equal(rc->races[0].n_runners, 2);
+	a = &rc->races[0].runners[0];
+	assert_string_equal(a->horse, "First");
+	assert_string_equal(rc->races[0].runners[1].horse_id, "hrs_b");
+	assert_int_equal(a->n_odds, 2);
+	assert_string_equal(a->odds[0].bookmaker_id, "bet365");
+	assert_real_field(a->odds[0].decimal, 3.0);
+	assert_string_equal(a->odds[1].bookmaker_id, "coral");
+	/* A price, a horse, a race; the repeated race's own faults count nowhere. */
+	assert_int_equal(rc->doc.counts.repeated, 3);
+	assert_counts_zero(rc->doc);
+
+	assert_int_equal(rapi_parse(&rc->doc, later, sizeof(later) - 1, err, sizeof(err)), 0);
+	assert_int_equal(rc->n, 3);
+	assert_null(rc->races[1].course);
+	assert_string_equal(rc->races[2].race_id, "rac_3");
+	assert_int_equal(rc->doc.counts.repeated, 4);
+	rapi_racecards_free(rc);
 }
 
 static void
@@ -324,8 +411,8 @@ test_horse_and_search(void **state)
 	char *body = slurp("horse_pro.json", &len), err[128];
 
 	(void)state;
-	h = rapi_parse_horse(body, len, err, sizeof(err));
-	assert_non_null(h);
+	h = rapi_horse_new();
+	assert_int_equal(rapi_parse(&h->doc, body, len, err, sizeof(err)), 0);
 	assert_counts_zero(h->doc);
 	assert_string_equal(h->id, "hrs_6181308");
 	assert_string_equal(h->name, "Flaggan (IRE)");
@@ -343,8 +430,8 @@ test_horse_and_search(void **state)
 	free(body);
 
 	body = slurp("horses_search.json", &len);
-	s = rapi_parse_search(body, len, err, sizeof(err));
-	assert_non_null(s);
+	s = rapi_search_new();
+	assert_int_equal(rapi_parse(&s->doc, body, len, err, sizeof(err)), 0);
 	assert_counts_zero(s->doc);
 	assert_int_equal(s->n, 2);
 	assert_string_equal(s->items[0].id, "hrs_3356262");
@@ -356,8 +443,8 @@ test_horse_and_search(void **state)
 	free(body);
 
 	body = slurp("jockeys_search.json", &len);
-	s = rapi_parse_search(body, len, err, sizeof(err));
-	assert_non_null(s);
+	s = rapi_search_new();
+	assert_int_equal(rapi_parse(&s->doc, body, len, err, sizeof(err)), 0);
 	assert_int_equal(s->n, 2);
 	assert_string_equal(s->items[1].id, "jky_34245");
 	assert_string_equal(s->items[1].name, "Timmy Murphy");
@@ -375,8 +462,8 @@ test_courses_and_regions(void **state)
 	char *body = slurp("courses_gb.json", &len), err[128];
 
 	(void)state;
-	c = rapi_parse_courses(body, len, err, sizeof(err));
-	assert_non_null(c);
+	c = rapi_courses_new();
+	assert_int_equal(rapi_parse(&c->doc, body, len, err, sizeof(err)), 0);
 	assert_counts_zero(c->doc);
 	assert_int_field(c->doc.page.total, 69);
 	assert_int_equal(c->n, 2);
@@ -388,8 +475,8 @@ test_courses_and_regions(void **state)
 	free(body);
 
 	body = slurp("courses_regions.json", &len);
-	r = rapi_parse_regions(body, len, err, sizeof(err));
-	assert_non_null(r);
+	r = rapi_regions_new();
+	assert_int_equal(rapi_parse(&r->doc, body, len, err, sizeof(err)), 0);
 	assert_int_equal(r->n, 2);
 	assert_string_equal(r->items[0].code, "SPA");
 	assert_string_equal(r->items[0].name, "Spain");
@@ -425,8 +512,8 @@ test_every_fixture_every_parser(void **state)
 		}
 		files++;
 		body = slurp(e->d_name, &len);
-		a = rapi_parse_racecards(rc, body, len, err, sizeof(err));
-		b = rapi_parse_results(rs, body, len, err, sizeof(err));
+		a = rapi_parse(&rc->doc, body, len, err, sizeof(err));
+		b = rapi_parse(&rs->doc, body, len, err, sizeof(err));
 		if (strncmp(e->d_name, "racecard", 8) == 0 && strstr(e->d_name, "summaries") == NULL)
 			assert_true(a == 0 && rc->n > 0);
 		else
@@ -438,10 +525,7 @@ test_every_fixture_every_parser(void **state)
 			assert_true(b < 0);
 		rapi_racecards_free(rc);
 		rapi_results_free(rs);
-		rapi_courses_free(rapi_parse_courses(body, len, err, sizeof(err)));
-		rapi_regions_free(rapi_parse_regions(body, len, err, sizeof(err)));
-		rapi_horse_free(rapi_parse_horse(body, len, err, sizeof(err)));
-		rapi_search_free(rapi_parse_search(body, len, err, sizeof(err)));
+		parse_others(body, len);
 		free(body);
 	}
 	closedir(d);
@@ -536,9 +620,9 @@ test_missing_markers(void **state)
 	ru = &rs->races[0].runners[0];
 	assert_string_equal(ru->position, "PU");
 	assert_false(ru->position_n.present);
-	assert_false(ru->or.present);
+	assert_false(ru->ofr.present);
 	assert_false(ru->rpr.present);
-	assert_false(ru->tsr.present);
+	assert_false(ru->ts.present);
 	assert_false(ru->sp_dec.present);
 	assert_false(ru->btn.present);
 	assert_null(ru->time);
@@ -582,24 +666,26 @@ test_unreadable_bodies(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (rapi_parse_racecards(rc, bad[i], strlen(bad[i]), err, sizeof(err)) != -1)
+		if (rapi_parse(&rc->doc, bad[i], strlen(bad[i]), err, sizeof(err)) != -1)
 			fail_msg("accepted: %s", bad[i]);
 		assert_true(err[0] != '\0');
 		assert_int_equal(rc->n, 0);
 	}
-	rapi_parse_racecards(rc, bad[3], strlen(bad[3]), err, sizeof(err));
+	rapi_parse(&rc->doc, bad[3], strlen(bad[3]), err, sizeof(err));
 	assert_contains(err, "invalid JSON");
-	rapi_parse_racecards(rc, bad[4], strlen(bad[4]), err, sizeof(err));
+	rapi_parse(&rc->doc, bad[4], strlen(bad[4]), err, sizeof(err));
 	assert_contains(err, "racecards");
 	rapi_racecards_free(rc);
 
-	h = rapi_parse_horse("{\"name\": \"x\"}", 13, err, sizeof(err));
-	assert_null(h);
+	h = rapi_horse_new();
+	assert_int_equal(rapi_parse(&h->doc, "{\"name\": \"x\"}", 13, err, sizeof(err)), -1);
 	assert_contains(err, "id");
-	assert_null(rapi_parse_horse("[]", 2, err, sizeof(err)));
-	assert_null(rapi_parse_courses("{\"courses\": 1}", 14, err, sizeof(err)));
-	assert_null(rapi_parse_regions("{}", 2, err, sizeof(err)));
-	assert_null(rapi_parse_search("{\"search_results\": null}", 24, err, sizeof(err)));
+	assert_null(h->name);
+	assert_int_equal(rapi_parse(&h->doc, "[]", 2, err, sizeof(err)), -1);
+	rapi_horse_free(h);
+	assert_int_equal(parse_others("{\"courses\": 1}", 14), 0);
+	assert_int_equal(parse_others("{}", 2), 0);
+	assert_int_equal(parse_others("{\"search_results\": null}", 24), 0);
 }
 
 /* Invalid UTF-8 is read as U+FFFD and counted; a NUL refuses one field only. */
@@ -618,11 +704,11 @@ test_invalid_utf8(void **state)
 	assert_int_equal(rs->doc.counts.skipped, 1);
 	/* The course holds a NUL; "or" too; the invalid-id runner's id. */
 	assert_int_equal(rs->doc.counts.bad_fields, 3);
-	assert_null(rs->races[0].course);
-	assert_string_equal(rs->races[0].race_name, "Caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbdStakes");
+	assert_null(rs->races[0].race.course);
+	assert_string_equal(rs->races[0].race.race_name, "Caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbdStakes");
 	assert_int_equal(rs->races[0].n_runners, 1);
 	assert_string_equal(rs->races[0].runners[0].horse, "Ma\xef\xbf\xbd" "ana");
-	assert_false(rs->races[0].runners[0].or.present);
+	assert_false(rs->races[0].runners[0].ofr.present);
 	rapi_results_free(rs);
 }
 
@@ -643,8 +729,8 @@ test_lone_surrogates(void **state)
 	rs = results_of(body, sizeof(body) - 1);
 	assert_int_equal(rs->doc.counts.utf8_repaired, 1 + 2 + 1 + 1);
 	assert_int_equal(rs->doc.counts.bad_fields, 0);
-	assert_string_equal(rs->races[0].course, "Kemp\xef\xbf\xbdton");
-	assert_string_equal(rs->races[0].race_name,
+	assert_string_equal(rs->races[0].race.course, "Kemp\xef\xbf\xbdton");
+	assert_string_equal(rs->races[0].race.race_name,
 	    "\xf0\x9f\x98\x80 \\ud800 \xef\xbf\xbd\xef\xbf\xbd");
 	assert_string_equal(rs->races[0].runners[0].horse, "Ma\xef\xbf\xbd" "ana \xef\xbf\xbd");
 	rapi_results_free(rs);
@@ -683,7 +769,7 @@ test_huge_numbers_and_garbage(void **state)
 	for (int i = 0; i < 5000; i++)
 		assert_int_equal(buf_addstr(&deep, "["), 0);
 	rc = rapi_racecards_new();
-	assert_int_equal(rapi_parse_racecards(rc, deep.data, deep.len, err, sizeof(err)), -1);
+	assert_int_equal(rapi_parse(&rc->doc, deep.data, deep.len, err, sizeof(err)), -1);
 	rapi_racecards_free(rc);
 	buf_free(&deep);
 }
@@ -755,11 +841,11 @@ test_storable_bounds(void **state)
 	rs = results_of(b.data, b.len);
 	/* off_dt, dist_y; hrs_1: prize, or, claim, trainer; hrs_2: sp_dec, prize, btn. */
 	assert_int_equal(rs->doc.counts.bad_fields, 2 + 4 + 3);
-	assert_false(rs->races[0].off_dt.present);
+	assert_false(rs->races[0].race.off_dt.present);
 	rr = &rs->races[0].runners[0];
 	assert_string_equal(rr->position, "0");
 	assert_false(rr->position_n.present);
-	assert_false(rr->sp_dec.present || rr->prize.present || rr->or.present);
+	assert_false(rr->sp_dec.present || rr->prize.present || rr->ofr.present);
 	assert_false(rr->jockey_claim_lbs.present);
 	assert_null(rr->trainer.name);
 	rr = &rs->races[0].runners[1];
@@ -831,6 +917,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_racecard_single),
 		cmocka_unit_test(test_results_page),
 		cmocka_unit_test(test_results_pages_append),
+		cmocka_unit_test(test_listed_twice),
 		cmocka_unit_test(test_horse_and_search),
 		cmocka_unit_test(test_courses_and_regions),
 		cmocka_unit_test(test_every_fixture_every_parser),

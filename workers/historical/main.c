@@ -163,9 +163,6 @@ hist_date(struct worker_ctx *ctx, const char *date, struct worker_result *res)
 	res->rows_written += c.runners;
 	log_info("%s: %ld races, %ld runners (%ld priced, %ld races without a card)", date, c.races,
 	    c.runners, c.priced, c.no_card);
-	if (c.repeated > 0)
-		log_warn("%s: the results list %ld races or runners twice: the later entries are ignored",
-		    date, c.repeated);
 	rc_ok = 0;
 	goto out;
 failed:

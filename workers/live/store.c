@@ -22,8 +22,8 @@
  * New prices are a plain INSERT and changed ones an UPDATE, not one upsert:
  * ON CONFLICT's speculative insertion costs a fifth more per new row, and the
  * join has already told the two apart.  That is safe because the keys are
- * unique in the batch (rows_build takes a race once, and a runner and a
- * bookmaker once per race) and this session holds dh-live's advisory lock, so
+ * unique in the batch (the parser keeps a race, a runner in a race and a
+ * bookmaker for a runner once: rapi_model.h) and this session holds dh-live's advisory lock, so
  * nobody else inserts a price between the join and the insert; should that
  * ever fail, the unique key refuses the row and the cycle rolls back whole.
  */
@@ -166,17 +166,6 @@ price_usable(const struct rapi_odds *o)
 	    o->decimal.v > 1.0 && o->decimal.v < 10000.0;
 }
 
-/* A bookmaker listed twice for a runner keeps its first price only. */
-static int
-quoted_before(const struct rapi_runner *run, size_t k)
-{
-	for (size_t i = 0; i < k; i++)
-		if (run->odds[i].bookmaker_id != NULL &&
-		    strcmp(run->odds[i].bookmaker_id, run->odds[k].bookmaker_id) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * A race whose runners, or a runner's odds, are not a list: what it quotes is
  * unknown, not nothing, so it is left out of the cycle (neither written nor
@@ -193,93 +182,59 @@ prices_unreadable(const struct rapi_race *race)
 	return 0;
 }
 
-/* A race listed twice in a day's cards (an upstream slip) is taken once. */
-static int
-race_listed_before(const struct rapi_racecards *rc, size_t i)
-{
-	for (size_t k = 0; k < i; k++)
-		if (rc->races[k].race_id != NULL && strcmp(rc->races[k].race_id, rc->races[i].race_id) == 0)
-			return 1;
-	return 0;
-}
-
-/* A horse listed twice in a race keeps its first entry. */
-static int
-runner_listed_before(const struct rapi_race *race, size_t r)
-{
-	for (size_t i = 0; i < r; i++)
-		if (race->runners[i].horse_id != NULL &&
-		    strcmp(race->runners[i].horse_id, race->runners[r].horse_id) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * Builds the rows and the list of races fetched.  Counts races, horses and
  * prices; distinct bookmakers are counted by name over at most 64.
  */
 static void
-rows_build(const struct rapi_racecards *const *days, int ndays, time_t now, struct rows *rows,
-    struct rows *races, struct live_counts *c)
+rows_build(const struct rapi_racecards *rc, time_t now, struct rows *rows, struct rows *races,
+    struct live_counts *c)
 {
 	const char *books[64];
 	size_t nbooks = 0;
 
-	for (int d = 0; d < ndays; d++) {
-		for (size_t i = 0; days[d] != NULL && i < days[d]->n; i++) {
-			const struct rapi_race *race = &days[d]->races[i];
-			struct clock_date day;
-			char race_date[11];
-			long priced = 0;
+	for (size_t i = 0; rc != NULL && i < rc->n; i++) {
+		const struct rapi_race *race = &rc->races[i];
+		struct clock_date day;
+		char race_date[11];
+		long priced = 0;
 
-			if (race->race_id == NULL || race->course_id == NULL || !race->off_dt.present ||
-			    race->off_dt.v <= now || race->is_abandoned.v)
-				continue;
-			if (race_listed_before(days[d], i)) {
-				log_warn("the cards list race %s twice: its second entry is ignored", race->race_id);
-				continue;
-			}
-			if (prices_unreadable(race)) {
-				log_warn("race %s: runners or odds that are not lists: its stored prices are kept"
-				    " as they are this cycle", race->race_id);
-				continue;
-			}
-			day = clock_racing_day(race->off_dt.v);
-			clock_format_date(&day, race_date, sizeof(race_date));
-			rows_open(races);
-			rows_text(races, "race_id", race->race_id);
-			for (size_t r = 0; r < race->n_runners; r++) {
-				const struct rapi_runner *run = &race->runners[r];
-				long before = c->odds;
-
-				if (run->horse_id == NULL)
-					continue;
-				if (runner_listed_before(race, r)) {
-					log_warn("race %s lists horse %s twice: its second entry is ignored",
-					    race->race_id, run->horse_id);
-					continue;
-				}
-				for (size_t k = 0; k < run->n_odds; k++) {
-					const struct rapi_odds *o = &run->odds[k];
-					size_t j;
-
-					if (!price_usable(o) || quoted_before(run, k))
-						continue;
-					row_add(rows, race, race_date, run, o);
-					c->odds++;
-					for (j = 0; j < nbooks && strcmp(books[j], o->bookmaker_id) != 0; j++)
-						;
-					if (j == nbooks && nbooks < 64)
-						books[nbooks++] = o->bookmaker_id;
-				}
-				if (c->odds > before) {
-					c->horses++;
-					priced++;
-				}
-			}
-			if (priced > 0)
-				c->races++;
+		if (race->course_id == NULL || !race->off_dt.present || race->off_dt.v <= now ||
+		    race->is_abandoned.v)
+			continue;
+		if (prices_unreadable(race)) {
+			log_warn("race %s: runners or odds that are not lists: its stored prices are kept"
+			    " as they are this cycle", race->race_id);
+			continue;
 		}
+		day = clock_racing_day(race->off_dt.v);
+		clock_format_date(&day, race_date, sizeof(race_date));
+		rows_open(races);
+		rows_text(races, "race_id", race->race_id);
+		for (size_t r = 0; r < race->n_runners; r++) {
+			const struct rapi_runner *run = &race->runners[r];
+			long before = c->odds;
+
+			for (size_t k = 0; k < run->n_odds; k++) {
+				const struct rapi_odds *o = &run->odds[k];
+				size_t j;
+
+				if (!price_usable(o))
+					continue;
+				row_add(rows, race, race_date, run, o);
+				c->odds++;
+				for (j = 0; j < nbooks && strcmp(books[j], o->bookmaker_id) != 0; j++)
+					;
+				if (j == nbooks && nbooks < 64)
+					books[nbooks++] = o->bookmaker_id;
+			}
+			if (c->odds > before) {
+				c->horses++;
+				priced++;
+			}
+		}
+		if (priced > 0)
+			c->races++;
 	}
 	c->bookmakers = (long)nbooks;
 }
@@ -298,7 +253,6 @@ count_of(PGresult *res, const char *column)
 int
 live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struct live_counts *c)
 {
-	const struct rapi_racecards *days[1] = { rc };
 	struct live_counts day;
 	struct rows rows, races;
 	char at[32];
@@ -312,7 +266,7 @@ live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struc
 	rows_init_copy(&rows, LIVE_ROWS_MAX);
 	rows_init_copy(&races, LIVE_ROWS_MAX);
 	clock_format_instant(now, at, sizeof(at));
-	rows_build(days, 1, now, &rows, &races, &day);
+	rows_build(rc, now, &rows, &races, &day);
 	data = rows_finish(&rows);
 	race_ids = rows_finish(&races);
 	if (data == NULL || race_ids == NULL) {

@@ -43,6 +43,11 @@ batches_free(struct batches *bt)
 	rows_free(&bt->courses);
 }
 
+/*
+ * A batch holds a race, and a runner of a race, once (the parser drops what
+ * upstream lists twice: rapi_model.h).  A person, horse or course comes once
+ * per race it is in, so those statements take each key once (DISTINCT ON).
+ */
 static const char sql_people[] =
     "WITH p AS (SELECT DISTINCT ON (kind, id) * FROM json_to_recordset($1::json)"
     "             AS x(kind text, id text, name text, location text) WHERE name IS NOT NULL),"
@@ -100,7 +105,7 @@ static const char sql_courses[] =
     " SELECT count(*) AS n FROM up";
 
 static const char sql_races[] =
-    "WITH r AS (SELECT DISTINCT ON (race_id) * FROM json_to_recordset($1::json) AS x("
+    "WITH r AS (SELECT * FROM json_to_recordset($1::json) AS x("
     "    race_id text, race_date date, off_dt timestamptz, off_time text, course_id text, course text, region_code text,"
     "    race_name text, race_class text, type text, pattern text, age_band text,"
     "    rating_band text, sex_restriction text, distance text, distance_round text,"
@@ -152,7 +157,7 @@ static const char sql_races[] =
  * fields (ratings, headgear, comments) follow the latest card.
  */
 static const char sql_card_runners[] =
-    "WITH r AS (SELECT DISTINCT ON (race_id, horse_id) * FROM json_to_recordset($1::json)"
+    "WITH r AS (SELECT * FROM json_to_recordset($1::json)"
     "    AS x(race_id text, horse_id text,"
     "    race_date date, horse_name text, number int, draw int, age int, sex text, sex_code text,"
     "    jockey_id text, jockey_name text, trainer_id text, trainer_name text, trainer_rtf int,"
@@ -187,7 +192,7 @@ static const char sql_card_runners[] =
 
 /* Result fields of runners (and the basics when the card was never seen). */
 static const char sql_result_runners[] =
-    "WITH r AS (SELECT DISTINCT ON (race_id, horse_id) * FROM json_to_recordset($1::json)"
+    "WITH r AS (SELECT * FROM json_to_recordset($1::json)"
     "    AS x(race_id text, horse_id text,"
     "    race_date date, horse_name text, number int, draw int, age int, sex text,"
     "    jockey_id text, jockey_name text, jockey_claim_lbs int, trainer_id text,"
@@ -220,7 +225,7 @@ static const char sql_result_runners[] =
     " SELECT count(*) AS n FROM up";
 
 static const char sql_results[] =
-    "WITH r AS (SELECT DISTINCT ON (race_id) * FROM json_to_recordset($1::json) AS x("
+    "WITH r AS (SELECT * FROM json_to_recordset($1::json) AS x("
     "    race_id text, race_date date, off_dt timestamptz, course_id text, course text, region_code text, race_name text,"
     "    winning_time_detail text, comments text, non_runners text, tote_win text, tote_pl text,"
     "    tote_ex text, tote_csf text, tote_tricast text, tote_trifecta text)"
@@ -326,6 +331,66 @@ race_day(const char *date, const struct rapi_time *off, char out[11])
 	}
 }
 
+/* Opens a row of ra_races or ra_results with the columns both have. */
+static void
+race_open(struct rows *r, const struct rapi_race *race, const char *day)
+{
+	rows_open(r);
+	rows_text(r, "race_id", race->race_id);
+	rows_text(r, "race_date", day);
+	rows_instant(r, "off_dt", &race->off_dt);
+	rows_text(r, "course_id", race->course_id);
+	rows_text(r, "course", race->course);
+	rows_text(r, "region_code", race->region);
+	rows_text(r, "race_name", race->race_name);
+}
+
+/*
+ * Adds a race's row to bt->races, and its course to bt->courses: from a
+ * racecard, or from what a result says of its race, whose racecard-only
+ * fields are absent (the upsert never lets an absent value erase one).  Its
+ * racing day goes to day.  Returns 0, or -1 for a race without a course or
+ * a day, which is not stored.
+ */
+static int
+race_rows(struct batches *bt, const struct rapi_race *race, char day[11])
+{
+	struct rows *races = &bt->races;
+
+	race_day(race->date, &race->off_dt, day);
+	if (race->course_id == NULL || day[0] == '\0')
+		return -1;
+	race_open(races, race, day);
+	rows_text(races, "off_time", race->off_time);
+	rows_text(races, "race_class", race->race_class);
+	rows_text(races, "type", race->type);
+	rows_text(races, "pattern", race->pattern);
+	rows_text(races, "age_band", race->age_band);
+	rows_text(races, "rating_band", race->rating_band);
+	rows_text(races, "sex_restriction", race->sex_restriction);
+	rows_text(races, "distance", race->distance);
+	rows_text(races, "distance_round", race->distance_round);
+	rows_real(races, "distance_f", &race->distance_f);
+	rows_int(races, "distance_y", &race->distance_y);
+	rows_text(races, "prize", race->prize);
+	rows_int(races, "field_size", &race->field_size);
+	rows_text(races, "going", race->going);
+	rows_text(races, "going_detailed", race->going_detailed);
+	rows_text(races, "surface", race->surface);
+	rows_text(races, "jumps", race->jumps);
+	rows_text(races, "rail_movements", race->rail_movements);
+	rows_text(races, "stalls", race->stalls);
+	rows_text(races, "weather", race->weather);
+	rows_text(races, "tip", race->tip);
+	rows_text(races, "verdict", race->verdict);
+	rows_text(races, "betting_forecast", race->betting_forecast);
+	rows_bool(races, "big_race", race->big_race.v);
+	rows_bool(races, "is_abandoned", race->is_abandoned.v);
+	if (race->course != NULL && race->region != NULL)
+		add_course(&bt->courses, race->course_id, race->course, race->region, NULL);
+	return 0;
+}
+
 /* A non-runner: quoted, but with no price from any bookmaker ("-"). */
 static int
 is_non_runner(const struct rapi_runner *run)
@@ -413,7 +478,6 @@ int
 masters_store_cards(struct db *db, const struct rapi_racecards *rc, long *written)
 {
 	struct batches bt;
-	struct rows *races = &bt.races;
 	int rc_ok = -1;
 
 	batches_init(&bt);
@@ -421,48 +485,12 @@ masters_store_cards(struct db *db, const struct rapi_racecards *rc, long *writte
 		const struct rapi_race *race = &rc->races[i];
 		char day[11];
 
-		race_day(race->date, &race->off_dt, day);
-		if (race->race_id == NULL || race->course_id == NULL || day[0] == '\0')
-			continue;
-		rows_open(races);
-		rows_text(races, "race_id", race->race_id);
-		rows_text(races, "race_date", day);
-		rows_instant(races, "off_dt", &race->off_dt);
-		rows_text(races, "off_time", race->off_time);
-		rows_text(races, "course_id", race->course_id);
-		rows_text(races, "course", race->course);
-		rows_text(races, "region_code", race->region);
-		rows_text(races, "race_name", race->race_name);
-		rows_text(races, "race_class", race->race_class);
-		rows_text(races, "type", race->type);
-		rows_text(races, "pattern", race->pattern);
-		rows_text(races, "age_band", race->age_band);
-		rows_text(races, "rating_band", race->rating_band);
-		rows_text(races, "sex_restriction", race->sex_restriction);
-		rows_text(races, "distance", race->distance);
-		rows_text(races, "distance_round", race->distance_round);
-		rows_real(races, "distance_f", &race->distance_f);
-		rows_text(races, "prize", race->prize);
-		rows_int(races, "field_size", &race->field_size);
-		rows_text(races, "going", race->going);
-		rows_text(races, "going_detailed", race->going_detailed);
-		rows_text(races, "surface", race->surface);
-		rows_text(races, "jumps", race->jumps);
-		rows_text(races, "rail_movements", race->rail_movements);
-		rows_text(races, "stalls", race->stalls);
-		rows_text(races, "weather", race->weather);
-		rows_text(races, "tip", race->tip);
-		rows_text(races, "verdict", race->verdict);
-		rows_text(races, "betting_forecast", race->betting_forecast);
-		rows_bool(races, "big_race", race->big_race.v);
-		rows_bool(races, "is_abandoned", race->is_abandoned.v);
-		if (race->course != NULL && race->region != NULL)
-			add_course(&bt.courses, race->course_id, race->course, race->region, NULL);
-		card_runner_rows(race, day, &bt.runners, &bt.horses, &bt.people);
+		if (race_rows(&bt, race, day) == 0)
+			card_runner_rows(race, day, &bt.runners, &bt.horses, &bt.people);
 	}
 	if (db_begin(db) < 0 ||
 	    store_batch(db, sql_courses, &bt.courses, "false", written) < 0 ||
-	    store_batch(db, sql_races, races, NULL, written) < 0 ||
+	    store_batch(db, sql_races, &bt.races, NULL, written) < 0 ||
 	    store_batch(db, sql_card_runners, &bt.runners, NULL, written) < 0 ||
 	    store_batch(db, sql_horses, &bt.horses, NULL, written) < 0 ||
 	    store_batch(db, sql_people, &bt.people, NULL, written) < 0 ||
@@ -486,7 +514,7 @@ result_runner_rows(const struct rapi_result *race, const char *day, struct rows 
 		if (run->horse_id == NULL)
 			continue;
 		rows_open(runners);
-		rows_text(runners, "race_id", race->race_id);
+		rows_text(runners, "race_id", race->race.race_id);
 		rows_text(runners, "horse_id", run->horse_id);
 		rows_text(runners, "race_date", day);
 		rows_text(runners, "horse_name", run->horse);
@@ -501,7 +529,7 @@ result_runner_rows(const struct rapi_result *race, const char *day, struct rows 
 		rows_text(runners, "trainer_name", run->trainer.name);
 		rows_text(runners, "owner_id", run->owner.id);
 		rows_text(runners, "owner_name", run->owner.name);
-		rows_int(runners, "lbs", &run->weight_lbs);
+		rows_int(runners, "lbs", &run->lbs);
 		rows_text(runners, "weight", run->weight);
 		rows_text(runners, "headgear", run->headgear);
 		rows_text(runners, "position", run->position);
@@ -511,9 +539,9 @@ result_runner_rows(const struct rapi_result *race, const char *day, struct rows 
 		rows_text(runners, "sp", run->sp);
 		rows_real(runners, "sp_dec", &run->sp_dec);
 		rows_text(runners, "finish_time", run->time);
-		rows_int(runners, "result_or", &run->or);
+		rows_int(runners, "result_or", &run->ofr);
 		rows_int(runners, "result_rpr", &run->rpr);
-		rows_int(runners, "result_tsr", &run->tsr);
+		rows_int(runners, "result_tsr", &run->ts);
 		rows_real(runners, "prize", &run->prize);
 		rows_text(runners, "result_comment", run->comment);
 		rows_text(runners, "silk_url", run->silk_url);
@@ -534,64 +562,34 @@ int
 masters_store_results(struct db *db, const struct rapi_results *rs, time_t now, long *written)
 {
 	struct batches bt;
-	struct rows *races = &bt.races, *results = &bt.results;
+	struct rows *results = &bt.results;
 	char at[32];
 	int rc_ok = -1;
 
 	clock_format_instant(now, at, sizeof(at));
 	batches_init(&bt);
 	for (size_t i = 0; rs != NULL && i < rs->n; i++) {
-		const struct rapi_result *race = &rs->races[i];
+		const struct rapi_result *res = &rs->races[i];
+		const struct rapi_race *race = &res->race;
 		char day[11];
 
-		race_day(race->date, &race->off_dt, day);
-		if (race->race_id == NULL || race->course_id == NULL || day[0] == '\0')
+		if (race_rows(&bt, race, day) < 0)
 			continue;
-		rows_open(races);
-		rows_text(races, "race_id", race->race_id);
-		rows_text(races, "race_date", day);
-		rows_instant(races, "off_dt", &race->off_dt);
-		rows_text(races, "off_time", race->off);
-		rows_text(races, "course_id", race->course_id);
-		rows_text(races, "course", race->course);
-		rows_text(races, "region_code", race->region);
-		rows_text(races, "race_name", race->race_name);
-		rows_text(races, "race_class", race->race_class);
-		rows_text(races, "type", race->type);
-		rows_text(races, "pattern", race->pattern);
-		rows_text(races, "age_band", race->age_band);
-		rows_text(races, "rating_band", race->rating_band);
-		rows_text(races, "sex_restriction", race->sex_rest);
-		rows_text(races, "distance", race->dist);
-		rows_int(races, "distance_y", &race->dist_y);
-		rows_text(races, "going", race->going);
-		rows_text(races, "surface", race->surface);
-		rows_text(races, "jumps", race->jumps);
-
-		rows_open(results);
-		rows_text(results, "race_id", race->race_id);
-		rows_text(results, "race_date", day);
-		rows_instant(results, "off_dt", &race->off_dt);
-		rows_text(results, "course_id", race->course_id);
-		rows_text(results, "course", race->course);
-		rows_text(results, "region_code", race->region);
-		rows_text(results, "race_name", race->race_name);
-		rows_text(results, "winning_time_detail", race->winning_time_detail);
-		rows_text(results, "comments", race->comments);
-		rows_text(results, "non_runners", race->non_runners);
-		rows_text(results, "tote_win", race->tote_win);
-		rows_text(results, "tote_pl", race->tote_pl);
-		rows_text(results, "tote_ex", race->tote_ex);
-		rows_text(results, "tote_csf", race->tote_csf);
-		rows_text(results, "tote_tricast", race->tote_tricast);
-		rows_text(results, "tote_trifecta", race->tote_trifecta);
-		if (race->course != NULL && race->region != NULL)
-			add_course(&bt.courses, race->course_id, race->course, race->region, NULL);
-		result_runner_rows(race, day, &bt.runners, &bt.horses, &bt.people);
+		race_open(results, race, day);
+		rows_text(results, "winning_time_detail", res->winning_time_detail);
+		rows_text(results, "comments", res->comments);
+		rows_text(results, "non_runners", res->non_runners);
+		rows_text(results, "tote_win", res->tote_win);
+		rows_text(results, "tote_pl", res->tote_pl);
+		rows_text(results, "tote_ex", res->tote_ex);
+		rows_text(results, "tote_csf", res->tote_csf);
+		rows_text(results, "tote_tricast", res->tote_tricast);
+		rows_text(results, "tote_trifecta", res->tote_trifecta);
+		result_runner_rows(res, day, &bt.runners, &bt.horses, &bt.people);
 	}
 	if (db_begin(db) < 0 ||
 	    store_batch(db, sql_courses, &bt.courses, "false", written) < 0 ||
-	    store_batch(db, sql_races, races, NULL, written) < 0 ||
+	    store_batch(db, sql_races, &bt.races, NULL, written) < 0 ||
 	    store_batch(db, sql_results, results, NULL, written) < 0 ||
 	    store_batch(db, sql_result_runners, &bt.runners, at, written) < 0 ||
 	    store_batch(db, sql_horses, &bt.horses, NULL, written) < 0 ||
