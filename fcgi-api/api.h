@@ -216,9 +216,4 @@ struct jsonw;
  */
 int api_board_start(struct request *r, const PGresult *res, struct board *b, struct jsonw *w);
 
-/* The families, one file each (listed in modules.c). */
-extern const struct api_module admin_module, bookmakers_module, courses_module, health_module,
-    masters_module, metrics_module, odds_historical_module, odds_live_module, odds_stage_module,
-    openapi_module, race_odds_module, status_module;
-
 #endif

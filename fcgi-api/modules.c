@@ -5,6 +5,10 @@
  */
 #include "api.h"
 
+extern const struct api_module admin_module, bookmakers_module, courses_module, health_module,
+    masters_module, metrics_module, odds_historical_module, odds_live_module, odds_stage_module,
+    openapi_module, race_odds_module, status_module;
+
 const struct api_module *const api_modules[] = {
 	&health_module,
 	&odds_live_module,
