@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "cfg.h"
 #include "db.h"
+#include "digest.h"
 #include "query.h"
 #include "route.h"
 
@@ -41,7 +42,8 @@ struct request {
 	const char         *method;
 	const char         *path;
 	const char         *authorization;	/* the Authorization header, or NULL */
-	char                key_hash[65];	/* API_ADMIN_KEY routes: the bearer key's SHA-256, hex */
+	/* API_ADMIN_KEY routes: the bearer key's SHA-256, hex (api_dispatch) */
+	char                key_hash[DIGEST_SHA256_HEX_LEN + 1];
 	time_t              now;		/* clock_now() when the request came in */
 	struct query        query;
 	struct route_match  match;		/* the route and its {captures} */
