@@ -12,6 +12,9 @@
 #include "api.h"
 #include "metrics.h"
 
+/* The family under test (listed in modules.c). */
+extern const struct api_module metrics_module;
+
 static const struct api_route route_defs[] = {
 	{ .method = "GET", .pattern = "/a", .name = "a" },
 	{ .method = "GET", .pattern = "/b/{id}", .name = "b" },
