@@ -41,6 +41,9 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Ishared -Ifcgi-api \
 FUZZ_BIN   = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TIME ?= 60
 
+# Benchmarks in C (bench/*.c -> build/bench/NAME), run by make bench.
+BENCH_BIN  = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
 .PHONY: all deps run start stop status test unit fuzz bench lint install uninstall clean
 .DEFAULT_GOAL := all
 
@@ -86,6 +89,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libapi.a $(BUILD)/libdh.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS) -lcmocka
 
+$(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libdh.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
 $(BUILD)/fuzz/fuzz_query: tests/fuzz/fuzz_query.c fcgi-api/query.c fcgi-api/route.c \
                           $(wildcard shared/*.c) | deps
 	@mkdir -p $(@D)
@@ -119,9 +126,10 @@ unit: $(UNIT_BIN)
 test: all unit lint $(FUZZ_BIN)
 	@tests/run
 
-bench: all
+bench: all $(BENCH_BIN)
 	@bench/run
 	@bench/ingest
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
 lint:
 	@scripts/lint.sh
