@@ -158,12 +158,11 @@ row_add(struct rows *rows, const struct rapi_race *race, const char *race_date,
 	rows_instant(rows, "upstream_updated_at", &o->updated);
 }
 
-/* A usable price: a bookmaker we can key and a decimal above evens' floor. */
+/* A usable price: a decimal above evens' floor (the parser keeps only keyed bookmakers). */
 static int
 price_usable(const struct rapi_odds *o)
 {
-	return o->bookmaker_id != NULL && o->bookmaker != NULL && o->decimal.present &&
-	    o->decimal.v > 1.0 && o->decimal.v < 10000.0;
+	return o->decimal.present && o->decimal.v > 1.0 && o->decimal.v < 10000.0;
 }
 
 /*

@@ -426,8 +426,6 @@ card_runner_rows(const struct rapi_race *race, const char *day, struct rows *run
 		const struct rapi_runner *run = &race->runners[i];
 		struct rapi_int last = last_run_days(run->last_run);
 
-		if (run->horse_id == NULL)
-			continue;
 		rows_open(runners);
 		rows_text(runners, "race_id", race->race_id);
 		rows_text(runners, "horse_id", run->horse_id);
@@ -511,8 +509,6 @@ result_runner_rows(const struct rapi_result *race, const char *day, struct rows 
 	for (size_t i = 0; i < race->n_runners; i++) {
 		const struct rapi_result_runner *run = &race->runners[i];
 
-		if (run->horse_id == NULL)
-			continue;
 		rows_open(runners);
 		rows_text(runners, "race_id", race->race.race_id);
 		rows_text(runners, "horse_id", run->horse_id);
@@ -612,7 +608,7 @@ masters_store_courses(struct db *db, const struct rapi_courses *cs, long *writte
 
 	rows_init(&courses, MASTERS_ROWS_MAX);
 	for (size_t i = 0; i < cs->n; i++)
-		if (cs->items[i].id != NULL && cs->items[i].name != NULL && cs->items[i].region_code != NULL)
+		if (cs->items[i].name != NULL && cs->items[i].region_code != NULL)
 			add_course(&courses, cs->items[i].id, cs->items[i].name, cs->items[i].region_code,
 			    cs->items[i].region);
 	rc = store_batch(db, sql_courses, &courses, "true", written);
