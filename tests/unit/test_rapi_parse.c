@@ -472,6 +472,10 @@ test_courses_and_regions(void **state)
 	assert_string_equal(c->items[0].name, "Aintree");
 	assert_string_equal(c->items[0].region_code, "GB");
 	assert_string_equal(c->items[1].region, "Great Britain");
+	/* A second page appends; the same courses again are repeats. */
+	assert_int_equal(rapi_parse(&c->doc, body, len, err, sizeof(err)), 0);
+	assert_int_equal(c->n, 2);
+	assert_int_equal(c->doc.counts.repeated, 2);
 	rapi_courses_free(c);
 	free(body);
 
