@@ -23,9 +23,10 @@
  * ON CONFLICT's speculative insertion costs a fifth more per new row, and the
  * join has already told the two apart.  That is safe because the keys are
  * unique in the batch (the parser keeps a race, a runner in a race and a
- * bookmaker for a runner once: rapi_model.h) and this session holds dh-live's advisory lock, so
- * nobody else inserts a price between the join and the insert; should that
- * ever fail, the unique key refuses the row and the cycle rolls back whole.
+ * bookmaker for a runner once: rapi_model.h) and this session holds
+ * dh-live's advisory lock, so nobody else inserts a price between the join
+ * and the insert; should that ever fail, the unique key refuses the row and
+ * the cycle rolls back whole.
  */
 static const char sql_temp[] =
     "CREATE TEMP TABLE IF NOT EXISTS live_incoming (race_id text, horse_id text,"
