@@ -44,6 +44,9 @@ FUZZ_NAMES = $(patsubst $(BUILD)/fuzz/fuzz_%,%,$(FUZZ_BIN))
 FUZZ_SEEDS_rapi = tests/fixtures/racing-api
 FUZZ_TIME ?= 60
 
+# Benchmarks in C (bench/*.c -> build/bench/NAME), run by make bench.
+BENCH_BIN  = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
 .PHONY: all deps run start stop status test unit fuzz bench lint install uninstall clean
 .DEFAULT_GOAL := all
 
@@ -89,6 +92,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libapi.a $(BUILD)/libdh.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS) -lcmocka
 
+$(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libdh.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
 $(BUILD)/fuzz/fuzz_query: tests/fuzz/fuzz_query.c fcgi-api/query.c fcgi-api/route.c \
                           $(wildcard shared/*.c) | deps
 	@mkdir -p $(@D)
@@ -123,9 +130,10 @@ unit: $(UNIT_BIN)
 test: all unit lint $(FUZZ_BIN)
 	@tests/run
 
-bench: all
+bench: all $(BENCH_BIN)
 	@bench/run
 	@bench/ingest
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
 lint:
 	@scripts/lint.sh

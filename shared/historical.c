@@ -101,25 +101,25 @@ historical_rows(const struct rapi_racecards *rc, const struct rapi_results *rs, 
 {
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; rs != NULL && i < rs->n; i++) {
-		const struct rapi_result *race = &rs->races[i];
-		const struct rapi_race *card = find_race(rc, race->race.race_id);
-		int field = (int)race->n_runners;
+		const struct rapi_result *res = &rs->races[i];
+		const struct rapi_race *card = find_race(rc, res->race.race_id);
+		int field = (int)res->n_runners;
 
 		if (card == NULL)
 			c->no_card++;
 		c->races++;
-		for (size_t r = 0; r < race->n_runners; r++) {
-			const struct rapi_result_runner *run = &race->runners[r];
+		for (size_t r = 0; r < res->n_runners; r++) {
+			const struct rapi_result_runner *run = &res->runners[r];
 			int pos = run->position_n.present ? (int)run->position_n.v : 0;
 			struct odds_ew terms = odds_ew_standard(field);
 			struct odds_returns ret = odds_settle(run->sp_dec.v, pos, field);
-			int rank = sp_rank(race, run);
+			int rank = sp_rank(res, run);
 			char fraction[16];
 
 			rows_open(out);
-			rows_text(out, "race_id", race->race.race_id);
+			rows_text(out, "race_id", res->race.race_id);
 			rows_text(out, "horse_id", run->horse_id);
-			add_race(out, &race->race, card, field);
+			add_race(out, &res->race, card, field);
 			rows_text(out, "horse_name", run->horse);
 			rows_text(out, "jockey", run->jockey.name);
 			rows_text(out, "trainer", run->trainer.name);

@@ -375,26 +375,33 @@ rapi_fetch_one(struct rapi *r, const char *url, struct rapi_doc *doc)
 	return e;
 }
 
-/* Makes base_url + prefix + id + suffix after checking the id. */
+/* rapi_fetch_one of base_url + prefix + id + suffix, after checking the id. */
 static enum rapi_err
-rapi_url_id(struct rapi *r, char *url, size_t size, const char *what, const char *id,
+rapi_fetch_id(struct rapi *r, struct rapi_doc *doc, const char *what, const char *id,
     const char *prefix, const char *suffix)
 {
+	char url[RAPI_URL_MAX];
+	enum rapi_err e = RAPI_OK;
+
 	if (!rapi_id_ok(id))
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "invalid %s id \"%s\"", what, id ? id : "");
-	if (rapi_url(r, url, size, "%s%s%s", prefix, id, suffix) < 0)
-		return rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
-	return RAPI_OK;
+		e = rapi_fail(r, RAPI_ERR_INTERNAL, "invalid %s id \"%s\"", what, id ? id : "");
+	else if (rapi_url(r, url, sizeof(url), "%s%s%s", prefix, id, suffix) < 0)
+		e = rapi_fail(r, RAPI_ERR_INTERNAL, "URL too long");
+	if (e != RAPI_OK) {
+		rapi_doc_free(doc);
+		return e;
+	}
+	return rapi_fetch_one(r, url, doc);
 }
 
 enum rapi_err
 rapi_racecard(struct rapi *r, const char *race_id, struct rapi_racecards **out)
 {
-	char url[RAPI_URL_MAX];
-	enum rapi_err e = rapi_url_id(r, url, sizeof(url), "race", race_id, "/racecards/", "/pro");
+	enum rapi_err e;
 
-	*out = e == RAPI_OK ? rapi_racecards_new() : NULL;
-	if (e == RAPI_OK && (e = rapi_fetch_one(r, url, *out ? &(*out)->doc : NULL)) != RAPI_OK)
+	*out = rapi_racecards_new();
+	e = rapi_fetch_id(r, *out ? &(*out)->doc : NULL, "race", race_id, "/racecards/", "/pro");
+	if (e != RAPI_OK)
 		*out = NULL;
 	return e;
 }
@@ -442,11 +449,11 @@ rapi_results(struct rapi *r, const char *date, struct rapi_results **out)
 enum rapi_err
 rapi_result(struct rapi *r, const char *race_id, struct rapi_results **out)
 {
-	char url[RAPI_URL_MAX];
-	enum rapi_err e = rapi_url_id(r, url, sizeof(url), "race", race_id, "/results/", "");
+	enum rapi_err e;
 
-	*out = e == RAPI_OK ? rapi_results_new() : NULL;
-	if (e == RAPI_OK && (e = rapi_fetch_one(r, url, *out ? &(*out)->doc : NULL)) != RAPI_OK)
+	*out = rapi_results_new();
+	e = rapi_fetch_id(r, *out ? &(*out)->doc : NULL, "race", race_id, "/results/", "");
+	if (e != RAPI_OK)
 		*out = NULL;
 	return e;
 }
@@ -454,13 +461,13 @@ rapi_result(struct rapi *r, const char *race_id, struct rapi_results **out)
 enum rapi_err
 rapi_horse(struct rapi *r, const char *horse_id, struct rapi_horse **out)
 {
-	char url[RAPI_URL_MAX];
-	enum rapi_err e = rapi_url_id(r, url, sizeof(url), "horse", horse_id, "/horses/", "/pro");
+	enum rapi_err e;
 
-	*out = e == RAPI_OK ? rapi_horse_new() : NULL;
-	if (e == RAPI_OK && (e = rapi_fetch_one(r, url, *out ? &(*out)->doc : NULL)) != RAPI_OK)
+	*out = rapi_horse_new();
+	e = rapi_fetch_id(r, *out ? &(*out)->doc : NULL, "horse", horse_id, "/horses/", "/pro");
+	if (e != RAPI_OK)
 		*out = NULL;
-	if (e == RAPI_OK)
+	else
 		rapi_warn_counts("horse", horse_id, &(*out)->doc.counts);
 	return e;
 }

@@ -1,6 +1,7 @@
 /*
- * rapi_model: The Racing API's records as C structs, and the parsers that
- * make them from response bodies (rapi_parse.c).
+ * rapi_model: The Racing API's records as C structs, and the one parser
+ * that makes them from response bodies (rapi_parse.c).  A concept has one
+ * name across racecards and results, whatever upstream calls it in each.
  *
  * Conventions, for every struct below:
  * - A string is NULL when upstream left it out, sent "", "-" or an en dash,
@@ -11,11 +12,12 @@
  *   number is negative, and each fits its database column (rapi_value.c).
  * - Region codes are uppercase ("GB", "IRE").
  * - Instants are Unix seconds: off_dt from ISO-8601 with its offset, odds
- *   `updated` read as Europe/London local time.  The 12-hour off_time/off
- *   text is kept for display only: use off_dt.
+ *   `updated` read as Europe/London local time.  The 12-hour off_time text
+ *   is kept for display only: use off_dt.
  * - A value that is present but unusable counts in counts.bad_fields; a
  *   record that cannot stand (not an object, no id) is dropped and counts in
- *   counts.skipped.  The known "no value" markers count nowhere.
+ *   counts.skipped, so a kept record's id is never NULL.  The known "no
+ *   value" markers count nowhere.
  * - Ids are unique in their list: a race, runner, price (per bookmaker),
  *   course, region or search result whose id an earlier record of the same
  *   list has (pages of one result included) is dropped and counts in
@@ -23,7 +25,7 @@
  *   counts nowhere else.
  *
  * Ownership: a parsed result owns all its memory (one arena); free it with
- * its rapi_*_free (NULL is fine).  Nothing inside may be freed separately.
+ * its rapi_*_free or rapi_doc_free (NULL is fine).  Nothing inside may be freed separately.
  */
 #ifndef DH_RAPI_MODEL_H
 #define DH_RAPI_MODEL_H

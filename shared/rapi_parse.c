@@ -473,7 +473,7 @@ oom:
 	return NULL;
 }
 
-/* What a result holds, by its doc's kind. */
+/* What a list result holds, by its doc's kind (a horse is one object: rapi_parse_horse). */
 struct rapi_parse_kind {
 	const char     *key;   /* the array of a page; NULL: the body is the array */
 	int             one;   /* a body may also be one record: an object with "race_id" */
@@ -555,10 +555,12 @@ rapi_parse_append(struct rapi_doc *doc, json_t *root, void *array, size_t *n,
 		while (ncap < *n + got)
 			ncap *= 2;
 		p = ncap <= SIZE_MAX / k->size ? realloc(array, ncap * k->size) : NULL;
-		if (p == NULL)
+		if (p == NULL) {
 			x.oom = 1;
-		else
-			array = p, *cap = ncap;
+		} else {
+			array = p;
+			*cap = ncap;
+		}
 	}
 	if (x.oom) {
 		snprintf(err, errlen, "out of memory");

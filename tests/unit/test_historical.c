@@ -114,6 +114,9 @@ test_join(void **state)
 	assert_string_equal(json_string_value(json_object_get(b, "race_time")), "14:30:00");
 	assert_string_equal(json_string_value(json_object_get(b, "race_date")), "2025-10-13");
 	assert_string_equal(json_string_value(json_object_get(b, "jockey")), "J One");
+	/* The result's "dist" and "type", under the model's names. */
+	assert_string_equal(json_string_value(json_object_get(b, "distance")), "1m");
+	assert_string_equal(json_string_value(json_object_get(b, "race_type")), "Flat");
 	json_decref(rows);
 }
 

@@ -1,7 +1,8 @@
 /*
  * Unit tests for shared/rapi_parse (and rapi_value, rapi_arena): every
  * captured sample in tests/fixtures/racing-api/ with field-level checks,
- * crafted broken bodies, and the time to parse a full day of racecards.
+ * crafted broken bodies, what upstream lists twice.  The time to parse a
+ * full day of racecards is a benchmark: bench/rapi_parse.c.
  */
 #include "testutil.h"
 
@@ -471,6 +472,10 @@ test_courses_and_regions(void **state)
 	assert_string_equal(c->items[0].name, "Aintree");
 	assert_string_equal(c->items[0].region_code, "GB");
 	assert_string_equal(c->items[1].region, "Great Britain");
+	/* A second page appends; the same courses again are repeats. */
+	assert_int_equal(rapi_parse(&c->doc, body, len, err, sizeof(err)), 0);
+	assert_int_equal(c->n, 2);
+	assert_int_equal(c->doc.counts.repeated, 2);
 	rapi_courses_free(c);
 	free(body);
 
@@ -855,60 +860,6 @@ test_storable_bounds(void **state)
 	buf_free(&b);
 }
 
-/* One day: 60 races x 12 runners x 25 bookmakers, about 18,000 prices. */
-static void
-test_full_day_timing(void **state)
-{
-	struct rapi_racecards *rc;
-	struct timespec t0, t1;
-	struct buf b;
-	size_t odds = 0;
-	double ms;
-
-	(void)state;
-	buf_init(&b, 64 << 20);
-	assert_int_equal(buf_addstr(&b, "{\"racecards\": ["), 0);
-	for (int r = 0; r < 60; r++) {
-		assert_int_equal(buf_addf(&b, "%s{\"race_id\": \"rac_%d\", \"course\": \"Course %d\","
-		    " \"course_id\": \"crs_%d\", \"date\": \"2025-10-14\", \"off_time\": \"1:30\","
-		    " \"off_dt\": \"2025-10-14T13:30:00+01:00\", \"region\": \"GB\", \"field_size\": \"12\","
-		    " \"distance_f\": \"8.0\", \"race_name\": \"Handicap Stakes\", \"big_race\": false,"
-		    " \"runners\": [", r ? "," : "", r, r % 6, r % 6), 0);
-		for (int h = 0; h < 12; h++) {
-			assert_int_equal(buf_addf(&b, "%s{\"horse_id\": \"hrs_%d\", \"horse\": \"Horse %d\","
-			    " \"number\": \"%d\", \"lbs\": \"133\", \"ofr\": \"60\", \"rpr\": \"-\","
-			    " \"jockey\": \"J Smith\", \"jockey_id\": \"jky_%d\", \"trainer\": \"T Jones\","
-			    " \"trainer_id\": \"trn_%d\", \"sire\": \"Sire\", \"sire_id\": \"sir_1\","
-			    " \"sire_region\": \"IRE\", \"trainer_14_days\": {\"runs\": \"11\", \"wins\": \"0\","
-			    " \"percent\": \"0\"}, \"odds\": [", h ? "," : "", r * 12 + h, h, h + 1, h, h), 0);
-			for (int k = 0; k < 25; k++)
-				assert_int_equal(buf_addf(&b, "%s{\"bookmaker\": \"Bookie Number %d\","
-				    " \"fractional\": \"11/4\", \"decimal\": \"3.75\", \"ew_places\": \"3\","
-				    " \"ew_denom\": \"5\", \"updated\": \"2025-10-14 13:43:08\", \"history\": []}",
-				    k ? "," : "", k), 0);
-			assert_int_equal(buf_addstr(&b, "]}"), 0);
-		}
-		assert_int_equal(buf_addstr(&b, "]}"), 0);
-	}
-	assert_int_equal(buf_addstr(&b, "], \"total\": 60, \"limit\": 500, \"skip\": 0}"), 0);
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = racecards_of(b.data, b.len);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	assert_counts_zero(rc->doc);
-	assert_int_equal(rc->n, 60);
-	for (size_t i = 0; i < rc->n; i++)
-		for (size_t j = 0; j < rc->races[i].n_runners; j++)
-			odds += rc->races[i].runners[j].n_odds;
-	assert_int_equal(odds, 18000);
-	print_message("full day: %zu bytes, %zu prices parsed in %.1f ms (load and convert)\n",
-	    b.len, odds, ms);
-	assert_true(ms < 2000);
-	rapi_racecards_free(rc);
-	buf_free(&b);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -928,7 +879,6 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_lone_surrogates),
 		cmocka_unit_test(test_huge_numbers_and_garbage),
 		cmocka_unit_test(test_storable_bounds),
-		cmocka_unit_test(test_full_day_timing),
 	};
 	const char *slash = strrchr(argv[0], '/');
 

@@ -23,9 +23,10 @@
  * ON CONFLICT's speculative insertion costs a fifth more per new row, and the
  * join has already told the two apart.  That is safe because the keys are
  * unique in the batch (the parser keeps a race, a runner in a race and a
- * bookmaker for a runner once: rapi_model.h) and this session holds dh-live's advisory lock, so
- * nobody else inserts a price between the join and the insert; should that
- * ever fail, the unique key refuses the row and the cycle rolls back whole.
+ * bookmaker for a runner once: rapi_model.h) and this session holds
+ * dh-live's advisory lock, so nobody else inserts a price between the join
+ * and the insert; should that ever fail, the unique key refuses the row and
+ * the cycle rolls back whole.
  */
 static const char sql_temp[] =
     "CREATE TEMP TABLE IF NOT EXISTS live_incoming (race_id text, horse_id text,"
@@ -158,12 +159,11 @@ row_add(struct rows *rows, const struct rapi_race *race, const char *race_date,
 	rows_instant(rows, "upstream_updated_at", &o->updated);
 }
 
-/* A usable price: a bookmaker we can key and a decimal above evens' floor. */
+/* A usable price: a decimal above evens' floor (the parser keeps only keyed bookmakers). */
 static int
 price_usable(const struct rapi_odds *o)
 {
-	return o->bookmaker_id != NULL && o->bookmaker != NULL && o->decimal.present &&
-	    o->decimal.v > 1.0 && o->decimal.v < 10000.0;
+	return o->decimal.present && o->decimal.v > 1.0 && o->decimal.v < 10000.0;
 }
 
 /*

@@ -279,6 +279,30 @@ store_batch(struct db *db, const char *sql, struct rows *r, const char *extra, l
 	return 0;
 }
 
+/*
+ * Writes a unit of work's batches in one transaction, in the order the keys
+ * need: courses, races, results (when any), runners (sql_runners, with
+ * extra as $2), horses, people.  Frees the batches.  0, or -1 (rolled back).
+ */
+static int
+batches_store(struct db *db, struct batches *bt, const char *sql_runners, const char *extra,
+    long *written)
+{
+	int ok = db_begin(db) == 0 &&
+	    store_batch(db, sql_courses, &bt->courses, "false", written) == 0 &&
+	    store_batch(db, sql_races, &bt->races, NULL, written) == 0 &&
+	    (bt->results.n == 0 || store_batch(db, sql_results, &bt->results, NULL, written) == 0) &&
+	    store_batch(db, sql_runners, &bt->runners, extra, written) == 0 &&
+	    store_batch(db, sql_horses, &bt->horses, NULL, written) == 0 &&
+	    store_batch(db, sql_people, &bt->people, NULL, written) == 0 &&
+	    db_commit(db) == 0;
+
+	if (!ok)
+		db_rollback(db);
+	batches_free(bt);
+	return ok ? 0 : -1;
+}
+
 static void
 add_person(struct rows *r, const char *kind, const struct rapi_ref *p, const char *location)
 {
@@ -426,8 +450,6 @@ card_runner_rows(const struct rapi_race *race, const char *day, struct rows *run
 		const struct rapi_runner *run = &race->runners[i];
 		struct rapi_int last = last_run_days(run->last_run);
 
-		if (run->horse_id == NULL)
-			continue;
 		rows_open(runners);
 		rows_text(runners, "race_id", race->race_id);
 		rows_text(runners, "horse_id", run->horse_id);
@@ -478,7 +500,6 @@ int
 masters_store_cards(struct db *db, const struct rapi_racecards *rc, long *written)
 {
 	struct batches bt;
-	int rc_ok = -1;
 
 	batches_init(&bt);
 	for (size_t i = 0; rc != NULL && i < rc->n; i++) {
@@ -488,20 +509,7 @@ masters_store_cards(struct db *db, const struct rapi_racecards *rc, long *writte
 		if (race_rows(&bt, race, day) == 0)
 			card_runner_rows(race, day, &bt.runners, &bt.horses, &bt.people);
 	}
-	if (db_begin(db) < 0 ||
-	    store_batch(db, sql_courses, &bt.courses, "false", written) < 0 ||
-	    store_batch(db, sql_races, &bt.races, NULL, written) < 0 ||
-	    store_batch(db, sql_card_runners, &bt.runners, NULL, written) < 0 ||
-	    store_batch(db, sql_horses, &bt.horses, NULL, written) < 0 ||
-	    store_batch(db, sql_people, &bt.people, NULL, written) < 0 ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
-		goto out;
-	}
-	rc_ok = 0;
-out:
-	batches_free(&bt);
-	return rc_ok;
+	return batches_store(db, &bt, sql_card_runners, NULL, written);
 }
 
 static void
@@ -511,8 +519,6 @@ result_runner_rows(const struct rapi_result *race, const char *day, struct rows 
 	for (size_t i = 0; i < race->n_runners; i++) {
 		const struct rapi_result_runner *run = &race->runners[i];
 
-		if (run->horse_id == NULL)
-			continue;
 		rows_open(runners);
 		rows_text(runners, "race_id", race->race.race_id);
 		rows_text(runners, "horse_id", run->horse_id);
@@ -564,7 +570,6 @@ masters_store_results(struct db *db, const struct rapi_results *rs, time_t now, 
 	struct batches bt;
 	struct rows *results = &bt.results;
 	char at[32];
-	int rc_ok = -1;
 
 	clock_format_instant(now, at, sizeof(at));
 	batches_init(&bt);
@@ -587,21 +592,7 @@ masters_store_results(struct db *db, const struct rapi_results *rs, time_t now, 
 		rows_text(results, "tote_trifecta", res->tote_trifecta);
 		result_runner_rows(res, day, &bt.runners, &bt.horses, &bt.people);
 	}
-	if (db_begin(db) < 0 ||
-	    store_batch(db, sql_courses, &bt.courses, "false", written) < 0 ||
-	    store_batch(db, sql_races, &bt.races, NULL, written) < 0 ||
-	    store_batch(db, sql_results, results, NULL, written) < 0 ||
-	    store_batch(db, sql_result_runners, &bt.runners, at, written) < 0 ||
-	    store_batch(db, sql_horses, &bt.horses, NULL, written) < 0 ||
-	    store_batch(db, sql_people, &bt.people, NULL, written) < 0 ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
-		goto out;
-	}
-	rc_ok = 0;
-out:
-	batches_free(&bt);
-	return rc_ok;
+	return batches_store(db, &bt, sql_result_runners, at, written);
 }
 
 int
@@ -612,7 +603,7 @@ masters_store_courses(struct db *db, const struct rapi_courses *cs, long *writte
 
 	rows_init(&courses, MASTERS_ROWS_MAX);
 	for (size_t i = 0; i < cs->n; i++)
-		if (cs->items[i].id != NULL && cs->items[i].name != NULL && cs->items[i].region_code != NULL)
+		if (cs->items[i].name != NULL && cs->items[i].region_code != NULL)
 			add_course(&courses, cs->items[i].id, cs->items[i].name, cs->items[i].region_code,
 			    cs->items[i].region);
 	rc = store_batch(db, sql_courses, &courses, "true", written);
