@@ -1,4 +1,4 @@
-/* params: lenient query-string decoding and FastAPI-style checks (see params.h). */
+/* params: the query string, leniently decoded, and FastAPI-style checks (see params.h). */
 #include "params.h"
 
 #include <limits.h>
@@ -8,42 +8,7 @@
 
 #include "cfg.h"
 #include "jsonout.h"
-
-static int
-params_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/*
- * Decodes src[0..n) into out (NUL-terminated); returns the byte after the
- * NUL.  A "%" not followed by two hex digits is kept as it is.
- */
-static char *
-params_unescape(const char *src, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		int hi = -1, lo = -1;
-
-		if (src[i] == '%' && i + 2 < n) {
-			hi = params_hexval(src[i + 1]);
-			lo = params_hexval(src[i + 2]);
-		}
-		if (hi >= 0 && lo >= 0) {
-			*out++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			*out++ = src[i] == '+' ? ' ' : src[i];
-		}
-	}
-	*out++ = '\0';
-	return out;
-}
+#include "qstring.h"
 
 /* Makes s valid UTF-8 for the echo: when it is not, bytes >= 0x80 become '?'. */
 static void
@@ -59,40 +24,18 @@ params_ascii_if_invalid(char *s)
 int
 params_parse(struct params *p, const char *raw)
 {
-	size_t len = raw != NULL ? strlen(raw) : 0;
-	char *out;
+	size_t at;
+	int n;
 
 	memset(p, 0, sizeof(*p));
-	/* Decoding never lengthens; one NUL per key and per value. */
-	p->storage = malloc(len * 2 + 2);
-	if (p->storage == NULL)
+	n = qstring_split(raw, "&", 0, p->pairs, PARAMS_MAX, &p->storage, &at);
+	if (n < 0)
 		return -1;
-	out = p->storage;
-	while (len > 0) {
-		size_t seg = strcspn(raw, "&"), klen;
-		const char *eq = memchr(raw, '=', seg);
-
-		if (seg > 0) {
-			char *key = out, *value;
-
-			if (p->n == PARAMS_MAX)
-				return -1;
-			klen = eq != NULL ? (size_t)(eq - raw) : seg;
-			value = params_unescape(raw, klen, key);
-			out = eq != NULL ? params_unescape(eq + 1, seg - klen - 1, value)
-			    : params_unescape("", 0, value);
-			params_ascii_if_invalid(key);
-			params_ascii_if_invalid(value);
-			p->keys[p->n] = key;
-			p->values[p->n] = value;
-			p->n++;
-		}
-		raw += seg;
-		len -= seg;
-		if (len > 0) {
-			raw++;
-			len--;
-		}
+	p->n = (size_t)n;
+	/* The pairs point into p->storage, which p owns. */
+	for (size_t i = 0; i < p->n; i++) {
+		params_ascii_if_invalid((char *)p->pairs[i].key);
+		params_ascii_if_invalid((char *)p->pairs[i].value);
 	}
 	return 0;
 }
@@ -122,8 +65,8 @@ params_get(const struct params *p, const char *name)
 	const char *v = NULL;
 
 	for (size_t i = 0; i < p->n; i++)
-		if (params_is(p->keys[i], name))
-			v = p->values[i];
+		if (params_is(p->pairs[i].key, name))
+			v = p->pairs[i].value;
 	return v;
 }
 
@@ -133,8 +76,8 @@ params_list(const struct params *p, const char *name, const char **out, size_t m
 	size_t n = 0;
 
 	for (size_t i = 0; i < p->n && n < max; i++)
-		if (params_is(p->keys[i], name))
-			out[n++] = p->values[i];
+		if (params_is(p->pairs[i].key, name))
+			out[n++] = p->pairs[i].value;
 	return n;
 }
 
@@ -220,8 +163,8 @@ params_echo(const struct params *p, struct jsonw *w)
 	jsonw_arr(w);
 	for (size_t i = 0; i < p->n; i++) {
 		jsonw_arr(w);
-		jsonw_str(w, p->keys[i]);
-		jsonw_str(w, p->values[i]);
+		jsonw_str(w, p->pairs[i].key);
+		jsonw_str(w, p->pairs[i].value);
 		jsonw_arr_end(w);
 	}
 	jsonw_arr_end(w);

@@ -2,8 +2,9 @@
  * params: the query string as the upstream (FastAPI) reads it.  Keys may
  * repeat (region_codes=gb&region_codes=ire) and may carry the "[]" suffix
  * of the PHP-style form (region_codes[]=gb), which counts as the same name.
- * Decoding is lenient like Starlette's: "+" is a space, "%XX" a byte, and a
- * malformed escape stays as it is.
+ * Decoding (shared/qstring.h) is lenient like Starlette's: "+" is a space,
+ * "%XX" a byte, and a malformed escape stays as it is; keys and values that
+ * are not valid UTF-8 have their bytes >= 0x80 made '?'.
  *
  * Validation errors become FastAPI (pydantic v1) "detail" items, collected
  * in p->errors for a 422 answer, with the upstream's exact messages, e.g.
@@ -18,13 +19,13 @@
 
 #include "clock.h"
 #include "jsonw.h"
+#include "qstring.h"
 
 #define PARAMS_MAX 256
 
 struct params {
 	size_t      n;
-	const char *keys[PARAMS_MAX];    /* as given, decoded: "region_codes[]" */
-	const char *values[PARAMS_MAX];  /* decoded */
+	struct qstring_pair pairs[PARAMS_MAX];  /* keys as given, decoded: "region_codes[]" */
 	char       *storage;
 	json_t     *errors;              /* NULL until a check fails */
 };

@@ -9,6 +9,7 @@
 #include "control.h"
 #include "faults.h"
 #include "log.h"
+#include "qstring.h"
 #include "reply.h"
 #include "sim.h"
 #include "stats.h"
@@ -113,15 +114,6 @@ route_auth(const char *authorization, struct server_response *resp)
 	return 0;
 }
 
-static int
-route_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * Splits path into percent-decoded segments stored in store.  Returns the
  * count, or -1 for an empty segment or too many (no route has them).
@@ -134,22 +126,15 @@ route_split(const char *path, char *store, char **seg, size_t max)
 	if (*path != '/')
 		return -1;
 	while (*path == '/') {
+		size_t len;
+
 		path++;
 		if (*path == '/' || *path == '\0' || n == max)
 			return -1;
+		len = strcspn(path, "/");
 		seg[n++] = store;
-		for (; *path != '\0' && *path != '/'; path++) {
-			int hi = path[0] == '%' && path[1] != '\0' ? route_hexval(path[1]) : -1;
-			int lo = hi >= 0 ? route_hexval(path[2]) : -1;
-
-			if (lo >= 0) {
-				*store++ = (char)(hi * 16 + lo);
-				path += 2;
-			} else {
-				*store++ = *path;
-			}
-		}
-		*store++ = '\0';
+		store += qstring_decode(path, len, store, 0) + 1;	/* "+" stays in a path */
+		path += len;
 	}
 	return (int)n;
 }
