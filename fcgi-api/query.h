@@ -22,10 +22,10 @@
 #define QUERY_MAX_VALUE  1024	/* default longest value a getter accepts */
 
 struct query {
-	char              *storage;	/* decoded keys and values */
-	size_t             n;
+	char               *storage;	/* decoded keys and values */
+	size_t              n;
 	struct qstring_pair params[QUERY_MAX_PARAMS];
-	json_t            *errors;	/* NULL until a getter finds a bad value */
+	json_t             *errors;	/* NULL until a getter finds a bad value */
 };
 
 /*

@@ -22,11 +22,11 @@
 #define SIM_MAX_SEGS 8
 
 struct sim_req {
-	char         *seg[SIM_MAX_SEGS];  /* decoded path segments: "v1", "racecards", ... */
-	size_t        nseg;
-	struct sim_params params;
-	time_t        now;                /* clock_now() when the request arrived */
-	struct jsonw  w;                  /* the 200 body */
+	char                   *seg[SIM_MAX_SEGS];  /* decoded path segments: "v1", "racecards", ... */
+	size_t                  nseg;
+	struct sim_params       params;
+	time_t                  now;      /* clock_now() when the request arrived */
+	struct jsonw            w;        /* the 200 body */
 	struct sim_json_corrupt corrupt;  /* the wrong_types fault's state for w */
 };
 

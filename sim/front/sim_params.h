@@ -24,10 +24,10 @@
 #define SIM_PARAMS_MAX 256
 
 struct sim_params {
-	size_t      n;
+	size_t              n;
 	struct qstring_pair pairs[SIM_PARAMS_MAX];  /* keys as given, decoded: "region_codes[]" */
-	char       *storage;
-	json_t     *errors;              /* NULL until a check fails */
+	char               *storage;
+	json_t             *errors;                 /* NULL until a check fails */
 };
 
 /*
