@@ -27,10 +27,11 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BINS       = $(BUILD)/bin/dh-api $(patsubst admin/%.c,$(BUILD)/bin/%,$(wildcard admin/*.c))
 
-# The simulator (sim/) and the workers (workers/NAME/ -> dh-NAME), once they exist.
+# The simulator (sim/: its HTTP front end in sim/front/, its world model in
+# sim/world/) and the workers (workers/NAME/ -> dh-NAME), once they exist.
 # Logic that unit tests need lives in shared/; these directories hold the
 # programs.
-SIM_OBJ    = $(patsubst %.c,$(BUILD)/%.o,$(wildcard sim/*.c))
+SIM_OBJ    = $(patsubst %.c,$(BUILD)/%.o,$(wildcard sim/*.c sim/front/*.c sim/world/*.c))
 WORKERS    = $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard workers/*/*.c)))))
 BINS      += $(if $(SIM_OBJ),$(BUILD)/bin/dh-racing-sim) $(patsubst %,$(BUILD)/bin/dh-%,$(WORKERS))
 
@@ -72,6 +73,8 @@ $(BUILD)/libapi.a: $(API_OBJ)
 $(BUILD)/bin/dh-api: $(BUILD)/fcgi-api/main.o $(BUILD)/libapi.a $(BUILD)/libdh.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(SIM_OBJ): ALL_CFLAGS += -Isim/front -Isim/world
 
 $(BUILD)/bin/dh-racing-sim: $(SIM_OBJ) $(BUILD)/libdh.a
 	@mkdir -p $(@D)

@@ -9,112 +9,35 @@
 
 #include "jsonout.h"
 
-static int
-query_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Decodes src[0..n) into dst (NUL-terminated); returns the decoded length,
- * or -1 at a bad escape.
- */
-static long
-query_decode(const char *src, size_t n, char *dst)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (src[i] == '+') {
-			dst[o++] = ' ';
-		} else if (src[i] == '%') {
-			int hi, lo;
-
-			if (i + 2 >= n)
-				return -1;
-			hi = query_hex(src[i + 1]);
-			lo = query_hex(src[i + 2]);
-			if (hi < 0 || lo < 0)
-				return -1;
-			dst[o++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			dst[o++] = src[i];
-		}
-	}
-	dst[o] = '\0';
-	return (long)o;
-}
-
 int
 query_parse(struct query *q, const char *raw, char *err, size_t errlen)
 {
-	size_t len = raw ? strlen(raw) : 0;
-	const char *p = raw;
-	char *out;
+	size_t len = raw ? strlen(raw) : 0, at;
+	int n;
 
 	memset(q, 0, sizeof(*q));
-	if (len == 0)
-		return 0;
 	if (len > QUERY_MAX_LEN) {
 		snprintf(err, errlen, "query string too long (%zu bytes, at most %d)", len, QUERY_MAX_LEN);
 		return -1;
 	}
-	/* Decoded text is never longer; one extra NUL per key and value. */
-	q->storage = malloc(len * 2 + 2);
-	if (q->storage == NULL) {
+	n = qstring_split(raw, "&;", QSTRING_STRICT, q->params, QUERY_MAX_PARAMS, &q->storage, &at);
+	switch (n) {
+	case QSTRING_NOMEM:
 		snprintf(err, errlen, "out of memory");
 		return -1;
-	}
-	out = q->storage;
-	while (*p != '\0') {
-		size_t seg = strcspn(p, "&;"), klen;
-		const char *eq = memchr(p, '=', seg);
-		long kn, vn;
-
-		if (seg == 0) {
-			p++;
-			continue;
-		}
-		if (q->n == QUERY_MAX_PARAMS) {
-			snprintf(err, errlen, "too many query parameters (at most %d)", QUERY_MAX_PARAMS);
-			return -1;
-		}
-		klen = eq ? (size_t)(eq - p) : seg;
-		kn = query_decode(p, klen, out);
-		if (kn < 0)
-			goto bad_escape;
-		/* Names are compared as C strings: "a%00b" must not pass for "a". */
-		if ((size_t)kn != strlen(out)) {
-			snprintf(err, errlen, "malformed query string: NUL byte in a parameter name near offset %zu",
-			    (size_t)(p - raw));
-			return -1;
-		}
-		q->params[q->n].key = out;
-		out += kn + 1;
-		vn = eq ? query_decode(eq + 1, seg - klen - 1, out) : query_decode("", 0, out);
-		if (vn < 0)
-			goto bad_escape;
-		q->params[q->n].value = out;
-		q->params[q->n].value_len = (size_t)vn;
-		out += vn + 1;
-		q->n++;
-		p += seg;
-		if (*p != '\0')
-			p++;
-		continue;
-bad_escape:
-		snprintf(err, errlen, "malformed query string: bad percent-encoding near offset %zu",
-		    (size_t)(p - raw));
+	case QSTRING_TOO_MANY:
+		snprintf(err, errlen, "too many query parameters (at most %d)", QUERY_MAX_PARAMS);
 		return -1;
+	case QSTRING_NUL_NAME:
+		snprintf(err, errlen, "malformed query string: NUL byte in a parameter name near offset %zu", at);
+		return -1;
+	case QSTRING_BAD_ESCAPE:
+		snprintf(err, errlen, "malformed query string: bad percent-encoding near offset %zu", at);
+		return -1;
+	default:
+		q->n = (size_t)n;
+		return 0;
 	}
-	return 0;
 }
 
 void
@@ -171,7 +94,7 @@ query_quote(const char *v, size_t vlen, char *out, size_t outlen)
 }
 
 static int
-query_bad_value(struct query *q, const char *name, const struct query_param *p,
+query_bad_value(struct query *q, const char *name, const struct qstring_pair *p,
     const char *expected, const char *type)
 {
 	char shown[48], msg[256];
@@ -183,9 +106,9 @@ query_bad_value(struct query *q, const char *name, const struct query_param *p,
 
 /* Finds name: 1 with *out set, 0 when absent, -1 when invalid (error added). */
 static int
-query_find(struct query *q, const char *name, size_t maxlen, const struct query_param **out)
+query_find(struct query *q, const char *name, size_t maxlen, const struct qstring_pair **out)
 {
-	const struct query_param *found = NULL;
+	const struct qstring_pair *found = NULL;
 	char msg[160];
 
 	for (size_t i = 0; i < q->n; i++) {
@@ -217,7 +140,7 @@ query_find(struct query *q, const char *name, size_t maxlen, const struct query_
 int
 query_str(struct query *q, const char *name, size_t maxlen, const char **out)
 {
-	const struct query_param *p;
+	const struct qstring_pair *p;
 	int rc = query_find(q, name, maxlen, &p);
 
 	*out = rc == 1 ? p->value : NULL;
@@ -227,7 +150,7 @@ query_str(struct query *q, const char *name, size_t maxlen, const char **out)
 int
 query_int(struct query *q, const char *name, long min, long max, long def, long *out)
 {
-	const struct query_param *p;
+	const struct qstring_pair *p;
 	int rc = query_find(q, name, 32, &p);
 	char expected[96];
 
@@ -247,7 +170,7 @@ query_bool(struct query *q, const char *name, int def, int *out)
 {
 	static const char *const yes[] = { "true", "1", "yes", "on" };
 	static const char *const no[] = { "false", "0", "no", "off" };
-	const struct query_param *p;
+	const struct qstring_pair *p;
 	int rc = query_find(q, name, 8, &p);
 
 	*out = def;
@@ -269,7 +192,7 @@ query_bool(struct query *q, const char *name, int def, int *out)
 int
 query_date(struct query *q, const char *name, struct clock_date *out)
 {
-	const struct query_param *p;
+	const struct qstring_pair *p;
 	int rc = query_find(q, name, 16, &p);
 
 	if (rc != 1)
@@ -283,7 +206,7 @@ int
 query_enum(struct query *q, const char *name, const char *const *choices, const char *def,
     const char **out)
 {
-	const struct query_param *p;
+	const struct qstring_pair *p;
 	int rc = query_find(q, name, 64, &p);
 	char expected[256] = "expected one of";
 	size_t n;
@@ -316,7 +239,7 @@ query_valid_id(const char *s)
 int
 query_id(struct query *q, const char *name, const char **out)
 {
-	const struct query_param *p;
+	const struct qstring_pair *p;
 	int rc = query_find(q, name, 64, &p);
 
 	*out = NULL;

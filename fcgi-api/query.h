@@ -15,26 +15,22 @@
 #include <jansson.h>
 
 #include "clock.h"
+#include "qstring.h"
 
 #define QUERY_MAX_LEN    16384	/* bytes of raw query string */
 #define QUERY_MAX_PARAMS 64
 #define QUERY_MAX_VALUE  1024	/* default longest value a getter accepts */
 
-struct query_param {
-	const char *key;
-	const char *value;
-	size_t      value_len;	/* may differ from strlen(value) when it holds a NUL */
-};
-
 struct query {
-	char              *storage;	/* decoded keys and values */
-	size_t             n;
-	struct query_param params[QUERY_MAX_PARAMS];
-	json_t            *errors;	/* NULL until a getter finds a bad value */
+	char               *storage;	/* decoded keys and values */
+	size_t              n;
+	struct qstring_pair params[QUERY_MAX_PARAMS];
+	json_t             *errors;	/* NULL until a getter finds a bad value */
 };
 
 /*
- * Decodes a raw query string ("a=1&b=x%20y"; "+" is a space).  Returns 0, or
+ * Decodes a raw query string ("a=1&b=x%20y"; "+" is a space; pairs split at
+ * "&" and ";"), strictly (qstring.h).  Returns 0, or
  * -1 with a message in err when the string is malformed (bad percent
  * escape, too long, too many parameters): the caller answers 400.  Call
  * query_free() in both cases.

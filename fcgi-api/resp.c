@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonout.h"
+#include "jsonw.h"
 #include "log.h"
 
 static const char *
@@ -27,16 +28,22 @@ resp_reason(int status)
 	}
 }
 
+/* A body could not be built (out of memory): sets the fixed 500 body.  Returns 500. */
+static int
+resp_fallback(struct request *r)
+{
+	log_error("could not build the response body for %s", r->path);
+	buf_reset(&r->body);
+	buf_addstr(&r->body, "{\"detail\":\"internal error\"}");
+	return 500;
+}
+
 void
 resp_json(struct request *r, int status, json_t *body)
 {
 	buf_reset(&r->body);
-	if (body == NULL || jsonout_dump(&r->body, body) < 0) {
-		log_error("could not build the response body for %s", r->path);
-		buf_reset(&r->body);
-		buf_addstr(&r->body, "{\"detail\":\"internal error\"}");
-		status = 500;
-	}
+	if (body == NULL || jsonout_dump(&r->body, body) < 0)
+		status = resp_fallback(r);
 	json_decref(body);
 	r->status = status;
 	r->content_type = NULL;
@@ -87,12 +94,20 @@ void
 resp_detail(struct request *r, int status, const char *fmt, ...)
 {
 	char msg[512];
+	struct jsonw w;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	resp_json(r, status, json_pack("{s:o}", "detail", jsonout_string(msg, strlen(msg))));
+	buf_reset(&r->body);
+	jsonw_init(&w, &r->body);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "detail", msg);
+	jsonw_obj_end(&w);
+	if (jsonw_failed(&w))
+		status = resp_fallback(r);
+	r->status = status;
 }
 
 int

@@ -21,38 +21,6 @@ jsonout_dump(struct buf *b, const json_t *j)
 	return 0;
 }
 
-int
-jsonout_quote(struct buf *b, const char *s)
-{
-	const char *run;
-
-	if (s == NULL)
-		return buf_add(b, "null", 4);
-	if (buf_add(b, "\"", 1) < 0)
-		return -1;
-	for (run = s; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[8];
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		if (buf_add(b, run, (size_t)(s - run)) < 0)
-			return -1;
-		if (c == '"' || c == '\\')
-			snprintf(esc, sizeof(esc), "\\%c", c);
-		else if (c == '\n' || c == '\r' || c == '\t')
-			snprintf(esc, sizeof(esc), "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-		else
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-		if (buf_addstr(b, esc) < 0)
-			return -1;
-		run = s + 1;
-	}
-	if (buf_add(b, run, (size_t)(s - run)) < 0)
-		return -1;
-	return buf_add(b, "\"", 1);
-}
-
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid or NUL. */
 static size_t
 jsonout_utf8_len(const unsigned char *s, size_t left)
@@ -90,14 +58,64 @@ jsonout_utf8_len(const unsigned char *s, size_t left)
 }
 
 int
+jsonout_quote(struct buf *b, const char *s)
+{
+	const char *run;
+
+	if (s == NULL)
+		return buf_add(b, "null", 4);
+	if (buf_add(b, "\"", 1) < 0)
+		return -1;
+	for (run = s; *s != '\0'; ) {
+		unsigned char c = (unsigned char)*s;
+		const char *esc = NULL;
+		char hex[8];
+		size_t n = 1;
+
+		if (c >= 0x80) {
+			/* At most 4 bytes are read: the NUL ends any sequence. */
+			n = jsonout_utf8_len((const unsigned char *)s, 4);
+			if (n > 0) {
+				s += n;
+				continue;
+			}
+			n = 1;
+			esc = "\xef\xbf\xbd";	/* U+FFFD for a byte that starts no valid sequence */
+		} else if (c >= 0x20 && c != '"' && c != '\\') {
+			s++;
+			continue;
+		} else if (c == '"' || c == '\\') {
+			esc = c == '"' ? "\\\"" : "\\\\";
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			esc = c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+		} else {
+			snprintf(hex, sizeof(hex), "\\u%04x", c);
+			esc = hex;
+		}
+		if (buf_add(b, run, (size_t)(s - run)) < 0 || buf_addstr(b, esc) < 0)
+			return -1;
+		s += n;
+		run = s;
+	}
+	if (buf_add(b, run, (size_t)(s - run)) < 0)
+		return -1;
+	return buf_add(b, "\"", 1);
+}
+
+int
 jsonout_valid_utf8(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
 	while (i < len) {
-		size_t n = jsonout_utf8_len(p + i, len - i);
+		size_t n;
 
+		if (p[i] - 1u < 0x7fu) {	/* ASCII but NUL: the common case, without a call */
+			i++;
+			continue;
+		}
+		n = jsonout_utf8_len(p + i, len - i);
 		if (n == 0)
 			return 0;
 		i += n;

@@ -29,8 +29,9 @@ json_t *jsonout_detail_item(const char *where, const char *name, const char *msg
 
 /*
  * Appends s as a JSON string literal (quoted and escaped), or null when s is
- * NULL.  s must be valid UTF-8.  Returns 0, or -1 (b freed, see buf.h).
- * For bodies too large to build as Jansson trees.
+ * NULL; a byte that starts no valid UTF-8 sequence becomes U+FFFD, as in
+ * jsonout_string.  Returns 0, or -1 (b freed, see buf.h).  For bodies too
+ * large to build as Jansson trees (see jsonw.h).
  */
 int jsonout_quote(struct buf *b, const char *s);
 

@@ -100,22 +100,12 @@ jsonw_arr_end(struct jsonw *w)
 	jsonw_close(w, ']', 0);
 }
 
-/* Writes s quoted and escaped, invalid UTF-8 repaired; NULL as null. */
+/* Writes s quoted and escaped, invalid UTF-8 repaired (jsonout_quote); NULL as null. */
 static void
 jsonw_quoted(struct jsonw *w, const char *s)
 {
-	json_t *fixed = NULL;
-
-	if (w->failed)
-		return;
-	if (s != NULL && !jsonout_valid_utf8(s, strlen(s))) {
-		fixed = jsonout_string(s, strlen(s));
-		s = fixed != NULL ? json_string_value(fixed) : NULL;
-		w->failed = fixed == NULL;
-	}
 	if (!w->failed && jsonout_quote(w->b, s) < 0)
 		w->failed = 1;
-	json_decref(fixed);
 }
 
 /* Before a key: only in an object, and not straight after another key. */

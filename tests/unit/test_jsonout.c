@@ -158,6 +158,35 @@ test_string_never_null(void **state)
 	}
 }
 
+/* jsonout_quote repairs as jsonout_string does, and keeps valid text as it is. */
+static void
+test_quote_repairs(void **state)
+{
+	const struct bytes *sets[2] = { valid, invalid };
+	size_t counts[2] = { sizeof(valid) / sizeof(valid[0]), sizeof(invalid) / sizeof(invalid[0]) };
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < counts[k]; i++) {
+			const struct bytes *t = &sets[k][i];
+			json_t *want, *got;
+			struct buf b;
+
+			if (strlen(t->s) != t->len)
+				continue;	/* a C string ends at its NUL */
+			buf_init(&b, 1024);
+			assert_int_equal(jsonout_quote(&b, t->s), 0);
+			got = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
+			want = jsonout_string(t->s, t->len);
+			if (got == NULL || !json_equal(got, want))
+				fail_msg("jsonout_quote of %s gave %s", t->what, buf_str(&b));
+			json_decref(got);
+			json_decref(want);
+			buf_free(&b);
+		}
+	}
+}
+
 static void
 test_detail_item_shape(void **state)
 {
@@ -243,6 +272,7 @@ main(void)
 		cmocka_unit_test(test_string_valid_unchanged),
 		cmocka_unit_test(test_string_repairs),
 		cmocka_unit_test(test_string_never_null),
+		cmocka_unit_test(test_quote_repairs),
 		cmocka_unit_test(test_detail_item_shape),
 		cmocka_unit_test(test_dump_packed),
 		cmocka_unit_test(test_dump_real_precision),
