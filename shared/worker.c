@@ -10,8 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "jsonout.h"
 #include "log.h"
+#include "rapi.h"
 #include "sig.h"
 
 #define WORKER_STANDBY_S 10
@@ -354,6 +356,42 @@ worker_run_cycle(struct worker_loop *w)
 	return res.ok ? res.next_in_s : -res.next_in_s;
 }
 
+/* Makes ctx->api when the kind asks for one (see worker_def).  0 or -1 (logged). */
+static int
+worker_rapi_new(struct worker_ctx *ctx, const struct worker_def *def)
+{
+	static struct rapi_opts o;	/* the client keeps pointers into it */
+
+	if (def->rapi_page_races <= 0)
+		return 0;
+	if (http_global_init() < 0) {
+		log_error("could not initialise libcurl");
+		return -1;
+	}
+	rapi_opts_from_cfg(&o, ctx->cfg, ctx->stop);
+	o.racecards_limit = def->rapi_page_races;
+	ctx->api = rapi_new(&o);
+	if (ctx->api == NULL) {
+		log_error("could not make the Racing API client");
+		http_global_cleanup();
+		return -1;
+	}
+	return 0;
+}
+
+/* Undoes worker_rapi_new and db_new. */
+static void
+worker_teardown(struct worker_ctx *ctx)
+{
+	if (ctx->api != NULL) {
+		rapi_free(ctx->api);
+		ctx->api = NULL;
+		http_global_cleanup();
+	}
+	db_free(ctx->db);
+	ctx->db = NULL;
+}
+
 int
 worker_main(int argc, char **argv, const struct worker_def *def)
 {
@@ -386,14 +424,15 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 	w.host[sizeof(w.host) - 1] = '\0';
 	snprintf(w.pid, sizeof(w.pid), "%d", (int)getpid());
 	w.ctx.db = db_new(cfg.database_url, prog, NULL);
-	if (w.ctx.db == NULL || (def->setup != NULL && def->setup(&w.ctx) < 0)) {
+	if (w.ctx.db == NULL || worker_rapi_new(&w.ctx, def) < 0 ||
+	    (def->setup != NULL && def->setup(&w.ctx) < 0)) {
 		log_error("could not set up");
-		db_free(w.ctx.db);
+		worker_teardown(&w.ctx);
 		return 1;
 	}
 	if (w.ctx.backfill) {
 		status = worker_backfill(&w.ctx, def);
-		db_free(w.ctx.db);
+		worker_teardown(&w.ctx);
 		return status;
 	}
 	log_info("starting (%s%s)", def->schedule, cfg.has_now ? "; clock frozen by DH_NOW" : "");
@@ -415,6 +454,6 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 	if (w.lock_gen != 0 && db_ensure(w.ctx.db) == 0 && w.lock_gen == db_generation(w.ctx.db))
 		worker_state(&w, "stopped");
 	log_info("stopped");
-	db_free(w.ctx.db);
+	worker_teardown(&w.ctx);
 	return status;
 }

@@ -4,6 +4,8 @@
  *
  *   - configuration checked at start (exit 78 on a bad value);
  *   - connect to DATABASE_URL with backoff, never exiting because it is down;
+ *   - a Racing API client (libcurl initialised once), made and freed by the
+ *     loop for the kinds that ask for one (worker_def.rapi_page_races);
  *   - one active instance per kind across hosts: a session advisory lock,
  *     taken again after every reconnect; a second copy waits and says so;
  *   - a row per cycle in dh_worker_runs and the kind's row in
@@ -40,9 +42,12 @@
 #define WORKER_LOCK_STATISTICS 0x6468000003LL
 #define WORKER_LOCK_HISTORICAL 0x6468000004LL
 
+struct rapi;
+
 struct worker_ctx {
 	const struct cfg      *cfg;
 	struct db             *db;
+	struct rapi           *api;	/* the Racing API client, when def->rapi_page_races > 0 */
 	volatile sig_atomic_t *stop;	/* non-zero once SIGTERM arrived */
 	int                    once;	/* --once */
 	int                    has_date;	/* --date given */
@@ -66,6 +71,13 @@ struct worker_def {
 	const char *name;		/* "live": the dh_worker_status key; program dh-live */
 	int64_t     lock_key;		/* advisory lock of this kind */
 	const char *schedule;		/* one line for operators, e.g. "adaptive 10 s to 15 min" */
+	/*
+	 * > 0: the worker calls The Racing API.  The loop makes ctx->api from the
+	 * configuration (rapi_opts_from_cfg, the stop flag) before setup, with
+	 * this many races per /racecards/pro page (bounding the parser's memory,
+	 * about 0.5 MiB a race), and frees it at exit.  0: no client.
+	 */
+	int         rapi_page_races;
 	/* Optional: once at start, e.g. to register prepared statements.  0 or -1. */
 	int       (*setup)(struct worker_ctx *ctx);
 	/* One unit of work.  Must check *ctx->stop between steps. */

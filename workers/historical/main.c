@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "historical.h"
-#include "http.h"
 #include "log.h"
 #include "num.h"
 #include "rapi.h"
@@ -88,21 +87,6 @@ static const char sql_failed[] =
     " ON CONFLICT (race_date) DO UPDATE SET state = 'failed', attempts = d.attempts + 1,"
     "   attempted_at = EXCLUDED.attempted_at, last_error = EXCLUDED.last_error";
 
-static struct rapi *hist_api;
-
-static int
-hist_setup(struct worker_ctx *ctx)
-{
-	struct rapi_opts o;
-
-	if (http_global_init() < 0)
-		return -1;
-	rapi_opts_from_cfg(&o, ctx->cfg, ctx->stop);
-	o.racecards_limit = 20;	/* bounds the parser's memory, as dh-live */
-	hist_api = rapi_new(&o);
-	return hist_api != NULL ? 0 : -1;
-}
-
 /* The next 01:00 Europe/London after now. */
 static time_t
 hist_next_0100(time_t now)
@@ -135,14 +119,14 @@ hist_date(struct worker_ctx *ctx, const char *date, struct worker_result *res)
 
 	clock_format_instant(clock_now(), now, sizeof(now));
 	rows_init(&rows, HIST_ROWS_MAX);
-	e = rapi_results(hist_api, date, &rs);
+	e = rapi_results(ctx->api, date, &rs);
 	if (e == RAPI_OK) {
-		e = rapi_racecards(hist_api, date, &rc);
+		e = rapi_racecards(ctx->api, date, &rc);
 		if (e == RAPI_ERR_NOT_FOUND)
 			e = RAPI_OK;	/* results without cards: rows without prices */
 	}
 	if (e != RAPI_OK) {
-		worker_fail(res, "upstream: %s for %s: %s", rapi_err_name(e), date, rapi_error(hist_api));
+		worker_fail(res, "upstream: %s for %s: %s", rapi_err_name(e), date, rapi_error(ctx->api));
 		goto failed;
 	}
 	historical_rows(rc, rs, &rows, &c);
@@ -245,12 +229,9 @@ main(int argc, char **argv)
 		.name = "historical",
 		.lock_key = WORKER_LOCK_HISTORICAL,
 		.schedule = "daily at 01:00 Europe/London, then backfill newest first",
-		.setup = hist_setup,
+		.rapi_page_races = 20,
 		.cycle = hist_cycle,
 		.backfill = hist_backfill,
 	};
-	int rc = worker_main(argc, argv, &def);
-
-	rapi_free(hist_api);
-	return rc;
+	return worker_main(argc, argv, &def);
 }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http.h"
 #include "live.h"
 #include "log.h"
 #include "odds.h"
@@ -19,7 +18,6 @@
 #define LIVE_PAGE_RACES 20
 
 struct live_state {
-	struct rapi      *api;
 	struct clock_date partitions_checked;	/* racing day of the last check */
 };
 
@@ -28,15 +26,8 @@ static struct live_state live;
 static int
 live_setup(struct worker_ctx *ctx)
 {
-	struct rapi_opts o;
-
-	if (http_global_init() < 0)
-		return -1;
-	rapi_opts_from_cfg(&o, ctx->cfg, ctx->stop);
-	o.racecards_limit = LIVE_PAGE_RACES;
-	live.api = rapi_new(&o);
 	ctx->state = &live;
-	return live.api != NULL ? 0 : -1;
+	return 0;
 }
 
 /*
@@ -111,12 +102,12 @@ live_cycle(struct worker_ctx *ctx, struct worker_result *res)
 			return;
 		}
 		clock_format_date(&day, date, sizeof(date));
-		e = rapi_racecards(live.api, date, &rc);
+		e = rapi_racecards(ctx->api, date, &rc);
 		if (e != RAPI_OK) {
 			errors++;
-			log_warn("racecards for %s: %s: %s", date, rapi_err_name(e), rapi_error(live.api));
+			log_warn("racecards for %s: %s: %s", date, rapi_err_name(e), rapi_error(ctx->api));
 			if (d == 0) {
-				worker_fail(res, "upstream: racecards for %s: %s", date, rapi_error(live.api));
+				worker_fail(res, "upstream: racecards for %s: %s", date, rapi_error(ctx->api));
 				return;
 			}
 			continue;
@@ -164,11 +155,9 @@ main(int argc, char **argv)
 		.name = "live",
 		.lock_key = WORKER_LOCK_LIVE,
 		.schedule = "adaptive: 10 s to 15 min by the next off",
+		.rapi_page_races = LIVE_PAGE_RACES,
 		.setup = live_setup,
 		.cycle = live_cycle,
 	};
-	int rc = worker_main(argc, argv, &def);
-
-	rapi_free(live.api);
-	return rc;
+	return worker_main(argc, argv, &def);
 }

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http.h"
 #include "log.h"
 #include "masters.h"
 #include "rapi.h"
@@ -27,7 +26,6 @@ static const char sql_to_enrich[] =
     " ORDER BY created_at DESC LIMIT $1::int";
 
 struct masters_state {
-	struct rapi *api;
 	time_t       courses_at;	/* last /courses refresh */
 	int          backfilled;	/* past days done since start */
 };
@@ -35,22 +33,10 @@ struct masters_state {
 static struct masters_state ms;
 
 static int
-masters_setup(struct worker_ctx *ctx)
+upstream_failed(struct worker_ctx *ctx, struct worker_result *res, enum rapi_err e,
+    const char *what)
 {
-	struct rapi_opts o;
-
-	if (http_global_init() < 0)
-		return -1;
-	rapi_opts_from_cfg(&o, ctx->cfg, ctx->stop);
-	o.racecards_limit = 20;	/* bounds the parser's memory, as dh-live */
-	ms.api = rapi_new(&o);
-	return ms.api != NULL ? 0 : -1;
-}
-
-static int
-upstream_failed(struct worker_result *res, enum rapi_err e, const char *what)
-{
-	worker_fail(res, "upstream: %s: %s: %s", what, rapi_err_name(e), rapi_error(ms.api));
+	worker_fail(res, "upstream: %s: %s: %s", what, rapi_err_name(e), rapi_error(ctx->api));
 	return -1;
 }
 
@@ -63,9 +49,9 @@ masters_courses(struct worker_ctx *ctx, time_t now, struct worker_result *res)
 
 	if (ms.courses_at != 0 && now - ms.courses_at < MASTERS_COURSES_S)
 		return 0;
-	e = rapi_courses(ms.api, &cs);
+	e = rapi_courses(ctx->api, &cs);
 	if (e != RAPI_OK)
-		return upstream_failed(res, e, "courses");
+		return upstream_failed(ctx, res, e, "courses");
 	rc = masters_store_courses(ctx->db, cs, &res->rows_written);
 	rapi_courses_free(cs);
 	if (rc < 0) {
@@ -89,10 +75,10 @@ masters_day(struct worker_ctx *ctx, struct clock_date day, int cards, int result
 	if (cards && !*ctx->stop) {
 		struct rapi_racecards *rc_cards = NULL;
 
-		e = rapi_racecards(ms.api, date, &rc_cards);
+		e = rapi_racecards(ctx->api, date, &rc_cards);
 		snprintf(what, sizeof(what), "racecards %s", date);
 		if (e != RAPI_OK && e != RAPI_ERR_NOT_FOUND)
-			return upstream_failed(res, e, what);
+			return upstream_failed(ctx, res, e, what);
 		if (e == RAPI_OK && masters_store_cards(ctx->db, rc_cards, &res->rows_written) < 0) {
 			worker_fail(res, "database: %s: %s", what, db_error(ctx->db));
 			rc = -1;
@@ -102,10 +88,10 @@ masters_day(struct worker_ctx *ctx, struct clock_date day, int cards, int result
 	if (results && rc == 0 && !*ctx->stop) {
 		struct rapi_results *rs = NULL;
 
-		e = rapi_results(ms.api, date, &rs);
+		e = rapi_results(ctx->api, date, &rs);
 		snprintf(what, sizeof(what), "results %s", date);
 		if (e != RAPI_OK && e != RAPI_ERR_NOT_FOUND)
-			return upstream_failed(res, e, what);
+			return upstream_failed(ctx, res, e, what);
 		if (e == RAPI_OK && masters_store_results(ctx->db, rs, clock_now(), &res->rows_written) < 0) {
 			worker_fail(res, "database: %s: %s", what, db_error(ctx->db));
 			rc = -1;
@@ -134,10 +120,10 @@ masters_enrich(struct worker_ctx *ctx, struct worker_result *res)
 	for (int i = 0; i < n && !*ctx->stop; i++) {
 		const char *id = PQgetvalue(r, i, 0);
 		struct rapi_horse *h = NULL;
-		enum rapi_err e = rapi_horse(ms.api, id, &h);
+		enum rapi_err e = rapi_horse(ctx->api, id, &h);
 
 		if (e != RAPI_OK && e != RAPI_ERR_NOT_FOUND && e != RAPI_ERR_REQUEST) {
-			upstream_failed(res, e, "horse profile");
+			upstream_failed(ctx, res, e, "horse profile");
 			break;
 		}
 		if (masters_store_horse(ctx->db, id, e == RAPI_OK ? h : NULL, clock_now()) < 0) {
@@ -205,12 +191,9 @@ main(int argc, char **argv)
 		.name = "masters",
 		.lock_key = WORKER_LOCK_MASTERS,
 		.schedule = "hourly; courses monthly; past days and new horses at start",
-		.setup = masters_setup,
+		.rapi_page_races = 20,	/* bounds the parser's memory, as dh-live */
 		.cycle = masters_cycle,
 		.backfill = masters_backfill,
 	};
-	int rc = worker_main(argc, argv, &def);
-
-	rapi_free(ms.api);
-	return rc;
+	return worker_main(argc, argv, &def);
 }
