@@ -1,8 +1,10 @@
 /*
- * dh-config: validates the environment exactly as every program will, and
- * prints the effective settings (defaults filled in) as shell assignments,
- * one per line, single-quoted, for scripts/stack.sh to read.  A bad value
- * is one message on stderr and exit 78, before anything starts.
+ * dh-config: validates the environment exactly as every program will
+ * (cfg_load), and the web front's settings that only the stack uses
+ * (cfg_load_web: nginx's ports, TLS files, listen address and upstreams),
+ * and prints the effective settings (defaults filled in) as shell
+ * assignments, one per line, single-quoted, for scripts/stack.sh to read.
+ * A bad value is one message on stderr and exit 78, before anything starts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,10 +38,11 @@ int
 main(void)
 {
 	static const char *const levels[] = { "debug", "info", "warn", "error" };
+	struct cfg_web w;
 	struct cfg c;
 	char err[512], now[32] = "";
 
-	if (cfg_load(&c, err, sizeof(err)) < 0) {
+	if (cfg_load(&c, err, sizeof(err)) < 0 || cfg_load_web(&w, &c, err, sizeof(err)) < 0) {
 		fprintf(stderr, "configuration error: %s\n", err);
 		return CFG_EXIT_CONFIG;
 	}
@@ -50,16 +53,16 @@ main(void)
 	put("RACING_API_BASE_URL", c.racing_api_base_url);
 	put("DH_REGIONS", c.regions);
 	put("DH_WORKERS", c.workers);
-	put_int("DH_HTTP_PORT", c.http_port);
-	put_int("DH_HTTPS_PORT", c.https_port);
-	put("DH_TLS_CERT", c.tls_cert);
-	put("DH_TLS_KEY", c.tls_key);
+	put_int("DH_HTTP_PORT", w.http_port);
+	put_int("DH_HTTPS_PORT", w.https_port);
+	put("DH_TLS_CERT", w.tls_cert);
+	put("DH_TLS_KEY", w.tls_key);
 	put_int("DH_SIM_PORT", c.sim_port);
-	put_int("DH_API_PROCS", c.api_procs);
-	put_int("DH_API_RATE_LIMIT", c.api_rate_limit);
-	put("DH_LISTEN_ADDR", c.listen_addr);
-	put("DH_API_LISTEN", c.api_listen);
-	put("DH_API_UPSTREAMS", c.api_upstreams);
+	put_int("DH_API_PROCS", w.api_procs);
+	put_int("DH_API_RATE_LIMIT", w.api_rate_limit);
+	put("DH_LISTEN_ADDR", w.listen_addr);
+	put("DH_API_LISTEN", w.api_listen);
+	put("DH_API_UPSTREAMS", w.api_upstreams);
 	put("FCGI_WEB_SERVER_ADDRS", c.fcgi_web_server_addrs);
 	put("DH_VAR_DIR", c.var_dir);
 	put("LOG_LEVEL", levels[c.log_level]);

@@ -310,13 +310,13 @@ cfg_env_file(const char *path, char *err, size_t errlen)
 }
 
 static int
-cfg_tls(struct cfg *c, char *err, size_t errlen)
+cfg_tls(const struct cfg_web *w, const struct cfg *c, char *err, size_t errlen)
 {
-	const char *files[2] = { c->tls_cert, c->tls_key };
+	const char *files[2] = { w->tls_cert, w->tls_key };
 	const char *names[2] = { "DH_TLS_CERT", "DH_TLS_KEY" };
 
-	if (c->https_port == 0) {
-		if (c->tls_cert != NULL || c->tls_key != NULL)
+	if (w->https_port == 0) {
+		if (w->tls_cert != NULL || w->tls_key != NULL)
 			return cfg_fail(err, errlen, "DH_TLS_CERT and DH_TLS_KEY need DH_HTTPS_PORT");
 		return 0;
 	}
@@ -338,9 +338,9 @@ cfg_tls(struct cfg *c, char *err, size_t errlen)
 			return cfg_fail(err, errlen, "invalid value for %s: \"%s\" (%s)", names[i],
 			    files[i], saved ? strerror(saved) : "empty file");
 	}
-	if (c->https_port == c->http_port)
-		return cfg_fail(err, errlen, "DH_HTTPS_PORT and DH_HTTP_PORT are both %d", c->http_port);
-	if (c->https_port == c->sim_port)
+	if (w->https_port == w->http_port)
+		return cfg_fail(err, errlen, "DH_HTTPS_PORT and DH_HTTP_PORT are both %d", w->http_port);
+	if (w->https_port == c->sim_port)
 		return cfg_fail(err, errlen, "DH_HTTPS_PORT and DH_SIM_PORT are both %d", c->sim_port);
 	return 0;
 }
@@ -376,40 +376,11 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	    cfg_workers(c, err, errlen) < 0)
 		return -1;
 
-	if (cfg_int("DH_HTTP_PORT", 8080, 1, 65535, &c->http_port, err, errlen) < 0 ||
-	    cfg_int("DH_HTTPS_PORT", 0, 1, 65535, &c->https_port, err, errlen) < 0 ||
-	    cfg_int("DH_SIM_PORT", 8089, 1, 65535, &c->sim_port, err, errlen) < 0 ||
-	    cfg_int("DH_API_PROCS", 4, 1, 64, &c->api_procs, err, errlen) < 0 ||
-	    cfg_int("DH_API_RATE_LIMIT", 50, 1, 1000000, &c->api_rate_limit, err, errlen) < 0 ||
+	if (cfg_int("DH_SIM_PORT", 8089, 1, 65535, &c->sim_port, err, errlen) < 0 ||
 	    cfg_int("DH_MASTERS_BACKFILL_DAYS", 3, 0, 365, &c->masters_backfill_days, err, errlen) < 0 ||
 	    cfg_int("DH_ODDS_HISTORY_RETENTION_MONTHS", 0, 0, 1200, &c->history_retention_months,
 		err, errlen) < 0)
 		return -1;
-	c->tls_cert = cfg_env("DH_TLS_CERT");
-	c->tls_key = cfg_env("DH_TLS_KEY");
-	if (cfg_tls(c, err, errlen) < 0)
-		return -1;
-	if (c->sim_port == c->http_port)
-		return cfg_fail(err, errlen, "DH_SIM_PORT and DH_HTTP_PORT are both %d", c->http_port);
-
-	c->listen_addr = cfg_env("DH_LISTEN_ADDR");
-	if (c->listen_addr == NULL)
-		c->listen_addr = "127.0.0.1";
-	if (cfg_listen_addr(c->listen_addr) < 0)
-		return cfg_fail(err, errlen,
-		    "invalid value for DH_LISTEN_ADDR: \"%s\" (expected an IP address such as 127.0.0.1 or [::1], or *)",
-		    c->listen_addr);
-	c->api_listen = cfg_env("DH_API_LISTEN");
-	/* IPv4 only: supervisord's tcp:// sockets take no IPv6, libfcgi's peer check neither. */
-	if (c->api_listen != NULL && cfg_tcp_addr(c->api_listen, 0) < 0)
-		return cfg_fail(err, errlen,
-		    "invalid value for DH_API_LISTEN: \"%s\" (expected IPv4:PORT, e.g. 10.0.0.5:9000; unset for the unix socket)",
-		    c->api_listen);
-	c->api_upstreams = cfg_env("DH_API_UPSTREAMS");
-	if (c->api_upstreams != NULL && cfg_list(c->api_upstreams, cfg_upstream) < 0)
-		return cfg_fail(err, errlen,
-		    "invalid value for DH_API_UPSTREAMS: \"%s\" (expected a comma-separated list of IPv4:PORT, [IPv6]:PORT or unix:/path)",
-		    c->api_upstreams);
 	c->fcgi_web_server_addrs = cfg_env("FCGI_WEB_SERVER_ADDRS");
 	if (c->fcgi_web_server_addrs != NULL && cfg_list(c->fcgi_web_server_addrs, cfg_fcgi_peer) < 0)
 		return cfg_fail(err, errlen,
@@ -433,5 +404,42 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		c->has_now = 1;
 		clock_set_override(c->now);
 	}
+	return 0;
+}
+
+int
+cfg_load_web(struct cfg_web *w, const struct cfg *c, char *err, size_t errlen)
+{
+	memset(w, 0, sizeof(*w));
+	if (cfg_int("DH_HTTP_PORT", 8080, 1, 65535, &w->http_port, err, errlen) < 0 ||
+	    cfg_int("DH_HTTPS_PORT", 0, 1, 65535, &w->https_port, err, errlen) < 0 ||
+	    cfg_int("DH_API_PROCS", 4, 1, 64, &w->api_procs, err, errlen) < 0 ||
+	    cfg_int("DH_API_RATE_LIMIT", 50, 1, 1000000, &w->api_rate_limit, err, errlen) < 0)
+		return -1;
+	w->tls_cert = cfg_env("DH_TLS_CERT");
+	w->tls_key = cfg_env("DH_TLS_KEY");
+	if (cfg_tls(w, c, err, errlen) < 0)
+		return -1;
+	if (c->sim_port == w->http_port)
+		return cfg_fail(err, errlen, "DH_SIM_PORT and DH_HTTP_PORT are both %d", w->http_port);
+
+	w->listen_addr = cfg_env("DH_LISTEN_ADDR");
+	if (w->listen_addr == NULL)
+		w->listen_addr = "127.0.0.1";
+	if (cfg_listen_addr(w->listen_addr) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_LISTEN_ADDR: \"%s\" (expected an IP address such as 127.0.0.1 or [::1], or *)",
+		    w->listen_addr);
+	w->api_listen = cfg_env("DH_API_LISTEN");
+	/* IPv4 only: supervisord's tcp:// sockets take no IPv6, libfcgi's peer check neither. */
+	if (w->api_listen != NULL && cfg_tcp_addr(w->api_listen, 0) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_API_LISTEN: \"%s\" (expected IPv4:PORT, e.g. 10.0.0.5:9000; unset for the unix socket)",
+		    w->api_listen);
+	w->api_upstreams = cfg_env("DH_API_UPSTREAMS");
+	if (w->api_upstreams != NULL && cfg_list(w->api_upstreams, cfg_upstream) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_API_UPSTREAMS: \"%s\" (expected a comma-separated list of IPv4:PORT, [IPv6]:PORT or unix:/path)",
+		    w->api_upstreams);
 	return 0;
 }

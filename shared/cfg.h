@@ -4,6 +4,13 @@
  * print the message and exit with CFG_EXIT_CONFIG (78, EX_CONFIG).  After
  * that the struct is only read.  Names and defaults are those of DESIGN.md;
  * .env.example lists them all.
+ *
+ * The settings of the stack's web front (nginx's ports, TLS files, listen
+ * address and upstreams, the dh-api pool's size and address) are no
+ * program's business: cfg_load leaves them alone, so a worker or dh-api
+ * never refuses to start over a TLS key it does not use.  dh-config, which
+ * scripts/stack.sh runs before anything starts, checks them with
+ * cfg_load_web.
  */
 #ifndef DH_CFG_H
 #define DH_CFG_H
@@ -23,23 +30,27 @@ struct cfg {
 	double         racing_api_rate;    /* requests/s across all workers */
 	char           regions[64];        /* "gb,ire": lowercase, comma separated */
 	char           workers[64];        /* DH_WORKERS: "all", "none" or names, e.g. "live,masters" */
-	int            http_port;
-	int            https_port;         /* 0: no TLS server */
-	const char    *tls_cert;
-	const char    *tls_key;
 	int            sim_port;
-	int            api_procs;
-	int            api_rate_limit;     /* nginx limit_req per client, requests/s */
 	int            masters_backfill_days; /* past days dh-masters loads at start */
 	int            history_retention_months; /* ra_odds_history months kept; 0: all */
-	const char    *listen_addr;        /* where nginx listens */
-	const char    *api_listen;         /* DH_API_LISTEN, HOST:PORT; NULL: the unix socket */
-	const char    *api_upstreams;      /* DH_API_UPSTREAMS for nginx; NULL: the local pool */
 	const char    *fcgi_web_server_addrs; /* FCGI_WEB_SERVER_ADDRS: peers dh-api accepts over TCP */
 	const char    *var_dir;
 	enum log_level log_level;
 	int            has_now;            /* DH_NOW given */
 	time_t         now;
+};
+
+/* The web front's settings (see above), for dh-config. */
+struct cfg_web {
+	int            http_port;
+	int            https_port;         /* 0: no TLS server */
+	const char    *tls_cert;
+	const char    *tls_key;
+	int            api_procs;
+	int            api_rate_limit;     /* nginx limit_req per client, requests/s */
+	const char    *listen_addr;        /* where nginx listens */
+	const char    *api_listen;         /* DH_API_LISTEN, HOST:PORT; NULL: the unix socket */
+	const char    *api_upstreams;      /* DH_API_UPSTREAMS for nginx; NULL: the local pool */
 };
 
 /*
@@ -61,5 +72,13 @@ int cfg_env_file(const char *path, char *err, size_t errlen);
  * when set, has been installed as the clock's override.
  */
 int cfg_load(struct cfg *c, char *err, size_t errlen);
+
+/*
+ * Reads and validates the web front's settings into *w, after cfg_load
+ * succeeded into *c (whose ports it checks against): the TLS files must be
+ * readable and non-empty.  Returns 0, or -1 with one message naming the
+ * variable and the bad value in err.
+ */
+int cfg_load_web(struct cfg_web *w, const struct cfg *c, char *err, size_t errlen);
 
 #endif

@@ -293,6 +293,16 @@ def check_config_errors(t):
     t.check("a bad simulator setting stops the start with exit 78, before anything is made",
             p.returncode == 78 and "DH_SIM_FAULTS" in p.stderr and not os.path.exists("/tmp/dh-config-error"),
             p.stderr)
+    env = dict(os.environ, DH_HTTPS_PORT="8443", DH_TLS_CERT="/nonexistent/dh.pem",
+               DH_TLS_KEY="/nonexistent/dh.key", DH_VAR_DIR="/tmp/dh-config-error")
+    p = subprocess.run([os.path.join(harness.ROOT, "scripts", "stack.sh"), "start"], env=env,
+                       capture_output=True, text=True)
+    t.check("a TLS file that is not there stops the start with exit 78 naming it",
+            p.returncode == 78 and "DH_TLS_CERT" in p.stderr and "/nonexistent/dh.pem" in p.stderr, p.stderr)
+    p = subprocess.run([os.path.join(harness.ROOT, "build", "bin", "dh-statistics"), "--bogus"],
+                       env=dict(env, DATABASE_URL="postgresql:///x"), capture_output=True, text=True)
+    t.check("a worker does not refuse to start over TLS files it never reads (usage, exit 64, not 78)",
+            p.returncode == 64 and "DH_TLS" not in p.stderr, (p.returncode, p.stderr))
     env = dict(os.environ, DATABASE_URL="postgresql:///x", LOG_LEVEL="loud")
     p = subprocess.run([os.path.join(harness.ROOT, "build", "bin", "dh-api")], env=env,
                        capture_output=True, text=True, stdin=subprocess.DEVNULL)

@@ -1,4 +1,9 @@
-/* Unit tests for shared/cfg: defaults, every variable's bad values, TLS, DH_NOW. */
+/*
+ * Unit tests for shared/cfg: defaults, every variable's bad values, TLS,
+ * DH_NOW.  load_ok and load_fails check what dh-config checks (cfg_load,
+ * then cfg_load_web into web); test_web_settings_not_programs that a
+ * program's cfg_load ignores the web front's settings.
+ */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -44,6 +49,9 @@ set(const char *name, const char *value)
 	assert_int_equal(setenv(name, value, 1), 0);
 }
 
+/* The web front's settings of the last load_ok. */
+static struct cfg_web web;
+
 static void
 load_ok(struct cfg *c)
 {
@@ -51,16 +59,19 @@ load_ok(struct cfg *c)
 
 	if (cfg_load(c, err, sizeof(err)) != 0)
 		fail_msg("cfg_load failed: %s", err);
+	if (cfg_load_web(&web, c, err, sizeof(err)) != 0)
+		fail_msg("cfg_load_web failed: %s", err);
 }
 
-/* cfg_load must fail with a message containing every part given. */
+/* cfg_load, or else cfg_load_web, must fail with a message containing every part given. */
 static void
 load_fails(const char *part1, const char *part2)
 {
+	struct cfg_web w;
 	struct cfg c;
 	char err[512] = "";
 
-	if (cfg_load(&c, err, sizeof(err)) != -1)
+	if (cfg_load(&c, err, sizeof(err)) != -1 && cfg_load_web(&w, &c, err, sizeof(err)) != -1)
 		fail_msg("accepted, expected an error about %s %s", part1, part2 ? part2 : "");
 	assert_contains(err, part1);
 	if (part2 != NULL)
@@ -118,10 +129,12 @@ temp_file(int slot, const char *text)
 		assert_string_equal((a), (b)); \
 } while (0)
 
-/* Compares every field cfg_load sets with want. */
+/* Compares every field cfg_load and cfg_load_web set with want and want_web. */
 static void
-check_cfg(const struct cfg *c, const struct cfg *want)
+check_cfg(const struct cfg *c, const struct cfg *want, const struct cfg_web *want_web)
 {
+	const struct cfg_web *w = &web;
+
 	assert_str_or_null(c->database_url, want->database_url);
 	assert_str_or_null(c->database_read_url, want->database_read_url);
 	assert_str_or_null(c->racing_api_base_url, want->racing_api_base_url);
@@ -129,14 +142,14 @@ check_cfg(const struct cfg *c, const struct cfg *want)
 	assert_str_or_null(c->racing_api_password, want->racing_api_password);
 	assert_true(c->racing_api_rate == want->racing_api_rate);
 	assert_string_equal(c->regions, want->regions);
-	assert_int_equal(c->http_port, want->http_port);
-	assert_int_equal(c->https_port, want->https_port);
-	assert_str_or_null(c->tls_cert, want->tls_cert);
-	assert_str_or_null(c->tls_key, want->tls_key);
+	assert_int_equal(w->http_port, want_web->http_port);
+	assert_int_equal(w->https_port, want_web->https_port);
+	assert_str_or_null(w->tls_cert, want_web->tls_cert);
+	assert_str_or_null(w->tls_key, want_web->tls_key);
 	assert_int_equal(c->sim_port, want->sim_port);
-	assert_int_equal(c->api_procs, want->api_procs);
-	assert_int_equal(c->api_rate_limit, want->api_rate_limit);
-	assert_string_equal(c->listen_addr, want->listen_addr);
+	assert_int_equal(w->api_procs, want_web->api_procs);
+	assert_int_equal(w->api_rate_limit, want_web->api_rate_limit);
+	assert_string_equal(w->listen_addr, want_web->listen_addr);
 	assert_string_equal(c->var_dir, want->var_dir);
 	assert_int_equal(c->log_level, want->log_level);
 	assert_int_equal(c->has_now, want->has_now);
@@ -145,13 +158,16 @@ check_cfg(const struct cfg *c, const struct cfg *want)
 static const struct cfg defaults = {
 	.racing_api_rate = 2.0,
 	.regions = "gb,ire",
-	.http_port = 8080,
 	.sim_port = 8089,
+	.var_dir = "var",
+	.log_level = LOG_INFO,
+};
+
+static const struct cfg_web web_defaults = {
+	.http_port = 8080,
 	.api_procs = 4,
 	.api_rate_limit = 50,
 	.listen_addr = "127.0.0.1",
-	.var_dir = "var",
-	.log_level = LOG_INFO,
 };
 
 static void
@@ -161,7 +177,7 @@ test_defaults(void **state)
 
 	(void)state;
 	load_ok(&c);
-	check_cfg(&c, &defaults);
+	check_cfg(&c, &defaults, &web_defaults);
 }
 
 /* An empty variable counts as unset. */
@@ -178,7 +194,7 @@ test_empty_is_unset(void **state)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		set(names[i], "");
 	load_ok(&c);
-	check_cfg(&c, &defaults);
+	check_cfg(&c, &defaults, &web_defaults);
 }
 
 static void
@@ -192,13 +208,15 @@ test_values_read(void **state)
 		.racing_api_password = "secret",
 		.racing_api_rate = 0.5,
 		.regions = "gb,ire,fr",
-		.http_port = 9000,
 		.sim_port = 9001,
+		.var_dir = "/srv/dh/var",
+		.log_level = LOG_DEBUG,
+	};
+	const struct cfg_web want_web = {
+		.http_port = 9000,
 		.api_procs = 64,
 		.api_rate_limit = 1000000,
 		.listen_addr = "0.0.0.0",
-		.var_dir = "/srv/dh/var",
-		.log_level = LOG_DEBUG,
 	};
 	struct cfg c;
 
@@ -214,11 +232,11 @@ test_values_read(void **state)
 	set("DH_SIM_PORT", "9001");
 	set("DH_API_PROCS", "64");
 	set("DH_API_RATE_LIMIT", "1000000");
-	set("DH_LISTEN_ADDR", want.listen_addr);
+	set("DH_LISTEN_ADDR", want_web.listen_addr);
 	set("DH_VAR_DIR", want.var_dir);
 	set("LOG_LEVEL", "debug");
 	load_ok(&c);
-	check_cfg(&c, &want);
+	check_cfg(&c, &want, &want_web);
 }
 
 static void
@@ -231,7 +249,7 @@ test_listen_addr_forms(void **state)
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		set("DH_LISTEN_ADDR", good[i]);
 		load_ok(&c);
-		assert_string_equal(c.listen_addr, good[i]);
+		assert_string_equal(web.listen_addr, good[i]);
 	}
 }
 
@@ -323,13 +341,13 @@ test_api_hosts(void **state)
 
 	(void)state;
 	load_ok(&c);
-	assert_null(c.api_listen);
-	assert_null(c.api_upstreams);
+	assert_null(web.api_listen);
+	assert_null(web.api_upstreams);
 	assert_null(c.fcgi_web_server_addrs);
 	for (size_t i = 0; i < sizeof(listen_good) / sizeof(listen_good[0]); i++) {
 		set("DH_API_LISTEN", listen_good[i]);
 		load_ok(&c);
-		assert_string_equal(c.api_listen, listen_good[i]);
+		assert_string_equal(web.api_listen, listen_good[i]);
 	}
 	assert_int_equal(unsetenv("DH_API_LISTEN"), 0);
 	for (size_t i = 0; i < sizeof(listen_bad) / sizeof(listen_bad[0]); i++)
@@ -337,7 +355,7 @@ test_api_hosts(void **state)
 	for (size_t i = 0; i < sizeof(upstream_good) / sizeof(upstream_good[0]); i++) {
 		set("DH_API_UPSTREAMS", upstream_good[i]);
 		load_ok(&c);
-		assert_string_equal(c.api_upstreams, upstream_good[i]);
+		assert_string_equal(web.api_upstreams, upstream_good[i]);
 	}
 	assert_int_equal(unsetenv("DH_API_UPSTREAMS"), 0);
 	for (size_t i = 0; i < sizeof(upstream_bad) / sizeof(upstream_bad[0]); i++)
@@ -409,9 +427,9 @@ test_tls(void **state)
 	/* Both readable: fine. */
 	set("DH_TLS_KEY", key);
 	load_ok(&c);
-	assert_int_equal(c.https_port, 8443);
-	assert_string_equal(c.tls_cert, cert);
-	assert_string_equal(c.tls_key, key);
+	assert_int_equal(web.https_port, 8443);
+	assert_string_equal(web.tls_cert, cert);
+	assert_string_equal(web.tls_key, key);
 
 	/* Missing, a directory, or empty: not a usable file. */
 	bad_value("DH_TLS_CERT", "/nonexistent/dh-test.pem");
@@ -426,6 +444,37 @@ test_tls(void **state)
 	load_fails("DH_HTTPS_PORT", "DH_HTTP_PORT");
 	set("DH_HTTPS_PORT", "8089");
 	load_fails("DH_HTTPS_PORT", "DH_SIM_PORT");
+}
+
+/*
+ * A program's cfg_load ignores the web front's settings: a missing TLS key or
+ * a bad upstream list stops dh-config (cfg_load_web), not a worker.
+ */
+static void
+test_web_settings_not_programs(void **state)
+{
+	struct cfg_web w;
+	struct cfg c;
+	char err[512] = "";
+
+	(void)state;
+	set("DH_HTTPS_PORT", "8443");
+	set("DH_TLS_CERT", "/nonexistent/dh-test.pem");
+	set("DH_TLS_KEY", "/nonexistent/dh-test.key");
+	set("DH_API_UPSTREAMS", "api1:9000");
+	set("DH_LISTEN_ADDR", "localhost");
+	set("DH_HTTP_PORT", "8089");	/* the simulator's port */
+	assert_int_equal(cfg_load(&c, err, sizeof(err)), 0);
+	assert_int_equal(cfg_load_web(&w, &c, err, sizeof(err)), -1);
+	assert_contains(err, "DH_TLS_CERT");
+	assert_int_equal(unsetenv("DH_HTTPS_PORT"), 0);
+	assert_int_equal(unsetenv("DH_TLS_CERT"), 0);
+	assert_int_equal(unsetenv("DH_TLS_KEY"), 0);
+	assert_int_equal(cfg_load_web(&w, &c, err, sizeof(err)), -1);
+	assert_contains(err, "DH_SIM_PORT and DH_HTTP_PORT");
+	set("DH_HTTP_PORT", "8080");
+	assert_int_equal(cfg_load_web(&w, &c, err, sizeof(err)), -1);
+	assert_contains(err, "DH_LISTEN_ADDR");
 }
 
 /* DH_NOW is parsed and installed as the clock's override. */
@@ -478,10 +527,10 @@ test_env_file(void **state)
 	assert_string_equal(c.database_url, "postgresql://dh_writer:p=w@localhost/darkhorses?sslmode=require");
 	assert_string_equal(c.regions, "gb");
 	assert_int_equal(c.log_level, LOG_DEBUG);
-	assert_int_equal(c.http_port, 9090);
+	assert_int_equal(web.http_port, 9090);
 	assert_int_equal(c.sim_port, 7000);
 	assert_string_equal(c.var_dir, "/srv/dh");
-	assert_int_equal(c.api_procs, 3);	/* the later line wins */
+	assert_int_equal(web.api_procs, 3);	/* the later line wins */
 	assert_string_equal(getenv("DH_TEST_INDENTED"), "y");
 	assert_int_equal(unsetenv("DH_TEST_INDENTED"), 0);
 	assert_string_equal(getenv("RACING_API_USERNAME"), "it's");
@@ -542,6 +591,7 @@ main(void)
 		T(test_api_hosts),
 		T(test_bad_log_level_and_now),
 		T(test_combinations),
+		T(test_web_settings_not_programs),
 		cmocka_unit_test_setup_teardown(test_tls, clear_env, remove_temp_files),
 		cmocka_unit_test_setup_teardown(test_env_file, clear_env, remove_temp_files),
 		cmocka_unit_test_setup_teardown(test_env_file_errors, clear_env, remove_temp_files),
