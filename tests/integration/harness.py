@@ -3,7 +3,9 @@ dh-api) in a temporary directory on its own loopback ports, and talks to it
 over HTTP and SQL.  Standard library only; runs with /usr/bin/python3.
 
 A suite is a module with `run(t)`, where `t` is a Checker: `t.check(name, ok,
-detail)` records one result.  Logs of a failed suite are kept under
+detail)` records one result, and `t.area(check_x, t, ...)` runs one area of
+checks so that an exception in it is one failure of that area and the suite
+goes on with the next.  Logs of a failed suite are kept under
 tests/logs/<suite>/.
 """
 import http.client
@@ -15,6 +17,7 @@ import ssl
 import subprocess
 import tempfile
 import time
+import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONFIG_VARS = ("DATABASE_URL", "DATABASE_READ_URL", "DATABASE_MIGRATE_URL", "RACING_API_BASE_URL",
@@ -38,6 +41,17 @@ class Checker:
             self.failed += 1
             print("FAIL  %s: %s %s" % (self.suite, name, str(detail)[:600]), flush=True)
         return bool(ok)
+
+    def area(self, fn, *args, **kwargs):
+        """Runs fn(*args, **kwargs), one area of a suite, and returns what it
+        returns.  An exception it raises is recorded as one failure named for
+        the area (with the traceback's end) and returns None, so the areas
+        after it still run."""
+        try:
+            return fn(*args, **kwargs)
+        except Exception:
+            self.check("%s ran to the end" % fn.__name__, False, traceback.format_exc()[-1500:])
+            return None
 
 
 def free_port():

@@ -107,8 +107,8 @@ def run(t):
     failed_before = t.failed
     try:
         st.start()
-        fill_day(t, st)
-        run_browser(t, st, shots)
+        t.area(fill_day, t, st)
+        t.area(run_browser, t, st, shots)
     finally:
         if t.failed > failed_before:
             st.keep_logs()	# into tests/logs/browser/, screenshots beside the logs

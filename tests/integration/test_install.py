@@ -473,8 +473,8 @@ def run(t):
     dp = Deployment(tmp)
     failed_before = t.failed
     try:
-        check_layout(t, tmp)
-        check_hosts_layout(t, tmp)
+        t.area(check_layout, t, tmp)
+        t.area(check_hosts_layout, t, tmp)
         p = make("install", "PREFIX=" + dp.prefix)
         if not t.check("make install PREFIX=<temporary directory>", p.returncode == 0, p.stderr[-2000:]):
             return
@@ -501,9 +501,9 @@ def run(t):
         up = harness.wait_for(lambda: dp.request("/health").status == 200, 30)
         if not t.check("the deployment answers on HTTPS", up, dp.request("/health")):
             return
-        check_http(t, dp)
-        check_supervisor(t, dp)
-        check_operations(t, dp)
+        t.area(check_http, t, dp)
+        t.area(check_supervisor, t, dp)
+        t.area(check_operations, t, dp)
         p = dp.migrate()
         t.check("dh-migrate again is a no-op", p.returncode == 0 and "0 applied now" in p.stderr, p.stderr[-800:])
     finally:

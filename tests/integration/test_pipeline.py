@@ -397,17 +397,17 @@ def run(t):
     failed_before = t.failed
     try:
         st.start()
-        check_fleet_running(t, st)
-        check_live(t, st)
-        check_listed_twice(t, st)
-        check_unreadable_lists(t, st)
-        check_unstorable(t, st)
-        check_masters(t, st)
-        check_historical(t, st)
-        check_backfill(t, st)
-        check_faults(t, st)
-        check_kill(t, st)
-        check_retention(t, st)
+        t.area(check_fleet_running, t, st)
+        t.area(check_live, t, st)
+        t.area(check_listed_twice, t, st)
+        t.area(check_unreadable_lists, t, st)
+        t.area(check_unstorable, t, st)
+        t.area(check_masters, t, st)
+        t.area(check_historical, t, st)
+        t.area(check_backfill, t, st)
+        t.area(check_faults, t, st)
+        t.area(check_kill, t, st)
+        t.area(check_retention, t, st)
     finally:
         if t.failed > failed_before:
             st.keep_logs()

@@ -275,11 +275,11 @@ def run(t):
         if not t.check("simulator listening", sim.up(), "see %s/sim.log" % workdir):
             return
         c = Client(sim, workdir)
-        check_commands(t, sim, c)
-        check_retries(t, sim, c)
-        check_refusals(t, sim, c)
-        check_rate(t, sim, c)
-        check_stop(t, sim, c)
+        t.area(check_commands, t, sim, c)
+        t.area(check_retries, t, sim, c)
+        t.area(check_refusals, t, sim, c)
+        t.area(check_rate, t, sim, c)
+        t.area(check_stop, t, sim, c)
     finally:
         sim.stop()
         if t.failed > failed_before:

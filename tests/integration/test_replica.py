@@ -155,6 +155,118 @@ def replication_lag(st, replica, probes=50):
         standby.close()
 
 
+def check_reads(t, st, replica):
+    for _ in range(8):
+        st.get("/health")
+    t.check("dh-api reads from the replica as dh_reader", api_roles(replica.psql) == "dh_reader",
+            api_roles(replica.psql))
+    t.check("dh-api's connections are on the replica",
+            api_connections(replica.psql) >= 1
+            and api_connections(lambda sql: st.psql(sql)[1]) == 0,
+            (api_connections(replica.psql), st.psql("SELECT application_name FROM pg_stat_activity")))
+    rc, out, _ = st.psql("SELECT string_agg(DISTINCT application_name, ',' ORDER BY application_name)"
+                         " FROM pg_stat_activity WHERE application_name LIKE 'dh-%'")
+    t.check("the workers write to the primary", rc == 0 and "dh-live" in out and "dh-masters" in out, out)
+
+
+def check_worker_data(t, st, replica):
+    # Data the workers write shows through the API, read from the replica.
+    def live_cycle_seen():
+        body = st.get("/api/scheduler-status", headers=BYPASS).json() or {}
+        live = [w for w in body.get("workers", []) if w.get("worker") == "live"]
+        return live and live[0].get("last_success_at")
+    seen = st.wait_for(live_cycle_seen, 60)
+    rc, written, _ = st.psql("SELECT to_json(last_success_at) #>> '{}' FROM dh_worker_status WHERE worker = 'live'")
+    t.check("dh-live's status row, written on the primary, reaches the API through the replica",
+            seen and rc == 0 and written[:19] == seen[:19], (seen, written))
+    courses = st.wait_for(lambda: (lambda r: r if r.status == 200 and len(r.body) > 200 else None)(
+        st.get("/api/masters/courses", headers=BYPASS)), 90)
+    t.check("masters written by dh-masters are served from the replica", courses is not None,
+            courses)
+    rc, n_primary, _ = st.psql("SELECT count(*) FROM ra_courses")
+    n_replica = replica.psql("SELECT count(*) FROM ra_courses")
+    t.check("replica has what the primary has (ra_courses %s = %s)" % (n_primary, n_replica),
+            rc == 0 and n_primary == n_replica and n_primary != "0")
+
+
+def check_lag(t, st, replica):
+    lags = replication_lag(st, replica)
+    seen = sorted(x for x in lags if x is not None)
+    rc, replay, _ = st.psql("SELECT coalesce(replay_lag::text, '0') FROM pg_stat_replication")
+    if seen:
+        print("      replication lag, commit on the primary to the row visible on the replica, "
+              "%d probes: median %.2f ms, p90 %.2f ms, max %.2f ms (pg_stat_replication replay_lag %s)"
+              % (len(seen), seen[len(seen) // 2], seen[len(seen) * 9 // 10], seen[-1], replay), flush=True)
+    t.check("every probe row reached the replica within 10 s", len(seen) == len(lags), lags)
+
+
+def check_replica_gone(t, st, replica):
+    # The replica goes away: the API keeps answering from the primary.
+    pids = {k: v for k, v in st.status().items() if k.startswith("dh-api")}
+    pids = {name: st.pid(name) for name in pids}
+    workers, total, bad = hammer(st, 4)
+    time.sleep(1)
+    p = replica.stop()
+    for w in workers:
+        w.join()
+    t.check("replica stopped", p.returncode == 0, p.stderr[-300:])
+    t.check("no failed request while the replica stopped (%d requests)" % total[0],
+            total[0] > 20 and not bad, bad[:10])
+    t.check("dh-api processes kept running (no restart)",
+            {name: st.pid(name) for name in pids} == pids and None not in pids.values(), pids)
+    switched = api_log_lines(st, "cannot reach DATABASE_READ_URL")
+    t.check("the switch is logged, at most once per process (%s)" % switched,
+            sum(switched) >= 1 and max(switched) == 1
+            and "reading from the primary (DATABASE_URL's server) until it is back" in api_log(st),
+            api_log(st)[-600:])
+    r = st.get("/health")
+    t.check("/health 200 from the primary", r.status == 200, r)
+    roles = api_roles(lambda sql: st.psql(sql)[1])
+    t.check("dh-api now reads from the primary, still as dh_reader (never the writer)",
+            roles == "dh_reader", roles)
+    metrics = st.get("/metrics").body.decode()
+    fallback = [l for l in metrics.splitlines() if l.startswith("dh_api_db_fallback_requests_total ")]
+    t.check("/metrics counts requests answered from the fallback",
+            fallback and int(fallback[0].split()[1]) > 0, fallback)
+
+
+def check_replica_hung(t, st, replica):
+    # The replica comes back hung (SIGSTOP on its postmaster: connections
+    # are accepted and never answered).  Every process is on the primary by
+    # now; their tries of the replica must not hold up any request.
+    p = replica.start()
+    t.check("replica restarted", p.returncode == 0, p.stderr[-300:])
+    with open(os.path.join(replica.data, "postmaster.pid")) as f:
+        postmaster = int(f.readline())
+    os.kill(postmaster, signal.SIGSTOP)
+    try:
+        slowest, statuses = 0.0, set()
+        deadline = time.monotonic() + 25
+        while time.monotonic() < deadline:
+            t0 = time.monotonic()
+            statuses.add(st.get("/health", timeout=30).status)
+            slowest = max(slowest, time.monotonic() - t0)
+        print("      replica hung for 25 s: slowest /health %.0f ms" % (slowest * 1000), flush=True)
+        t.check("a hung replica: every request 200, none slower than 1 s (slowest %.0f ms)"
+                % (slowest * 1000), statuses == {200} and slowest < 1.0, statuses)
+    finally:
+        os.kill(postmaster, signal.SIGCONT)
+
+
+def check_replica_back(t, st, replica):
+    # The replica answers again: dh-api returns to it by itself (tried every 10 s).
+
+    def back():
+        for _ in range(8):
+            st.get("/health")
+        return (api_connections(replica.psql) == 4
+                and api_connections(lambda sql: st.psql(sql)[1]) == 0)
+    t.check("every dh-api process returns to the replica within 30 s, none left on the primary",
+            st.wait_for(back, 30, interval=1),
+            (api_connections(replica.psql), api_connections(lambda sql: st.psql(sql)[1])))
+    t.check("and says so", "DATABASE_READ_URL is reachable again" in api_log(st))
+
+
 def run(t):
     st = harness.Stack("replica", DH_NOW=NOW, DH_MASTERS_BACKFILL_DAYS=1)
     replica = Replica(st)
@@ -176,106 +288,12 @@ def run(t):
         st.stop()
         st.env["DATABASE_READ_URL"] = reader_url
         st.start()
-        for _ in range(8):
-            st.get("/health")
-        t.check("dh-api reads from the replica as dh_reader", api_roles(replica.psql) == "dh_reader",
-                api_roles(replica.psql))
-        t.check("dh-api's connections are on the replica",
-                api_connections(replica.psql) >= 1
-                and api_connections(lambda sql: st.psql(sql)[1]) == 0,
-                (api_connections(replica.psql), st.psql("SELECT application_name FROM pg_stat_activity")))
-        rc, out, _ = st.psql("SELECT string_agg(DISTINCT application_name, ',' ORDER BY application_name)"
-                             " FROM pg_stat_activity WHERE application_name LIKE 'dh-%'")
-        t.check("the workers write to the primary", rc == 0 and "dh-live" in out and "dh-masters" in out, out)
-
-        # Data the workers write shows through the API, read from the replica.
-        def live_cycle_seen():
-            body = st.get("/api/scheduler-status", headers=BYPASS).json() or {}
-            live = [w for w in body.get("workers", []) if w.get("worker") == "live"]
-            return live and live[0].get("last_success_at")
-        seen = st.wait_for(live_cycle_seen, 60)
-        rc, written, _ = st.psql("SELECT to_json(last_success_at) #>> '{}' FROM dh_worker_status WHERE worker = 'live'")
-        t.check("dh-live's status row, written on the primary, reaches the API through the replica",
-                seen and rc == 0 and written[:19] == seen[:19], (seen, written))
-        courses = st.wait_for(lambda: (lambda r: r if r.status == 200 and len(r.body) > 200 else None)(
-            st.get("/api/masters/courses", headers=BYPASS)), 90)
-        t.check("masters written by dh-masters are served from the replica", courses is not None,
-                courses)
-        rc, n_primary, _ = st.psql("SELECT count(*) FROM ra_courses")
-        n_replica = replica.psql("SELECT count(*) FROM ra_courses")
-        t.check("replica has what the primary has (ra_courses %s = %s)" % (n_primary, n_replica),
-                rc == 0 and n_primary == n_replica and n_primary != "0")
-
-        lags = replication_lag(st, replica)
-        seen = sorted(x for x in lags if x is not None)
-        rc, replay, _ = st.psql("SELECT coalesce(replay_lag::text, '0') FROM pg_stat_replication")
-        if seen:
-            print("      replication lag, commit on the primary to the row visible on the replica, "
-                  "%d probes: median %.2f ms, p90 %.2f ms, max %.2f ms (pg_stat_replication replay_lag %s)"
-                  % (len(seen), seen[len(seen) // 2], seen[len(seen) * 9 // 10], seen[-1], replay), flush=True)
-        t.check("every probe row reached the replica within 10 s", len(seen) == len(lags), lags)
-
-        # The replica goes away: the API keeps answering from the primary.
-        pids = {k: v for k, v in st.status().items() if k.startswith("dh-api")}
-        pids = {name: st.pid(name) for name in pids}
-        workers, total, bad = hammer(st, 4)
-        time.sleep(1)
-        p = replica.stop()
-        for w in workers:
-            w.join()
-        t.check("replica stopped", p.returncode == 0, p.stderr[-300:])
-        t.check("no failed request while the replica stopped (%d requests)" % total[0],
-                total[0] > 20 and not bad, bad[:10])
-        t.check("dh-api processes kept running (no restart)",
-                {name: st.pid(name) for name in pids} == pids and None not in pids.values(), pids)
-        switched = api_log_lines(st, "cannot reach DATABASE_READ_URL")
-        t.check("the switch is logged, at most once per process (%s)" % switched,
-                sum(switched) >= 1 and max(switched) == 1
-                and "reading from the primary (DATABASE_URL's server) until it is back" in api_log(st),
-                api_log(st)[-600:])
-        r = st.get("/health")
-        t.check("/health 200 from the primary", r.status == 200, r)
-        roles = api_roles(lambda sql: st.psql(sql)[1])
-        t.check("dh-api now reads from the primary, still as dh_reader (never the writer)",
-                roles == "dh_reader", roles)
-        metrics = st.get("/metrics").body.decode()
-        fallback = [l for l in metrics.splitlines() if l.startswith("dh_api_db_fallback_requests_total ")]
-        t.check("/metrics counts requests answered from the fallback",
-                fallback and int(fallback[0].split()[1]) > 0, fallback)
-
-        # The replica comes back hung (SIGSTOP on its postmaster: connections
-        # are accepted and never answered).  Every process is on the primary by
-        # now; their tries of the replica must not hold up any request.
-        p = replica.start()
-        t.check("replica restarted", p.returncode == 0, p.stderr[-300:])
-        with open(os.path.join(replica.data, "postmaster.pid")) as f:
-            postmaster = int(f.readline())
-        os.kill(postmaster, signal.SIGSTOP)
-        try:
-            slowest, statuses = 0.0, set()
-            deadline = time.monotonic() + 25
-            while time.monotonic() < deadline:
-                t0 = time.monotonic()
-                statuses.add(st.get("/health", timeout=30).status)
-                slowest = max(slowest, time.monotonic() - t0)
-            print("      replica hung for 25 s: slowest /health %.0f ms" % (slowest * 1000), flush=True)
-            t.check("a hung replica: every request 200, none slower than 1 s (slowest %.0f ms)"
-                    % (slowest * 1000), statuses == {200} and slowest < 1.0, statuses)
-        finally:
-            os.kill(postmaster, signal.SIGCONT)
-
-        # The replica answers again: dh-api returns to it by itself (tried every 10 s).
-
-        def back():
-            for _ in range(8):
-                st.get("/health")
-            return (api_connections(replica.psql) == 4
-                    and api_connections(lambda sql: st.psql(sql)[1]) == 0)
-        t.check("every dh-api process returns to the replica within 30 s, none left on the primary",
-                st.wait_for(back, 30, interval=1),
-                (api_connections(replica.psql), api_connections(lambda sql: st.psql(sql)[1])))
-        t.check("and says so", "DATABASE_READ_URL is reachable again" in api_log(st))
-
+        t.area(check_reads, t, st, replica)
+        t.area(check_worker_data, t, st, replica)
+        t.area(check_lag, t, st, replica)
+        t.area(check_replica_gone, t, st, replica)
+        t.area(check_replica_hung, t, st, replica)
+        t.area(check_replica_back, t, st, replica)
     finally:
         if t.failed > failed_before:
             st.keep_logs()

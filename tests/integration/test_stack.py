@@ -310,7 +310,7 @@ def check_config_errors(t):
 
 
 def run(t):
-    check_config_errors(t)
+    t.area(check_config_errors, t)
     tmp = __import__("tempfile").mkdtemp(prefix="dh-tls-")
     cert, key = harness.self_signed_cert(tmp)
     st = harness.Stack("stack", DH_HTTPS_PORT=harness.free_port(), DH_TLS_CERT=cert, DH_TLS_KEY=key,
@@ -318,19 +318,19 @@ def run(t):
     failed_before = t.failed
     try:
         st.start()
-        check_programs(t, st)
-        check_health(t, st)
-        check_errors(t, st)
-        check_bad_input(t, st)
-        check_static(t, st)
-        check_cache(t, st)
-        check_tls(t, st)
-        check_migrations(t, st)
-        check_rate_limit(t, st)
-        check_kill_api(t, st)
-        check_database_restart(t, st)
-        check_api_down(t, st)
-        check_sigterm(t, st)
+        t.area(check_programs, t, st)
+        t.area(check_health, t, st)
+        t.area(check_errors, t, st)
+        t.area(check_bad_input, t, st)
+        t.area(check_static, t, st)
+        t.area(check_cache, t, st)
+        t.area(check_tls, t, st)
+        t.area(check_migrations, t, st)
+        t.area(check_rate_limit, t, st)
+        t.area(check_kill_api, t, st)
+        t.area(check_database_restart, t, st)
+        t.area(check_api_down, t, st)
+        t.area(check_sigterm, t, st)
     finally:
         if t.failed > failed_before:
             st.keep_logs()
