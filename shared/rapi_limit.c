@@ -14,11 +14,29 @@
 #include "clock.h"
 #include "log.h"
 
+#define RAPI_LIMIT_BOOT_ID "/proc/sys/kernel/random/boot_id"
+
 struct rapi_limit {
 	int     fd;        /* the state file, or -1: state in memory */
 	int64_t next;      /* the in-memory state */
 	int64_t interval;  /* ms between slots */
+	char    boot[40];  /* this boot's id ("" when unknown): instants of another boot are stale */
 };
+
+/* Reads the kernel's id of this boot into out ("" when it cannot be read). */
+static void
+rapi_limit_boot_id(char *out, size_t outlen)
+{
+	FILE *f = fopen(RAPI_LIMIT_BOOT_ID, "re");
+
+	out[0] = '\0';
+	if (f == NULL)
+		return;
+	if (fgets(out, (int)outlen, f) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	fclose(f);
+}
 
 int64_t
 rapi_limit_slot(int64_t next, int64_t now, int64_t interval_ms, int64_t *next_out)
@@ -69,6 +87,7 @@ rapi_limit_new(const char *dir, double rate)
 		l->interval = 1;
 	if (dir == NULL)
 		return l;
+	rapi_limit_boot_id(l->boot, sizeof(l->boot));
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, RAPI_LIMIT_FILE) >= sizeof(path))
 		return l;
 	rapi_limit_mkdirs(path);
@@ -94,11 +113,14 @@ rapi_limit_shared(const struct rapi_limit *l)
 	return l->fd >= 0;
 }
 
-/* Reads the stored instant (0 when empty or unreadable).  Lock held. */
+/*
+ * Reads the stored instant: 0 when empty, unreadable or written during
+ * another boot (CLOCK_MONOTONIC starts again at a reboot).  Lock held.
+ */
 static int64_t
 rapi_limit_read(struct rapi_limit *l)
 {
-	char text[32], *end;
+	char text[96], *end;
 	long long v;
 	ssize_t n;
 
@@ -110,7 +132,14 @@ rapi_limit_read(struct rapi_limit *l)
 	text[n] = '\0';
 	errno = 0;
 	v = strtoll(text, &end, 10);
-	if (errno != 0 || end == text || (*end != '\n' && *end != '\0') || v < 0)
+	if (errno != 0 || end == text || v < 0)
+		return 0;
+	if (*end == ' ')
+		end++;
+	if (strncmp(end, l->boot, strlen(l->boot)) != 0)
+		return 0;
+	end += strlen(l->boot);
+	if (*end != '\n' && *end != '\0')
 		return 0;
 	return (int64_t)v;
 }
@@ -119,13 +148,13 @@ rapi_limit_read(struct rapi_limit *l)
 static void
 rapi_limit_write(struct rapi_limit *l, int64_t next)
 {
-	char text[32];
+	char text[96];
 	int n;
 
 	l->next = next;
 	if (l->fd < 0)
 		return;
-	n = snprintf(text, sizeof(text), "%lld\n", (long long)next);
+	n = snprintf(text, sizeof(text), "%lld %s\n", (long long)next, l->boot);
 	if (pwrite(l->fd, text, (size_t)n, 0) != n || ftruncate(l->fd, n) < 0)
 		log_warn("rate limit state not saved: %s", strerror(errno));
 }

@@ -3,9 +3,10 @@
  * to The Racing API (RACING_API_RATE, 2/s by default).
  *
  * Design: the processes share a small state file, DH_VAR_DIR/run/
- * racing-api.rate, holding one number as text: the earliest instant
- * (clock_mono_ms: CLOCK_MONOTONIC, which every process on the machine
- * shares) at which the next request may start.  To send a
+ * racing-api.rate, holding as text the earliest instant (clock_mono_ms:
+ * CLOCK_MONOTONIC, which every process on the machine shares) at which the
+ * next request may start, and the kernel's boot id: after a reboot the
+ * monotonic clock starts again, so an instant of another boot is stale.  To send a
  * request a process takes flock(LOCK_EX) on the file, reads the instant,
  * takes slot = max(now, instant), writes back slot + 1000/rate, unlocks, and
  * sleeps until its slot.  Each caller so reserves its own slot, in the
@@ -16,8 +17,8 @@
  * all of them.  The lock is held for a read and a write, never across a
  * sleep; flock is released by the kernel if a process dies.
  *
- * A state further ahead than RAPI_LIMIT_STALE_MS (a file from before a
- * reboot, or from elsewhere) or unreadable is taken as "now".  When the file
+ * A state of another boot, further ahead than RAPI_LIMIT_STALE_MS, or
+ * unreadable is taken as "now".  When the file
  * cannot be opened, the limiter keeps the same state in memory and limits
  * this process only (rapi_limit_shared() says which).  Not thread-safe.
  */

@@ -60,7 +60,7 @@ test_slot_arithmetic(void **state)
 static int64_t
 read_state(void)
 {
-	char path[128], text[32] = "";
+	char path[128], text[96] = "";
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, RAPI_LIMIT_FILE);
@@ -119,6 +119,33 @@ test_file_bad_state(void **state)
 	snprintf(text, sizeof(text), "%lld\n", (long long)(clock_mono_ms() + 2LL * RAPI_LIMIT_STALE_MS));
 	write_state(text);
 	assert_true(rapi_limit_acquire(l, NULL) < 50);
+	rapi_limit_free(l);
+}
+
+/* An instant written during another boot is stale (the monotonic clock started again); this boot's holds. */
+static void
+test_file_other_boot(void **state)
+{
+	struct rapi_limit *l = rapi_limit_new(dir, 2.0);
+	char boot[64] = "", text[128];
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	(void)state;
+	if (f == NULL || fgets(boot, sizeof(boot), f) == NULL)
+		skip();
+	fclose(f);
+	boot[strcspn(boot, "\n")] = '\0';
+	snprintf(text, sizeof(text), "%lld 00000000-0000-0000-0000-000000000000\n",
+	    (long long)(clock_mono_ms() + 5000));
+	write_state(text);
+	assert_true(rapi_limit_acquire(l, NULL) < 50);
+	snprintf(text, sizeof(text), "%lld\n", (long long)(clock_mono_ms() + 5000));	/* the old format */
+	write_state(text);
+	assert_true(rapi_limit_acquire(l, NULL) < 50);
+	/* This boot's instant 300 ms ahead is honoured. */
+	snprintf(text, sizeof(text), "%lld %s\n", (long long)(clock_mono_ms() + 300), boot);
+	write_state(text);
+	assert_true(rapi_limit_acquire(l, NULL) >= 250);
 	rapi_limit_free(l);
 }
 
@@ -205,6 +232,7 @@ main(void)
 		cmocka_unit_test(test_slot_arithmetic),
 		cmocka_unit_test(test_file_spacing),
 		cmocka_unit_test(test_file_bad_state),
+		cmocka_unit_test(test_file_other_boot),
 		cmocka_unit_test(test_defer_and_stop),
 		cmocka_unit_test(test_two_processes),
 		cmocka_unit_test(test_no_file),
