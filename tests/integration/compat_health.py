@@ -1,0 +1,5 @@
+"""Compatibility fields of GET /health (reference §2.2): the original's
+status and timestamp; the timestamp is an instant (C13)."""
+SPECS = [
+    ("/health", {"status": "str", "timestamp": "instant"}),
+]
