@@ -1,6 +1,7 @@
 /* board: runners' aggregated prices into race objects in one pass (see board.h). */
 #include "board.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,9 @@ board_init(struct board *b, const PGresult *res)
 	c->horse_name = PQfnumber(res, "horse_name");
 	c->number = PQfnumber(res, "number");
 	c->fetched_at = PQfnumber(res, "fetched_at");
+	c->race_type = PQfnumber(res, "race_type");
+	c->distance = PQfnumber(res, "distance");
+	c->field_size = PQfnumber(res, "field_size");
 	c->bookmakers = PQfnumber(res, "bookmakers");
 	c->fractionals = PQfnumber(res, "fractionals");
 	c->decimals = PQfnumber(res, "decimals");
@@ -183,7 +187,8 @@ board_init(struct board *b, const PGresult *res)
 		return -1;
 	b->best = calloc((size_t)b->nrows + 1, sizeof(double));
 	b->first = calloc((size_t)b->nrows + 1, sizeof(int));
-	if (b->best == NULL || b->first == NULL)
+	b->order = calloc((size_t)b->nrows + 1, sizeof(int));
+	if (b->best == NULL || b->first == NULL || b->order == NULL)
 		return -1;
 	return board_parse(b);
 }
@@ -198,8 +203,9 @@ board_free(struct board *b)
 	free(b->dec);
 	free(b->best);
 	free(b->first);
+	free(b->order);
 	b->dec = b->best = NULL;
-	b->first = NULL;
+	b->first = b->order = NULL;
 }
 
 int
@@ -263,26 +269,38 @@ board_tok_cmp(const struct board_tok *a, const struct board_tok *b)
 	return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
 }
 
+/*
+ * Writes "key": the UK local time of off, "HH:MM" or with seconds
+ * "HH:MM:SS"; null when off is 0 (unknown).
+ */
+static void
+board_uk_time(struct jsonw *w, const char *key, time_t off, int seconds)
+{
+	char hms[16];
+	time_t local = off + clock_uk_offset(off);
+
+	if (!off) {
+		jsonw_kstr(w, key, NULL);
+		return;
+	}
+	snprintf(hms, sizeof(hms), "%02d:%02d:%02d", (int)(local / 3600 % 24), (int)(local / 60 % 60),
+	    (int)(local % 60));
+	if (!seconds)
+		hms[5] = '\0';
+	jsonw_kstr(w, key, hms);
+}
+
 /* The race's own fields, from its first row, in an open object. */
 static void
 board_race_fields(struct jsonw *w, const struct board *b, const struct board_race *race)
 {
 	int row = race->first;
-	char hm[16];
-	time_t local;
 
 	board_field(w, b, row, "race_id", b->c.race_id);
 	board_field(w, b, row, "race_date", b->c.race_date);
 	jsonw_key(w, "off_dt");
 	jsonw_time(w, board_val(b, row, b->c.off_dt));
-	jsonw_key(w, "off_time");
-	if (race->off) {
-		local = race->off + clock_uk_offset(race->off);
-		snprintf(hm, sizeof(hm), "%02d:%02d", (int)(local / 3600 % 24), (int)(local / 60 % 60));
-		jsonw_str(w, hm);
-	} else {
-		jsonw_null(w);
-	}
+	board_uk_time(w, "off_time", race->off, 0);
 	board_field(w, b, row, "course_id", b->c.course_id);
 	board_field(w, b, row, "course", b->c.course);
 	board_field(w, b, row, "region_code", b->c.region_code);
@@ -438,19 +456,172 @@ board_runner_head(struct jsonw *w, const struct board *b, int row, double fav)
 	jsonw_obj_end(w);
 }
 
+/* Order of two tokens ignoring ASCII case, then byte order (A-Z for names). */
+static int
+board_tok_casecmp(const struct board_tok *a, const struct board_tok *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+
+	for (size_t i = 0; i < n; i++) {
+		int c = tolower((unsigned char)a->p[i]) - tolower((unsigned char)b->p[i]);
+
+		if (c != 0)
+			return c;
+	}
+	return a->len != b->len ? (a->len > b->len) - (a->len < b->len) : board_tok_cmp(a, b);
+}
+
+/* Price j's bookmaker display name, or its id when the result has no name. */
+static const struct board_tok *
+board_price_name(const struct board *b, int j)
+{
+	const struct board_tok *name = b->tok[BOARD_NAME] != NULL ? &b->tok[BOARD_NAME][j] : NULL;
+
+	return name != NULL && !(name->len == 4 && memcmp(name->p, "null", 4) == 0) ? name : &b->tok[BOARD_ID][j];
+}
+
+/* Price x before price y in the original's all_odds: decimal descending, then name. */
+static int
+board_price_before(const struct board *b, int x, int y)
+{
+	if (!odds_same_price(b->dec[x], b->dec[y]))
+		return b->dec[x] > b->dec[y];
+	return board_tok_casecmp(board_price_name(b, x), board_price_name(b, y)) < 0;
+}
+
+/* Row x before row y in runners_data: best price ascending, unpriced last, then row order. */
+static int
+board_runner_before(const struct board *b, int x, int y)
+{
+	double bx = b->best[x] > 1 ? b->best[x] : 1e9, by = b->best[y] > 1 ? b->best[y] : 1e9;
+
+	if (!odds_same_price(bx, by))
+		return bx < by;
+	return x < y;
+}
+
+/* Sorts idx[0..n) by before (an insertion sort: a runner's prices, a race's runners). */
+static void
+board_sort(const struct board *b, int *idx, int n, int (*before)(const struct board *, int, int))
+{
+	for (int i = 1; i < n; i++) {
+		int v = idx[i], k = i;
+
+		for (; k > 0 && before(b, v, idx[k - 1]); k--)
+			idx[k] = idx[k - 1];
+		idx[k] = v;
+	}
+}
+
+/* The original's name of the phase odds_next_phase() names. */
+static const char *
+board_phase_title(const char *phase)
+{
+	static const char *const titles[][2] = { { "pre_race", "Pre Race" },
+		{ "going_to_post", "Going To Post" }, { "at_post", "At Post" }, { "off", "Race Start" } };
+
+	for (size_t i = 0; phase != NULL && i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strcmp(phase, titles[i][0]) == 0)
+			return titles[i][1];
+	return NULL;
+}
+
+/* The original's race fields (reference §2.5) in an open race object. */
+static void
+board_race_original(struct jsonw *w, const struct board *b, const struct board_race *race, time_t now)
+{
+	static const char *const phase[] = { "minutes_until", "next_phase_name", "next_phase_time",
+		"next_phase_minutes" };
+	int row = race->first;
+	const char *field = board_val(b, row, b->c.field_size), *updated = board_updated(b, race);
+	const char *next;
+	long until;
+
+	board_uk_time(w, "race_time", race->off, 1);
+	board_field(w, b, row, "race_type", b->c.race_type);
+	board_field(w, b, row, "distance", b->c.distance);
+	jsonw_key(w, "runners");
+	if (field != NULL)
+		jsonw_num(w, field);
+	else
+		jsonw_int(w, race->end - race->first);
+	if (updated != NULL) {
+		jsonw_key(w, "last_updated");
+		jsonw_time(w, updated);
+	}
+	next = race->off ? odds_next_phase(race->secs_to_off, &until) : NULL;
+	if (next == NULL) {
+		board_knulls(w, phase, 4);
+		return;
+	}
+	jsonw_key(w, "minutes_until");
+	jsonw_fixed(w, (double)race->secs_to_off / 60.0, 6);
+	jsonw_kstr(w, "next_phase_name", board_phase_title(next));
+	jsonw_key(w, "next_phase_time");
+	jsonw_instant(w, now + until);
+	jsonw_key(w, "next_phase_minutes");
+	jsonw_fixed(w, (double)until / 60.0, 1);
+}
+
+/*
+ * The original's runner fields (reference §2.5, C1) in an open runner
+ * object: horse_number, the best price and its bookmaker, is_favorite and
+ * all_odds.
+ */
+static void
+board_runner_original(struct jsonw *w, const struct board *b, int row, double fav)
+{
+	int idx[BOARD_MAX_PRICES], n = b->first[row + 1] - b->first[row];
+	double best = b->best[row];
+
+	jsonw_key(w, "horse_number");
+	jsonw_num(w, board_val(b, row, b->c.number));
+	for (int k = 0; k < n; k++)
+		idx[k] = b->first[row] + k;
+	board_sort(b, idx, n, board_price_before);
+	if (n > 0 && best > 1) {
+		board_ktok(w, "best_odds_decimal", &b->tok[BOARD_DEC][idx[0]]);
+		board_ktok(w, "best_odds_fractional", &b->tok[BOARD_FRAC][idx[0]]);
+		board_ktok(w, "best_bookmaker", board_price_name(b, idx[0]));
+	} else {
+		static const char *const none[] = { "best_odds_decimal", "best_odds_fractional", "best_bookmaker" };
+
+		board_knulls(w, none, 3);
+	}
+	jsonw_kbool(w, "is_favorite", fav > 1 && odds_same_price(best, fav));
+	jsonw_key(w, "all_odds");
+	jsonw_arr(w);
+	for (int k = 0; k < n; k++) {
+		jsonw_obj(w);
+		board_ktok(w, "bookmaker", board_price_name(b, idx[k]));
+		board_ktok(w, "odds_fractional", &b->tok[BOARD_FRAC][idx[k]]);
+		board_ktok(w, "odds_decimal", &b->tok[BOARD_DEC][idx[k]]);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+}
+
 void
 board_write_race(struct jsonw *w, const struct board *b, const struct board_race *race, time_t now)
 {
 	int pos[BOARD_MAX_PRICES], nbooks = board_race_bookmakers(b, race, pos);
-	double fav = odds_favourite_price(b->best + race->first, (size_t)(race->end - race->first));
+	int nrunners = race->end - race->first, *order = b->order + race->first;
+	double fav = odds_favourite_price(b->best + race->first, (size_t)nrunners);
 
 	jsonw_obj(w);
 	board_race_head(w, b, race, now, nbooks, fav);
-	jsonw_key(w, "runners");
+	board_race_original(w, b, race, now);
+	for (int k = 0; k < nrunners; k++)
+		order[k] = race->first + k;
+	board_sort(b, order, nrunners, board_runner_before);
+	jsonw_key(w, "runners_data");
 	jsonw_arr(w);
-	for (int row = race->first; row < race->end; row++) {
+	for (int k = 0; k < nrunners; k++) {
+		int row = order[k];
+
 		jsonw_obj(w);
 		board_runner_head(w, b, row, fav);
+		board_runner_original(w, b, row, fav);
 		jsonw_key(w, "prices");
 		jsonw_arr(w);
 		for (int j = b->first[row]; j < b->first[row + 1]; j++) {

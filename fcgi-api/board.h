@@ -12,8 +12,10 @@
  * Columns are found by name once per result.  Required: race_id, off_dt,
  * horse_id, bookmakers, fractionals, decimals (arrays of the same length).
  * Used when present: race_date, course_id, course, region_code, race_name,
- * horse_name, number, fetched_at (the runner's latest), and for the grid
- * bookmaker_names, ew_places, ew_denoms, changed (arrays again).
+ * horse_name, number, fetched_at (the runner's latest), race_type, distance,
+ * field_size (the original's race fields, from ra_races), bookmaker_names
+ * (an array again: the display names, for the original's best_bookmaker and
+ * all_odds), and for the grid ew_places, ew_denoms, changed (arrays again).
  */
 #ifndef DH_BOARD_H
 #define DH_BOARD_H
@@ -28,7 +30,7 @@
 
 struct board_cols {
 	int race_id, race_date, off_dt, course_id, course, region_code, race_name;
-	int horse_id, horse_name, number, fetched_at;
+	int horse_id, horse_name, number, fetched_at, race_type, distance, field_size;
 	int bookmakers, fractionals, decimals, names, ew_places, ew_denoms, changed;
 };
 
@@ -50,6 +52,7 @@ struct board {
 	struct board_tok *tok[BOARD_NARRAYS];	/* every row's tokens, one pool an array kind */
 	double           *dec;		/* every price's decimal */
 	double           *best;		/* each row's (runner's) best price, 0 when none */
+	int              *order;	/* room for a race's rows in price order (board_write_race) */
 };
 
 /* One race: rows (runners) [first, end) of the result. */
@@ -75,8 +78,15 @@ int board_race(const struct board *b, int row, time_t now, struct board_race *ra
 
 /*
  * Writes one race as a JSON object: its fields, stage, minutes to the off,
- * the next phase and when, prices last updated, counts, the favourite and
- * "runners" (each with best_price, favourite and every price).
+ * the next phase and when, prices last updated, counts, the favourite, and
+ * the original's fields (reference §2.5): race_time, race_type, distance,
+ * "runners" (the field size, a count), minutes_until, last_updated (absent
+ * when unknown), next_phase_name/_time/_minutes and "runners_data": the
+ * runners shortest-priced first (unpriced last), each with its best_price,
+ * favourite and prices, and the original's best_odds_decimal,
+ * best_odds_fractional, best_bookmaker (the highest decimal; on a tie the
+ * bookmaker name first in A-Z order), is_favorite and all_odds (decimal
+ * descending, then bookmaker name).
  */
 void board_write_race(struct jsonw *w, const struct board *b, const struct board_race *race,
     time_t now);

@@ -11,23 +11,56 @@
 #include "api.h"
 #include "clock.h"
 
+/*
+ * The page is taken from ra_odds_live in the board index's order, then each
+ * row gets the original's columns (reference §2.4): the race's class, type,
+ * distance, going and field size from ra_races, the runner's jockey,
+ * trainer, draw, weight (lbs, C6), age and form from ra_runners, the
+ * bookmaker's type from ra_bookmakers.  The lookups are LATERAL with LIMIT 1
+ * so that each stays one primary-key probe per row of the page.  The
+ * original's integer id has no column here: a stable 52-bit number made from
+ * the row's key stands in.  $1 race_date, $2 course and $3 bookmaker (NULL:
+ * any; literal case-insensitive substrings; a bookmaker also by id, with or
+ * without its underscores), $4 limit, $5 offset.
+ */
 static const char sql_live[] =
     "SELECT json_build_object('success', true, 'count', count(*), 'limit', $4::int,"
     "       'offset', $5::int, 'data', coalesce(json_agg(t), '[]'::json))::text AS body"
-    "  FROM (SELECT race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, course,"
-    "               region_code, race_name, horse_name, number, bookmaker_name AS bookmaker,"
-    "               fractional, decimal, ew_places, ew_denom, price_changed_at, fetched_at,"
-    "               upstream_updated_at"
-    "          FROM ra_odds_live"
-    "         WHERE ($1::date IS NULL OR race_date = $1)"
-    "           AND ($2::text IS NULL OR lower(course) = lower($2))"
-    "           AND ($3::text IS NULL OR bookmaker_id = $3)"
-    "         ORDER BY race_date, off_dt, race_id, number, horse_id, bookmaker_id"
-    "         LIMIT $4 OFFSET $5) t";
+    "  FROM (SELECT l.race_id, l.horse_id, l.bookmaker_id, l.race_date, l.off_dt, l.course_id, l.course,"
+    "               l.region_code, l.race_name, l.horse_name, l.number, l.bookmaker_name AS bookmaker,"
+    "               l.fractional, l.decimal, l.ew_places, l.ew_denom, l.price_changed_at, l.fetched_at,"
+    "               l.upstream_updated_at,"
+    "               ('x' || substr(md5(l.race_id || '/' || l.horse_id || '/' || l.bookmaker_id), 1, 13))"
+    "                   ::bit(52)::bigint AS id,"
+    "               to_char(l.off_dt AT TIME ZONE 'Europe/London', 'HH24:MI:SS') AS race_time,"
+    "               ra.race_class, ra.type AS race_type, ra.distance, ra.going, ra.field_size AS runners,"
+    "               l.number AS horse_number, ru.jockey_name AS jockey, ru.trainer_name AS trainer,"
+    "               ru.draw, ru.lbs::text AS weight, ru.age, ru.form, l.bookmaker_name,"
+    "               CASE WHEN bk.type = 'exchange' THEN 'exchange' ELSE 'fixed' END AS bookmaker_type,"
+    "               'WIN' AS market_type, l.decimal AS odds_decimal, l.fractional AS odds_fractional,"
+    "               'OPEN' AS market_status, false AS in_play, l.price_changed_at AS odds_timestamp,"
+    "               l.updated_at"
+    "          FROM (SELECT * FROM ra_odds_live"
+    "                 WHERE ($1::date IS NULL OR race_date = $1)"
+    "                   AND ($2::text IS NULL OR strpos(lower(course), lower($2)) > 0)"
+    "                   AND ($3::text IS NULL OR bookmaker_id = lower($3)"
+    "                        OR replace(bookmaker_id, '_', '') = replace(lower($3), '_', '')"
+    "                        OR strpos(lower(bookmaker_name), lower($3)) > 0)"
+    "                 ORDER BY race_date, off_dt, race_id, number, horse_id, bookmaker_id"
+    "                 LIMIT $4 OFFSET $5) l"
+    "          LEFT JOIN LATERAL (SELECT race_class, type, distance, going, field_size FROM ra_races"
+    "                              WHERE race_id = l.race_id LIMIT 1) ra ON true"
+    "          LEFT JOIN LATERAL (SELECT jockey_name, trainer_name, draw, lbs, age, form FROM ra_runners"
+    "                              WHERE race_id = l.race_id AND horse_id = l.horse_id LIMIT 1) ru ON true"
+    "          LEFT JOIN LATERAL (SELECT type FROM ra_bookmakers"
+    "                              WHERE bookmaker_id = l.bookmaker_id LIMIT 1) bk ON true"
+    "         ORDER BY l.race_date, l.off_dt, l.race_id, l.number, l.horse_id, l.bookmaker_id) t";
 
 /*
  * Runners first (one group per runner: how many bookmakers price it), then
- * races; both groupings follow the index order.  $1 now, $2 hours ahead,
+ * races; both groupings follow the index order.  The races are answered
+ * twice, as ours ("races") and as the original's ("data", reference §2.6,
+ * whose five keys the same objects carry, race_time among them).  $1 now, $2 hours ahead,
  * $3 and $4 the racing days of now and of now + hours (the index's first
  * column), $5 limit, $6 offset.
  */
@@ -35,10 +68,11 @@ static const char sql_upcoming[] =
     "SELECT json_build_object('success', true, 'timestamp', $1::timestamptz,"
     "       'hours_ahead', $2::int,"
     "       'until', $1::timestamptz + make_interval(hours => $2::int),"
-    "       'count', count(*), 'limit', $5::int, 'offset', $6::int,"
-    "       'races', coalesce(json_agg(t), '[]'::json))::text AS body"
+    "       'count', n, 'limit', $5::int, 'offset', $6::int, 'races', races, 'data', races)::text AS body"
+    "  FROM (SELECT count(*) AS n, coalesce(json_agg(t), '[]'::json) AS races"
     "  FROM (SELECT race_id, race_date, off_dt,"
     "               to_char(off_dt AT TIME ZONE 'Europe/London', 'HH24:MI') AS off_time,"
+    "               to_char(off_dt AT TIME ZONE 'Europe/London', 'HH24:MI:SS') AS race_time,"
     "               min(course_id) AS course_id, min(course) AS course,"
     "               min(region_code) AS region_code, min(race_name) AS race_name,"
     "               round(extract(epoch FROM off_dt - $1::timestamptz) / 60, 2) AS minutes_to_off,"
@@ -55,7 +89,7 @@ static const char sql_upcoming[] =
     "                 GROUP BY race_date, off_dt, race_id, number, horse_id) runner"
     "         GROUP BY race_date, off_dt, race_id"
     "         ORDER BY race_date, off_dt, race_id"
-    "         LIMIT $5 OFFSET $6) t";
+    "         LIMIT $5 OFFSET $6) t) page";
 
 static const struct db_stmt odds_live_stmt = DB_STMT("odds_live", sql_live);
 static const struct db_stmt odds_upcoming_stmt = DB_STMT("odds_upcoming", sql_upcoming);
@@ -73,7 +107,10 @@ odds_live_list(struct request *r)
 		params[0] = date;
 	}
 	query_str(&r->query, "course", 100, &params[1]);
-	query_id(&r->query, "bookmaker", &params[2]);
+	query_str(&r->query, "bookmaker", 100, &params[2]);
+	for (int i = 1; i <= 2; i++)
+		if (params[i] != NULL && params[i][0] == '\0')
+			params[i] = NULL;	/* empty: no filter, as the original */
 	api_page(r, 100, &page);
 	return api_send_page(r, &odds_live_stmt, params, 3, &page);
 }
@@ -103,8 +140,10 @@ static const struct api_route odds_live_routes[] = {
 	  .handler = odds_live_list, .cache_control = API_LIVE, .name = "live_odds",
 	  .summary = "Current prices, one row per race, runner and bookmaker",
 	  .schema = "LiveOddsList",
-	  .params = { { "race_date", "d", "racing day (Europe/London)" }, API_P_COURSE,
-	      { "bookmaker", "s", "bookmaker_id, e.g. bet365" }, API_P_LIMIT(100), API_P_OFFSET } },
+	  .params = { { "race_date", "d", "racing day (Europe/London)" },
+	      { "course", "s", "part of the course name, case-insensitive (e.g. ascot)" },
+	      { "bookmaker", "s", "bookmaker_id (bet365, william_hill or williamhill) or part of the "
+	        "bookmaker's name, case-insensitive (e.g. william)" }, API_P_LIMIT(100), API_P_OFFSET } },
 	{ .method = "GET", .pattern = "/api/live-odds/upcoming-races",
 	  .handler = odds_live_upcoming, .cache_control = API_LIVE, .name = "upcoming_races",
 	  .summary = "Races off within hours_ahead hours",
@@ -115,11 +154,15 @@ static const struct api_route odds_live_routes[] = {
 static const struct api_schema odds_live_schemas[] = {
 	{ "LiveOdds", "race_id:s horse_id:s bookmaker_id:s race_date:d off_dt:t course_id:s course:s region_code:s "
 	  "race_name:s horse_name:s number:i bookmaker:s fractional:s decimal:n ew_places:i ew_denom:i "
-	  "price_changed_at:t fetched_at:t upstream_updated_at:t" },
+	  "price_changed_at:t fetched_at:t upstream_updated_at:t "
+	  "id:i race_time:s race_class:s race_type:s distance:s going:s runners:i horse_number:i jockey:s "
+	  "trainer:s draw:i weight:s age:i form:s bookmaker_name:s bookmaker_type:s market_type:s "
+	  "odds_decimal:n odds_fractional:s market_status:s in_play:b odds_timestamp:t updated_at:t" },
 	{ "LiveOddsList", "success:b count:i limit:i offset:i data:[LiveOdds]" },
 	{ "UpcomingRace", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
-	  "minutes_to_off:n runners:i bookmakers:i prices_updated_at:t" },
-	{ "UpcomingRaces", "success:b timestamp:t hours_ahead:i until:t count:i limit:i offset:i races:[UpcomingRace]" },
+	  "minutes_to_off:n runners:i bookmakers:i prices_updated_at:t race_time:s" },
+	{ "UpcomingRaces", "success:b timestamp:t hours_ahead:i until:t count:i limit:i offset:i races:[UpcomingRace] "
+	  "data:[UpcomingRace]" },
 };
 
 const struct api_module odds_live_module = {

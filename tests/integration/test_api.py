@@ -352,8 +352,30 @@ def check_live_odds(t, api):
     r, d = api.json("/api/live-odds?bookmaker=bet365&race_date=%s&limit=1000" % TODAY)
     t.check("live-odds: bookmaker filters (60 races x 12 runners)",
             r.status == 200 and d["count"] == 720 and {x["bookmaker_id"] for x in d["data"]} == {"bet365"}, r)
+    r, d = api.json("/api/live-odds?course=ASC&race_date=%s&limit=1000" % TODAY)
+    t.check("live-odds: course is a case-insensitive substring, as the original's",
+            r.status == 200 and d["count"] > 0 and {x["course"] for x in d["data"]} == {"Ascot"}, r)
+    r, d = api.json("/api/live-odds?course=%25&limit=5")
+    t.check("live-odds: % in a filter is a literal character, not a wildcard",
+            r.status == 200 and d["count"] == 0, r)
+    r, d = api.json("/api/live-odds?bookmaker=PADDY%%20p&race_date=%s&limit=1000" % TODAY)
+    t.check("live-odds: bookmaker by part of its display name, any case (60 races x 12 runners)",
+            r.status == 200 and d["count"] == 720 and {x["bookmaker_name"] for x in d["data"]} == {"Paddy Power"}, r)
+    r, d = api.json("/api/live-odds?bookmaker=paddypower&race_date=%s&limit=1000" % TODAY)
+    t.check("live-odds: bookmaker by the original's id (paddypower for our paddy_power)",
+            r.status == 200 and d["count"] == 720 and {x["bookmaker_id"] for x in d["data"]} == {"paddy_power"}, r)
+    r, d = api.json("/api/live-odds?bookmaker=&course=&limit=3")
+    t.check("live-odds: an empty filter is no filter, as the original's", r.status == 200 and d["count"] == 3, r)
+    row = d["data"][0] if r.status == 200 and d["data"] else {}
+    t.check("live-odds: the original's columns from the masters (jockey, trainer, race type, weight in lbs)",
+            row.get("jockey", "").startswith("Jockey ") and row.get("trainer", "").startswith("Trainer ")
+            and row.get("race_type") in ("Flat", "Hurdle", "Chase") and row.get("distance") == "1m2f"
+            and row.get("runners") == RUNNERS and row.get("weight") == str(120 + row.get("number", 0))
+            and row.get("horse_number") == row.get("number") and row.get("odds_decimal") == row.get("decimal")
+            and row.get("race_time") == "12:50:00" and row.get("bookmaker_type") == "fixed"
+            and isinstance(row.get("id"), int), row)
     for q, names in (("limit=0", ["limit"]), ("limit=1001", ["limit"]), ("offset=-1", ["offset"]),
-                     ("race_date=2025-02-30&bookmaker=bet%20365", ["bookmaker", "race_date"])):
+                     ("race_date=2025-02-30&bookmaker=" + "b" * 101, ["bookmaker", "race_date"])):
         r, d = api.json("/api/live-odds?" + q)
         t.check("live-odds: %s is a 422 naming %s" % (q, names), r.status == 422 and detail_names(d) == names, r)
 
@@ -396,19 +418,21 @@ def check_races_by_stage(t, api, st):
     if not ok:
         return
     ids = {k: [x["race_id"] for x in v] for k, v in d["stages"].items()}
-    t.check("races-by-stage: race_date defaults to today's racing day", d["race_date"] == TODAY, d["race_date"])
+    t.check("races-by-stage: every race not yet off by default (race_date null), tomorrow's included",
+            d["race_date"] is None, d["race_date"])
     t.check("races-by-stage: 4:59 to the off is at_post; the race already off is left out",
             ids["at_post"] == [race_id_today(2)], ids["at_post"])
     t.check("races-by-stage: exactly 5:00 and 29:59 are going_to_post",
             ids["going_to_post"] == [race_id_today(3), race_id_today(4)], ids["going_to_post"])
     t.check("races-by-stage: exactly 30:00 and 119:59 are pre_race",
             ids["pre_race"] == [race_id_today(5), race_id_today(6)], ids["pre_race"])
-    t.check("races-by-stage: exactly 120:00 and later are early_market (54 races)",
-            ids["early_market"] == [race_id_today(i) for i in range(7, RACES_TODAY + 1)], len(ids["early_market"]))
+    t.check("races-by-stage: exactly 120:00 and later are early_market (54 races today, 12 tomorrow)",
+            ids["early_market"][:54] == [race_id_today(i) for i in range(7, RACES_TODAY + 1)]
+            and len(ids["early_market"]) == 54 + RACES_TOMORROW, len(ids["early_market"]))
     t.check("races-by-stage: counts and total", d["counts"] == {"at_post": 1, "going_to_post": 2, "pre_race": 2,
-                                                                "early_market": 54} and d["total_races"] == 59,
+                                                                "early_market": 66} and d["total_races"] == 71,
             d["counts"])
-    races = [x for v in d["stages"].values() for x in v]
+    races = [x for v in d["stages"].values() if v for x in v if x["race_date"] == TODAY]
     first = d["stages"]["at_post"][0]
     t.check("races-by-stage: a race's fields, minutes to the off and next phase",
             first["off_dt"] == "2025-10-14T12:04:59+00:00" and first["off_time"] == "13:04"
@@ -416,18 +440,34 @@ def check_races_by_stage(t, api, st):
             and first["next_phase"] == "off" and first["next_phase_at"] == first["off_dt"]
             and first["course"] == "Ayr" and first["race_name"] and first["prices_updated_at"]
             and first["runner_count"] == RUNNERS and first["bookmaker_count"] == BOOKMAKERS, first)
+    t.check("races-by-stage: the original's race fields (race_time, runners as a count, minutes_until, next phase)",
+            first["race_time"] == "13:04:59" and first["runners"] == RUNNERS
+            and abs(first["minutes_until"] - 299 / 60) < 1e-5 and first["next_phase_name"] == "Race Start"
+            and first["next_phase_minutes"] == 5.0 and first["next_phase_time"] == first["off_dt"]
+            and first["last_updated"] == first["prices_updated_at"] and first["distance"] == "1m2f"
+            and first["race_type"] in ("Flat", "Hurdle", "Chase"), first)
+    data = first["runners_data"]
+    bests = [u["best_odds_decimal"] for u in data]
+    t.check("races-by-stage: runners_data shortest-priced first, is_favorite on the favourite (C1), "
+            "all_odds by bookmaker name, highest first",
+            bests == sorted(bests) and data[0]["is_favorite"] is True and data[-1]["is_favorite"] is False
+            and all(u["best_odds_decimal"] == u["all_odds"][0]["odds_decimal"] == u["best_price"]["decimal"]
+                    and u["best_bookmaker"] == u["all_odds"][0]["bookmaker"] and len(u["all_odds"]) == BOOKMAKERS
+                    and u["horse_number"] == u["number"] for u in data)
+            and [a["odds_decimal"] for a in data[0]["all_odds"]]
+            == sorted((a["odds_decimal"] for a in data[0]["all_odds"]), reverse=True), data[0]["all_odds"][:3])
     pre = d["stages"]["pre_race"][1]
     t.check("races-by-stage: next phase of a pre_race race is going_to_post at 30 minutes before the off",
             pre["next_phase"] == "going_to_post" and pre["next_phase_at"] == "2025-10-14T13:29:59+00:00"
             and abs(pre["minutes_to_next_phase"] - 89.98) < 0.01, pre)
     t.check("races-by-stage: every runner with every price",
-            all(len(x["runners"]) == RUNNERS and all(len(u["prices"]) == BOOKMAKERS for u in x["runners"])
+            all(len(x["runners_data"]) == RUNNERS and all(len(u["prices"]) == BOOKMAKERS for u in x["runners_data"])
                 for x in races), None)
     board = expected_board(st, TODAY)
     bad = []
     for x in races:
         best, favs, fav = board[x["race_id"]]
-        for u in x["runners"]:
+        for u in x["runners_data"]:
             b, books = best[u["horse_id"]]
             if abs(u["best_price"]["decimal"] - b) > 1e-9 or u["best_price"]["bookmakers"] != books:
                 bad.append(("best", x["race_id"], u["horse_id"], u["best_price"], b, books))
@@ -439,13 +479,14 @@ def check_races_by_stage(t, api, st):
     t.check("races-by-stage: best price = highest decimal (all its bookmakers), favourite = lowest best price, "
             "for every runner of every race", not bad, bad[:3])
     r3 = next(x for x in races if x["race_id"] == race_id_today(3))
-    five = next(u for u in r3["runners"] if u["number"] == 5)
+    five = next(u for u in r3["runners_data"] if u["number"] == 5)
     t.check("races-by-stage: a best price shared by two bookmakers lists both",
             five["best_price"]["decimal"] == 40.0 and five["best_price"]["bookmakers"] == ["bet365", "coral"]
-            and five["best_price"]["fractional"] == "39/1", five["best_price"])
+            and five["best_price"]["fractional"] == "39/1" and five["best_bookmaker"] == "Bet365", five["best_price"])
     r5 = next(x for x in races if x["race_id"] == race_id_today(5))
     t.check("races-by-stage: runners with the same lowest price are joint favourites",
-            r5["favourite"]["joint"] is True and [u["number"] for u in r5["runners"] if u["favourite"]] == [1, 2],
+            r5["favourite"]["joint"] is True
+            and sorted(u["number"] for u in r5["runners_data"] if u["favourite"] and u["is_favorite"]) == [1, 2],
             r5["favourite"])
     r, d = api.json("/api/live-odds/races-by-stage?race_date=" + TOMORROW)
     t.check("races-by-stage: tomorrow's races are all early_market",
@@ -468,6 +509,8 @@ def check_upcoming_and_next(t, api):
             counts == {1: 4, 2: 5, 24: 61, 168: 71}, counts)
     r, d = api.json("/api/live-odds/upcoming-races?hours_ahead=1")
     first = d["races"][0]
+    t.check("upcoming-races: the original's data (race_id, race_date, race_time, course, race_name), soonest first",
+            d["data"] == d["races"] and first["race_time"] == "13:04:59" and first["race_date"] == TODAY, first)
     t.check("upcoming-races: a race's fields and counts",
             first["race_id"] == race_id_today(2) and first["runners"] == RUNNERS
             and first["bookmakers"] == BOOKMAKERS and abs(first["minutes_to_off"] - 4.98) < 0.01
@@ -480,7 +523,16 @@ def check_upcoming_and_next(t, api):
     r, d = api.json("/api/live-odds/next-race")
     t.check("next-race: the next race to run, with runners and prices",
             r.status == 200 and d["success"] and d["race"]["race_id"] == race_id_today(2)
-            and d["race"]["stage"] == "at_post" and len(d["race"]["runners"]) == RUNNERS, r)
+            and d["race"]["stage"] == "at_post" and len(d["race"]["runners_data"]) == RUNNERS, r)
+    nxt = d.get("next_race") or {}
+    t.check("next-race: the original's keys over today's racecards (C14): the first race not yet off, "
+            "the first ten races, counts and the polling interval",
+            nxt.get("race_id") == race_id_today(2) and nxt.get("started") is False and nxt.get("minutes_until") == 5.0
+            and nxt.get("race_time") == "13:04:59" and len(d["races_today"]) == 10
+            and d["races_today"][0]["race_id"] == race_id_today(1) and d["races_today"][0]["started"] is True
+            and d["races_today"][0]["minutes_until"] == -10.0 and d["total_races_today"] == RACES_TODAY
+            and d["races_finished"] == 1 and d["races_upcoming"] == RACES_TODAY - 1
+            and d["current_interval"] == "10 seconds (imminent)" and "message" not in d, d.get("races_today", [])[:2])
 
 
 def check_historical(t, api):
@@ -898,7 +950,7 @@ def check_bad_input(t, api, st):
     alive = [p for p, s in st.status().items() if p.startswith("dh-api:") and s == "RUNNING"]
     pids = [st.pid(p) for p in alive]
     t.check("bad input: no dh-api process died", len(alive) == 4 and all(pids), st.status())
-    for q, names in (("race_date=x&course=%s&bookmaker=b%%20b&limit=x&offset=x" % ("c" * 101),
+    for q, names in (("race_date=x&course=%s&bookmaker=%s&limit=x&offset=x" % ("c" * 101, "b" * 101),
                       ["bookmaker", "course", "limit", "offset", "race_date"]),):
         r, d = api.json("/api/live-odds?" + q)
         t.check("bad input: every bad parameter is named in one 422", r.status == 422 and detail_names(d) == names, r)

@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -198,25 +199,56 @@ test_race_view(void **state)
 	assert_string_equal(str_at(a, "prices_updated_at"), "2025-10-14T11:59:30+00:00");
 	assert_int_equal(json_integer_value(get(a, "runner_count")), 3);
 	assert_int_equal(json_integer_value(get(a, "bookmaker_count")), 4);
+	/* runners_data: shortest-priced first (2 and 3 share 2.5, in row order), then runner 1. */
+	assert_int_equal(json_array_size(get(a, "runners_data")), 3);
+	assert_string_equal(str_at(a, "runners_data.0.horse_id"), "hrs_2");
+	assert_string_equal(str_at(a, "runners_data.1.horse_id"), "hrs_3");
+	assert_string_equal(str_at(a, "runners_data.2.horse_id"), "hrs_1");
 	/* The best price is the highest, at every bookmaker offering it. */
-	assert_true(json_real_value(get(a, "runners.0.best_price.decimal")) == 5.0);
-	assert_string_equal(str_at(a, "runners.0.best_price.fractional"), "4/1");
-	assert_int_equal(json_array_size(get(a, "runners.0.best_price.bookmakers")), 2);
-	assert_string_equal(str_at(a, "runners.0.best_price.bookmakers.1"), "coral");
-	assert_int_equal(json_array_size(get(a, "runners.0.prices")), 3);
-	assert_string_equal(str_at(a, "runners.0.prices.2.bookmaker_id"), "sky_bet");
+	assert_true(json_real_value(get(a, "runners_data.2.best_price.decimal")) == 5.0);
+	assert_string_equal(str_at(a, "runners_data.2.best_price.fractional"), "4/1");
+	assert_int_equal(json_array_size(get(a, "runners_data.2.best_price.bookmakers")), 2);
+	assert_string_equal(str_at(a, "runners_data.2.best_price.bookmakers.1"), "coral");
+	assert_int_equal(json_array_size(get(a, "runners_data.2.prices")), 3);
+	assert_string_equal(str_at(a, "runners_data.2.prices.2.bookmaker_id"), "sky_bet");
 	/* The favourite has the lowest best price: runners 2 and 3, jointly. */
-	assert_false(json_is_true(get(a, "runners.0.favourite")));
-	assert_true(json_is_true(get(a, "runners.1.favourite")));
-	assert_true(json_is_true(get(a, "runners.2.favourite")));
+	assert_false(json_is_true(get(a, "runners_data.2.favourite")));
+	assert_true(json_is_true(get(a, "runners_data.0.favourite")));
+	assert_true(json_is_true(get(a, "runners_data.1.favourite")));
 	assert_string_equal(str_at(a, "favourite.horse_id"), "hrs_2");
 	assert_true(json_is_true(get(a, "favourite.joint")));
 	assert_true(json_real_value(get(a, "favourite.decimal")) == 2.5);
-	assert_int_equal(json_array_size(get(a, "runners.2.best_price.bookmakers")), 2);
+	assert_int_equal(json_array_size(get(a, "runners_data.1.best_price.bookmakers")), 2);
+	/* The original's fields (C1): best = highest, ties by bookmaker name A-Z. */
+	assert_string_equal(str_at(a, "race_time"), "13:04:59");
+	assert_int_equal(json_integer_value(get(a, "runners")), 3);
+	assert_true(fabs(json_real_value(get(a, "minutes_until")) - 299.0 / 60) < 1e-6);
+	assert_string_equal(str_at(a, "next_phase_name"), "Race Start");
+	assert_string_equal(str_at(a, "next_phase_time"), "2025-10-14T12:04:59+00:00");
+	assert_true(json_real_value(get(a, "next_phase_minutes")) == 5.0);
+	assert_string_equal(str_at(a, "last_updated"), "2025-10-14T11:59:30+00:00");
+	assert_int_equal(json_integer_value(get(a, "runners_data.2.horse_number")), 1);
+	assert_true(json_real_value(get(a, "runners_data.2.best_odds_decimal")) == 5.0);
+	assert_string_equal(str_at(a, "runners_data.2.best_odds_fractional"), "4/1");
+	assert_string_equal(str_at(a, "runners_data.2.best_bookmaker"), "Bet365");
+	assert_string_equal(str_at(a, "runners_data.1.best_bookmaker"), "Betfair Exchange");
+	assert_false(json_is_true(get(a, "runners_data.2.is_favorite")));
+	assert_true(json_is_true(get(a, "runners_data.0.is_favorite")));
+	assert_true(json_is_true(get(a, "runners_data.1.is_favorite")));
+	/* all_odds: decimal descending, then name; the bookmaker by its display name. */
+	assert_int_equal(json_array_size(get(a, "runners_data.2.all_odds")), 3);
+	assert_string_equal(str_at(a, "runners_data.2.all_odds.0.bookmaker"), "Bet365");
+	assert_string_equal(str_at(a, "runners_data.2.all_odds.1.bookmaker"), "Coral");
+	assert_string_equal(str_at(a, "runners_data.2.all_odds.2.bookmaker"), "Sky Bet");
+	assert_string_equal(str_at(a, "runners_data.2.all_odds.2.odds_fractional"), "1/2");
+	assert_true(json_real_value(get(a, "runners_data.2.all_odds.2.odds_decimal")) == 1.5);
+	assert_string_equal(str_at(a, "runners_data.0.all_odds.1.bookmaker"), "Coral");
 	/* Race B: exactly 120 minutes out is the early market. */
 	assert_string_equal(str_at(b, "stage"), "early_market");
 	assert_string_equal(str_at(b, "next_phase"), "pre_race");
 	assert_true(json_real_value(get(b, "minutes_to_next_phase")) == 0.0);
+	assert_string_equal(str_at(b, "next_phase_name"), "Pre Race");
+	assert_true(json_real_value(get(b, "next_phase_minutes")) == 0.0);
 	assert_false(json_is_true(get(b, "favourite.joint")));
 	json_decref(j);
 }
@@ -283,8 +315,11 @@ test_no_prices(void **state)
 	none.v[14] = none.v[15] = none.v[16] = none.v[17] = "[]";
 	j = write_races(&none, 1, 0);
 	assert_true(json_is_null(get(j, "0.favourite")));
-	assert_true(json_is_null(get(j, "0.runners.0.best_price")));
-	assert_int_equal(json_array_size(get(j, "0.runners.0.prices")), 0);
+	assert_true(json_is_null(get(j, "0.runners_data.0.best_price")));
+	assert_true(json_is_null(get(j, "0.runners_data.0.best_odds_decimal")));
+	assert_false(json_is_true(get(j, "0.runners_data.0.is_favorite")));
+	assert_int_equal(json_array_size(get(j, "0.runners_data.0.prices")), 0);
+	assert_int_equal(json_array_size(get(j, "0.runners_data.0.all_odds")), 0);
 	json_decref(j);
 }
 
