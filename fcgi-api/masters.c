@@ -20,11 +20,15 @@
 
 #define MASTERS_P_NAME { "name", "s", "part of the name, any case (at most 100 bytes)" }
 
-/* The list envelope around an inner SELECT; lim and off are parameter numbers. */
-#define MASTERS_LIST_SQL(lim, off, inner) \
+/* The list envelope around the rows of a page, t; lim and off are parameter numbers. */
+#define MASTERS_ENVELOPE(lim, off, from) \
     "SELECT json_build_object('count', count(*), 'limit', $" lim "::int," \
     "       'offset', $" off "::int, 'data', coalesce(json_agg(t), '[]'::json))::text AS body" \
-    "  FROM (" inner " LIMIT $" lim " OFFSET $" off ") t"
+    "  FROM " from
+
+/* A list whose page is an inner SELECT. */
+#define MASTERS_LIST_SQL(lim, off, inner) \
+    MASTERS_ENVELOPE(lim, off, "(" inner " LIMIT $" lim " OFFSET $" off ") t")
 
 /* A name filter on column col with parameter p: a substring, any case ('' matches all). */
 #define MASTERS_CONTAINS(col, p) " lower(" col ") LIKE dh_contains_pattern($" p ")"
@@ -154,12 +158,20 @@ static const struct masters_list masters_races_list = {
 };
 
 static const struct masters_list masters_runners_list = {
-	DB_STMT("masters_runners", MASTERS_LIST_SQL("5", "6",
-	    "SELECT " MASTERS_RUNNER_COLS
-	    "  FROM ra_runners ru LEFT JOIN ra_horses h ON h.horse_id = ru.horse_id"
-	    " WHERE ($1::text IS NULL OR ru.race_id = $1) AND ($2::text IS NULL OR ru.horse_id = $2)"
-	    "   AND ($3::text IS NULL OR ru.jockey_id = $3) AND ($4::text IS NULL OR ru.trainer_id = $4)"
-	    " ORDER BY ru.race_date DESC, ru.race_id, ru.number NULLS LAST, ru.horse_id")),
+	/*
+	 * The page of runners first, as the other lists; then each one's
+	 * pedigree from its horse, looked up row by row (OFFSET 0 keeps it a
+	 * nested loop over the page, in the page's order).
+	 */
+	DB_STMT("masters_runners", MASTERS_ENVELOPE("5", "6",
+	    "(SELECT " MASTERS_RUNNER_COLS
+	    "   FROM (SELECT * FROM ra_runners"
+	    "          WHERE ($1::text IS NULL OR race_id = $1) AND ($2::text IS NULL OR horse_id = $2)"
+	    "            AND ($3::text IS NULL OR jockey_id = $3) AND ($4::text IS NULL OR trainer_id = $4)"
+	    "          ORDER BY race_date DESC, race_id, number NULLS LAST, horse_id"
+	    "          LIMIT $5 OFFSET $6) ru"
+	    "   LEFT JOIN LATERAL (SELECT sire_id, sire, dam_id, dam, damsire_id, damsire FROM ra_horses"
+	    "                       WHERE horse_id = ru.horse_id OFFSET 0) h ON true) t")),
 	{ { "race_id", MASTERS_ID }, { "horse_id", MASTERS_ID }, { "jockey_id", MASTERS_ID },
 	  { "trainer_id", MASTERS_ID }, { NULL, 0 } },
 };
