@@ -1,9 +1,17 @@
-/* bookmakers: GET /api/bookmakers, the bookmakers and exchanges quoting prices. */
+/*
+ * bookmakers: GET /api/bookmakers, the bookmakers and exchanges quoting
+ * prices: ours under "bookmakers", and the same page in the original's shape
+ * under "data" (reference section 2.13): {id, name, type} with type "fixed"
+ * or "exchange" (C16).
+ */
 #include "api.h"
 
 static const char sql_bookmakers[] =
     "SELECT json_build_object('success', true, 'count', count(*), 'limit', $3::int,"
-    "       'offset', $4::int, 'bookmakers', coalesce(json_agg(t), '[]'::json))::text AS body"
+    "       'offset', $4::int, 'bookmakers', coalesce(json_agg(t), '[]'::json),"
+    "       'data', coalesce(json_agg(json_build_object('id', t.bookmaker_id, 'name', t.name,"
+    "                                 'type', CASE t.type WHEN 'exchange' THEN 'exchange'"
+    "                                         ELSE 'fixed' END)), '[]'::json))::text AS body"
     "  FROM (SELECT bookmaker_id, name, type, active FROM ra_bookmakers"
     "         WHERE ($1::text IS NULL OR type = $1) AND ($2::boolean IS NULL OR active = $2)"
     "         ORDER BY bookmaker_id LIMIT $3 OFFSET $4) t";
@@ -28,14 +36,15 @@ bookmakers_list(struct request *r)
 static const struct api_route bookmakers_routes[] = {
 	{ .method = "GET", .pattern = "/api/bookmakers",
 	  .handler = bookmakers_list, .cache_control = API_MASTERS, .name = "bookmakers",
-	  .summary = "Bookmakers and exchanges",
+	  .summary = "Bookmakers and exchanges (data: the original's {id, name, type})",
 	  .schema = "BookmakerList",
 	  .params = { { "type", "s", "bookmaker or exchange" }, { "active", "b", "true or false" }, API_P_LIMIT(1000), API_P_OFFSET } },
 };
 
 static const struct api_schema bookmakers_schemas[] = {
 	{ "Bookmaker", "bookmaker_id:s name:s type:s active:b" },
-	{ "BookmakerList", "success:b count:i limit:i offset:i bookmakers:[Bookmaker]" },
+	{ "BookmakerRef", "id:s name:s type:s" },
+	{ "BookmakerList", "success:b count:i limit:i offset:i bookmakers:[Bookmaker] data:[BookmakerRef]" },
 };
 
 const struct api_module bookmakers_module = {

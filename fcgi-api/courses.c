@@ -1,4 +1,8 @@
-/* courses: GET /api/courses, the racecourses known from the masters. */
+/*
+ * courses: GET /api/courses, the racecourses known from the masters: ours
+ * under "courses", the same page in the original's shape ({name}) under
+ * "data" (reference section 2.13).
+ */
 #include <stdio.h>
 
 #include "api.h"
@@ -21,7 +25,7 @@ courses_list(struct request *r)
 	char lim[24], off[24];
 	const char *params[3] = { NULL, lim, off };
 	PGresult *res;
-	json_t *list;
+	json_t *list, *names;
 	int n;
 
 	query_enum(&r->query, "region", regions, NULL, &region);
@@ -37,15 +41,18 @@ courses_list(struct request *r)
 		return api_db_failed(r);
 	n = PQntuples(res);
 	list = json_array();
-	for (int i = 0; i < n; i++)
+	names = json_array();
+	for (int i = 0; i < n; i++) {
 		json_array_append_new(list, json_pack("{s:s?, s:s?, s:s?, s:s?}",
 		    "course_id", db_value(res, i, "course_id"),
 		    "name", db_value(res, i, "name"),
 		    "region_code", db_value(res, i, "region_code"),
 		    "region", db_value(res, i, "region")));
-	resp_json(r, 200, json_pack("{s:b, s:i, s:i, s:i, s:o}",
+		json_array_append_new(names, json_pack("{s:s?}", "name", db_value(res, i, "name")));
+	}
+	resp_json(r, 200, json_pack("{s:b, s:i, s:i, s:i, s:o, s:o}",
 	    "success", 1, "count", n, "limit", (int)limit, "offset", (int)offset,
-	    "courses", list));
+	    "courses", list, "data", names));
 	PQclear(res);
 	return API_DONE;
 }
@@ -53,14 +60,15 @@ courses_list(struct request *r)
 static const struct api_route courses_routes[] = {
 	{ .method = "GET", .pattern = "/api/courses",
 	  .handler = courses_list, .cache_control = API_MASTERS, .name = "courses",
-	  .summary = "Racecourses",
+	  .summary = "Racecourses (data: the original's {name})",
 	  .schema = "CourseList",
 	  .params = { API_P_REGION, API_P_LIMIT(1000), API_P_OFFSET } },
 };
 
 static const struct api_schema courses_schemas[] = {
 	{ "Course", "course_id:s name:s region_code:s region:s created_at:t updated_at:t" },
-	{ "CourseList", "success:b count:i limit:i offset:i courses:[Course]" },
+	{ "CourseName", "name:s" },
+	{ "CourseList", "success:b count:i limit:i offset:i courses:[Course] data:[CourseName]" },
 };
 
 const struct api_module courses_module = {

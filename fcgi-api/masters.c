@@ -4,29 +4,80 @@
  * PostgreSQL in one statement (one query a request) and sent as it is.
  *
  * Lists share one handler driven by a table of their filters; a name filter
- * is a case-insensitive prefix, matched as a range on lower(name) COLLATE
- * "C" so that one index (0005) serves both the filter and the order, in a
- * generic plan too.
+ * matches a case-insensitive substring, literally (the original's ILIKE
+ * '%name%' without its wildcards), served by a trigram index (0009); lists
+ * are ordered by lower(name) COLLATE "C", read off an index (0005) when
+ * there is no filter.
+ *
+ * Rows carry the original's columns (reference section 3) beside ours:
+ * where the original named a concept differently (off_datetime for off_dt,
+ * course_name for course...), both names are there.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
 
-#define MASTERS_P_NAME { "name", "s", "case-insensitive prefix of the name (at most 100 bytes)" }
+#define MASTERS_P_NAME { "name", "s", "part of the name, any case (at most 100 bytes)" }
 
-/* The list envelope around an inner SELECT; lim and off are parameter numbers. */
-#define MASTERS_LIST_SQL(lim, off, inner) \
+/* The list envelope around the rows of a page, t; lim and off are parameter numbers. */
+#define MASTERS_ENVELOPE(lim, off, from) \
     "SELECT json_build_object('count', count(*), 'limit', $" lim "::int," \
     "       'offset', $" off "::int, 'data', coalesce(json_agg(t), '[]'::json))::text AS body" \
-    "  FROM (" inner " LIMIT $" lim " OFFSET $" off ") t"
+    "  FROM " from
 
-/* A name prefix filter on column col with parameter p ('' matches all). */
-#define MASTERS_PREFIX(col, p) \
-    " lower(" col ") COLLATE \"C\" >= lower($" p ")" \
-    " AND lower(" col ") COLLATE \"C\" < lower($" p ") || chr(1114111)"
+/* A list whose page is an inner SELECT. */
+#define MASTERS_LIST_SQL(lim, off, inner) \
+    MASTERS_ENVELOPE(lim, off, "(" inner " LIMIT $" lim " OFFSET $" off ") t")
 
-enum masters_kind { MASTERS_ID, MASTERS_DATE, MASTERS_REGION, MASTERS_PREFIX_NAME, MASTERS_TYPE };
+/* A name filter on column col with parameter p: a substring, any case ('' matches all). */
+#define MASTERS_CONTAINS(col, p) " lower(" col ") LIKE dh_contains_pattern($" p ")"
+
+/* The columns of one row, lists and items alike: ours, then the original's. */
+#define MASTERS_COURSE_COLS \
+    "course_id, name, region_code, lower(region_code) AS region, region AS country," \
+    " NULL::float AS latitude, NULL::float AS longitude, created_at, updated_at"
+#define MASTERS_PERSON_COLS "name, created_at, updated_at"
+#define MASTERS_BOOKMAKER_COLS \
+    "bookmaker_id, name, type, active, name AS bookmaker_name," \
+    " CASE type WHEN 'exchange' THEN 'exchange' ELSE 'fixed' END AS bookmaker_type, created_at"
+#define MASTERS_RACE_COLS(r) \
+    r ".race_id, " r ".race_date, " r ".off_dt, " r ".off_time, " r ".course_id, " r ".course," \
+    " " r ".region_code, " r ".race_name, " r ".race_class, " r ".type, " r ".pattern, " r ".age_band," \
+    " " r ".rating_band, " r ".sex_restriction, " r ".distance, " r ".distance_round, " r ".distance_f," \
+    " " r ".prize, " r ".field_size, " r ".going, " r ".surface, " r ".big_race, " r ".is_abandoned," \
+    " " r ".course AS course_name, " r ".region_code AS region, " r ".off_dt AS off_datetime," \
+    " " r ".type AS race_type, round(" r ".distance_y * 0.9144)::int AS distance_meters," \
+    " " r ".going_detailed AS track_condition, " r ".weather AS weather_conditions," \
+    " " r ".rail_movements, 'GBP' AS currency," \
+    " nullif(regexp_replace(" r ".prize, '[^0-9.]', '', 'g'), '')::numeric AS prize_money," \
+    " NULL::json AS api_data, " r ".created_at, " r ".updated_at"
+#define MASTERS_RUNNER_COLS \
+    "ru.race_id, ru.horse_id, ru.race_date, ru.horse_name, ru.number, ru.draw, ru.age, ru.sex," \
+    " ru.sex_code, ru.jockey_id, ru.jockey_name, ru.jockey_claim_lbs, ru.trainer_id, ru.trainer_name," \
+    " ru.owner_id, ru.owner_name, ru.lbs, ru.weight, ru.ofr, ru.rpr, ru.ts, ru.headgear, ru.form," \
+    " ru.last_run, ru.non_runner, ru.position, ru.position_num, ru.btn, ru.ovr_btn, ru.sp, ru.sp_dec," \
+    " ru.finish_time, ru.prize," \
+    " ru.race_id || '_' || ru.horse_id AS runner_id, ru.lbs AS weight_lbs," \
+    " coalesce(ru.headgear LIKE '%b%', false) AS blinkers," \
+    " coalesce(ru.headgear LIKE '%p%', false) AS cheekpieces," \
+    " coalesce(ru.headgear LIKE '%v%', false) AS visor," \
+    " coalesce(ru.headgear LIKE '%t%', false) AS tongue_tie," \
+    " h.sire_id, h.sire AS sire_name, h.dam_id, h.dam AS dam_name, h.damsire_id," \
+    " h.damsire AS damsire_name, ru.ofr AS official_rating, ru.ts AS tsr, ru.comment, ru.silk_url," \
+    " NULL::json AS api_data, ru.created_at, ru.updated_at"
+#define MASTERS_RESULT_COLS \
+    "r.race_id, r.race_date, r.off_dt, r.course_id, r.course, r.region_code, r.race_name," \
+    " r.winning_time_detail, r.comments, r.non_runners, r.tote_win, r.tote_pl, r.tote_ex," \
+    " r.tote_csf, r.tote_tricast, r.tote_trifecta," \
+    " r.course AS course_name, r.off_dt AS off_datetime, ra.off_time, ra.type AS race_type," \
+    " ra.race_class, ra.distance, ra.distance_f, ra.surface, ra.going," \
+    " nullif(regexp_replace(ra.prize, '[^0-9.]', '', 'g'), '')::numeric AS prize_money," \
+    " 'GBP' AS currency, r.region_code AS region, 'resulted' AS results_status," \
+    " coalesce(ra.is_abandoned, false) AS is_abandoned, NULL::json AS api_data," \
+    " r.created_at, r.updated_at"
+
+enum masters_kind { MASTERS_ID, MASTERS_DATE, MASTERS_REGION, MASTERS_NAME, MASTERS_TYPE };
 
 struct masters_filter {
 	const char        *name;	/* query parameter */
@@ -50,91 +101,91 @@ struct masters_item {
 
 static const struct masters_list masters_courses_list = {
 	DB_STMT("masters_courses", MASTERS_LIST_SQL("3", "4",
-	    "SELECT course_id, name, region_code, region FROM ra_courses"
-	    " WHERE ($1::text IS NULL OR region_code = upper($1)) AND" MASTERS_PREFIX("name", "2")
+	    "SELECT " MASTERS_COURSE_COLS " FROM ra_courses"
+	    " WHERE ($1::text IS NULL OR region_code = upper($1)) AND" MASTERS_CONTAINS("name", "2")
 	    " ORDER BY lower(name) COLLATE \"C\", course_id")),
-	{ { "region", MASTERS_REGION }, { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
+	{ { "region", MASTERS_REGION }, { "name", MASTERS_NAME }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_bookmakers_list = {
 	DB_STMT("masters_bookmakers", MASTERS_LIST_SQL("2", "3",
-	    "SELECT bookmaker_id, name, type, active FROM ra_bookmakers"
+	    "SELECT " MASTERS_BOOKMAKER_COLS " FROM ra_bookmakers"
 	    " WHERE ($1::text IS NULL OR type = $1)"
-	    " ORDER BY bookmaker_id")),
+	    " ORDER BY name, bookmaker_id")),
 	{ { "type", MASTERS_TYPE }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_jockeys_list = {
 	DB_STMT("masters_jockeys", MASTERS_LIST_SQL("2", "3",
-	    "SELECT jockey_id, name FROM ra_jockeys WHERE" MASTERS_PREFIX("name", "1")
+	    "SELECT jockey_id, " MASTERS_PERSON_COLS " FROM ra_jockeys WHERE" MASTERS_CONTAINS("name", "1")
 	    " ORDER BY lower(name) COLLATE \"C\", jockey_id")),
-	{ { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
+	{ { "name", MASTERS_NAME }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_trainers_list = {
 	DB_STMT("masters_trainers", MASTERS_LIST_SQL("2", "3",
-	    "SELECT trainer_id, name, location FROM ra_trainers WHERE" MASTERS_PREFIX("name", "1")
+	    "SELECT trainer_id, location, " MASTERS_PERSON_COLS " FROM ra_trainers WHERE"
+	    MASTERS_CONTAINS("name", "1")
 	    " ORDER BY lower(name) COLLATE \"C\", trainer_id")),
-	{ { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
+	{ { "name", MASTERS_NAME }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_owners_list = {
 	DB_STMT("masters_owners", MASTERS_LIST_SQL("2", "3",
-	    "SELECT owner_id, name FROM ra_owners WHERE" MASTERS_PREFIX("name", "1")
+	    "SELECT owner_id, " MASTERS_PERSON_COLS " FROM ra_owners WHERE" MASTERS_CONTAINS("name", "1")
 	    " ORDER BY lower(name) COLLATE \"C\", owner_id")),
-	{ { "name", MASTERS_PREFIX_NAME }, { NULL, 0 } },
+	{ { "name", MASTERS_NAME }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_horses_list = {
 	DB_STMT("masters_horses", MASTERS_LIST_SQL("3", "4",
 	    "SELECT horse_id, name, dob, sex, sex_code, colour, region, sire_id, sire, dam_id, dam,"
-	    "       damsire_id, damsire"
+	    "       damsire_id, damsire, created_at, updated_at"
 	    "  FROM ra_horses"
-	    " WHERE" MASTERS_PREFIX("name", "1") " AND ($2::text IS NULL OR region = upper($2))"
+	    " WHERE" MASTERS_CONTAINS("name", "1") " AND ($2::text IS NULL OR region = upper($2))"
 	    " ORDER BY lower(name) COLLATE \"C\", horse_id")),
-	{ { "name", MASTERS_PREFIX_NAME }, { "region", MASTERS_REGION }, { NULL, 0 } },
+	{ { "name", MASTERS_NAME }, { "region", MASTERS_REGION }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_races_list = {
 	DB_STMT("masters_races", MASTERS_LIST_SQL("4", "5",
-	    "SELECT race_id, race_date, off_dt, off_time, course_id, course, region_code, race_name,"
-	    "       race_class, type, pattern, age_band, rating_band, sex_restriction, distance,"
-	    "       distance_round, distance_f, prize, field_size, going, surface, big_race,"
-	    "       is_abandoned"
-	    "  FROM ra_races"
-	    " WHERE ($1::text IS NULL OR course_id = $1) AND ($2::date IS NULL OR race_date = $2)"
-	    "   AND ($3::text IS NULL OR region_code = upper($3))"
-	    " ORDER BY race_date DESC, off_dt, race_id")),
+	    "SELECT " MASTERS_RACE_COLS("r") " FROM ra_races r"
+	    " WHERE ($1::text IS NULL OR r.course_id = $1) AND ($2::date IS NULL OR r.race_date = $2)"
+	    "   AND ($3::text IS NULL OR r.region_code = upper($3))"
+	    " ORDER BY r.race_date DESC, r.off_dt, r.race_id")),
 	{ { "course_id", MASTERS_ID }, { "race_date", MASTERS_DATE }, { "region", MASTERS_REGION },
 	  { NULL, 0 } },
 };
 
 static const struct masters_list masters_runners_list = {
-	DB_STMT("masters_runners", MASTERS_LIST_SQL("5", "6",
-	    "SELECT race_id, horse_id, race_date, horse_name, number, draw, age, sex, sex_code,"
-	    "       jockey_id, jockey_name, jockey_claim_lbs, trainer_id, trainer_name, owner_id,"
-	    "       owner_name, lbs, weight, ofr, rpr, ts, headgear, form, last_run, non_runner,"
-	    "       position, position_num, btn, ovr_btn, sp, sp_dec, finish_time, prize"
-	    "  FROM ra_runners"
-	    " WHERE ($1::text IS NULL OR race_id = $1) AND ($2::text IS NULL OR horse_id = $2)"
-	    "   AND ($3::text IS NULL OR jockey_id = $3) AND ($4::text IS NULL OR trainer_id = $4)"
-	    " ORDER BY race_date DESC, race_id, number NULLS LAST, horse_id")),
+	/*
+	 * The page of runners first, as the other lists; then each one's
+	 * pedigree from its horse, looked up row by row (OFFSET 0 keeps it a
+	 * nested loop over the page, in the page's order).
+	 */
+	DB_STMT("masters_runners", MASTERS_ENVELOPE("5", "6",
+	    "(SELECT " MASTERS_RUNNER_COLS
+	    "   FROM (SELECT * FROM ra_runners"
+	    "          WHERE ($1::text IS NULL OR race_id = $1) AND ($2::text IS NULL OR horse_id = $2)"
+	    "            AND ($3::text IS NULL OR jockey_id = $3) AND ($4::text IS NULL OR trainer_id = $4)"
+	    "          ORDER BY race_date DESC, race_id, number NULLS LAST, horse_id"
+	    "          LIMIT $5 OFFSET $6) ru"
+	    "   LEFT JOIN LATERAL (SELECT sire_id, sire, dam_id, dam, damsire_id, damsire FROM ra_horses"
+	    "                       WHERE horse_id = ru.horse_id OFFSET 0) h ON true) t")),
 	{ { "race_id", MASTERS_ID }, { "horse_id", MASTERS_ID }, { "jockey_id", MASTERS_ID },
 	  { "trainer_id", MASTERS_ID }, { NULL, 0 } },
 };
 
 static const struct masters_list masters_results_list = {
 	DB_STMT("masters_results", MASTERS_LIST_SQL("4", "5",
-	    "SELECT r.race_id, r.race_date, r.off_dt, r.course_id, r.course, r.region_code,"
-	    "       r.race_name, r.winning_time_detail, r.comments, r.non_runners, r.tote_win,"
-	    "       r.tote_pl, r.tote_ex, r.tote_csf, r.tote_tricast, r.tote_trifecta,"
+	    "SELECT " MASTERS_RESULT_COLS ","
 	    "       (SELECT json_build_object('horse_id', w.horse_id, 'horse_name', w.horse_name,"
 	    "                                 'sp', w.sp, 'sp_dec', w.sp_dec,"
 	    "                                 'jockey_name', w.jockey_name,"
 	    "                                 'trainer_name', w.trainer_name)"
 	    "          FROM ra_runners w WHERE w.race_id = r.race_id AND w.position_num = 1"
 	    "         ORDER BY w.horse_id LIMIT 1) AS winner"
-	    "  FROM ra_results r"
+	    "  FROM ra_results r LEFT JOIN ra_races ra ON ra.race_id = r.race_id"
 	    " WHERE ($1::text IS NULL OR r.course_id = $1) AND ($2::date IS NULL OR r.race_date = $2)"
 	    "   AND ($3::text IS NULL OR r.region_code = upper($3))"
 	    " ORDER BY r.race_date DESC, r.off_dt, r.race_id")),
@@ -143,15 +194,13 @@ static const struct masters_list masters_results_list = {
 };
 
 static const char sql_course[] = MASTERS_ITEM_SQL(
-    "SELECT course_id, name, region_code, region, created_at, updated_at"
-    "  FROM ra_courses WHERE course_id = $1");
+    "SELECT " MASTERS_COURSE_COLS " FROM ra_courses WHERE course_id = $1");
 
 static const char sql_jockey[] = MASTERS_ITEM_SQL(
-    "SELECT jockey_id, name, created_at, updated_at FROM ra_jockeys WHERE jockey_id = $1");
+    "SELECT jockey_id, " MASTERS_PERSON_COLS " FROM ra_jockeys WHERE jockey_id = $1");
 
 static const char sql_trainer[] = MASTERS_ITEM_SQL(
-    "SELECT trainer_id, name, location, created_at, updated_at"
-    "  FROM ra_trainers WHERE trainer_id = $1");
+    "SELECT trainer_id, location, " MASTERS_PERSON_COLS " FROM ra_trainers WHERE trainer_id = $1");
 
 static const char sql_horse[] = MASTERS_ITEM_SQL(
     "SELECT horse_id, name, dob, sex, sex_code, colour, colour_code, region, breeder,"
@@ -167,11 +216,9 @@ static const char sql_horse[] = MASTERS_ITEM_SQL(
     "  FROM ra_horses WHERE horse_id = $1");
 
 static const char sql_race[] = MASTERS_ITEM_SQL(
-    "SELECT r.race_id, r.race_date, r.off_dt, r.off_time, r.course_id, r.course, r.region_code,"
-    "       r.race_name, r.race_class, r.type, r.pattern, r.age_band, r.rating_band,"
-    "       r.sex_restriction, r.distance, r.distance_round, r.distance_f, r.distance_y, r.prize,"
-    "       r.field_size, r.going, r.going_detailed, r.surface, r.jumps, r.rail_movements,"
-    "       r.stalls, r.weather, r.tip, r.verdict, r.betting_forecast, r.big_race, r.is_abandoned,"
+    "SELECT " MASTERS_RACE_COLS("r") ","
+    "       r.distance_y, r.going_detailed, r.jumps, r.stalls, r.weather, r.tip, r.verdict,"
+    "       r.betting_forecast,"
     "       (SELECT coalesce(json_agg(u ORDER BY u.number NULLS LAST, u.horse_id), '[]'::json)"
     "          FROM (SELECT horse_id, horse_name, number, draw, age, sex, sex_code, jockey_id,"
     "                       jockey_name, jockey_claim_lbs, trainer_id, trainer_name, trainer_rtf,"
@@ -182,9 +229,7 @@ static const char sql_race[] = MASTERS_ITEM_SQL(
     "  FROM ra_races r WHERE r.race_id = $1");
 
 static const char sql_result[] = MASTERS_ITEM_SQL(
-    "SELECT r.race_id, r.race_date, r.off_dt, r.course_id, r.course, r.region_code, r.race_name,"
-    "       r.winning_time_detail, r.comments, r.non_runners, r.tote_win, r.tote_pl, r.tote_ex,"
-    "       r.tote_csf, r.tote_tricast, r.tote_trifecta,"
+    "SELECT " MASTERS_RESULT_COLS ","
     "       (SELECT coalesce(json_agg(u ORDER BY u.position_num NULLS LAST, u.number NULLS LAST,"
     "                                 u.horse_id), '[]'::json)"
     "          FROM (SELECT horse_id, horse_name, number, draw, position, position_num, btn,"
@@ -193,11 +238,18 @@ static const char sql_result[] = MASTERS_ITEM_SQL(
     "                       weight, lbs, result_or AS \"or\", result_rpr AS rpr,"
     "                       result_tsr AS tsr, prize, result_comment AS comment, non_runner"
     "                  FROM ra_runners ru WHERE ru.race_id = r.race_id) u) AS runners"
-    "  FROM ra_results r WHERE r.race_id = $1");
+    "  FROM ra_results r LEFT JOIN ra_races ra ON ra.race_id = r.race_id WHERE r.race_id = $1");
 
-/* Row counts are the statistics collector's (n_live_tup): exact counts of big tables cost a scan. */
+/*
+ * Row counts are the statistics collector's (n_live_tup): exact counts of big
+ * tables cost a scan.  The original's keys (database, tables, total_records)
+ * carry the same figures.
+ */
 static const char sql_stats[] =
     "SELECT json_build_object("
+    "         'database', 'connected',"
+    "         'tables', coalesce(json_object_agg(relname, n_live_tup), '{}'::json),"
+    "         'total_records', coalesce(sum(n_live_tup), 0)::bigint,"
     "         'count', count(*),"
     "         'data', coalesce(json_agg(json_build_object('table', relname, 'rows', n_live_tup,"
     "                                  'last_analyzed', greatest(last_analyze, last_autoanalyze))"
@@ -262,7 +314,7 @@ masters_filter_value(struct request *r, const struct masters_filter *f, char *da
 	case MASTERS_REGION:
 		masters_region(r, f->name, &v);
 		break;
-	case MASTERS_PREFIX_NAME:
+	case MASTERS_NAME:
 		if (query_str(&r->query, f->name, 100, &v) != 1)
 			v = NULL;
 		v = v != NULL ? v : "";
@@ -323,8 +375,18 @@ masters_root(struct request *r)
 		json_array_append_new(data, json_pack("{s:s, s:s, s:s}", "path", routes[i]->pattern,
 		    "method", routes[i]->method, "name", routes[i]->name));
 	}
-	resp_json(r, 200, json_pack("{s:s, s:s, s:I, s:o}", "name", "DarkHorses Masters API",
-	    "docs", "/api/openapi.json", "count", (json_int_t)json_array_size(data), "data", data));
+	resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s},"
+	    " s:s, s:I, s:o}",
+	    "service", "Racing API Masters", "version", "1.0.0",
+	    "description", "UK & Ireland Racing Data API", "docs", "/api/openapi.json",
+	    "endpoints",
+	    "courses", "/api/masters/courses", "bookmakers", "/api/masters/bookmakers",
+	    "jockeys", "/api/masters/jockeys", "trainers", "/api/masters/trainers",
+	    "owners", "/api/masters/owners", "horses", "/api/masters/horses",
+	    "races", "/api/masters/races", "runners", "/api/masters/runners",
+	    "results", "/api/masters/results", "health", "/api/masters/health",
+	    "name", "DarkHorses Masters API",
+	    "count", (json_int_t)json_array_size(data), "data", data));
 	return API_DONE;
 }
 
@@ -341,18 +403,18 @@ static const struct api_route masters_routes[] = {
 	  .handler = masters_list_get, .arg = &masters_courses_list,
 	  .cache_control = API_MASTERS, .name = "masters_courses", .flags = API_LIST,
 	  .summary = "Courses",
-	  .schema = "Course",
+	  .schema = "MastersCourse",
 	  .params = { API_P_REGION, MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET } },
 	{ .method = "GET", .pattern = "/api/masters/courses/{id}",
 	  .handler = masters_item_get, .arg = &masters_course,
 	  .cache_control = API_MASTERS, .name = "masters_course",
 	  .summary = "One course",
-	  .schema = "Course" },
+	  .schema = "MastersCourse" },
 	{ .method = "GET", .pattern = "/api/masters/bookmakers",
 	  .handler = masters_list_get, .arg = &masters_bookmakers_list,
 	  .cache_control = API_MASTERS, .name = "masters_bookmakers", .flags = API_LIST,
-	  .summary = "Bookmakers",
-	  .schema = "Bookmaker",
+	  .summary = "Bookmakers, by name",
+	  .schema = "MastersBookmaker",
 	  .params = { { "type", "s", "bookmaker or exchange" }, API_P_LIMIT(100), API_P_OFFSET } },
 	{ .method = "GET", .pattern = "/api/masters/jockeys",
 	  .handler = masters_list_get, .arg = &masters_jockeys_list,
@@ -426,14 +488,18 @@ static const struct api_route masters_routes[] = {
 
 static const struct api_schema masters_schemas[] = {
 	{ "MastersRoute", "path:s method:s name:s" },
-	{ "MastersIndex", "name:s docs:s count:i data:[MastersRoute]" },
+	{ "MastersIndex", "service:s version:s description:s docs:s endpoints:o name:s count:i data:[MastersRoute]" },
 	{ "MastersTable", "table:s rows:i last_analyzed:t" },
-	{ "MastersStats", "count:i data:[MastersTable] races_from:d races_to:d rows_are:s" },
+	{ "MastersStats", "database:s tables:o total_records:i count:i data:[MastersTable] races_from:d races_to:d "
+	  "rows_are:s" },
+	{ "MastersCourse", "course_id:s name:s region_code:s region:s country:s latitude:n longitude:n "
+	  "created_at:t updated_at:t" },
+	{ "MastersBookmaker", "bookmaker_id:s name:s type:s active:b bookmaker_name:s bookmaker_type:s created_at:t" },
 	{ "Jockey", "jockey_id:s name:s created_at:t updated_at:t" },
-	{ "Trainer", "trainer_id:s name:s location:s created_at:t updated_at:t" },
-	{ "Owner", "owner_id:s name:s" },
+	{ "Trainer", "trainer_id:s location:s name:s created_at:t updated_at:t" },
+	{ "Owner", "owner_id:s name:s created_at:t updated_at:t" },
 	{ "HorseSummary", "horse_id:s name:s dob:d sex:s sex_code:s colour:s region:s sire_id:s sire:s dam_id:s dam:s "
-	  "damsire_id:s damsire:s" },
+	  "damsire_id:s damsire:s created_at:t updated_at:t" },
 	{ "Ancestor", "id:s name:s region:s" },
 	{ "Pedigree", "sire:Ancestor dam:Ancestor damsire:Ancestor breeder:s" },
 	{ "Horse", "horse_id:s name:s dob:d sex:s sex_code:s colour:s colour_code:s region:s breeder:s sire_id:s sire:s "
@@ -441,22 +507,34 @@ static const struct api_schema masters_schemas[] = {
 	  "enriched_at:t created_at:t updated_at:t" },
 	{ "Race", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
 	  "race_class:s type:s pattern:s age_band:s rating_band:s sex_restriction:s distance:s distance_round:s "
-	  "distance_f:n prize:s field_size:i going:s surface:s big_race:b is_abandoned:b" },
+	  "distance_f:n prize:s field_size:i going:s surface:s big_race:b is_abandoned:b "
+	  "course_name:s region:s off_datetime:t race_type:s distance_meters:i track_condition:s "
+	  "weather_conditions:s rail_movements:s currency:s prize_money:n api_data:o created_at:t updated_at:t" },
 	{ "Runner", "race_id:s horse_id:s race_date:d horse_name:s number:i draw:i age:i sex:s sex_code:s jockey_id:s "
 	  "jockey_name:s jockey_claim_lbs:i trainer_id:s trainer_name:s owner_id:s owner_name:s lbs:i weight:s "
 	  "ofr:i rpr:i ts:i headgear:s form:s last_run:i non_runner:b position:s position_num:i btn:s ovr_btn:s "
-	  "sp:s sp_dec:n finish_time:s prize:n" },
+	  "sp:s sp_dec:n finish_time:s prize:n runner_id:s weight_lbs:i blinkers:b cheekpieces:b visor:b tongue_tie:b "
+	  "sire_id:s sire_name:s dam_id:s dam_name:s damsire_id:s damsire_name:s official_rating:i tsr:i comment:s "
+	  "silk_url:s api_data:o created_at:t updated_at:t" },
 	{ "RaceDetail", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
-	  "race_class:s type:s distance:s field_size:i going:s surface:s big_race:b is_abandoned:b runners:[Runner]" },
+	  "race_class:s type:s distance:s field_size:i going:s surface:s big_race:b is_abandoned:b "
+	  "course_name:s region:s off_datetime:t race_type:s distance_meters:i track_condition:s "
+	  "weather_conditions:s rail_movements:s currency:s prize_money:n api_data:o created_at:t updated_at:t" " runners:[Runner]" },
 	{ "Winner", "horse_id:s horse_name:s sp:s sp_dec:n jockey_name:s trainer_name:s" },
 	{ "Result", "race_id:s race_date:d off_dt:t course_id:s course:s region_code:s race_name:s "
 	  "winning_time_detail:s comments:s non_runners:s tote_win:s tote_pl:s tote_ex:s tote_csf:s "
-	  "tote_tricast:s tote_trifecta:s winner:Winner" },
+	  "tote_tricast:s tote_trifecta:s winner:Winner "
+	  "course_name:s off_datetime:t off_time:s race_type:s race_class:s distance:s distance_f:n "
+	  "surface:s going:s prize_money:n currency:s region:s results_status:s is_abandoned:b api_data:o "
+	  "created_at:t updated_at:t" },
 	{ "RunnerResult", "horse_id:s horse_name:s number:i draw:i position:s position_num:i btn:s ovr_btn:s sp:s "
 	  "sp_dec:n finish_time:s jockey_id:s jockey_name:s trainer_id:s trainer_name:s owner_id:s owner_name:s "
 	  "weight:s lbs:i or:i rpr:i tsr:i prize:n comment:s non_runner:b" },
 	{ "ResultDetail", "race_id:s race_date:d off_dt:t course_id:s course:s region_code:s race_name:s "
-	  "winning_time_detail:s comments:s non_runners:s tote_win:s tote_pl:s runners:[RunnerResult]" },
+	  "winning_time_detail:s comments:s non_runners:s tote_win:s tote_pl:s runners:[RunnerResult] "
+	  "course_name:s off_datetime:t off_time:s race_type:s race_class:s distance:s distance_f:n "
+	  "surface:s going:s prize_money:n currency:s region:s results_status:s is_abandoned:b api_data:o "
+	  "created_at:t updated_at:t" },
 };
 
 const struct api_module masters_module = {

@@ -219,10 +219,43 @@ SELECT date '%(today)s' - d,
 FROM generate_series(1, %(past_days)d) d
 WHERE d <> %(gap)d;
 
+-- Snapshots as dh-statistics writes them: ours (a marker here) and the original's block
+-- (reference section 4.1; test_workers checks the worker's own against compat_status).
 INSERT INTO dh_stats_snapshots (kind, taken_at, body) VALUES
   ('live', timestamptz '%(now)s' - interval '20 minutes', '{"total_records": 1, "marker": "old"}'),
-  ('live', timestamptz '%(now)s' - interval '5 minutes', '{"total_records": 21600, "marker": "new"}'),
-  ('historical', timestamptz '%(now)s' - interval '1 hour', '{"total_records": 20880, "marker": "hist"}');
+  ('live', timestamptz '%(now)s' - interval '5 minutes', '{"total_records": 21600, "marker": "new",
+    "ra_odds_live": {"basic_metrics": {"total_records": 21600, "earliest_race_date": "2025-10-14",
+        "latest_race_date": "2025-10-15", "latest_odds_timestamp": "2025-10-14 11:58:00+00:00",
+        "latest_fetch": "2025-10-14 12:00:00+00:00"},
+      "recent_activity": {"records_last_hour": 21600, "records_last_24h": 21600},
+      "unique_entities": {"unique_races": 72, "unique_horses": 864, "unique_courses": 9,
+        "unique_bookmakers": 25},
+      "bookmaker_coverage": [{"bookmaker_id": "coral", "bookmaker_name": "Coral",
+        "bookmaker_type": "fixed", "odds_count": 864, "races_covered": 72, "horses_covered": 864,
+        "latest_odds": "2025-10-14T11:42:00+00:00"}],
+      "records_per_date": [{"race_date": "2025-10-14", "record_count": 18000, "unique_races": 60,
+        "unique_bookmakers": 25}],
+      "course_distribution": [{"course": "Ascot", "record_count": 3000, "unique_races": 10,
+        "unique_bookmakers": 25}],
+      "data_quality": {"null_race_id": 0, "null_horse_id": 0, "null_bookmaker_id": 0,
+        "null_race_date": 0, "null_course": 0, "null_horse_name": 0, "null_odds_decimal": 0,
+        "null_odds_timestamp": 0, "total_records": 21600},
+      "market_status": [{"market_status": "OPEN", "record_count": 21600, "percentage": 100.0}]}}'),
+  ('historical', timestamptz '%(now)s' - interval '1 hour', '{"total_records": 20880, "marker": "hist",
+    "ra_odds_historical": {"basic_metrics": {"total_records": 20160,
+        "earliest_race_date": "2025-08-15 00:00:00+00:00", "latest_race_date": "2025-10-13 00:00:00+00:00",
+        "date_range_days": 59, "latest_update": "2025-10-14 11:00:00+00:00"},
+      "recent_activity": {"records_last_hour": 0, "records_last_24h": 360, "records_last_7d": 2160},
+      "unique_entities": {"unique_horses": 9000, "unique_tracks": 20, "unique_jockeys": 500,
+        "unique_trainers": 300, "unique_countries": 2, "unique_races": 1680},
+      "records_per_date": [{"race_date": "2025-10-13", "record_count": 360, "unique_races": 30}],
+      "country_distribution": [{"country": "GB", "record_count": 16128, "percentage": 80.0}],
+      "track_distribution": [{"track": "ASCOT", "record_count": 1008}],
+      "data_quality": {"null_date_of_race": 0, "null_track": 0, "null_horse_name": 0,
+        "null_industry_sp": 0, "null_finishing_position": 0, "null_jockey": 0, "null_trainer": 0,
+        "null_country": 0, "total_records": 20160},
+      "odds_coverage": {"has_industry_sp": 20160, "has_pre_race_min": 20160, "has_pre_race_max": 20160,
+        "has_forecasted_odds": 20160, "total_records": 20160}}}');
 
 UPDATE dh_worker_status SET state = 'sleeping', last_run_at = timestamptz '%(now)s' - interval '30 seconds',
        last_success_at = timestamptz '%(now)s' - interval '30 seconds',
@@ -253,6 +286,7 @@ BIG_TABLES = ("ra_odds_live", "ra_odds_history", "ra_runners", "ra_odds_historic
 ENDPOINTS = [
     ("/health", "/health", []),
     ("/api/health", "/api/health", []),
+    ("/version", "/version", []),
     ("/api/live-odds", "/api/live-odds", ["race_date", "course", "bookmaker", "limit", "offset"]),
     ("/api/live-odds/races-by-stage", "/api/live-odds/races-by-stage", ["race_date"]),
     ("/api/live-odds/upcoming-races", "/api/live-odds/upcoming-races", ["hours_ahead", "limit", "offset"]),
@@ -551,12 +585,41 @@ def check_historical(t, api):
     t.check("historical-odds: year filters", d1["count"] == 1 and d2["count"] == 0, (r1, r2))
     r, d = api.json("/api/historical-odds?year=1800")
     t.check("historical-odds: an absurd year is a 422", r.status == 422 and detail_names(d) == ["year"], r)
+    r1, d1 = api.json("/api/historical-odds?year=2014")
+    r2, d2 = api.json("/api/historical-odds?year=2026")
+    r3, d3 = api.json("/api/historical-odds?year=2015")
+    t.check("historical-odds: year is 2015 to the current year (C5), empty pages say so",
+            r1.status == 422 and r2.status == 422 and r3.status == 200 and d3["count"] == 0
+            and d3["message"] == "No historical data available yet", (r1, r2, r3))
+    r, d = api.json("/api/historical-odds?course=SCO&limit=1000")
+    t.check("historical-odds: course matches a substring of the name, any case",
+            r.status == 200 and d["count"] > 0 and {x["course"] for x in d["data"]} == {"Ascot"}, r)
+    r, d = api.json("/api/historical-odds?course=%25&limit=5")
+    t.check("historical-odds: % in course is a letter, not a wildcard", r.status == 200 and d["count"] == 0, r)
+    r, d = api.json("/api/historical-odds?race_date=2025-10-13&limit=1000")
+    row = next((x for x in d["data"] if x["position"] == "1"), {}) if r.status == 200 else {}
+    t.check("historical-odds: the original's columns beside ours (track, date_of_race, race_time in UK time, "
+            "industry_sp, ...)",
+            row.get("track") == (row.get("course") or "").upper()
+            and row.get("date_of_race") == "2025-10-13T00:00:00+00:00"
+            and row.get("industry_sp") == row.get("sp_dec") and row.get("finishing_position") == "1"
+            and row.get("runners_count") == RUNNERS and isinstance(row.get("racing_bet_data_id"), int)
+            and row.get("match_timestamp") == row.get("off_dt") and row.get("race_class_name", "").startswith("Class")
+            and isinstance(row.get("race_class"), int) and row.get("winning_distance") == "0"
+            and len({x["racing_bet_data_id"] for x in d["data"]}) == len(d["data"]), row)
+    first = min(d["data"], key=lambda x: x["off_dt"]) if r.status == 200 else {}
+    t.check("historical-odds: race_time is the 24-hour UK time of the off (C3)",
+            first.get("off_dt") == "2025-10-13T12:15:00+00:00" and first.get("race_time") == "13:15:00", first)
     r, d = api.json("/api/historical-odds/summary")
     s = d["summary"] if r.status == 200 else {}
     t.check("historical-odds/summary: totals from the backfill bookkeeping",
             s.get("total_records") == 20160 and s.get("days_done") == 56 and s.get("days_missing") == 2
             and s.get("days_failed") == 1 and s.get("earliest_date") == "2025-08-15"
             and s.get("latest_date") == "2025-10-13" and d["by_year"][0]["year"] == 2025, d)
+    t.check("historical-odds/summary: the original's keys, exact (C12)",
+            d.get("total_records") == 20160 and d.get("unique_races_sample") == 1680
+            and d.get("earliest_date") == "2025-08-15T00:00:00+00:00"
+            and d.get("latest_date") == "2025-10-13T00:00:00+00:00" and d.get("date_range") == "2025 - 2025", d)
     r, d = api.json("/api/historical-odds/coverage")
     missing = {"2025-10-%02d" % (14 - x) for x in (7,)} | {"2025-09-24", "2025-09-11", "2025-08-30"}
     t.check("historical-odds/coverage: 90 days to yesterday, dates present and missing",
@@ -585,6 +648,16 @@ def check_status(t, api, st):
     t.check("statistics: all kinds by default", r.status == 200 and d["table"] == "all"
             and set(d["statistics"]) == {"live", "historical"}
             and d["snapshots"]["live"]["taken_at"] == "2025-10-14T11:55:00+00:00", r)
+    data = d.get("data", {}) if r.status == 200 else {}
+    t.check("statistics: the original's nested blocks under data (live, historical, combined)",
+            set(data) == {"live", "historical", "combined"} and data["live"]["table"] == "live"
+            and data["live"]["timestamp"] == "2025-10-14T11:55:00+00:00"
+            and data["live"]["ra_odds_live"]["basic_metrics"]["total_records"] == 21600
+            and data["historical"]["ra_odds_historical"]["unique_entities"]["unique_races"] == 1680
+            and data["combined"]["timestamp"] == "2025-10-14T11:55:00+00:00"
+            and "ra_odds_live" not in d["statistics"]["live"] and "message" not in d, data.keys())
+    r, d = api.json("/api/statistics?table=historical")
+    t.check("statistics: table=historical has no combined block", r.status == 200 and set(d["data"]) == {"historical"}, r)
     r, d = api.json("/api/statistics?table=everything")
     t.check("statistics: an unknown table is a 422", r.status == 422 and detail_names(d) == ["table"], r)
     r, d = api.json("/api/scheduler-status")
@@ -598,22 +671,38 @@ def check_status(t, api, st):
             workers["statistics"]["stale"] is True and workers["live"]["stale"] is False
             and workers["masters"]["stale"] is False and d["stale"] == ["statistics"]
             and workers["statistics"]["last_error"] == "could not connect to database", workers.get("statistics"))
+    sched = d.get("schedulers", {})
+    t.check("scheduler-status: the original's schedulers from the workers' status (C10)",
+            set(sched) == {"live_odds", "historical_odds", "statistics_updater"}
+            and sched["live_odds"]["status"] == "success" and sched["live_odds"]["next_interval"] == 60
+            and sched["live_odds"]["last_success"] == "2025-10-14T11:59:30+00:00"
+            and sched["statistics_updater"]["status"] == "failed"
+            and sched["historical_odds"]["schedule"] == "Daily at 1:00 AM UK time"
+            and sched["historical_odds"]["details"]["coverage"] == "GB & IRE races from 2015 onwards"
+            and "next_check" not in sched["historical_odds"] and d["system_info"]["regions_covered"] == ["GB", "IRE"],
+            sched)
     r, d = api.json("/api/bookmakers")
     t.check("bookmakers: the seeded list", r.status == 200 and d["success"] and d["count"] == 40
             and d["bookmakers"][0]["bookmaker_id"] == "10_bet", r)
+    types = {b["name"]: b["type"] for b in d["data"]} if r.status == 200 else {}
+    t.check("bookmakers: the original's data [{id, name, type}], exchanges typed exchange (C16)",
+            len(d["data"]) == d["count"] and types.get("Betfair Exchange") == "exchange"
+            and types.get("Coral") == "fixed" and set(types.values()) == {"fixed", "exchange"}, types)
     r, d = api.json("/api/bookmakers?type=exchange")
     t.check("bookmakers: type filters", r.status == 200 and {b["bookmaker_id"] for b in d["bookmakers"]}
             == {"betfair_exchange", "matchbook"}, r)
     r, d = api.json("/api/courses?region=ire")
     t.check("courses: still compatible (region filter)", r.status == 200 and d["success"] and d["count"] == 4
-            and all(c["region_code"] == "IRE" for c in d["courses"]), r)
+            and all(c["region_code"] == "IRE" for c in d["courses"])
+            and [c["name"] for c in d["data"]] == [c["name"] for c in d["courses"]], r)
 
 
 def check_statistics_empty(t, api, st):
     rc, _, err = st.psql("DELETE FROM dh_stats_snapshots")
     r, d = api.json("/api/statistics?table=all")
     t.check("statistics: no snapshot yet is empty but valid", rc == 0 and r.status == 200 and d["success"]
-            and d["statistics"] == {} and d["snapshots"] == {}, (err, r))
+            and d["statistics"] == {} and d["snapshots"] == {} and d["data"] == {}
+            and d["message"] == "Statistics not available yet - data collection in progress", (err, r))
 
 
 # --- Masters API -------------------------------------------------------------
@@ -639,7 +728,7 @@ def check_masters(t, api):
     t.check("masters/health", r.status == 200 and d["status"] == "healthy", r)
 
     r, d = api.json("/api/masters/horses?name=zeB")
-    t.check("masters/horses: name is a case-insensitive prefix",
+    t.check("masters/horses: name matches in any case",
             r.status == 200 and [h["name"] for h in d["data"]] == ["Zebra Crossing", "Zebra Dazzle"], r)
     r, d = api.json("/api/masters/horses?name=" + urllib.parse.quote("CAFÉ"))
     t.check("masters/horses: unicode names (Café Noir)", r.status == 200 and d["count"] == 1
@@ -647,13 +736,16 @@ def check_masters(t, api):
     r, d = api.json("/api/masters/horses?name=%25&limit=5")
     t.check("masters/horses: % and _ are letters, not wildcards", r.status == 200 and d["count"] == 0, r)
     r, d = api.json("/api/masters/horses?name=dark%20arrow%2010&limit=1000")
-    t.check("masters/horses: a longer prefix narrows",
+    t.check("masters/horses: a longer name narrows",
             r.status == 200 and d["count"] > 0 and all(h["name"].lower().startswith("dark arrow 10") for h in d["data"]), r)
+    r, d = api.json("/api/masters/horses?name=CROSS")
+    t.check("masters/horses: name matches a substring anywhere in the name",
+            r.status == 200 and [h["name"] for h in d["data"]] == ["Zebra Crossing"], r)
     r, d = api.json("/api/masters/horses?limit=1000")
     names = [h["name"].lower() for h in d["data"]]
     t.check("masters/horses: ordered by name", names == sorted(names, key=lambda s: s.encode()), names[:3])
     r, d = api.json("/api/masters/jockeys?name=jockey%20b%20rider1")
-    t.check("masters/jockeys: name prefix", r.status == 200 and d["count"] > 0
+    t.check("masters/jockeys: name filter", r.status == 200 and d["count"] > 0
             and all(j["name"].startswith("Jockey B Rider1") for j in d["data"]), r)
     r, d = api.json("/api/masters/courses?region=IRE")
     t.check("masters/courses: region filter", r.status == 200 and d["count"] == 4, r)

@@ -6,7 +6,9 @@ import os
 import signal
 import time
 
+import compat_status
 import harness
+import test_compat
 
 
 def status_row(st, worker):
@@ -27,6 +29,12 @@ def check_status(t, st):
                          " FROM dh_stats_snapshots")
     t.check("snapshots for live and historical, dated by DH_NOW",
             rc == 0 and out == "historical=2025-10-14T12:00:00+00:00,live=2025-10-14T12:00:00+00:00", out)
+    r = st.get("/api/statistics?table=all")
+    problems = []
+    for field, want in compat_status.STATISTICS.items():    # no data here: lists may be empty
+        problems += test_compat.field_errors(r.json() if r.status == 200 else {}, field, want.replace("!", ""))
+    t.check("the worker's snapshots give /api/statistics the original's nested shape (compat_status)",
+            r.status == 200 and not problems, problems[:5])
 
 
 def check_arguments(t, st):

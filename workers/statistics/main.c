@@ -2,7 +2,7 @@
  * dh-statistics: every 10 minutes (and at start) computes what the original
  * statistics job produced, for live and historical odds, with SQL, and stores
  * one JSON snapshot per kind in dh_stats_snapshots so any API host can serve
- * it.  Snapshots older than 7 days are pruned (the newest of each kind stays).
+ * it, with the original's per-table block beside ours.  Snapshots older than 7 days are pruned (the newest of each kind stays).
  */
 #include <stdio.h>
 
@@ -14,9 +14,45 @@
 
 /*
  * $1 is "now" (DH_NOW or the clock), so recent-activity windows are
- * reproducible in tests.
+ * reproducible in tests.  The session's TimeZone is UTC (stats_cycle), so
+ * instants render with +00:00.
+ *
+ * Each snapshot also carries the original's block (reference §4.1) under
+ * the original's table name, which /api/statistics serves as "data": its
+ * basic_metrics times are strings as Python's str() printed them
+ * ("2025-10-14 11:15:02.532911+00:00"), list times ISO instants.
  */
+#define STATS_PY_STR(x) "((" x ")::text || ':00')"
+#define STATS_TODAY "($1::timestamptz AT TIME ZONE 'Europe/London')::date"
+
 static const char sql_live[] =
+    "WITH t AS (SELECT count(*) AS total, min(race_date) AS earliest, max(race_date) AS latest,"
+    "        max(fetched_at) AS latest_fetch, max(price_changed_at) AS latest_odds,"
+    "        count(*) FILTER (WHERE fetched_at > $1::timestamptz - interval '1 hour') AS last_hour,"
+    "        count(*) FILTER (WHERE fetched_at > $1::timestamptz - interval '24 hours') AS last_24h,"
+    "        count(*) FILTER (WHERE fetched_at > $1::timestamptz - interval '7 days') AS last_7d,"
+    "        count(DISTINCT race_id) AS races, count(DISTINCT horse_id) AS horses,"
+    "        count(DISTINCT course_id) AS courses, count(DISTINCT course) AS course_names,"
+    "        count(DISTINCT bookmaker_id) AS bookmakers,"
+    "        count(DISTINCT (race_id, horse_id)) AS runners,"
+    "        count(*) FILTER (WHERE off_dt IS NULL) AS null_off,"
+    "        count(*) FILTER (WHERE course_id IS NULL) AS null_course,"
+    "        count(*) FILTER (WHERE course IS NULL) AS null_course_name,"
+    "        count(*) FILTER (WHERE horse_name IS NULL) AS null_horse,"
+    "        count(*) FILTER (WHERE ew_places IS NULL) AS null_ew"
+    "       FROM ra_odds_live),"
+    "     b AS (SELECT l.bookmaker_id, max(l.bookmaker_name) AS name, count(*) AS n,"
+    "        count(DISTINCT l.race_id) AS races, count(DISTINCT l.horse_id) AS horses,"
+    "        max(l.price_changed_at) AS latest,"
+    "        CASE max(k.type) WHEN 'exchange' THEN 'exchange' ELSE 'fixed' END AS type"
+    "       FROM ra_odds_live l LEFT JOIN ra_bookmakers k ON k.bookmaker_id = l.bookmaker_id"
+    "      GROUP BY 1),"
+    "     d AS (SELECT race_date, count(*) AS n, count(DISTINCT race_id) AS races,"
+    "        count(DISTINCT bookmaker_id) AS books"
+    "       FROM ra_odds_live WHERE race_date >= " STATS_TODAY " - 7 GROUP BY 1),"
+    "     c AS (SELECT course, count(*) AS n, count(DISTINCT race_id) AS races,"
+    "        count(DISTINCT bookmaker_id) AS books"
+    "       FROM ra_odds_live WHERE course IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20)"
     "INSERT INTO dh_stats_snapshots (kind, taken_at, body)"
     " SELECT 'live', $1::timestamptz, jsonb_build_object("
     "  'table', 'ra_odds_live',"
@@ -30,12 +66,10 @@ static const char sql_live[] =
     "                                         'courses', t.courses, 'bookmakers', t.bookmakers),"
     "  'bookmaker_coverage', (SELECT coalesce(jsonb_agg(jsonb_build_object("
     "        'bookmaker_id', bookmaker_id, 'bookmaker', name, 'records', n, 'races', races)"
-    "        ORDER BY n DESC), '[]') FROM (SELECT bookmaker_id, max(bookmaker_name) AS name,"
-    "        count(*) AS n, count(DISTINCT race_id) AS races FROM ra_odds_live GROUP BY 1) b),"
+    "        ORDER BY n DESC), '[]') FROM b),"
     "  'records_per_date', (SELECT coalesce(jsonb_agg(jsonb_build_object('date', race_date,"
-    "        'records', n) ORDER BY race_date DESC), '[]') FROM (SELECT race_date, count(*) AS n"
-    "        FROM ra_odds_live WHERE race_date > ($1::timestamptz AT TIME ZONE 'Europe/London')::date - 7"
-    "        GROUP BY 1) d),"
+    "        'records', n) ORDER BY race_date DESC), '[]') FROM d"
+    "        WHERE race_date > " STATS_TODAY " - 7),"
     "  'course_distribution', (SELECT coalesce(jsonb_agg(jsonb_build_object('course_id', course_id,"
     "        'course', course, 'records', n) ORDER BY n DESC), '[]') FROM (SELECT course_id,"
     "        max(course) AS course, count(*) AS n FROM ra_odds_live GROUP BY 1"
@@ -45,22 +79,60 @@ static const char sql_live[] =
     "  'odds_coverage', jsonb_build_object('runners', t.runners,"
     "        'avg_bookmakers_per_runner', round(t.total::numeric / nullif(t.runners, 0), 2)),"
     "  'history_records', (SELECT count(*) FROM ra_odds_history"
-    "        WHERE observed_at > $1::timestamptz - interval '24 hours'))"
-    " FROM (SELECT count(*) AS total, min(race_date) AS earliest, max(race_date) AS latest,"
-    "        max(fetched_at) AS latest_fetch,"
-    "        count(*) FILTER (WHERE fetched_at > $1::timestamptz - interval '1 hour') AS last_hour,"
-    "        count(*) FILTER (WHERE fetched_at > $1::timestamptz - interval '24 hours') AS last_24h,"
-    "        count(*) FILTER (WHERE fetched_at > $1::timestamptz - interval '7 days') AS last_7d,"
-    "        count(DISTINCT race_id) AS races, count(DISTINCT horse_id) AS horses,"
-    "        count(DISTINCT course_id) AS courses, count(DISTINCT bookmaker_id) AS bookmakers,"
-    "        count(DISTINCT (race_id, horse_id)) AS runners,"
-    "        count(*) FILTER (WHERE off_dt IS NULL) AS null_off,"
-    "        count(*) FILTER (WHERE course_id IS NULL) AS null_course,"
-    "        count(*) FILTER (WHERE horse_name IS NULL) AS null_horse,"
-    "        count(*) FILTER (WHERE ew_places IS NULL) AS null_ew"
-    "       FROM ra_odds_live) t";
+    "        WHERE observed_at > $1::timestamptz - interval '24 hours'),"
+    "  'ra_odds_live', jsonb_build_object("
+    "    'basic_metrics', jsonb_build_object('total_records', t.total,"
+    "        'earliest_race_date', t.earliest::text, 'latest_race_date', t.latest::text,"
+    "        'latest_odds_timestamp', " STATS_PY_STR("t.latest_odds") ","
+    "        'latest_fetch', " STATS_PY_STR("t.latest_fetch") "),"
+    "    'recent_activity', jsonb_build_object('records_last_hour', t.last_hour,"
+    "        'records_last_24h', t.last_24h),"
+    "    'unique_entities', jsonb_build_object('unique_races', t.races, 'unique_horses', t.horses,"
+    "        'unique_courses', t.course_names, 'unique_bookmakers', t.bookmakers),"
+    "    'bookmaker_coverage', (SELECT coalesce(jsonb_agg(jsonb_build_object("
+    "        'bookmaker_id', bookmaker_id, 'bookmaker_name', name, 'bookmaker_type', type,"
+    "        'odds_count', n, 'races_covered', races, 'horses_covered', horses, 'latest_odds', latest)"
+    "        ORDER BY n DESC, bookmaker_id), '[]') FROM b),"
+    "    'records_per_date', (SELECT coalesce(jsonb_agg(jsonb_build_object('race_date', race_date,"
+    "        'record_count', n, 'unique_races', races, 'unique_bookmakers', books)"
+    "        ORDER BY race_date DESC), '[]') FROM d),"
+    "    'course_distribution', (SELECT coalesce(jsonb_agg(jsonb_build_object('course', course,"
+    "        'record_count', n, 'unique_races', races, 'unique_bookmakers', books)"
+    "        ORDER BY n DESC, course), '[]') FROM c),"
+    "    'data_quality', jsonb_build_object('null_race_id', 0, 'null_horse_id', 0,"
+    "        'null_bookmaker_id', 0, 'null_race_date', 0, 'null_course', t.null_course_name,"
+    "        'null_horse_name', t.null_horse, 'null_odds_decimal', 0, 'null_odds_timestamp', 0,"
+    "        'total_records', t.total),"
+    "    'market_status', CASE WHEN t.total > 0 THEN jsonb_build_array(jsonb_build_object("
+    "        'market_status', 'OPEN', 'record_count', t.total, 'percentage', 100.0))"
+    "        ELSE '[]' END))"
+    " FROM t";
 
 static const char sql_historical[] =
+    "WITH t AS (SELECT count(*) AS total, min(race_date) AS earliest, max(race_date) AS latest,"
+    "        count(DISTINCT race_date) AS days, max(updated_at) AS latest_fetch,"
+    "        count(*) FILTER (WHERE updated_at > $1::timestamptz - interval '24 hours') AS last_24h,"
+    "        count(*) FILTER (WHERE updated_at > $1::timestamptz - interval '7 days') AS last_7d,"
+    "        count(*) FILTER (WHERE created_at > $1::timestamptz - interval '1 hour') AS new_hour,"
+    "        count(*) FILTER (WHERE created_at > $1::timestamptz - interval '24 hours') AS new_24h,"
+    "        count(*) FILTER (WHERE created_at > $1::timestamptz - interval '7 days') AS new_7d,"
+    "        count(DISTINCT race_id) AS races, count(DISTINCT horse_id) AS horses,"
+    "        count(DISTINCT horse_name) AS horse_names, count(DISTINCT course) AS course_names,"
+    "        count(DISTINCT course_id) AS tracks, count(DISTINCT jockey) AS jockeys,"
+    "        count(DISTINCT trainer) AS trainers, count(DISTINCT country) AS countries,"
+    "        count(*) FILTER (WHERE sp_dec IS NULL) AS null_sp,"
+    "        count(*) FILTER (WHERE position IS NULL) AS null_pos,"
+    "        count(*) FILTER (WHERE price_mean IS NULL) AS null_price,"
+    "        count(*) FILTER (WHERE price_min IS NULL) AS null_price_min,"
+    "        count(*) FILTER (WHERE price_max IS NULL) AS null_price_max,"
+    "        count(*) FILTER (WHERE race_time IS NULL) AS null_time,"
+    "        count(*) FILTER (WHERE jockey IS NULL) AS null_jockey,"
+    "        count(*) FILTER (WHERE trainer IS NULL) AS null_trainer,"
+    "        count(*) FILTER (WHERE course IS NULL) AS null_course,"
+    "        count(*) FILTER (WHERE horse_name IS NULL) AS null_horse,"
+    "        count(*) FILTER (WHERE country IS NULL) AS null_country,"
+    "        avg(bookmaker_count) AS avg_books"
+    "       FROM ra_odds_historical)"
     "INSERT INTO dh_stats_snapshots (kind, taken_at, body)"
     " SELECT 'historical', $1::timestamptz, jsonb_build_object("
     "  'table', 'ra_odds_historical',"
@@ -86,21 +158,42 @@ static const char sql_historical[] =
     "        'price_mean', t.null_price, 'race_time', t.null_time, 'jockey', t.null_jockey),"
     "  'odds_coverage', jsonb_build_object('with_prices', t.total - t.null_price,"
     "        'with_sp', t.total - t.null_sp,"
-    "        'avg_bookmakers', round(t.avg_books, 2)))"
-    " FROM (SELECT count(*) AS total, min(race_date) AS earliest, max(race_date) AS latest,"
-    "        count(DISTINCT race_date) AS days, max(updated_at) AS latest_fetch,"
-    "        count(*) FILTER (WHERE updated_at > $1::timestamptz - interval '24 hours') AS last_24h,"
-    "        count(*) FILTER (WHERE updated_at > $1::timestamptz - interval '7 days') AS last_7d,"
-    "        count(DISTINCT race_id) AS races, count(DISTINCT horse_id) AS horses,"
-    "        count(DISTINCT course_id) AS tracks, count(DISTINCT jockey) AS jockeys,"
-    "        count(DISTINCT trainer) AS trainers, count(DISTINCT country) AS countries,"
-    "        count(*) FILTER (WHERE sp_dec IS NULL) AS null_sp,"
-    "        count(*) FILTER (WHERE position IS NULL) AS null_pos,"
-    "        count(*) FILTER (WHERE price_mean IS NULL) AS null_price,"
-    "        count(*) FILTER (WHERE race_time IS NULL) AS null_time,"
-    "        count(*) FILTER (WHERE jockey IS NULL) AS null_jockey,"
-    "        avg(bookmaker_count) AS avg_books"
-    "       FROM ra_odds_historical) t";
+    "        'avg_bookmakers', round(t.avg_books, 2)),"
+    "  'ra_odds_historical', jsonb_build_object("
+    "    'basic_metrics', jsonb_build_object('total_records', t.total,"
+    "        'earliest_race_date', " STATS_PY_STR("t.earliest::timestamp AT TIME ZONE 'UTC'") ","
+    "        'latest_race_date', " STATS_PY_STR("t.latest::timestamp AT TIME ZONE 'UTC'") ","
+    "        'date_range_days', t.latest - t.earliest,"
+    "        'latest_update', " STATS_PY_STR("t.latest_fetch") "),"
+    "    'recent_activity', jsonb_build_object('records_last_hour', t.new_hour,"
+    "        'records_last_24h', t.new_24h, 'records_last_7d', t.new_7d),"
+    "    'unique_entities', jsonb_build_object('unique_horses', t.horse_names,"
+    "        'unique_tracks', t.course_names, 'unique_jockeys', t.jockeys,"
+    "        'unique_trainers', t.trainers, 'unique_countries', t.countries,"
+    "        'unique_races', t.races),"
+    "    'records_per_date', (SELECT coalesce(jsonb_agg(jsonb_build_object('race_date', race_date,"
+    "        'record_count', n, 'unique_races', races) ORDER BY race_date DESC), '[]')"
+    "        FROM (SELECT race_date, count(*) AS n, count(DISTINCT race_id) AS races"
+    "              FROM ra_odds_historical WHERE race_date >= " STATS_TODAY " - 7 GROUP BY 1) d),"
+    "    'country_distribution', (SELECT coalesce(jsonb_agg(jsonb_build_object('country', country,"
+    "        'record_count', n, 'percentage', round(100.0 * n / t.total, 2))"
+    "        ORDER BY n DESC, country), '[]')"
+    "        FROM (SELECT country, count(*) AS n FROM ra_odds_historical WHERE country IS NOT NULL"
+    "              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10) c),"
+    "    'track_distribution', (SELECT coalesce(jsonb_agg(jsonb_build_object('track', track,"
+    "        'record_count', n) ORDER BY n DESC, track), '[]')"
+    "        FROM (SELECT upper(course) AS track, count(*) AS n FROM ra_odds_historical"
+    "              WHERE course IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20) c),"
+    "    'data_quality', jsonb_build_object('null_date_of_race', 0, 'null_track', t.null_course,"
+    "        'null_horse_name', t.null_horse, 'null_industry_sp', t.null_sp,"
+    "        'null_finishing_position', t.null_pos, 'null_jockey', t.null_jockey,"
+    "        'null_trainer', t.null_trainer, 'null_country', t.null_country,"
+    "        'total_records', t.total),"
+    "    'odds_coverage', jsonb_build_object('has_industry_sp', t.total - t.null_sp,"
+    "        'has_pre_race_min', t.total - t.null_price_min,"
+    "        'has_pre_race_max', t.total - t.null_price_max,"
+    "        'has_forecasted_odds', t.total - t.null_price, 'total_records', t.total)))"
+    " FROM t";
 
 static const char sql_prune[] =
     "DELETE FROM dh_stats_snapshots s"
@@ -117,6 +210,7 @@ stats_cycle(struct worker_ctx *ctx, struct worker_result *res)
 
 	clock_format_instant(clock_now(), now, sizeof(now));
 	if (db_begin(ctx->db) < 0 ||
+	    db_command(ctx->db, "SET LOCAL TimeZone = 'UTC'", 0, NULL) < 0 ||
 	    db_command(ctx->db, sql_live, 1, params) < 0 ||
 	    db_command(ctx->db, sql_historical, 1, params) < 0 ||
 	    (r = db_exec(ctx->db, sql_prune, 1, params)) == NULL) {
