@@ -139,8 +139,9 @@ rapi_odds_lower_ascii(const unsigned char *s, size_t *len)
 /*
  * The original DarkHorses' alias map (its bookmaker ids and display names):
  * the ids with a display name of their own, and the two keys ("boyle",
- * "sport888") that map to another id.  Sorted by key.  Which of them are
- * exchanges is dh_bookmaker_type()'s business (0008_original_columns.sql).
+ * "sport888") that map to another id.  Sorted by key.  The SQL side
+ * (0008_original_columns.sql) has the names in dh_bookmaker_name() and the
+ * exchanges in dh_bookmaker_type().
  */
 static const struct rapi_odds_book {
 	const char *key, *id, *name;

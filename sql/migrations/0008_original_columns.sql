@@ -16,15 +16,15 @@
 -- - A constant of the original (market_type 'WIN', market_status 'OPEN', in_play false,
 --   data_source, file_source): a plain column with that default, as the original declared
 --   it. ADD COLUMN with a constant default rewrites nothing.
--- - A value held in another of our tables (the runner's jockey, weight..., the race's class,
---   going...; the bookmakers quoting): a plain column filled by a BEFORE trigger from
---   ra_runners / ra_races / ra_odds_live, and here once for the rows already stored. On
---   ra_odds_live the trigger runs for new prices, and for changed ones only while the card
---   was still unknown (its WHEN clause, checked without calling the function): a price
---   stored before dh-masters had the card is completed by its next change. Values then stay
---   as on the first card seen (a later jockey change does not follow): the API joins the
---   masters tables and is always current.
--- The workers' SQL is unchanged: none of these columns is written by name.
+-- - A value of the race or runner (jockey, weight, race class, going...): plain columns. On
+--   ra_odds_live dh-live writes them from the racecard it already holds, the one place where
+--   they cost almost nothing (a few more fields in its COPY; a row trigger reading
+--   ra_runners cost 33 us a new price, measured: +500 ms for a full day). On
+--   ra_odds_historical (written once a day) a BEFORE trigger fills them from ra_runners. The
+--   rows already stored get them here from ra_races / ra_runners.
+-- - ra_odds_statistics.bookmaker_list: a BEFORE INSERT trigger, once a live cycle, lists the
+--   names quoting in ra_odds_live.
+-- Otherwise the workers' SQL is unchanged: it writes none of the generated columns.
 --
 -- Values where the original was wrong carry the corrected value: race_time is the UK local
 -- time of the off (C3), ra_odds_live.weight the pounds carried from the card (C6),
@@ -120,21 +120,23 @@ WHERE h.tableoid = d.tableoid AND h.ctid = d.ctid AND d.n > 1;
 UPDATE ra_odds_history SET bookmaker_id = dh_bookmaker_slug(bookmaker_id)
 WHERE bookmaker_id <> dh_bookmaker_slug(bookmaker_id);
 
--- The alias map's display names (shared/rapi_odds.c has the same list), and the types.
-CREATE TEMP TABLE dh_original_books (bookmaker_id text PRIMARY KEY, name text NOT NULL)
-    ON COMMIT DROP;
-INSERT INTO dh_original_books VALUES
-    ('betfair', 'Betfair'), ('smarkets', 'Smarkets'), ('matchbook', 'Matchbook'),
-    ('betdaq', 'Betdaq'), ('bet365', 'Bet365'), ('williamhill', 'William Hill'),
-    ('paddypower', 'Paddy Power'), ('ladbrokes', 'Ladbrokes'), ('coral', 'Coral'),
-    ('skybet', 'Sky Bet'), ('betfred', 'Betfred'), ('unibet', 'Unibet'),
-    ('betvictor', 'BetVictor'), ('betway', 'Betway'), ('boylesports', 'BoyleSports'),
-    ('888sport', '888 Sport');
-UPDATE ra_bookmakers b SET name = o.name
-FROM dh_original_books o WHERE b.bookmaker_id = o.bookmaker_id AND b.name <> o.name;
-UPDATE ra_odds_live l SET bookmaker_name = o.name
-FROM dh_original_books o
-WHERE l.bookmaker_id = o.bookmaker_id AND l.bookmaker_name IS DISTINCT FROM o.name;
+-- The alias map's display names (rapi_odds_bookmaker_name() in shared/rapi_odds.c).
+CREATE OR REPLACE FUNCTION dh_bookmaker_name(bookmaker_id text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE bookmaker_id
+    WHEN 'betfair' THEN 'Betfair' WHEN 'smarkets' THEN 'Smarkets' WHEN 'matchbook' THEN 'Matchbook'
+    WHEN 'betdaq' THEN 'Betdaq' WHEN 'bet365' THEN 'Bet365' WHEN 'williamhill' THEN 'William Hill'
+    WHEN 'paddypower' THEN 'Paddy Power' WHEN 'ladbrokes' THEN 'Ladbrokes' WHEN 'coral' THEN 'Coral'
+    WHEN 'skybet' THEN 'Sky Bet' WHEN 'betfred' THEN 'Betfred' WHEN 'unibet' THEN 'Unibet'
+    WHEN 'betvictor' THEN 'BetVictor' WHEN 'betway' THEN 'Betway'
+    WHEN 'boylesports' THEN 'BoyleSports' WHEN '888sport' THEN '888 Sport'
+END;
+COMMENT ON FUNCTION dh_bookmaker_name(text) IS 'The original''s display name of a bookmaker id of its alias map ("BetVictor"), else NULL';
+UPDATE ra_bookmakers SET name = dh_bookmaker_name(bookmaker_id)
+WHERE name <> dh_bookmaker_name(bookmaker_id);
+UPDATE ra_odds_live SET bookmaker_name = dh_bookmaker_name(bookmaker_id)
+WHERE bookmaker_name IS DISTINCT FROM dh_bookmaker_name(bookmaker_id)
+  AND dh_bookmaker_name(bookmaker_id) IS NOT NULL;
 UPDATE ra_bookmakers
 SET type = CASE dh_bookmaker_type(bookmaker_id, name) WHEN 'exchange' THEN 'exchange' ELSE 'bookmaker' END
 WHERE type <> CASE dh_bookmaker_type(bookmaker_id, name) WHEN 'exchange' THEN 'exchange' ELSE 'bookmaker' END;
@@ -171,30 +173,19 @@ ALTER TABLE ra_odds_live
     ADD COLUMN IF NOT EXISTS age integer,
     ADD COLUMN IF NOT EXISTS form text;
 
--- The card's columns of a price, from ra_races and ra_runners (NULL where they have none).
--- Schema-qualified instead of SET search_path, which would cost every call a GUC switch.
-CREATE OR REPLACE FUNCTION dh_odds_live_card() RETURNS trigger
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    SELECT r.race_class, r.type, r.distance, r.going, r.field_size,
-           u.jockey_name, u.trainer_name, u.draw, u.lbs::text, u.age, u.form
-      INTO NEW.race_class, NEW.race_type, NEW.distance, NEW.going, NEW.runners,
-           NEW.jockey, NEW.trainer, NEW.draw, NEW.weight, NEW.age, NEW.form
-      FROM (SELECT) AS one
-      LEFT JOIN public.ra_races r ON r.race_id = NEW.race_id
-      LEFT JOIN public.ra_runners u ON u.race_id = NEW.race_id AND u.horse_id = NEW.horse_id;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION dh_odds_live_card() IS 'BEFORE trigger of ra_odds_live: the original''s race and runner columns from ra_races and ra_runners';
-
-CREATE OR REPLACE TRIGGER ra_odds_live_card BEFORE INSERT OR UPDATE ON ra_odds_live
-    FOR EACH ROW WHEN (NEW.race_type IS NULL OR NEW.jockey IS NULL)
-    EXECUTE FUNCTION dh_odds_live_card();
-
--- The prices already stored, through the trigger (a day's prices at most).
-UPDATE ra_odds_live SET race_type = NULL WHERE race_type IS NULL OR jockey IS NULL;
+-- dh-live writes the card's columns from the racecard it fetches (workers/live/store.c); the
+-- prices already stored get them from the masters tables (runners, NULL only in those rows:
+-- the card's entries, non-runners included, as the original counted them).
+UPDATE ra_odds_live l
+SET jockey = u.jockey_name, trainer = u.trainer_name, draw = u.draw, weight = u.lbs::text,
+    age = u.age, form = u.form
+FROM ra_runners u
+WHERE u.race_id = l.race_id AND u.horse_id = l.horse_id AND l.runners IS NULL;
+UPDATE ra_odds_live l
+SET race_class = r.race_class, race_type = r.type, distance = r.distance, going = r.going,
+    runners = (SELECT count(*) FROM ra_runners n WHERE n.race_id = l.race_id)
+FROM ra_races r
+WHERE r.race_id = l.race_id AND l.runners IS NULL;
 
 -- ra_odds_historical ----------------------------------------------------------------------------
 
