@@ -667,7 +667,7 @@ def check_race_odds(t, api, st):
             len(books) == BOOKMAKERS and books == sorted(books, key=lambda s: s.encode())
             and all(b["ew_terms"] for b in race["bookmakers"])
             and next(b for b in race["bookmakers"] if b["bookmaker_id"] == "betfairexchange")["ew_terms"] == "win only"
-            and next(b for b in race["bookmakers"] if b["bookmaker_id"] == "betgoodwin")["ew_places"] == 4,
+            and next(b for b in race["bookmakers"] if b["bookmaker_id"] == "bettom")["ew_places"] == 4,
             race["bookmakers"][:3])
     t.check("races/{id}/odds: standard each-way terms for 12 runners (1/4 odds, 3 places)",
             race["each_way"] == {"places": 3, "fraction": "1/4", "terms": "1/4 odds, 3 places"}, race["each_way"])
