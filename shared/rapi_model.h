@@ -105,8 +105,9 @@ struct rapi_regions {
 
 /* One bookmaker's price for a runner. */
 struct rapi_odds {
-	char            *bookmaker;     /* as upstream names it: "Betfair Exchange" */
-	char            *bookmaker_id;  /* rapi_odds_bookmaker_slug(): "betfair_exchange" */
+	char            *bookmaker;     /* as upstream names it: "Betfair Exchange", or
+					   rapi_odds_bookmaker_name(bookmaker_id) */
+	char            *bookmaker_id;  /* rapi_odds_bookmaker_slug(): "betfairexchange" */
 	char            *fractional;    /* as given: "11/4", "4.5" (Betfair: a decimal), "SP" */
 	struct rapi_real decimal;       /* > 1; absent for "-", "SP", "0": no price */
 	struct rapi_int  ew_places, ew_denom;

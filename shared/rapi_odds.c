@@ -136,12 +136,51 @@ rapi_odds_lower_ascii(const unsigned char *s, size_t *len)
 	return 0;
 }
 
+/*
+ * The original DarkHorses' alias map (its bookmaker ids and display names):
+ * the ids with a display name of their own, and the two keys ("boyle",
+ * "sport888") that map to another id.  Sorted by key.  The SQL side
+ * (0008_original_columns.sql) has the names in dh_bookmaker_name() and the
+ * exchanges in dh_bookmaker_type().
+ */
+static const struct rapi_odds_book {
+	const char *key, *id, *name;
+} rapi_odds_books[] = {
+	{ "888sport", "888sport", "888 Sport" },
+	{ "bet365", "bet365", "Bet365" },
+	{ "betdaq", "betdaq", "Betdaq" },
+	{ "betfair", "betfair", "Betfair" },
+	{ "betfred", "betfred", "Betfred" },
+	{ "betvictor", "betvictor", "BetVictor" },
+	{ "betway", "betway", "Betway" },
+	{ "boyle", "boylesports", "BoyleSports" },
+	{ "boylesports", "boylesports", "BoyleSports" },
+	{ "coral", "coral", "Coral" },
+	{ "ladbrokes", "ladbrokes", "Ladbrokes" },
+	{ "matchbook", "matchbook", "Matchbook" },
+	{ "paddypower", "paddypower", "Paddy Power" },
+	{ "skybet", "skybet", "Sky Bet" },
+	{ "smarkets", "smarkets", "Smarkets" },
+	{ "sport888", "888sport", "888 Sport" },
+	{ "unibet", "unibet", "Unibet" },
+	{ "williamhill", "williamhill", "William Hill" },
+};
+
+static const struct rapi_odds_book *
+rapi_odds_book_find(const char *key)
+{
+	for (size_t i = 0; i < sizeof(rapi_odds_books) / sizeof(rapi_odds_books[0]); i++)
+		if (strcmp(rapi_odds_books[i].key, key) == 0)
+			return &rapi_odds_books[i];
+	return NULL;
+}
+
 int
 rapi_odds_bookmaker_slug(const char *name, char *out, size_t outlen)
 {
 	const unsigned char *p = (const unsigned char *)name;
+	const struct rapi_odds_book *b;
 	size_t n = 0, len;
-	int gap = 0;
 
 	if (name == NULL || outlen == 0)
 		return -1;
@@ -149,17 +188,29 @@ rapi_odds_bookmaker_slug(const char *name, char *out, size_t outlen)
 		char c = rapi_odds_lower_ascii(p, &len);
 
 		p += len;
-		if (c == 0) {
-			gap = n > 0;
+		if (c == 0)
 			continue;
-		}
-		if (n + gap + 1 >= outlen)
+		if (n + 1 >= outlen)
 			return -1;
-		if (gap)
-			out[n++] = '_';
 		out[n++] = c;
-		gap = 0;
 	}
 	out[n] = '\0';
-	return n > 0 ? (int)n : -1;
+	if (n == 0)
+		return -1;
+	b = rapi_odds_book_find(out);
+	if (b == NULL || strcmp(b->id, out) == 0)
+		return (int)n;
+	n = strlen(b->id);
+	if (n + 1 > outlen)
+		return -1;
+	memcpy(out, b->id, n + 1);
+	return (int)n;
+}
+
+const char *
+rapi_odds_bookmaker_name(const char *id)
+{
+	const struct rapi_odds_book *b = id ? rapi_odds_book_find(id) : NULL;
+
+	return b != NULL && strcmp(b->id, id) == 0 ? b->name : NULL;
 }

@@ -27,14 +27,25 @@ int rapi_odds_from_fractional(const char *s, double *out);
 int rapi_odds_to_fractional(double d, char *out, size_t outlen);
 
 /*
- * Writes the bookmaker id for an upstream name into out, exactly as the
- * SQL function dh_bookmaker_slug(name) (sql/migrations/0002_masters.sql)
- * does on a C.UTF-8 database: lower case, every run of characters other
- * than [a-z0-9] becomes one '_', leading and trailing '_' trimmed.
- * "Betfair Exchange" -> "betfair_exchange", "talkSPORT BET" ->
- * "talksport_bet".  Returns the slug's length, or -1 when it is empty or
- * does not fit in outlen (including the NUL).
+ * Writes the bookmaker id for an upstream name into out, the original
+ * DarkHorses' id, exactly as the SQL function dh_bookmaker_slug(name)
+ * (sql/migrations/0008_original_columns.sql) does on a C.UTF-8 database:
+ * lower case, every character other than [a-z0-9] removed, then the
+ * original's alias map ("boyle" -> "boylesports", "sport888" -> "888sport").
+ * "Betfair Exchange" -> "betfairexchange", "William Hill" -> "williamhill".
+ * The original removed only spaces; names with other characters (none seen
+ * upstream) lose them here too, so an id stays [a-z0-9]+.  Returns the id's
+ * length, or -1 when it is empty or does not fit in outlen (including the
+ * NUL).
  */
 int rapi_odds_bookmaker_slug(const char *name, char *out, size_t outlen);
+
+/*
+ * The display name the original gave a bookmaker id of its alias map
+ * ("betvictor" -> "BetVictor", "boylesports" -> "BoyleSports"), or NULL for
+ * any other id (its upstream name is kept).  Static storage: not to be
+ * freed.  id may be NULL.
+ */
+const char *rapi_odds_bookmaker_name(const char *id);
 
 #endif

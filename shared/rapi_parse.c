@@ -273,6 +273,7 @@ static int
 rapi_parse_odds(struct rapi_value_ctx *x, const json_t *o, void *out)
 {
 	struct rapi_odds *e = out;
+	const char *name;
 	char slug[128];
 	int n;
 
@@ -285,9 +286,13 @@ rapi_parse_odds(struct rapi_value_ctx *x, const json_t *o, void *out)
 		return 0;
 	}
 	e->bookmaker_id = rapi_arena_strndup(x->arena, slug, (size_t)n);
-	if (e->bookmaker_id == NULL)
+	/* One name per id, the original's for the ids of its alias map: "BetVictor". */
+	name = rapi_odds_bookmaker_name(e->bookmaker_id);
+	if (name != NULL)
+		e->bookmaker = rapi_arena_strndup(x->arena, name, strlen(name));
+	if (e->bookmaker_id == NULL || e->bookmaker == NULL)
 		x->oom = 1;
-	return e->bookmaker_id != NULL;
+	return e->bookmaker_id != NULL && e->bookmaker != NULL;
 }
 
 static int

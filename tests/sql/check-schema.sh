@@ -34,6 +34,7 @@ fi
 TAG="dhchk_$$_$(date +%s)"
 DB1="${TAG}_a"
 DB2="${TAG}_b"
+DB3="${TAG}_c"                  # migrated up to 0007, given rows, then migrated on
 READER="${TAG}_reader"          # LOGIN role, member of dh_reader
 WRITER="${TAG}_writer"          # LOGIN role, member of dh_writer
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/check-schema.XXXXXX")
@@ -120,6 +121,7 @@ fails_with() {
 cleanup() {
     sql @admin "DROP DATABASE IF EXISTS $DB1" 2>/dev/null
     sql @admin "DROP DATABASE IF EXISTS $DB2" 2>/dev/null
+    sql @admin "DROP DATABASE IF EXISTS $DB3" 2>/dev/null
     sql @admin "DROP ROLE IF EXISTS $READER; DROP ROLE IF EXISTS $WRITER" 2>/dev/null
     rm -rf "$OUT"
 }
@@ -132,12 +134,14 @@ fi
 ADMIN_DB=$(cat "$OUT/out")
 trap cleanup EXIT
 
-# migrate DB: apply every file as dh-migrate does (admin/dh-migrate.c): the file as one
-# simple query between BEGIN and the INSERT into schema_migrations (version = 4-digit prefix).
+# migrate DB [FROM [TO]]: apply every file (or those whose 4-digit version lies in FROM..TO)
+# as dh-migrate does (admin/dh-migrate.c): the file as one simple query between BEGIN and the
+# INSERT into schema_migrations (version = 4-digit prefix).
 migrate() {
-    local db=$1 f n
+    local db=$1 from=${2:-0000} to=${3:-9999} f n
     for f in "$MIGRATIONS"/[0-9]*.sql; do
         n=$(basename "$f")
+        [[ ${n:0:4} < $from || ${n:0:4} > $to ]] && continue
         ok "$db: apply $n" "$db" "BEGIN;
 $(cat "$f")
 ;
@@ -188,10 +192,33 @@ is "no foreign keys" "$D" \
 is "dh_bookmaker_slug" "$D" \
    "SELECT dh_bookmaker_slug('Betfair Exchange') || ' ' || dh_bookmaker_slug('Bet365') || ' '
            || dh_bookmaker_slug('talkSPORT BET') || ' ' || dh_bookmaker_slug(' 10 Bet ')" \
-   "betfair_exchange bet365 talksport_bet 10_bet"
-is "bookmakers seeded with slug ids" "$D" \
+   "betfairexchange bet365 talksportbet 10bet"
+# Every upstream name of the reference (../shared/original-api/README.md §6) and its id.
+is "dh_bookmaker_slug gives the original's id for every name the reference lists" "$D" \
+   "SELECT string_agg(n || ' -> ' || dh_bookmaker_slug(n), ', ') FROM (VALUES
+      ('Bet365', 'bet365'), ('William Hill', 'williamhill'), ('Paddy Power', 'paddypower'),
+      ('Ladbrokes', 'ladbrokes'), ('Coral', 'coral'), ('Sky Bet', 'skybet'), ('Betfred', 'betfred'),
+      ('Unibet', 'unibet'), ('Bet Victor', 'betvictor'), ('Betway', 'betway'),
+      ('Boyle Sports', 'boylesports'), ('888 Sport', '888sport'), ('Matchbook', 'matchbook'),
+      ('10 Bet', '10bet'), ('7Bet', '7bet'), ('Bet Goodwin', 'betgoodwin'), ('Bet UK', 'betuk'),
+      ('BetMGM', 'betmgm'), ('BetTom', 'bettom'), ('Betfair Exchange', 'betfairexchange'),
+      ('Betfair Sportsbook', 'betfairsportsbook'), ('BresBet', 'bresbet'), ('CopyBet', 'copybet'),
+      ('Dragon Bet', 'dragonbet'), ('Gentlemen Jim', 'gentlemenjim'),
+      ('Grosvenor Sports', 'grosvenorsports'), ('Livescore Bet', 'livescorebet'),
+      ('Midnite', 'midnite'), ('Pari Match', 'parimatch'), ('PricedUp Bet', 'pricedupbet'),
+      ('Quinn Bet', 'quinnbet'), ('Sporting Index', 'sportingindex'),
+      ('SportingIndex', 'sportingindex'), ('Spread Ex', 'spreadex'), ('Spreadex', 'spreadex'),
+      ('Star Sports', 'starsports'), ('Tote', 'tote'), ('V Bet', 'vbet'), ('Virgin Bet', 'virginbet'),
+      ('talkSPORT BET', 'talksportbet'), ('Betfair', 'betfair'), ('Smarkets', 'smarkets'),
+      ('Betdaq', 'betdaq'), ('Boyle', 'boylesports'), ('Sport 888', '888sport')) AS t (n, id)
+    WHERE dh_bookmaker_slug(n) IS DISTINCT FROM id" ""
+is "bookmakers seeded with the original's ids, names and types" "$D" \
    "SELECT count(*) FILTER (WHERE bookmaker_id = dh_bookmaker_slug(name)) = count(*) AND count(*) >= 28
-           AND bool_or(bookmaker_id = 'betfair_exchange' AND type = 'exchange')
+           AND bool_or(bookmaker_id = 'betfairexchange' AND type = 'exchange'
+                       AND bookmaker_type = 'exchange')
+           AND bool_or(bookmaker_id = 'betvictor' AND bookmaker_name = 'BetVictor'
+                       AND bookmaker_type = 'fixed')
+           AND count(*) FILTER (WHERE bookmaker_type NOT IN ('fixed', 'exchange')) = 0
     FROM ra_bookmakers" t
 is "worker status rows seeded" "$D" \
    "SELECT string_agg(worker, ',' ORDER BY worker) FROM dh_worker_status" \
@@ -327,6 +354,36 @@ is "the upserts cover every table (no table without a writer check)" "$D" \
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
       AND c.relname NOT IN ('schema_migrations', $(printf "'%s'," "${W_UPSERTS[@]%%|*}" | sed 's/,$//'))" ""
+# --- the original's SQL: every column of its odds tables by name (README §5), for the reader -
+is "original ra_odds_live columns (race and runner columns: dh-live writes them)" "$D" \
+   "$AS_R SELECT race_id, horse_id, bookmaker_id, race_date, race_time, off_dt IS NOT NULL, course,
+           race_name, race_class, race_type, distance, going, runners, horse_name, horse_number,
+           jockey, trainer, draw, weight, age, form, bookmaker_name, bookmaker_type, market_type,
+           odds_decimal, odds_fractional, market_status, in_play,
+           odds_timestamp IS NOT NULL AND fetched_at IS NOT NULL AND updated_at IS NOT NULL
+      FROM ra_odds_live WHERE race_time = '13:44' AND horse_number = 1
+     ORDER BY odds_decimal DESC, bookmaker_name" \
+   "rac_11743160|hrs_6181308|bet365|2025-10-14|13:44:00|t|Leicester|Some Handicap||||||Flaggan (IRE)|1|||||||Bet365|fixed|WIN|3.750|11/4|OPEN|f|t"
+is "original ra_odds_historical columns" "$D" \
+   "$AS_R SELECT date_of_race = '2025-10-14T00:00:00Z', country, track, race_time, race_name, going,
+           race_type, distance, race_class, runners_count, horse_name, official_rating, age, weight,
+           jockey, trainer, headgear, stall_number, sp_favorite_position, industry_sp,
+           finishing_position, winning_distance, ip_min, pre_race_min, ip_max, pre_race_max,
+           forecasted_odds, sp_win_return, place_return, ew_return, data_source, file_source,
+           created_at <= updated_at, match_timestamp = off_dt
+      FROM ra_odds_historical WHERE track = 'LEICESTER' ORDER BY date_of_race, race_time" \
+   "t|GB|LEICESTER|13:44:00|Some Handicap|||||10|Flaggan (IRE)|66|||Hollie Doyle|A Fabre||3|3|9.5000|1|0|7.5000|7.5000|10.0000|10.0000|8.8000|9.5000|2.700|12.200|Racing API - Racecards + Results|racing_api_combined_v1|t|t"
+is "original ra_odds_statistics columns (bookmaker_list: the names quoting races not yet off)" "$D" \
+   "$AS_R SELECT id > 0, fetch_timestamp = '2025-10-14T12:00:00Z', race_id, races_count, horses_count,
+           bookmakers_found, total_odds_fetched, bookmaker_list, fetch_duration_ms, errors_count,
+           created_at IS NOT NULL
+      FROM ra_odds_statistics ORDER BY id LIMIT 1" \
+   "t|t||47|500|28|12000|{Bet365}|120|0|t"
+is "original ra_bookmakers columns" "$D" \
+   "$AS_R SELECT string_agg(bookmaker_id || ' ' || bookmaker_name || ' ' || bookmaker_type || ' '
+                            || active || ' ' || (created_at IS NOT NULL), ', ' ORDER BY bookmaker_id)
+      FROM ra_bookmakers WHERE bookmaker_id IN ('betfairexchange', 'matchbook', 'williamhill')" \
+   "betfairexchange Betfair Exchange exchange true true, matchbook Matchbook exchange true true, williamhill William Hill fixed true true"
 is "an unchanged live price costs no row write" "$D" \
    "$AS_W WITH u AS (
       INSERT INTO ra_odds_live (race_id, horse_id, bookmaker_id, race_date, fractional, decimal)
@@ -456,6 +513,64 @@ is "$DB2: reader can read, writer can write" "$DB2" \
     INSERT INTO ra_jockeys (jockey_id, name) VALUES ('jky_1', 'J') ON CONFLICT DO NOTHING RETURNING 1" "t
 1"
 denied "$DB2: reader cannot write" "$DB2" "$AS_R DELETE FROM ra_jockeys"
+
+# --- a populated database migrates to the original's columns and bookmaker ids (0008) ----
+# Rows written under the old ids, two of which become one (spread_ex and spreadex): the
+# merged live price is the latest, history keeps one change per instant, nothing else is lost.
+ok "create scratch database $DB3" @admin "CREATE DATABASE $DB3"
+migrate "$DB3" 0000 0007
+ok "$DB3: rows under the old bookmaker ids" "$DB3" \
+   "INSERT INTO ra_races (race_id, race_date, off_dt, course_id, course, race_class, type, distance,
+      field_size, going) VALUES ('rac_m', '2025-10-14', '2025-10-14T19:10:00Z', 'crs_1', 'Leicester',
+      'Class 4', 'Flat', '1m', 8, 'Soft');
+    INSERT INTO ra_runners (race_id, horse_id, race_date, number, draw, age, jockey_name, lbs, form,
+      result_or, weight, headgear, btn)
+    VALUES ('rac_m', 'hrs_m', '2025-10-14', 4, 2, 5, 'J Rider', 133, '1-2', 70, '9-7', 'p', '1');
+    INSERT INTO ra_odds_live (race_id, horse_id, bookmaker_id, race_date, off_dt, bookmaker_name,
+      fractional, decimal, fetched_at)
+    VALUES ('rac_m', 'hrs_m', 'spread_ex', '2025-10-14', '2025-10-14T19:10:00Z', 'Spread Ex', '3/1', 4,
+            '2025-10-14T10:00:00Z'),
+           ('rac_m', 'hrs_m', 'spreadex', '2025-10-14', '2025-10-14T19:10:00Z', 'Spreadex', '7/2', 4.5,
+            '2025-10-14T11:00:00Z'),
+           ('rac_m', 'hrs_m', 'bet_victor', '2025-10-14', '2025-10-14T19:10:00Z', 'Bet Victor', '3/1', 4,
+            '2025-10-14T11:00:00Z');
+    INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal)
+    VALUES ('rac_m', 'hrs_m', 'spread_ex', '2025-10-14T10:00:00Z', '3/1', 4),
+           ('rac_m', 'hrs_m', 'spreadex', '2025-10-14T10:00:00Z', '3/1', 4),
+           ('rac_m', 'hrs_m', 'spreadex', '2025-10-14T11:00:00Z', '7/2', 4.5),
+           ('rac_m', 'hrs_m', 'bet_victor', '2025-10-14T11:00:00Z', '3/1', 4);
+    INSERT INTO ra_odds_historical (race_id, horse_id, race_date, race_time, off_dt, country, course,
+      field_size, horse_name, number, draw, position, sp_dec, price_min, price_max, price_mean)
+    VALUES ('rac_m', 'hrs_m', '2025-10-14', '20:10', '2025-10-14T19:10:00Z', 'IRE', 'Leicester', 8,
+            'Horse M', 4, 2, '2', 5.5, 4, 6, 5);
+    INSERT INTO ra_odds_statistics (cycle_started_at, duration_ms, races, bookmakers)
+    VALUES ('2025-10-14T11:00:00Z', 900, 1, 3)"
+migrate "$DB3" 0008
+ORIG_STATE="SELECT string_agg(bookmaker_id || ' ' || bookmaker_name || ' ' || odds_decimal || ' '
+                   || bookmaker_type || ' ' || jockey || ' ' || weight || ' ' || race_time, ', '
+                   ORDER BY bookmaker_id) FROM ra_odds_live;
+  SELECT string_agg(bookmaker_id || ' ' || to_char(observed_at AT TIME ZONE 'UTC', 'HH24:MI'), ', '
+                    ORDER BY bookmaker_id, observed_at) FROM ra_odds_history;
+  SELECT count(*), count(*) FILTER (WHERE bookmaker_id LIKE '%\_%'),
+         string_agg(bookmaker_id || ' ' || name, ', ' ORDER BY bookmaker_id)
+           FILTER (WHERE bookmaker_id IN ('spreadex', 'sportingindex', 'betvictor'))
+    FROM ra_bookmakers;
+  SELECT country, track, race_time, official_rating, weight, headgear, winning_distance, industry_sp
+    FROM ra_odds_historical;
+  SELECT fetch_timestamp = cycle_started_at, fetch_duration_ms, bookmaker_list FROM ra_odds_statistics"
+ORIG_WANT="betvictor BetVictor 4.000 fixed J Rider 133 20:10:00, spreadex Spreadex 4.500 fixed J Rider 133 20:10:00
+betvictor 11:00, spreadex 10:00, spreadex 11:00
+38|0|betvictor BetVictor, sportingindex SportingIndex, spreadex Spreadex
+IRE|LEICESTER|20:10:00|70|9-7|p|1|5.5000
+t|900|"
+is "$DB3: populated database migrated: ids rewritten and merged, original columns filled" "$DB3" \
+   "$ORIG_STATE" "$ORIG_WANT"
+ok "$DB3: 0008 runs again on its own result" "$DB3" \
+   "BEGIN;
+$(cat "$MIGRATIONS"/0008_*.sql)
+;
+COMMIT;"
+is "$DB3: and changes nothing" "$DB3" "$ORIG_STATE" "$ORIG_WANT"
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -68,17 +68,20 @@ test_to_fractional(void **state)
 	assert_int_equal(rapi_odds_to_fractional(3.75, out, 4), -1);
 }
 
-/* The slugs of the seeded bookmakers, as dh_bookmaker_slug() makes them. */
+/* The original DarkHorses' ids (reference §6), as dh_bookmaker_slug() makes them. */
 static void
 test_slug(void **state)
 {
 	static const struct { const char *name, *slug; } cases[] = {
-		{ "Betfair Exchange", "betfair_exchange" }, { "William Hill", "william_hill" },
-		{ "10 Bet", "10_bet" }, { "7Bet", "7bet" }, { "888 Sport", "888_sport" },
-		{ "BetMGM", "betmgm" }, { "talkSPORT BET", "talksport_bet" },
-		{ "Spread Ex", "spread_ex" }, { "SportingIndex", "sportingindex" },
-		{ "  --Paddy   Power!! ", "paddy_power" }, { "Bet-365.com", "bet_365_com" },
-		{ "Caf\xc3\xa9 Bet", "caf_bet" }, { "\xc3\x89lite Bet", "lite_bet" },
+		{ "Betfair Exchange", "betfairexchange" }, { "William Hill", "williamhill" },
+		{ "10 Bet", "10bet" }, { "7Bet", "7bet" }, { "888 Sport", "888sport" },
+		{ "BetMGM", "betmgm" }, { "talkSPORT BET", "talksportbet" },
+		{ "Spread Ex", "spreadex" }, { "Spreadex", "spreadex" },
+		{ "Sporting Index", "sportingindex" }, { "SportingIndex", "sportingindex" },
+		{ "Bet Victor", "betvictor" }, { "Boyle Sports", "boylesports" },
+		{ "Boyle", "boylesports" }, { "Sport 888", "888sport" }, { "Betfair", "betfair" },
+		{ "  --Paddy   Power!! ", "paddypower" }, { "Bet-365.com", "bet365com" },
+		{ "Caf\xc3\xa9 Bet", "cafbet" }, { "\xc3\x89lite Bet", "litebet" },
 		{ "\xe2\x84\xaa" "ings", "kings" }, { "\xc4\xb0" "bet", "ibet" },
 	};
 	char out[64];
@@ -94,8 +97,25 @@ test_slug(void **state)
 	assert_int_equal(rapi_odds_bookmaker_slug("!!!", out, sizeof(out)), -1);
 	assert_int_equal(rapi_odds_bookmaker_slug("", out, sizeof(out)), -1);
 	assert_int_equal(rapi_odds_bookmaker_slug(NULL, out, sizeof(out)), -1);
-	assert_int_equal(rapi_odds_bookmaker_slug("Betfair Exchange", out, 16), -1);
-	assert_int_equal(rapi_odds_bookmaker_slug("Betfair Exchange", out, 17), 16);
+	assert_int_equal(rapi_odds_bookmaker_slug("Betfair Exchange", out, 15), -1);
+	assert_int_equal(rapi_odds_bookmaker_slug("Betfair Exchange", out, 16), 15);
+	/* "boyle" fits, the id it maps to does not. */
+	assert_int_equal(rapi_odds_bookmaker_slug("Boyle", out, 8), -1);
+	assert_int_equal(rapi_odds_bookmaker_slug("Boyle", out, 12), 11);
+}
+
+/* The alias map's display names; other ids keep their upstream name. */
+static void
+test_bookmaker_name(void **state)
+{
+	(void)state;
+	assert_string_equal(rapi_odds_bookmaker_name("betvictor"), "BetVictor");
+	assert_string_equal(rapi_odds_bookmaker_name("boylesports"), "BoyleSports");
+	assert_string_equal(rapi_odds_bookmaker_name("888sport"), "888 Sport");
+	assert_string_equal(rapi_odds_bookmaker_name("williamhill"), "William Hill");
+	assert_null(rapi_odds_bookmaker_name("betfairexchange"));
+	assert_null(rapi_odds_bookmaker_name("boyle"));
+	assert_null(rapi_odds_bookmaker_name(NULL));
 }
 
 int
@@ -105,6 +125,7 @@ main(void)
 		cmocka_unit_test(test_from_fractional),
 		cmocka_unit_test(test_to_fractional),
 		cmocka_unit_test(test_slug),
+		cmocka_unit_test(test_bookmaker_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -209,11 +209,11 @@ test_racecards_page(void **state)
 	assert_int_field(o->ew_places, 3);
 	assert_int_field(o->ew_denom, 5);
 	assert_int_field(o->updated, instant("2025-10-14T12:43:08Z"));
-	assert_string_equal(ru->odds[1].bookmaker_id, "william_hill");
-	assert_string_equal(ru->odds[14].bookmaker_id, "talksport_bet");
+	assert_string_equal(ru->odds[1].bookmaker_id, "williamhill");
+	assert_string_equal(ru->odds[14].bookmaker_id, "talksportbet");
 	o = &ru->odds[27];
 	assert_string_equal(o->bookmaker, "Betfair Exchange");
-	assert_string_equal(o->bookmaker_id, "betfair_exchange");
+	assert_string_equal(o->bookmaker_id, "betfairexchange");
 	assert_string_equal(o->fractional, "4.5");
 	assert_real_field(o->decimal, 4.5);
 	assert_false(o->ew_places.present);
