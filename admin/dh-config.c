@@ -5,6 +5,8 @@
  * and prints the effective settings (defaults filled in) as shell
  * assignments, one per line, single-quoted, for scripts/stack.sh to read.
  * A bad value is one message on stderr and exit 78, before anything starts.
+ * A setting of the original DarkHorses that means nothing here is a warning
+ * on stderr naming what to set instead (cfg_log_unused).
  */
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +48,8 @@ main(void)
 		fprintf(stderr, "configuration error: %s\n", err);
 		return CFG_EXIT_CONFIG;
 	}
+	log_init("dh-config", c.log_level);
+	cfg_log_unused();
 	if (c.has_now)
 		clock_format_instant(c.now, now, sizeof(now));
 	put("DATABASE_URL", c.database_url);

@@ -394,7 +394,7 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	v = cfg_env("LOG_LEVEL");
 	if (v != NULL && log_level_parse(v, &c->log_level) < 0)
 		return cfg_fail(err, errlen,
-		    "invalid value for LOG_LEVEL: \"%s\" (expected debug, info, warn or error)", v);
+		    "invalid value for LOG_LEVEL: \"%s\" (expected debug, info, warn or error, or warning or critical; any case)", v);
 
 	v = cfg_env("DH_NOW");
 	if (v != NULL) {
@@ -405,6 +405,45 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		clock_set_override(c->now);
 	}
 	return 0;
+}
+
+/*
+ * The original DarkHorses' settings that have no counterpart of the same
+ * name here, with what to set instead.  Its others (DATABASE_URL,
+ * RACING_API_USERNAME, RACING_API_PASSWORD, LOG_LEVEL) are read as they are.
+ */
+static const struct {
+	const char *name;
+	const char *instead;
+} cfg_original[] = {
+	{ "SUPABASE_URL", "dh-api reads PostgreSQL directly: set DATABASE_URL (and DATABASE_READ_URL)" },
+	{ "SUPABASE_SERVICE_KEY", "dh-api reads PostgreSQL directly: set DATABASE_URL (and DATABASE_READ_URL)" },
+	{ "SESSION_POOLER", "set DATABASE_URL (a session-mode pooler URL works there)" },
+	{ "TRANSACTION_POOLER", "set DATABASE_URL to the server or a session-mode pooler (the workers hold "
+	  "advisory locks and prepared statements, which transaction pooling breaks)" },
+	{ "PORT", "nginx listens on DH_HTTP_PORT (and DH_LISTEN_ADDR)" },
+};
+
+size_t
+cfg_unused(size_t i, const char **name, const char **instead)
+{
+	for (; i < sizeof(cfg_original) / sizeof(cfg_original[0]); i++) {
+		if (cfg_env(cfg_original[i].name) != NULL) {
+			*name = cfg_original[i].name;
+			*instead = cfg_original[i].instead;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+void
+cfg_log_unused(void)
+{
+	const char *name, *instead;
+
+	for (size_t i = 0; (i = cfg_unused(i, &name, &instead)) != 0;)
+		log_warn("%s is set but not used here (a setting of the original DarkHorses): %s", name, instead);
 }
 
 int

@@ -81,4 +81,18 @@ int cfg_load(struct cfg *c, char *err, size_t errlen);
  */
 int cfg_load_web(struct cfg_web *w, const struct cfg *c, char *err, size_t errlen);
 
+/*
+ * The original DarkHorses' environment variables that mean nothing here
+ * (SUPABASE_URL, SESSION_POOLER, PORT...): the first one set at index i or
+ * after, with what to set instead.  Returns the index to continue from, or 0
+ * when no more is set.  Cannot fail.
+ */
+size_t cfg_unused(size_t i, const char **name, const char **instead);
+
+/*
+ * Logs a warning for each of them that is set (cfg_unused): programs call it
+ * after log_init.  Cannot fail.
+ */
+void cfg_log_unused(void);
+
 #endif

@@ -19,7 +19,8 @@ extern char **environ;
 static int
 clear_env(void **state)
 {
-	static const char *const prefixes[] = { "DH_", "RACING_", "DATABASE_", "LOG_LEVEL=", "FCGI_" };
+	static const char *const prefixes[] = { "DH_", "RACING_", "DATABASE_", "LOG_LEVEL=", "FCGI_",
+		"SUPABASE_", "SESSION_POOLER=", "TRANSACTION_POOLER=", "PORT=" };
 	int again = 1;
 
 	(void)state;
@@ -239,6 +240,58 @@ test_values_read(void **state)
 	check_cfg(&c, &want, &want_web);
 }
 
+/* The original's LOG_LEVEL values (Python logging's names, any case) are accepted. */
+static void
+test_log_level_original(void **state)
+{
+	static const struct {
+		const char     *value;
+		enum log_level  level;
+	} levels[] = {
+		{ "INFO", LOG_INFO }, { "DEBUG", LOG_DEBUG }, { "WARNING", LOG_WARN }, { "Warn", LOG_WARN },
+		{ "ERROR", LOG_ERROR }, { "CRITICAL", LOG_ERROR }, { "debug", LOG_DEBUG }, { "NOTSET", LOG_DEBUG },
+	};
+	struct cfg c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		set("LOG_LEVEL", levels[i].value);
+		load_ok(&c);
+		if (c.log_level != levels[i].level)
+			fail_msg("LOG_LEVEL=%s read as %d", levels[i].value, (int)c.log_level);
+	}
+}
+
+/*
+ * The original's variables that mean nothing here are named, each with what
+ * to set instead, and never stop a program.
+ */
+static void
+test_original_unused(void **state)
+{
+	static const char *const names[] = { "SUPABASE_URL", "SUPABASE_SERVICE_KEY", "SESSION_POOLER",
+		"TRANSACTION_POOLER", "PORT" };
+	const char *name, *instead;
+	struct cfg c;
+	size_t i, n;
+
+	(void)state;
+	assert_int_equal(cfg_unused(0, &name, &instead), 0);
+	set("SUPABASE_URL", "https://x.supabase.co");
+	set("SUPABASE_SERVICE_KEY", "key");
+	set("SESSION_POOLER", "postgresql://pooler/db");
+	set("TRANSACTION_POOLER", "postgresql://pooler:6543/db");
+	set("PORT", "10000");
+	load_ok(&c);
+	assert_null(c.database_url);
+	assert_int_equal(web.http_port, 8080);
+	for (i = 0, n = 0; (i = cfg_unused(i, &name, &instead)) != 0; n++) {
+		assert_string_equal(name, names[n]);
+		assert_contains(instead, n == 4 ? "DH_HTTP_PORT" : "DATABASE_URL");
+	}
+	assert_int_equal(n, 5);
+}
+
 static void
 test_listen_addr_forms(void **state)
 {
@@ -373,7 +426,7 @@ test_bad_log_level_and_now(void **state)
 {
 	(void)state;
 	bad_value("LOG_LEVEL", "verbose");
-	bad_value("LOG_LEVEL", "INFO");
+	bad_value("LOG_LEVEL", "INFO ");
 	bad_value("DH_NOW", "2025-10-14");
 	bad_value("DH_NOW", "2025-10-14T13:30:00");
 	bad_value("DH_NOW", "yesterday");
@@ -590,6 +643,8 @@ main(void)
 		T(test_bad_listen_addr),
 		T(test_api_hosts),
 		T(test_bad_log_level_and_now),
+		T(test_log_level_original),
+		T(test_original_unused),
 		T(test_combinations),
 		T(test_web_settings_not_programs),
 		cmocka_unit_test_setup_teardown(test_tls, clear_env, remove_temp_files),
