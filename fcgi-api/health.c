@@ -33,6 +33,7 @@ health_get(struct request *r)
 
 static const struct api_route health_routes[] = {
 	{ .method = "GET", .pattern = "/health",
+	  .operation_id = "health_check_health_get",
 	  .handler = health_get, .cache_control = API_NEVER, .name = "health",
 	  .summary = "Health: 200 when the database answers, 503 when not",
 	  .schema = "Health" },
