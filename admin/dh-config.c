@@ -68,6 +68,7 @@ main(void)
 	put("DH_API_LISTEN", w.api_listen);
 	put("DH_API_UPSTREAMS", w.api_upstreams);
 	put("FCGI_WEB_SERVER_ADDRS", c.fcgi_web_server_addrs);
+	put("DH_CORS_ORIGINS", w.cors_origins);
 	put("DH_VAR_DIR", c.var_dir);
 	put("LOG_LEVEL", levels[c.log_level]);
 	put("DH_NOW", now);

@@ -232,6 +232,59 @@ cfg_fcgi_peer(const char *v)
 	return inet_pton(AF_INET, v, addr) == 1 ? 0 : -1;
 }
 
+/*
+ * One of DH_CORS_ORIGINS: an origin as browsers send it, scheme://host or
+ * scheme://host:port, http or https, the host a name, an IPv4 address or an
+ * IPv6 one in brackets; no path, nothing nginx's map would read as syntax.
+ */
+static int
+cfg_origin(const char *v)
+{
+	const char *host;
+	size_t n;
+	long port;
+
+	if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else
+		return -1;
+	if (*host == '[') {
+		n = strcspn(host, "]");
+		if (host[n] != ']' || n < 3 || strspn(host + 1, "0123456789abcdefABCDEF:.") != n - 1)
+			return -1;
+		n++;
+	} else {
+		n = strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+		if (n == 0 || host[0] == '.' || host[0] == '-')
+			return -1;
+	}
+	if (host[n] == '\0')
+		return 0;
+	return host[n] == ':' && num_parse_long(host + n + 1, 1, 65535, &port) == 0 ? 0 : -1;
+}
+
+/* DH_CORS_ORIGINS: "*" (the default, as the original) or a list of origins. */
+static int
+cfg_cors(struct cfg_web *w, char *err, size_t errlen)
+{
+	const char *v = cfg_env("DH_CORS_ORIGINS");
+	size_t i;
+
+	if (v == NULL)
+		v = "*";
+	if (strcmp(v, "*") != 0 && (strlen(v) >= sizeof(w->cors_origins) || cfg_list(v, cfg_origin) < 0))
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_CORS_ORIGINS: \"%s\" (expected * or comma-separated origins such as https://example.com,http://localhost:3000)",
+		    v);
+	/* Browsers send scheme and host in lower case. */
+	for (i = 0; v[i] != '\0'; i++)
+		w->cors_origins[i] = (char)tolower((unsigned char)v[i]);
+	w->cors_origins[i] = '\0';
+	return 0;
+}
+
 /* NAME=value with NAME a shell variable name; splits line at the '='. */
 static int
 cfg_env_pair(char *line, char **name, char **value)
@@ -480,5 +533,5 @@ cfg_load_web(struct cfg_web *w, const struct cfg *c, char *err, size_t errlen)
 		return cfg_fail(err, errlen,
 		    "invalid value for DH_API_UPSTREAMS: \"%s\" (expected a comma-separated list of IPv4:PORT, [IPv6]:PORT or unix:/path)",
 		    w->api_upstreams);
-	return 0;
+	return cfg_cors(w, err, errlen);
 }

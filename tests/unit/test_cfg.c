@@ -151,6 +151,7 @@ check_cfg(const struct cfg *c, const struct cfg *want, const struct cfg_web *wan
 	assert_int_equal(w->api_procs, want_web->api_procs);
 	assert_int_equal(w->api_rate_limit, want_web->api_rate_limit);
 	assert_string_equal(w->listen_addr, want_web->listen_addr);
+	assert_string_equal(w->cors_origins, want_web->cors_origins);
 	assert_string_equal(c->var_dir, want->var_dir);
 	assert_int_equal(c->log_level, want->log_level);
 	assert_int_equal(c->has_now, want->has_now);
@@ -169,6 +170,7 @@ static const struct cfg_web web_defaults = {
 	.api_procs = 4,
 	.api_rate_limit = 50,
 	.listen_addr = "127.0.0.1",
+	.cors_origins = "*",
 };
 
 static void
@@ -218,6 +220,7 @@ test_values_read(void **state)
 		.api_procs = 64,
 		.api_rate_limit = 1000000,
 		.listen_addr = "0.0.0.0",
+		.cors_origins = "https://odds.example.com,http://localhost:3000",
 	};
 	struct cfg c;
 
@@ -234,6 +237,7 @@ test_values_read(void **state)
 	set("DH_API_PROCS", "64");
 	set("DH_API_RATE_LIMIT", "1000000");
 	set("DH_LISTEN_ADDR", want_web.listen_addr);
+	set("DH_CORS_ORIGINS", "https://Odds.Example.com,http://localhost:3000");
 	set("DH_VAR_DIR", want.var_dir);
 	set("LOG_LEVEL", "debug");
 	load_ok(&c);
@@ -421,6 +425,32 @@ test_api_hosts(void **state)
 		bad_value("FCGI_WEB_SERVER_ADDRS", peers_bad[i]);
 }
 
+/* DH_CORS_ORIGINS: * or origins as browsers send them; anything else is refused. */
+static void
+test_cors_origins(void **state)
+{
+	static const char *const good[] = {
+		"*", "https://example.com", "http://localhost:3000,https://a.example.org",
+		"http://127.0.0.1:8080", "http://[::1]:3000", "https://x-y.example.co.uk",
+	};
+	static const char *const bad[] = {
+		"**", "example.com", "https://example.com/", "https://example.com/path", "ftp://example.com",
+		"https://", "https://a.example,", ",https://a.example", "https://a.example;", "https://a b",
+		"https://a.example:0", "https://a.example:99999", "http://[::1", "https://\"a\"", "*,https://a.example",
+		"https://-a.example",
+	};
+	struct cfg c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		set("DH_CORS_ORIGINS", good[i]);
+		load_ok(&c);
+		assert_string_equal(web.cors_origins, good[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		bad_value("DH_CORS_ORIGINS", bad[i]);
+}
+
 static void
 test_bad_log_level_and_now(void **state)
 {
@@ -517,6 +547,7 @@ test_web_settings_not_programs(void **state)
 	set("DH_API_UPSTREAMS", "api1:9000");
 	set("DH_LISTEN_ADDR", "localhost");
 	set("DH_HTTP_PORT", "8089");	/* the simulator's port */
+	set("DH_CORS_ORIGINS", "example.com");
 	assert_int_equal(cfg_load(&c, err, sizeof(err)), 0);
 	assert_int_equal(cfg_load_web(&w, &c, err, sizeof(err)), -1);
 	assert_contains(err, "DH_TLS_CERT");
@@ -528,6 +559,10 @@ test_web_settings_not_programs(void **state)
 	set("DH_HTTP_PORT", "8080");
 	assert_int_equal(cfg_load_web(&w, &c, err, sizeof(err)), -1);
 	assert_contains(err, "DH_LISTEN_ADDR");
+	assert_int_equal(unsetenv("DH_LISTEN_ADDR"), 0);
+	assert_int_equal(unsetenv("DH_API_UPSTREAMS"), 0);
+	assert_int_equal(cfg_load_web(&w, &c, err, sizeof(err)), -1);
+	assert_contains(err, "DH_CORS_ORIGINS");
 }
 
 /* DH_NOW is parsed and installed as the clock's override. */
@@ -642,6 +677,7 @@ main(void)
 		T(test_bad_ports_and_counts),
 		T(test_bad_listen_addr),
 		T(test_api_hosts),
+		T(test_cors_origins),
 		T(test_bad_log_level_and_now),
 		T(test_log_level_original),
 		T(test_original_unused),
