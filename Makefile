@@ -51,11 +51,17 @@ BENCH_BIN  = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 .PHONY: all deps run start stop status test unit fuzz bench lint install uninstall clean
 .DEFAULT_GOAL := all
 
-all: $(BINS) $(BUILD)/static/.version
+all: $(BINS) $(BUILD)/static/.version $(BUILD)/static/apidocs/.version
 
 # The dashboard with its assets named by version (scripts/assets.sh).
 $(BUILD)/static/.version: scripts/assets.sh $(shell find static -type f)
 	@scripts/assets.sh static $(BUILD)/static
+
+# The API's docs pages, /docs and /redoc: Swagger UI and ReDoc from the npm
+# packages apidocs/package-lock.json pins (scripts/apidocs.sh).
+$(BUILD)/static/apidocs/.version: scripts/apidocs.sh scripts/npm.sh $(wildcard apidocs/*.json apidocs/*.html \
+                                  apidocs/*.js apidocs/*.css) | deps
+	@scripts/apidocs.sh apidocs $(BUILD)/static/apidocs
 
 deps:
 	@scripts/deps.sh
@@ -146,7 +152,7 @@ lint:
 install: all
 	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BUILD_BIN="$(BUILD)/bin" DH_API_LISTEN="$(DH_API_LISTEN)" \
 	    DH_API_UPSTREAMS="$(DH_API_UPSTREAMS)" FCGI_WEB_SERVER_ADDRS="$(FCGI_WEB_SERVER_ADDRS)" \
-	    scripts/install.sh $(BINS)
+	    DH_CORS_ORIGINS="$(DH_CORS_ORIGINS)" scripts/install.sh $(BINS)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS)))

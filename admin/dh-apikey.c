@@ -190,6 +190,7 @@ main(int argc, char **argv)
 		return CFG_EXIT_CONFIG;
 	}
 	log_init("dh-apikey", cfg.log_level);
+	cfg_log_unused();
 	url = apikey_url(&cfg, urlbuf, sizeof(urlbuf));
 	if (url == NULL) {
 		fprintf(stderr, "dh-apikey: set DATABASE_MIGRATE_URL or DATABASE_URL "

@@ -5,6 +5,8 @@
  * and prints the effective settings (defaults filled in) as shell
  * assignments, one per line, single-quoted, for scripts/stack.sh to read.
  * A bad value is one message on stderr and exit 78, before anything starts.
+ * A setting of the original DarkHorses that means nothing here is a warning
+ * on stderr naming what to set instead (cfg_log_unused).
  */
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +48,8 @@ main(void)
 		fprintf(stderr, "configuration error: %s\n", err);
 		return CFG_EXIT_CONFIG;
 	}
+	log_init("dh-config", c.log_level);
+	cfg_log_unused();
 	if (c.has_now)
 		clock_format_instant(c.now, now, sizeof(now));
 	put("DATABASE_URL", c.database_url);
@@ -64,6 +68,7 @@ main(void)
 	put("DH_API_LISTEN", w.api_listen);
 	put("DH_API_UPSTREAMS", w.api_upstreams);
 	put("FCGI_WEB_SERVER_ADDRS", c.fcgi_web_server_addrs);
+	put("DH_CORS_ORIGINS", w.cors_origins);
 	put("DH_VAR_DIR", c.var_dir);
 	put("LOG_LEVEL", levels[c.log_level]);
 	put("DH_NOW", now);

@@ -205,6 +205,7 @@ main(int argc, char **argv)
 		return CFG_EXIT_CONFIG;
 	}
 	log_init("dh-migrate", cfg.log_level);
+	cfg_log_unused();
 	if (dir == NULL)
 		dir = migrate_default_dir(dirbuf, sizeof(dirbuf));
 	url = getenv("DATABASE_MIGRATE_URL");

@@ -209,6 +209,7 @@ main(int argc, char **argv)
 		return CFG_EXIT_CONFIG;
 	}
 	log_init("dh-rapi", c.log_level);
+	cfg_log_unused();
 	rapi_opts_from_cfg(&o, &c, &stop);
 	cmd = options(argc, argv, &o);
 	if (cmd < 0)

@@ -97,6 +97,8 @@ struct api_route {
 	const char       *summary;		/* OpenAPI */
 	const char       *schema;		/* OpenAPI: the 200 body's schema; NULL: an object */
 	const char       *tag;			/* OpenAPI: when not the module's */
+	const char       *operation_id;	/* OpenAPI: the original's operationId for its paths;
+						   NULL: NAME_PATH_METHOD, as FastAPI made them */
 	struct api_param  params[API_MAX_PARAMS];	/* OpenAPI: query parameters */
 };
 

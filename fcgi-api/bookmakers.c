@@ -35,6 +35,7 @@ bookmakers_list(struct request *r)
 
 static const struct api_route bookmakers_routes[] = {
 	{ .method = "GET", .pattern = "/api/bookmakers",
+	  .operation_id = "get_bookmakers_api_bookmakers_get",
 	  .handler = bookmakers_list, .cache_control = API_MASTERS, .name = "bookmakers",
 	  .summary = "Bookmakers and exchanges (data: the original's {id, name, type})",
 	  .schema = "BookmakerList",

@@ -59,6 +59,7 @@ courses_list(struct request *r)
 
 static const struct api_route courses_routes[] = {
 	{ .method = "GET", .pattern = "/api/courses",
+	  .operation_id = "get_courses_api_courses_get",
 	  .handler = courses_list, .cache_control = API_MASTERS, .name = "courses",
 	  .summary = "Racecourses (data: the original's {name})",
 	  .schema = "CourseList",

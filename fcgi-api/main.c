@@ -206,6 +206,7 @@ main(int argc, char **argv)
 		return CFG_EXIT_CONFIG;
 	}
 	log_init("dh-api", cfg.log_level);
+	cfg_log_unused();
 	url = cfg.database_read_url ? cfg.database_read_url : cfg.database_url;
 	if (url == NULL) {
 		fprintf(stderr, "dh-api: DATABASE_URL is not set (make run sets it for the embedded cluster)\n");

@@ -189,6 +189,7 @@ odds_historical_coverage(struct request *r)
 
 static const struct api_route odds_historical_routes[] = {
 	{ .method = "GET", .pattern = "/api/historical-odds",
+	  .operation_id = "get_historical_odds_api_historical_odds_get",
 	  .handler = odds_historical_list, .cache_control = API_MASTERS, .name = "historical_odds",
 	  .summary = "Finished races: SP, position, pre-race price range, returns; newest first",
 	  .schema = "HistoricalList",
@@ -196,6 +197,7 @@ static const struct api_route odds_historical_routes[] = {
 	      { "course", "s", "part of the course name, any case (e.g. asc)" },
 	      { "year", "i", "2015 to the current year" }, API_P_LIMIT(100), API_P_OFFSET } },
 	{ .method = "GET", .pattern = "/api/historical-odds/summary",
+	  .operation_id = "get_historical_summary_api_historical_odds_summary_get",
 	  .handler = odds_historical_summary, .cache_control = API_SLOW, .name = "historical_summary",
 	  .summary = "Totals of the historical odds (the original's keys at the top), by year",
 	  .schema = "HistoricalSummary" },

@@ -137,6 +137,7 @@ odds_live_upcoming(struct request *r)
 
 static const struct api_route odds_live_routes[] = {
 	{ .method = "GET", .pattern = "/api/live-odds",
+	  .operation_id = "get_live_odds_api_live_odds_get",
 	  .handler = odds_live_list, .cache_control = API_LIVE, .name = "live_odds",
 	  .summary = "Current prices, one row per race, runner and bookmaker",
 	  .schema = "LiveOddsList",
@@ -145,6 +146,7 @@ static const struct api_route odds_live_routes[] = {
 	      { "bookmaker", "s", "bookmaker_id (bet365, william_hill or williamhill) or part of the "
 	        "bookmaker's name, case-insensitive (e.g. william)" }, API_P_LIMIT(100), API_P_OFFSET } },
 	{ .method = "GET", .pattern = "/api/live-odds/upcoming-races",
+	  .operation_id = "get_upcoming_races_api_live_odds_upcoming_races_get",
 	  .handler = odds_live_upcoming, .cache_control = API_LIVE, .name = "upcoming_races",
 	  .summary = "Races off within hours_ahead hours",
 	  .schema = "UpcomingRaces",

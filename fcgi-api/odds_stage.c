@@ -245,6 +245,7 @@ odds_stage_next_race(struct request *r)
 
 static const struct api_route odds_stage_routes[] = {
 	{ .method = "GET", .pattern = "/api/live-odds/races-by-stage",
+	  .operation_id = "get_races_by_stage_api_live_odds_races_by_stage_get",
 	  .handler = odds_stage_races, .cache_control = API_LIVE, .name = "races_by_stage",
 	  .summary = "Races still to run (every day ahead, or race_date's), grouped by stage: at_post (< 5 min to the off), "
 	      "going_to_post (5 to < 30), pre_race (30 to < 120), early_market (>= 120); every runner with "
@@ -252,6 +253,7 @@ static const struct api_route odds_stage_routes[] = {
 	  .schema = "RacesByStage",
 	  .params = { { "race_date", "d", "only this racing day (Europe/London); default: every race not yet off" } } },
 	{ .method = "GET", .pattern = "/api/live-odds/next-race",
+	  .operation_id = "get_next_race_api_live_odds_next_race_get",
 	  .handler = odds_stage_next_race, .cache_control = API_LIVE, .name = "next_race",
 	  .summary = "The next race to run, with its runners and prices; today's races (Europe/London) "
 	      "and how many have run",

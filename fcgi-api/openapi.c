@@ -13,6 +13,7 @@
  */
 #include "openapi.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,14 +138,38 @@ openapi_parameters(const struct api_route *op)
 	return list;
 }
 
+/*
+ * The operationId of op: its own (the original's, so that its docs' deep
+ * links such as /docs#/default/get_live_odds_api_live_odds_get still name
+ * it), or made as FastAPI made them: name, path and method, every character
+ * that is not a letter, digit or _ turned into _.
+ */
+static void
+openapi_operation_id(const struct api_route *op, const char *method, char *out, size_t outlen)
+{
+	size_t n;
+
+	if (op->operation_id != NULL) {
+		snprintf(out, outlen, "%s", op->operation_id);
+		return;
+	}
+	snprintf(out, outlen, "%s%s_%s", op->name, op->pattern, method);
+	n = strlen(op->name) + strlen(op->pattern);
+	for (size_t i = 0; i < n && out[i] != '\0'; i++)
+		if (!isalnum((unsigned char)out[i]))
+			out[i] = '_';
+}
+
 static json_t *
-openapi_operation(const struct api_route *op, const char *tag)
+openapi_operation(const struct api_route *op, const char *tag, const char *method)
 {
 	json_t *responses = json_object(), *body = NULL;
+	char id[160];
 	int rc = 0;
 
 	if (responses == NULL)
 		return NULL;
+	openapi_operation_id(op, method, id, sizeof(id));
 	if (op->flags & API_LIST) {
 		char props[160];
 
@@ -172,8 +197,8 @@ openapi_operation(const struct api_route *op, const char *tag)
 		json_decref(responses);
 		return NULL;
 	}
-	return json_pack("{s:[s], s:s, s:o, s:o, s:o}", "tags", op->tag ? op->tag : tag, "summary", op->summary,
-	    "parameters", openapi_parameters(op), "responses", responses,
+	return json_pack("{s:[s], s:s, s:s, s:o, s:o, s:o}", "tags", op->tag ? op->tag : tag, "summary", op->summary,
+	    "operationId", id, "parameters", openapi_parameters(op), "responses", responses,
 	    "security", (op->flags & API_ADMIN_KEY) ? json_pack("[{s:[]}]", "bearer") : json_array());
 }
 
@@ -192,7 +217,7 @@ openapi_add_paths(json_t *paths, const struct api_module *m)
 		method[k] = '\0';
 		if (item == NULL && json_object_set_new(paths, route->pattern, item = json_object()) < 0)
 			return -1;
-		op = openapi_operation(route, m->tag);
+		op = openapi_operation(route, m->tag, method);
 		if (op == NULL || json_object_set_new(item, method, op) < 0) {
 			log_error("openapi: could not describe %s", route->pattern);
 			return -1;

@@ -164,12 +164,14 @@ status_scheduler(struct request *r)
 
 static const struct api_route status_routes[] = {
 	{ .method = "GET", .pattern = "/api/statistics",
+	  .operation_id = "get_statistics_api_statistics_get",
 	  .handler = status_statistics, .cache_control = API_SLOW, .name = "statistics",
 	  .summary = "The latest statistics snapshot of each kind; {} when none yet; "
 	      "data: the original's nested per-table statistics",
 	  .schema = "Statistics",
 	  .params = { { "table", "s", "live, historical or all (default all)" } } },
 	{ .method = "GET", .pattern = "/api/scheduler-status",
+	  .operation_id = "get_scheduler_status_api_scheduler_status_get",
 	  .handler = status_scheduler, .cache_control = API_LIVE, .name = "scheduler_status",
 	  .summary = "Each worker's schedule, state, last and next run, last error, stale flag; "
 	      "schedulers: the original's live_odds, historical_odds, statistics_updater",

@@ -1,13 +1,15 @@
 #!/bin/sh
 # Installs the Debian 12 packages the build, the stack and the tests need
-# (the browser tests' npm modules: tests/browser/setup).
+# (npm packages are not Debian's: make fetches the docs pages' from the npm
+# registry, scripts/apidocs.sh, and the browser tests theirs, tests/browser/setup).
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -eu
 
 PACKAGES="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev \
 libcurl4-openssl-dev libssl-dev libcmocka-dev postgresql-15 postgresql-client-15 nginx \
 supervisor curl openssl wrk time python3 clang libclang-rt-14-dev chromium nodejs"
-# The browser tests run playwright-core (npm) against Debian's chromium.  npm
+# The build vendors Swagger UI and ReDoc (npm) for /docs and /redoc; the
+# browser tests run playwright-core (npm) against Debian's chromium.  npm
 # comes with Debian's npm package, or inside a nodejs that provides it.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 

@@ -3,7 +3,8 @@
 #
 #   bin/dh-*                              the programs given as arguments
 #   share/darkhorses/sql/migrations/      what dh-migrate applies (found without --dir)
-#   share/darkhorses/static/              the dashboard, assets versioned (scripts/assets.sh)
+#   share/darkhorses/static/              the dashboard, assets versioned (scripts/assets.sh),
+#                                         and the docs pages in apidocs/ (scripts/apidocs.sh)
 #   share/darkhorses/nginx/               what the site file includes
 #   share/darkhorses/examples/            nginx-site.conf, supervisor.conf, darkhorses.env
 #
@@ -36,7 +37,8 @@ OUT=$DESTDIR$SHARE			# where they are written now
 # nginx on other hosts, FCGI_WEB_SERVER_ADDRS for those nginx hosts, and
 # DH_API_UPSTREAMS=a:p,b:p for the site file of an nginx host.
 defaults=$(env -i PATH="$PATH" DH_API_LISTEN="${DH_API_LISTEN:-}" DH_API_UPSTREAMS="${DH_API_UPSTREAMS:-}" \
-	FCGI_WEB_SERVER_ADDRS="${FCGI_WEB_SERVER_ADDRS:-}" "$BUILD_BIN/dh-config") ||
+	FCGI_WEB_SERVER_ADDRS="${FCGI_WEB_SERVER_ADDRS:-}" DH_CORS_ORIGINS="${DH_CORS_ORIGINS:-}" \
+	"$BUILD_BIN/dh-config") ||
 	die "$BUILD_BIN/dh-config refused the settings above (or run make first)"
 eval "$defaults"
 
@@ -58,6 +60,7 @@ DH_TLS_KEY=/etc/ssl/darkhorses/privkey.pem
 DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
 API_SOCKET_OWNER_LINE=socket_owner=darkhorses:www-data
 api_sockets "$DH_VAR_DIR/run"
+cors_origins
 if [ -n "$DH_API_LISTEN" ]; then
 	API_PEERS_LINE="FCGI_WEB_SERVER_ADDRS=${FCGI_WEB_SERVER_ADDRS:-CHANGE_ME}"
 else
@@ -75,8 +78,14 @@ install -m 0644 "$ROOT"/sql/migrations/*.sql "$OUT/sql/migrations/"
 sh "$ROOT/scripts/assets.sh" "$ROOT/static" "$OUT/static" ||
 	die "could not lay out the dashboard in $OUT/static"
 rm -f "$OUT/static/.version"
+# The docs pages (/docs, /redoc) with Swagger UI and ReDoc, as make built
+# them (scripts/apidocs.sh).
+apidocs=$(dirname "$BUILD_BIN")/static/apidocs
+[ -f "$apidocs/.version" ] || die "$apidocs is not built (run make)"
+rm -rf "$OUT/static/apidocs"
+cp -R "$apidocs" "$OUT/static/apidocs"
 
-for f in locations fastcgi errors; do
+for f in locations fastcgi errors cors; do
 	render "$ROOT/nginx/$f.conf.in" "$OUT/nginx/$f.conf"
 done
 

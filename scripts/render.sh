@@ -51,3 +51,25 @@ api_sockets() {
 	done
 	set +f
 }
+
+# The values of the templates that carry DH_CORS_ORIGINS (checked by
+# dh-config: "*" or origins such as https://a.example, comma separated) into
+# nginx's map (nginx/darkhorses.conf.in, nginx/cors.conf.in):
+#
+#   cors_origins
+#
+# "*": every answer carries Access-Control-Allow-Origin: *, whatever the
+# Origin.  A list: the Origin echoed when listed, and Vary: Origin always.
+cors_origins() {
+	DH_CORS_ORIGIN_ENTRIES=""
+	if [ "${DH_CORS_ORIGINS:-*}" = "*" ]; then
+		DH_CORS_DEFAULT="*"
+		DH_CORS_VARY=""
+		return 0
+	fi
+	DH_CORS_DEFAULT=""
+	DH_CORS_VARY="Origin"
+	for origin in $(printf '%s' "$DH_CORS_ORIGINS" | tr ',' ' '); do
+		DH_CORS_ORIGIN_ENTRIES="${DH_CORS_ORIGIN_ENTRIES}\"$origin\" \$http_origin; "
+	done
+}

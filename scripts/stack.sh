@@ -214,6 +214,7 @@ prepare() {
 	LOG_DIR=$VAR/log
 	PROGRAM_USER_LINE="" PROGRAM_ENV_LINE=""
 	api_sockets "$VAR/run"
+	cors_origins
 	DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
 	rm -f "$VAR"/supervisor/conf.d/*.conf "$VAR"/nginx/conf.d/*.conf
 	render "$ROOT/supervisor/supervisord.conf.in" "$CONF"
@@ -240,6 +241,7 @@ prepare() {
 	render "$ROOT/nginx/errors.conf.in" "$VAR/nginx/errors.conf"
 	render "$ROOT/nginx/locations.conf.in" "$VAR/nginx/locations.conf"
 	render "$ROOT/nginx/fastcgi.conf.in" "$VAR/nginx/fastcgi.conf"
+	render "$ROOT/nginx/cors.conf.in" "$VAR/nginx/cors.conf"
 	render "$ROOT/nginx/http.conf.in" "$VAR/nginx/conf.d/http.conf"
 	[ -n "$DH_HTTPS_PORT" ] && render "$ROOT/nginx/https.conf.in" "$VAR/nginx/conf.d/https.conf"
 	if [ "$NGINX_OS_USER" != "$(id -un)" ]; then

@@ -232,6 +232,59 @@ cfg_fcgi_peer(const char *v)
 	return inet_pton(AF_INET, v, addr) == 1 ? 0 : -1;
 }
 
+/*
+ * One of DH_CORS_ORIGINS: an origin as browsers send it, scheme://host or
+ * scheme://host:port, http or https, the host a name, an IPv4 address or an
+ * IPv6 one in brackets; no path, nothing nginx's map would read as syntax.
+ */
+static int
+cfg_origin(const char *v)
+{
+	const char *host;
+	size_t n;
+	long port;
+
+	if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else
+		return -1;
+	if (*host == '[') {
+		n = strcspn(host, "]");
+		if (host[n] != ']' || n < 3 || strspn(host + 1, "0123456789abcdefABCDEF:.") != n - 1)
+			return -1;
+		n++;
+	} else {
+		n = strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+		if (n == 0 || host[0] == '.' || host[0] == '-')
+			return -1;
+	}
+	if (host[n] == '\0')
+		return 0;
+	return host[n] == ':' && num_parse_long(host + n + 1, 1, 65535, &port) == 0 ? 0 : -1;
+}
+
+/* DH_CORS_ORIGINS: "*" (the default, as the original) or a list of origins. */
+static int
+cfg_cors(struct cfg_web *w, char *err, size_t errlen)
+{
+	const char *v = cfg_env("DH_CORS_ORIGINS");
+	size_t i;
+
+	if (v == NULL)
+		v = "*";
+	if (strcmp(v, "*") != 0 && (strlen(v) >= sizeof(w->cors_origins) || cfg_list(v, cfg_origin) < 0))
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_CORS_ORIGINS: \"%s\" (expected * or comma-separated origins such as https://example.com,http://localhost:3000)",
+		    v);
+	/* Browsers send scheme and host in lower case. */
+	for (i = 0; v[i] != '\0'; i++)
+		w->cors_origins[i] = (char)tolower((unsigned char)v[i]);
+	w->cors_origins[i] = '\0';
+	return 0;
+}
+
 /* NAME=value with NAME a shell variable name; splits line at the '='. */
 static int
 cfg_env_pair(char *line, char **name, char **value)
@@ -394,7 +447,7 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	v = cfg_env("LOG_LEVEL");
 	if (v != NULL && log_level_parse(v, &c->log_level) < 0)
 		return cfg_fail(err, errlen,
-		    "invalid value for LOG_LEVEL: \"%s\" (expected debug, info, warn or error)", v);
+		    "invalid value for LOG_LEVEL: \"%s\" (expected debug, info, warn or error, or warning or critical; any case)", v);
 
 	v = cfg_env("DH_NOW");
 	if (v != NULL) {
@@ -405,6 +458,45 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		clock_set_override(c->now);
 	}
 	return 0;
+}
+
+/*
+ * The original DarkHorses' settings that have no counterpart of the same
+ * name here, with what to set instead.  Its others (DATABASE_URL,
+ * RACING_API_USERNAME, RACING_API_PASSWORD, LOG_LEVEL) are read as they are.
+ */
+static const struct {
+	const char *name;
+	const char *instead;
+} cfg_original[] = {
+	{ "SUPABASE_URL", "dh-api reads PostgreSQL directly: set DATABASE_URL (and DATABASE_READ_URL)" },
+	{ "SUPABASE_SERVICE_KEY", "dh-api reads PostgreSQL directly: set DATABASE_URL (and DATABASE_READ_URL)" },
+	{ "SESSION_POOLER", "set DATABASE_URL (a session-mode pooler URL works there)" },
+	{ "TRANSACTION_POOLER", "set DATABASE_URL to the server or a session-mode pooler (the workers hold "
+	  "advisory locks and prepared statements, which transaction pooling breaks)" },
+	{ "PORT", "nginx listens on DH_HTTP_PORT (and DH_LISTEN_ADDR)" },
+};
+
+size_t
+cfg_unused(size_t i, const char **name, const char **instead)
+{
+	for (; i < sizeof(cfg_original) / sizeof(cfg_original[0]); i++) {
+		if (cfg_env(cfg_original[i].name) != NULL) {
+			*name = cfg_original[i].name;
+			*instead = cfg_original[i].instead;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+void
+cfg_log_unused(void)
+{
+	const char *name, *instead;
+
+	for (size_t i = 0; (i = cfg_unused(i, &name, &instead)) != 0;)
+		log_warn("%s is set but not used here (a setting of the original DarkHorses): %s", name, instead);
 }
 
 int
@@ -441,5 +533,5 @@ cfg_load_web(struct cfg_web *w, const struct cfg *c, char *err, size_t errlen)
 		return cfg_fail(err, errlen,
 		    "invalid value for DH_API_UPSTREAMS: \"%s\" (expected a comma-separated list of IPv4:PORT, [IPv6]:PORT or unix:/path)",
 		    w->api_upstreams);
-	return 0;
+	return cfg_cors(w, err, errlen);
 }

@@ -6,7 +6,7 @@
  * .env.example lists them all.
  *
  * The settings of the stack's web front (nginx's ports, TLS files, listen
- * address and upstreams, the dh-api pool's size and address) are no
+ * address and upstreams, CORS origins, the dh-api pool's size and address) are no
  * program's business: cfg_load leaves them alone, so a worker or dh-api
  * never refuses to start over a TLS key it does not use.  dh-config, which
  * scripts/stack.sh runs before anything starts, checks them with
@@ -51,6 +51,7 @@ struct cfg_web {
 	const char    *listen_addr;        /* where nginx listens */
 	const char    *api_listen;         /* DH_API_LISTEN, HOST:PORT; NULL: the unix socket */
 	const char    *api_upstreams;      /* DH_API_UPSTREAMS for nginx; NULL: the local pool */
+	char           cors_origins[1024]; /* DH_CORS_ORIGINS: "*" or origins, comma separated, lower case */
 };
 
 /*
@@ -80,5 +81,19 @@ int cfg_load(struct cfg *c, char *err, size_t errlen);
  * variable and the bad value in err.
  */
 int cfg_load_web(struct cfg_web *w, const struct cfg *c, char *err, size_t errlen);
+
+/*
+ * The original DarkHorses' environment variables that mean nothing here
+ * (SUPABASE_URL, SESSION_POOLER, PORT...): the first one set at index i or
+ * after, with what to set instead.  Returns the index to continue from, or 0
+ * when no more is set.  Cannot fail.
+ */
+size_t cfg_unused(size_t i, const char **name, const char **instead);
+
+/*
+ * Logs a warning for each of them that is set (cfg_unused): programs call it
+ * after log_init.  Cannot fail.
+ */
+void cfg_log_unused(void);
 
 #endif

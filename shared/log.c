@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,18 +22,26 @@ log_init(const char *program, enum log_level min)
 	log_min = min;
 }
 
+/*
+ * Ours, then the names of Python's logging module, which the original read
+ * from the same LOG_LEVEL (INFO, WARNING, CRITICAL...): any case.
+ */
+static const struct {
+	const char     *name;
+	enum log_level  level;
+} log_aliases[] = {
+	{ "debug", LOG_DEBUG }, { "info", LOG_INFO }, { "warn", LOG_WARN }, { "error", LOG_ERROR },
+	{ "warning", LOG_WARN }, { "critical", LOG_ERROR }, { "fatal", LOG_ERROR }, { "notset", LOG_DEBUG },
+};
+
 int
 log_level_parse(const char *s, enum log_level *out)
 {
-	for (size_t i = 0; i < sizeof(log_names) / sizeof(log_names[0]); i++) {
-		if (strcmp(s, log_names[i]) == 0) {
-			*out = (enum log_level)i;
+	for (size_t i = 0; i < sizeof(log_aliases) / sizeof(log_aliases[0]); i++) {
+		if (strcasecmp(s, log_aliases[i].name) == 0) {
+			*out = log_aliases[i].level;
 			return 0;
 		}
-	}
-	if (strcmp(s, "warning") == 0) {
-		*out = LOG_WARN;
-		return 0;
 	}
 	return -1;
 }

@@ -15,7 +15,11 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 /* Sets the program name and the lowest level written.  Cannot fail. */
 void log_init(const char *program, enum log_level min);
 
-/* Parses "debug", "info", "warn" or "error".  Returns 0, or -1 if unknown. */
+/*
+ * Parses "debug", "info", "warn" or "error", or Python logging's "warning",
+ * "critical" (error), "fatal" (error) and "notset" (debug), in any case.
+ * Returns 0, or -1 if unknown (*out untouched).
+ */
 int log_level_parse(const char *s, enum log_level *out);
 
 /* Writes one event. */

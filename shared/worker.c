@@ -407,6 +407,7 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 		return CFG_EXIT_CONFIG;
 	}
 	log_init(prog, cfg.log_level);
+	cfg_log_unused();
 	memset(&w, 0, sizeof(w));
 	w.def = def;
 	w.ctx.cfg = &cfg;

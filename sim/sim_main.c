@@ -125,6 +125,7 @@ main(int argc, char **argv)
 		return CFG_EXIT_CONFIG;
 	}
 	log_init("dh-racing-sim", cfg.log_level);
+	cfg_log_unused();
 	if (main_options(argc, argv, &cfg, &seed, &open, &check) < 0)
 		return CFG_EXIT_CONFIG;
 	if (check) {

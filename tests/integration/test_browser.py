@@ -69,17 +69,18 @@ def fill_day(t, st):
     t.check("prices moved between the two looks (%d changes): history behind the sparklines" % moved, moved > 0)
 
 
-def run_browser(t, st, shots):
+def node_checks(t, script, *args, env=None, timeout=900):
+    """Runs tests/browser/SCRIPT with node (playwright-core installed first by
+    tests/browser/setup) and makes its "ok NAME" and "FAIL NAME: DETAIL"
+    lines this suite's checks."""
     p = subprocess.run([os.path.join(BROWSER, "setup")], capture_output=True, text=True, timeout=300)
     if not t.check("playwright-core installed (tests/browser/setup)", p.returncode == 0, p.stderr[-800:]):
         return
-    cmd = ["node", os.path.join(BROWSER, "dashboard.test.mjs"), "--base", "http://127.0.0.1:%d" % st.http_port,
-           "--ctl", "%s ctl" % os.path.join(harness.ROOT, "scripts", "stack.sh"), "--shots", shots,
-           "--chromium", CHROMIUM]
+    cmd = ["node", os.path.join(BROWSER, script)] + list(args) + ["--chromium", CHROMIUM]
     try:
-        p = subprocess.run(cmd, cwd=BROWSER, env=st.env, capture_output=True, text=True, timeout=900)
+        p = subprocess.run(cmd, cwd=BROWSER, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as e:
-        t.check("browser checks finish within 15 minutes", False, (e.stdout or b"")[-1500:])
+        t.check("browser checks finish within %d s" % timeout, False, (e.stdout or b"")[-1500:])
         return
     seen = 0
     for line in p.stdout.splitlines():
@@ -94,6 +95,12 @@ def run_browser(t, st, shots):
         t.check("browser checks ran (exit %d)" % p.returncode, False, (p.stdout + p.stderr)[-1500:])
     elif p.returncode != 0 and "FAIL" not in p.stdout:
         t.check("browser run exited cleanly (exit %d)" % p.returncode, False, p.stderr[-1500:])
+
+
+def run_browser(t, st, shots):
+    node_checks(t, "dashboard.test.mjs", "--base", "http://127.0.0.1:%d" % st.http_port,
+                "--ctl", "%s ctl" % os.path.join(harness.ROOT, "scripts", "stack.sh"), "--shots", shots,
+                env=st.env)
 
 
 def run(t):

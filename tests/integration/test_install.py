@@ -63,13 +63,17 @@ def check_layout(t, tmp):
     with open(os.path.join(harness.ROOT, "build", "static", ".version")) as f:
         version = f.read().strip()
     assets = [f for f in files_under(os.path.join(harness.ROOT, "static")) if f != "index.html"]
-    t.check("the dashboard in share/darkhorses/static, its assets also under v/%s/" % version,
-            files_under(os.path.join(share, "static"))
-            == sorted(["index.html"] + assets + [os.path.join("v", version, f) for f in assets]),
-            files_under(os.path.join(share, "static")))
+    apidocs = [os.path.join("apidocs", f) for f in files_under(os.path.join(harness.ROOT, "build", "static",
+                                                                            "apidocs"))]
+    t.check("the dashboard in share/darkhorses/static, its assets also under v/%s/, the docs pages in apidocs/"
+            % version, files_under(os.path.join(share, "static"))
+            == sorted(["index.html"] + assets + [os.path.join("v", version, f) for f in assets] + apidocs)
+            and "apidocs/swagger-ui/swagger-ui-bundle.js" in apidocs and "apidocs/redoc/redoc.standalone.js"
+            in apidocs, files_under(os.path.join(share, "static")))
     t.check("examples and the site's include files",
             sorted(os.listdir(os.path.join(share, "examples"))) == sorted(EXAMPLES)
-            and sorted(os.listdir(os.path.join(share, "nginx"))) == ["errors.conf", "fastcgi.conf", "locations.conf"],
+            and sorted(os.listdir(os.path.join(share, "nginx"))) == ["cors.conf", "errors.conf", "fastcgi.conf",
+                                                                     "locations.conf"],
             (os.listdir(os.path.join(share, "examples")), os.listdir(os.path.join(share, "nginx"))))
     texts = {}
     for f in glob.glob(os.path.join(share, "examples", "*")) + glob.glob(os.path.join(share, "nginx", "*")):
@@ -373,6 +377,12 @@ def check_http(t, dp):
     r = dp.request(script.group(1).decode() if script else "/v/none/js/main.js")
     t.check("its script under the installed asset version, immutable",
             r.status == 200 and "immutable" in r.headers.get("cache-control", ""), r.headers)
+    for page in ("/docs", "/redoc", "/apidocs/swagger-ui/swagger-ui-bundle.js", "/apidocs/redoc/redoc.standalone.js"):
+        r = dp.request(page)
+        t.check("the API docs: %s 200 from share/darkhorses/static/apidocs" % page, r.status == 200 and r.body, r)
+    r = dp.request("/openapi.json", headers={"Origin": "https://a.example"})
+    t.check("/openapi.json as FastAPI served it, with CORS", r.status == 200 and r.is_json()
+            and r.headers.get("access-control-allow-origin") == "*", r.headers)
     r = dp.request("/api/openapi.json", headers={"Accept-Encoding": "gzip"})
     t.check("an API route answers JSON, gzipped", r.status == 200 and r.headers.get("content-encoding") == "gzip"
             and r.headers.get("content-type", "").startswith("application/json"), r.headers)

@@ -19,7 +19,8 @@ extern char **environ;
 static int
 clear_env(void **state)
 {
-	static const char *const prefixes[] = { "DH_", "RACING_", "DATABASE_", "LOG_LEVEL=", "FCGI_" };
+	static const char *const prefixes[] = { "DH_", "RACING_", "DATABASE_", "LOG_LEVEL=", "FCGI_",
+		"SUPABASE_", "SESSION_POOLER=", "TRANSACTION_POOLER=", "PORT=" };
 	int again = 1;
 
 	(void)state;
@@ -150,6 +151,7 @@ check_cfg(const struct cfg *c, const struct cfg *want, const struct cfg_web *wan
 	assert_int_equal(w->api_procs, want_web->api_procs);
 	assert_int_equal(w->api_rate_limit, want_web->api_rate_limit);
 	assert_string_equal(w->listen_addr, want_web->listen_addr);
+	assert_string_equal(w->cors_origins, want_web->cors_origins);
 	assert_string_equal(c->var_dir, want->var_dir);
 	assert_int_equal(c->log_level, want->log_level);
 	assert_int_equal(c->has_now, want->has_now);
@@ -168,6 +170,7 @@ static const struct cfg_web web_defaults = {
 	.api_procs = 4,
 	.api_rate_limit = 50,
 	.listen_addr = "127.0.0.1",
+	.cors_origins = "*",
 };
 
 static void
@@ -217,6 +220,7 @@ test_values_read(void **state)
 		.api_procs = 64,
 		.api_rate_limit = 1000000,
 		.listen_addr = "0.0.0.0",
+		.cors_origins = "https://odds.example.com,http://localhost:3000",
 	};
 	struct cfg c;
 
@@ -233,10 +237,63 @@ test_values_read(void **state)
 	set("DH_API_PROCS", "64");
 	set("DH_API_RATE_LIMIT", "1000000");
 	set("DH_LISTEN_ADDR", want_web.listen_addr);
+	set("DH_CORS_ORIGINS", "https://Odds.Example.com,http://localhost:3000");
 	set("DH_VAR_DIR", want.var_dir);
 	set("LOG_LEVEL", "debug");
 	load_ok(&c);
 	check_cfg(&c, &want, &want_web);
+}
+
+/* The original's LOG_LEVEL values (Python logging's names, any case) are accepted. */
+static void
+test_log_level_original(void **state)
+{
+	static const struct {
+		const char     *value;
+		enum log_level  level;
+	} levels[] = {
+		{ "INFO", LOG_INFO }, { "DEBUG", LOG_DEBUG }, { "WARNING", LOG_WARN }, { "Warn", LOG_WARN },
+		{ "ERROR", LOG_ERROR }, { "CRITICAL", LOG_ERROR }, { "debug", LOG_DEBUG }, { "NOTSET", LOG_DEBUG },
+	};
+	struct cfg c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		set("LOG_LEVEL", levels[i].value);
+		load_ok(&c);
+		if (c.log_level != levels[i].level)
+			fail_msg("LOG_LEVEL=%s read as %d", levels[i].value, (int)c.log_level);
+	}
+}
+
+/*
+ * The original's variables that mean nothing here are named, each with what
+ * to set instead, and never stop a program.
+ */
+static void
+test_original_unused(void **state)
+{
+	static const char *const names[] = { "SUPABASE_URL", "SUPABASE_SERVICE_KEY", "SESSION_POOLER",
+		"TRANSACTION_POOLER", "PORT" };
+	const char *name, *instead;
+	struct cfg c;
+	size_t i, n;
+
+	(void)state;
+	assert_int_equal(cfg_unused(0, &name, &instead), 0);
+	set("SUPABASE_URL", "https://x.supabase.co");
+	set("SUPABASE_SERVICE_KEY", "key");
+	set("SESSION_POOLER", "postgresql://pooler/db");
+	set("TRANSACTION_POOLER", "postgresql://pooler:6543/db");
+	set("PORT", "10000");
+	load_ok(&c);
+	assert_null(c.database_url);
+	assert_int_equal(web.http_port, 8080);
+	for (i = 0, n = 0; (i = cfg_unused(i, &name, &instead)) != 0; n++) {
+		assert_string_equal(name, names[n]);
+		assert_contains(instead, n == 4 ? "DH_HTTP_PORT" : "DATABASE_URL");
+	}
+	assert_int_equal(n, 5);
 }
 
 static void
@@ -368,12 +425,38 @@ test_api_hosts(void **state)
 		bad_value("FCGI_WEB_SERVER_ADDRS", peers_bad[i]);
 }
 
+/* DH_CORS_ORIGINS: * or origins as browsers send them; anything else is refused. */
+static void
+test_cors_origins(void **state)
+{
+	static const char *const good[] = {
+		"*", "https://example.com", "http://localhost:3000,https://a.example.org",
+		"http://127.0.0.1:8080", "http://[::1]:3000", "https://x-y.example.co.uk",
+	};
+	static const char *const bad[] = {
+		"**", "example.com", "https://example.com/", "https://example.com/path", "ftp://example.com",
+		"https://", "https://a.example,", ",https://a.example", "https://a.example;", "https://a b",
+		"https://a.example:0", "https://a.example:99999", "http://[::1", "https://\"a\"", "*,https://a.example",
+		"https://-a.example",
+	};
+	struct cfg c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		set("DH_CORS_ORIGINS", good[i]);
+		load_ok(&c);
+		assert_string_equal(web.cors_origins, good[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		bad_value("DH_CORS_ORIGINS", bad[i]);
+}
+
 static void
 test_bad_log_level_and_now(void **state)
 {
 	(void)state;
 	bad_value("LOG_LEVEL", "verbose");
-	bad_value("LOG_LEVEL", "INFO");
+	bad_value("LOG_LEVEL", "INFO ");
 	bad_value("DH_NOW", "2025-10-14");
 	bad_value("DH_NOW", "2025-10-14T13:30:00");
 	bad_value("DH_NOW", "yesterday");
@@ -464,6 +547,7 @@ test_web_settings_not_programs(void **state)
 	set("DH_API_UPSTREAMS", "api1:9000");
 	set("DH_LISTEN_ADDR", "localhost");
 	set("DH_HTTP_PORT", "8089");	/* the simulator's port */
+	set("DH_CORS_ORIGINS", "example.com");
 	assert_int_equal(cfg_load(&c, err, sizeof(err)), 0);
 	assert_int_equal(cfg_load_web(&w, &c, err, sizeof(err)), -1);
 	assert_contains(err, "DH_TLS_CERT");
@@ -475,6 +559,10 @@ test_web_settings_not_programs(void **state)
 	set("DH_HTTP_PORT", "8080");
 	assert_int_equal(cfg_load_web(&w, &c, err, sizeof(err)), -1);
 	assert_contains(err, "DH_LISTEN_ADDR");
+	assert_int_equal(unsetenv("DH_LISTEN_ADDR"), 0);
+	assert_int_equal(unsetenv("DH_API_UPSTREAMS"), 0);
+	assert_int_equal(cfg_load_web(&w, &c, err, sizeof(err)), -1);
+	assert_contains(err, "DH_CORS_ORIGINS");
 }
 
 /* DH_NOW is parsed and installed as the clock's override. */
@@ -589,7 +677,10 @@ main(void)
 		T(test_bad_ports_and_counts),
 		T(test_bad_listen_addr),
 		T(test_api_hosts),
+		T(test_cors_origins),
 		T(test_bad_log_level_and_now),
+		T(test_log_level_original),
+		T(test_original_unused),
 		T(test_combinations),
 		T(test_web_settings_not_programs),
 		cmocka_unit_test_setup_teardown(test_tls, clear_env, remove_temp_files),

@@ -135,8 +135,12 @@ test_level_parse(void **state)
 	} good[] = {
 		{ "debug", LOG_DEBUG }, { "info", LOG_INFO }, { "warn", LOG_WARN },
 		{ "warning", LOG_WARN }, { "error", LOG_ERROR },
+		/* the original's (Python logging), any case */
+		{ "INFO", LOG_INFO }, { "Info", LOG_INFO }, { "DEBUG", LOG_DEBUG }, { "WARNING", LOG_WARN },
+		{ "ERROR", LOG_ERROR }, { "CRITICAL", LOG_ERROR }, { "critical", LOG_ERROR }, { "FATAL", LOG_ERROR },
+		{ "NOTSET", LOG_DEBUG },
 	};
-	static const char *const bad[] = { "", "INFO", "Info", "verbose", "err", "info ", " info", "debugx" };
+	static const char *const bad[] = { "", "verbose", "err", "info ", " info", "debugx", "INFOS", "crit" };
 	enum log_level level;
 
 	(void)state;

@@ -199,6 +199,59 @@ test_routes_complete(void **state)
 	}
 }
 
+/*
+ * Every operation has an operationId, unique, of word characters; on the
+ * original's paths it is the original's (reference §1.1), so that its docs'
+ * deep links (/docs#/default/get_live_odds_api_live_odds_get) still work;
+ * elsewhere it is made the way FastAPI made them.
+ */
+static void
+test_operation_ids(void **state)
+{
+	static const char *const original[][2] = {
+		{ "/health", "health_check_health_get" },
+		{ "/version", "version_check_version_get" },
+		{ "/api/live-odds", "get_live_odds_api_live_odds_get" },
+		{ "/api/live-odds/upcoming-races", "get_upcoming_races_api_live_odds_upcoming_races_get" },
+		{ "/api/live-odds/races-by-stage", "get_races_by_stage_api_live_odds_races_by_stage_get" },
+		{ "/api/live-odds/next-race", "get_next_race_api_live_odds_next_race_get" },
+		{ "/api/historical-odds", "get_historical_odds_api_historical_odds_get" },
+		{ "/api/historical-odds/summary", "get_historical_summary_api_historical_odds_summary_get" },
+		{ "/api/statistics", "get_statistics_api_statistics_get" },
+		{ "/api/scheduler-status", "get_scheduler_status_api_scheduler_status_get" },
+		{ "/api/bookmakers", "get_bookmakers_api_bookmakers_get" },
+		{ "/api/courses", "get_courses_api_courses_get" },
+	};
+	const json_t *paths = json_object_get(doc(), "paths");
+	json_t *seen = json_object(), *item, *op;
+	const char *path, *method;
+
+	(void)state;
+	json_object_foreach((json_t *)paths, path, item) {
+		json_object_foreach(item, method, op) {
+			const char *id = json_string_value(json_object_get(op, "operationId"));
+
+			if (id == NULL || *id == '\0' || strspn(id, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(id))
+				fail_msg("%s %s: operationId \"%s\"", method, path, id ? id : "(none)");
+			if (json_object_get(seen, id) != NULL)
+				fail_msg("operationId %s twice", id);
+			json_object_set_new(seen, id, json_true());
+		}
+	}
+	json_decref(seen);
+	for (size_t i = 0; i < sizeof(original) / sizeof(original[0]); i++) {
+		const json_t *get = json_object_get(json_object_get(paths, original[i][0]), "get");
+
+		assert_non_null(get);
+		assert_string_equal(json_string_value(json_object_get(get, "operationId")), original[i][1]);
+	}
+	op = json_object_get(json_object_get(paths, "/api/races/{race_id}/odds"), "get");
+	assert_non_null(op);
+	assert_string_equal(json_string_value(json_object_get(op, "operationId")),
+	    "race_odds_api_races__race_id__odds_get");
+}
+
 int
 main(void)
 {
@@ -210,6 +263,7 @@ main(void)
 		cmocka_unit_test(test_security),
 		cmocka_unit_test(test_cache_control),
 		cmocka_unit_test(test_routes_complete),
+		cmocka_unit_test(test_operation_ids),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
