@@ -44,7 +44,8 @@
 #define MASTERS_RACE_COLS(r) \
     r ".race_id, " r ".race_date, " r ".off_dt, " r ".off_time, " r ".course_id, " r ".course," \
     " " r ".region_code, " r ".race_name, " r ".race_class, " r ".type, " r ".pattern, " r ".age_band," \
-    " " r ".rating_band, " r ".sex_restriction, " r ".distance, " r ".distance_round, " r ".distance_f," \
+    " " r ".rating_band, " r ".sex_restriction, " r ".distance_f AS distance, " r ".distance_round," \
+    " " r ".distance AS distance_f," \
     " " r ".prize, " r ".field_size, " r ".going, " r ".surface, " r ".big_race, " r ".is_abandoned," \
     " " r ".course AS course_name, " r ".region_code AS region, " r ".off_dt AS off_datetime," \
     " " r ".type AS race_type, round(" r ".distance_y * 0.9144)::int AS distance_meters," \
@@ -71,7 +72,7 @@
     " r.winning_time_detail, r.comments, r.non_runners, r.tote_win, r.tote_pl, r.tote_ex," \
     " r.tote_csf, r.tote_tricast, r.tote_trifecta," \
     " r.course AS course_name, r.off_dt AS off_datetime, ra.off_time, ra.type AS race_type," \
-    " ra.race_class, ra.distance, ra.distance_f, ra.surface, ra.going," \
+    " ra.race_class, ra.distance_f AS distance, ra.distance AS distance_f, ra.surface, ra.going," \
     " nullif(regexp_replace(ra.prize, '[^0-9.]', '', 'g'), '')::numeric AS prize_money," \
     " 'GBP' AS currency, r.region_code AS region, 'resulted' AS results_status," \
     " coalesce(ra.is_abandoned, false) AS is_abandoned, NULL::json AS api_data," \
@@ -506,8 +507,8 @@ static const struct api_schema masters_schemas[] = {
 	  "sire_region:s dam_id:s dam:s dam_region:s damsire_id:s damsire:s damsire_region:s pedigree:Pedigree "
 	  "enriched_at:t created_at:t updated_at:t" },
 	{ "Race", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
-	  "race_class:s type:s pattern:s age_band:s rating_band:s sex_restriction:s distance:s distance_round:s "
-	  "distance_f:n prize:s field_size:i going:s surface:s big_race:b is_abandoned:b "
+	  "race_class:s type:s pattern:s age_band:s rating_band:s sex_restriction:s distance:n distance_round:s "
+	  "distance_f:s prize:s field_size:i going:s surface:s big_race:b is_abandoned:b "
 	  "course_name:s region:s off_datetime:t race_type:s distance_meters:i track_condition:s "
 	  "weather_conditions:s rail_movements:s currency:s prize_money:n api_data:o created_at:t updated_at:t" },
 	{ "Runner", "race_id:s horse_id:s race_date:d horse_name:s number:i draw:i age:i sex:s sex_code:s jockey_id:s "
@@ -517,14 +518,14 @@ static const struct api_schema masters_schemas[] = {
 	  "sire_id:s sire_name:s dam_id:s dam_name:s damsire_id:s damsire_name:s official_rating:i tsr:i comment:s "
 	  "silk_url:s api_data:o created_at:t updated_at:t" },
 	{ "RaceDetail", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
-	  "race_class:s type:s distance:s field_size:i going:s surface:s big_race:b is_abandoned:b "
+	  "race_class:s type:s distance:n distance_f:s field_size:i going:s surface:s big_race:b is_abandoned:b "
 	  "course_name:s region:s off_datetime:t race_type:s distance_meters:i track_condition:s "
 	  "weather_conditions:s rail_movements:s currency:s prize_money:n api_data:o created_at:t updated_at:t" " runners:[Runner]" },
 	{ "Winner", "horse_id:s horse_name:s sp:s sp_dec:n jockey_name:s trainer_name:s" },
 	{ "Result", "race_id:s race_date:d off_dt:t course_id:s course:s region_code:s race_name:s "
 	  "winning_time_detail:s comments:s non_runners:s tote_win:s tote_pl:s tote_ex:s tote_csf:s "
 	  "tote_tricast:s tote_trifecta:s winner:Winner "
-	  "course_name:s off_datetime:t off_time:s race_type:s race_class:s distance:s distance_f:n "
+	  "course_name:s off_datetime:t off_time:s race_type:s race_class:s distance:n distance_f:s "
 	  "surface:s going:s prize_money:n currency:s region:s results_status:s is_abandoned:b api_data:o "
 	  "created_at:t updated_at:t" },
 	{ "RunnerResult", "horse_id:s horse_name:s number:i draw:i position:s position_num:i btn:s ovr_btn:s sp:s "
@@ -532,7 +533,7 @@ static const struct api_schema masters_schemas[] = {
 	  "weight:s lbs:i or:i rpr:i tsr:i prize:n comment:s non_runner:b" },
 	{ "ResultDetail", "race_id:s race_date:d off_dt:t course_id:s course:s region_code:s race_name:s "
 	  "winning_time_detail:s comments:s non_runners:s tote_win:s tote_pl:s runners:[RunnerResult] "
-	  "course_name:s off_datetime:t off_time:s race_type:s race_class:s distance:s distance_f:n "
+	  "course_name:s off_datetime:t off_time:s race_type:s race_class:s distance:n distance_f:s "
 	  "surface:s going:s prize_money:n currency:s region:s results_status:s is_abandoned:b api_data:o "
 	  "created_at:t updated_at:t" },
 };

@@ -81,7 +81,7 @@ function facts(race, masters) {
     ["Prices updated", `${fmt.relative(race.prices_updated_at, clock.now())} (${fmt.timeSecs(race.prices_updated_at)})`],
   ];
   if (masters) {
-    rows.push(["Distance", fmt.text(masters.distance)], ["Going", fmt.text(masters.going)],
+    rows.push(["Distance", fmt.text(masters.distance_f)], ["Going", fmt.text(masters.going)],
       ["Class", fmt.text(masters.race_class)], ["Prize", fmt.text(masters.prize)]);
   }
   return h("dl", { class: "race-facts" },

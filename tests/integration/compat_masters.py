@@ -20,7 +20,7 @@ HORSE = {"horse_id": "str!", "name": "str", "dob": "date?", "sex": "str?", "sex_
          "region": "str?", "created_at": "instant", "updated_at": "instant"}
 RACE = {"race_id": "str!", "course_id": "str", "course_name": "str?", "region": "str?", "race_name": "str?",
         "race_date": "date", "off_datetime": "instant?", "off_time": "str?", "race_type": "str?",
-        "race_class": "str?", "distance_meters": "int?", "age_band": "str?", "surface": "str?", "going": "str?",
+        "race_class": "str?", "distance": "float?", "distance_f": "str?", "distance_meters": "int?", "age_band": "str?", "surface": "str?", "going": "str?",
         "track_condition": "str?", "weather_conditions": "str?", "rail_movements": "str?",
         "is_abandoned": "bool", "big_race": "bool", "currency": "str", "prize_money": "float?",
         "field_size": "int?", "api_data": "object?", "created_at": "instant", "updated_at": "instant"}
@@ -32,7 +32,7 @@ RUNNER = {"runner_id": "str!", "race_id": "str", "horse_id": "str", "horse_name"
           "damsire_id": "str?", "damsire_name": "str?", "form": "str?", "official_rating": "int?",
           "rpr": "int?", "tsr": "int?", "comment": "str?", "silk_url": "str?", "api_data": "object?",
           "created_at": "instant", "updated_at": "instant"}
-RESULT = {"race_id": "str!", "course_id": "str", "course_name": "str?", "race_name": "str?", "race_date": "date",
+RESULT = {"distance": "float?", "distance_f": "str?", "race_id": "str!", "course_id": "str", "course_name": "str?", "race_name": "str?", "race_date": "date",
           "off_datetime": "instant?", "off_time": "str?", "race_type": "str?", "race_class": "str?",
           "surface": "str?", "going": "str?", "prize_money": "float?", "currency": "str", "region": "str?",
           "results_status": "str", "is_abandoned": "bool", "api_data": "object?", "created_at": "instant",
