@@ -1,42 +1,39 @@
--- 0008_original_columns.sql: the original DarkHorses' column names in ra_odds_live,
+-- 0008_original_columns.sql: the original DarkHorses' column names for ra_odds_live,
 -- ra_odds_historical, ra_odds_statistics and ra_bookmakers, and its bookmaker ids and types
 -- (../shared/original-api/README.md §5 and §6), so the original's SQL runs unchanged.
 --
--- Our names stay: the original's are added beside them, never in their place.
+-- Names: a schema "original" holds one view per original table, under the table's name,
+-- computing the original's columns from ours when they are read. The tables themselves and
+-- the workers' writes are untouched: a name only a legacy client reads costs the write path
+-- nothing. (Stored generated columns plus the card written by dh-live on every price, tried
+-- first, cost dh-live's database time: bench/ingest, moved prices 467 ms against 225 ms.)
+-- The original's SQL runs on a connection whose search_path puts the schema first:
+--   postgresql://USER@HOST/DB?options=-csearch_path%3Doriginal,public
+-- Our programs keep their search_path and never see the views. The views are granted to
+-- dh_reader only, SELECT only: nothing writes through them.
 --
--- Mechanism, by where a value comes from:
--- - A column of the same row (odds_decimal = decimal, race_time from off_dt, track =
---   upper(course)...): a STORED generated column (PostgreSQL 15 has no virtual ones). It can
---   never disagree with ours, needs no writer to know it, and costs the executor an
---   expression per written row plus its bytes (about 40 a row in ra_odds_live). Adding one
---   rewrites the table once, under an ACCESS EXCLUSIVE lock: seconds for ra_odds_live (a day
---   of prices) and ra_odds_historical (a few hundred thousand rows). No index or key uses
---   them, so a price change stays a HOT update. ra_odds_history (partitioned, the biggest
---   table) is not one of the original's tables and gets none.
--- - A constant of the original (market_type 'WIN', market_status 'OPEN', in_play false,
---   data_source, file_source): a plain column with that default, as the original declared
---   it. ADD COLUMN with a constant default rewrites nothing.
--- - A value of the race or runner (jockey, weight, race class, going...): plain columns. On
---   ra_odds_live dh-live writes them from the racecard it already holds, the one place where
---   they cost almost nothing (a few more fields in its COPY; a row trigger reading
---   ra_runners cost 33 us a new price, measured: +500 ms for a full day). On
---   ra_odds_historical (written once a day) a BEFORE trigger fills them from ra_runners. The
---   rows already stored get them here from ra_races / ra_runners.
--- - ra_odds_statistics.bookmaker_list: a BEFORE INSERT trigger, once a live cycle, lists the
---   names quoting in ra_odds_live.
--- Otherwise the workers' SQL is unchanged: it writes none of the generated columns.
+-- Each view has the original's columns in the original's order, then ours that it does not
+-- rename (decimal, number, course_id...). Where a value comes from:
+-- - the same row, renamed or converted (odds_decimal = decimal, track = upper(course),
+--   race_time = UK time of off_dt, date_of_race = the racing day at 00:00 UTC...);
+-- - a constant of the original (market_type 'WIN', market_status 'OPEN', in_play false,
+--   data_source, file_source);
+-- - the race or runner, by a join on their keys to ra_races / ra_runners (jockey, trainer,
+--   draw, weight, age, form, race class, going; the historical runner's rating, weight,
+--   headgear and btn); ra_odds_live.runners is the card's field size, as dh-api's
+--   /api/live-odds gives it. A join nobody selects is removed by the planner, and a filter on
+--   our columns (race_id, race_date, off_dt, bookmaker_id) still uses the table's indexes;
+-- - ra_odds_statistics.bookmaker_list: the display names quoting in ra_odds_live for races off
+--   after the cycle's start, read when selected. Exact for the current cycles; an old cycle
+--   whose races have been pruned gets an empty list (we keep no per-cycle list).
 --
 -- Values where the original was wrong carry the corrected value: race_time is the UK local
--- time of the off (C3), ra_odds_live.weight the pounds carried from the card (C6),
--- ra_odds_historical.country GB or IRE (C4, as already stored), bookmaker_type 'exchange' for
--- Betfair Exchange and the other exchanges (C16).
---
--- Types are the original's, except: ra_odds_historical.race_class stays our text ("Class 4";
--- the original's integer 4 cannot share the name); ra_odds_statistics.id is bigint (the
--- original serial); place_return and ew_return keep our numeric(12,3). Not provided: the
--- original's surrogate row ids ra_odds_live.id and ra_odds_historical.racing_bet_data_id
--- (our rows are keyed by race, horse and bookmaker; a sequence would cost ra_odds_live a
--- nextval per new price, and ids here are text).
+-- time of the off (C3), ra_odds_live.weight the pounds carried from the card (C6), country GB
+-- or IRE (C4, as stored), bookmaker_type 'exchange' for Betfair Exchange and the other
+-- exchanges (C16). Types are the original's (race_class of ra_odds_historical an integer, the
+-- returns numeric(10,4)). The row ids the original drew from a sequence (ra_odds_live.id,
+-- racing_bet_data_id) are a stable number made from the row's key, below 2^52, as dh-api
+-- gives them (fcgi-api/odds_live.c, odds_historical.c).
 --
 -- Bookmaker ids become the original's: lower case with the spaces removed, then its alias
 -- map ("Betfair Exchange" -> betfairexchange, "William Hill" -> williamhill, "Boyle" ->
@@ -48,16 +45,16 @@
 -- ra_bookmakers the first seen (the original's rule: one name per id), in ra_odds_live the
 -- most recently fetched price, in ra_odds_history the one already under the new id, else the
 -- smallest old id. The ids of the alias map get its display names (BetVictor, BoyleSports).
+-- ra_bookmakers.type keeps our values (bookmaker, exchange), set by dh_bookmaker_type().
 -- Statistics snapshots (dh_stats_snapshots) keep the ids they were computed with until the
 -- next run of dh-statistics.
 --
 -- Run in one transaction by dh-migrate; every statement can run again (IF NOT EXISTS,
--- OR REPLACE, updates that skip rows already done). The tables are locked first, in one
--- statement, so a worker running meanwhile waits instead of deadlocking with the rewrite.
+-- OR REPLACE, updates that skip rows already done). The tables whose ids are rewritten are
+-- locked first, in one statement, so a worker running meanwhile waits instead of
+-- deadlocking; readers go on.
 
-LOCK TABLE ra_bookmakers, ra_odds_live, ra_odds_historical, ra_odds_statistics
-    IN ACCESS EXCLUSIVE MODE;
-LOCK TABLE ra_odds_history IN EXCLUSIVE MODE;  -- readers go on; it gains no column
+LOCK TABLE ra_bookmakers, ra_odds_live, ra_odds_history IN EXCLUSIVE MODE;
 
 -- Bookmaker ids and types ---------------------------------------------------------------------
 
@@ -142,139 +139,81 @@ SET type = CASE dh_bookmaker_type(bookmaker_id, name) WHEN 'exchange' THEN 'exch
 WHERE type <> CASE dh_bookmaker_type(bookmaker_id, name) WHEN 'exchange' THEN 'exchange' ELSE 'bookmaker' END;
 COMMENT ON TABLE ra_bookmakers IS 'Bookmakers and exchanges quoting prices; bookmaker_id = dh_bookmaker_slug(upstream name), the original''s ids';
 
-ALTER TABLE ra_bookmakers
-    ADD COLUMN IF NOT EXISTS bookmaker_name text GENERATED ALWAYS AS (name) STORED,
-    ADD COLUMN IF NOT EXISTS bookmaker_type text
-        GENERATED ALWAYS AS (CASE type WHEN 'exchange' THEN 'exchange' ELSE 'fixed' END) STORED;
+-- The original's tables, as views ------------------------------------------------------------
 
--- ra_odds_live ----------------------------------------------------------------------------------
+CREATE SCHEMA IF NOT EXISTS original;
+COMMENT ON SCHEMA original IS 'The original DarkHorses'' tables under its column names, as read-only views of ours (0008_original_columns.sql); put it first in search_path';
+REVOKE ALL ON SCHEMA original FROM PUBLIC;
 
-ALTER TABLE ra_odds_live
-    ADD COLUMN IF NOT EXISTS race_time time
-        GENERATED ALWAYS AS ((off_dt AT TIME ZONE 'Europe/London')::time) STORED,
-    ADD COLUMN IF NOT EXISTS horse_number integer GENERATED ALWAYS AS (number) STORED,
-    ADD COLUMN IF NOT EXISTS bookmaker_type text
-        GENERATED ALWAYS AS (dh_bookmaker_type(bookmaker_id, bookmaker_name)) STORED,
-    ADD COLUMN IF NOT EXISTS odds_decimal numeric(10,3) GENERATED ALWAYS AS (decimal) STORED,
-    ADD COLUMN IF NOT EXISTS odds_fractional text GENERATED ALWAYS AS (fractional) STORED,
-    ADD COLUMN IF NOT EXISTS odds_timestamp timestamptz GENERATED ALWAYS AS (price_changed_at) STORED,
-    ADD COLUMN IF NOT EXISTS market_type text DEFAULT 'WIN',
-    ADD COLUMN IF NOT EXISTS market_status text DEFAULT 'OPEN',
-    ADD COLUMN IF NOT EXISTS in_play boolean DEFAULT false,
-    ADD COLUMN IF NOT EXISTS race_class text,
-    ADD COLUMN IF NOT EXISTS race_type text,
-    ADD COLUMN IF NOT EXISTS distance text,
-    ADD COLUMN IF NOT EXISTS going text,
-    ADD COLUMN IF NOT EXISTS runners integer,
-    ADD COLUMN IF NOT EXISTS jockey text,
-    ADD COLUMN IF NOT EXISTS trainer text,
-    ADD COLUMN IF NOT EXISTS draw integer,
-    ADD COLUMN IF NOT EXISTS weight text,
-    ADD COLUMN IF NOT EXISTS age integer,
-    ADD COLUMN IF NOT EXISTS form text;
+CREATE OR REPLACE VIEW original.ra_odds_live AS
+SELECT ('x' || substr(md5(l.race_id || '/' || l.horse_id || '/' || l.bookmaker_id), 1, 13))
+           ::bit(52)::bigint AS id,
+       l.race_id, l.horse_id, l.bookmaker_id, l.race_date,
+       (l.off_dt AT TIME ZONE 'Europe/London')::time AS race_time,
+       l.off_dt, l.course, l.race_name, r.race_class, r.type AS race_type, r.distance, r.going,
+       r.field_size AS runners,
+       l.horse_name, l.number AS horse_number, u.jockey_name AS jockey, u.trainer_name AS trainer,
+       u.draw, u.lbs::text AS weight, u.age, u.form, l.bookmaker_name,
+       public.dh_bookmaker_type(l.bookmaker_id, l.bookmaker_name) AS bookmaker_type,
+       'WIN'::text AS market_type, l.decimal AS odds_decimal, l.fractional AS odds_fractional,
+       'OPEN'::text AS market_status, false AS in_play, l.price_changed_at AS odds_timestamp,
+       l.fetched_at, l.updated_at,
+       l.course_id, l.region_code, l.number, l.fractional, l.decimal, l.ew_places, l.ew_denom,
+       l.price_changed_at, l.upstream_updated_at, l.created_at
+  FROM public.ra_odds_live l
+  LEFT JOIN public.ra_races r ON r.race_id = l.race_id
+  LEFT JOIN public.ra_runners u ON u.race_id = l.race_id AND u.horse_id = l.horse_id;
+COMMENT ON VIEW original.ra_odds_live IS 'The original''s ra_odds_live: public.ra_odds_live with the card from ra_races / ra_runners (race_time UK time C3, weight in lbs C6)';
 
--- dh-live writes the card's columns from the racecard it fetches (workers/live/store.c); the
--- prices already stored get them from the masters tables (runners, NULL only in those rows:
--- the card's entries, non-runners included, as the original counted them).
-UPDATE ra_odds_live l
-SET jockey = u.jockey_name, trainer = u.trainer_name, draw = u.draw, weight = u.lbs::text,
-    age = u.age, form = u.form
-FROM ra_runners u
-WHERE u.race_id = l.race_id AND u.horse_id = l.horse_id AND l.runners IS NULL;
-UPDATE ra_odds_live l
-SET race_class = r.race_class, race_type = r.type, distance = r.distance, going = r.going,
-    runners = (SELECT count(*) FROM ra_runners n WHERE n.race_id = l.race_id)
-FROM ra_races r
-WHERE r.race_id = l.race_id AND l.runners IS NULL;
+CREATE OR REPLACE VIEW original.ra_odds_historical AS
+SELECT ('x' || left(md5(h.race_id || '/' || h.horse_id), 13))::bit(52)::bigint AS racing_bet_data_id,
+       h.race_date::timestamp AT TIME ZONE 'UTC' AS date_of_race,
+       h.country, upper(h.course) AS track, h.race_time, h.race_name, h.going, h.race_type,
+       h.distance, substring(h.race_class FROM '[0-9]+')::integer AS race_class,
+       h.field_size AS runners_count, h.horse_name,
+       coalesce(u.result_or, u.ofr) AS official_rating, u.age, u.weight, h.jockey, h.trainer,
+       u.headgear, h.draw AS stall_number, h.sp_fav_rank AS sp_favorite_position,
+       h.sp_dec::numeric(10,4) AS industry_sp, h.position AS finishing_position,
+       u.btn AS winning_distance,
+       h.price_min::numeric(10,4) AS ip_min, h.price_min::numeric(10,4) AS pre_race_min,
+       h.price_max::numeric(10,4) AS ip_max, h.price_max::numeric(10,4) AS pre_race_max,
+       h.price_mean::numeric(10,4) AS forecasted_odds,
+       h.win_return::numeric(10,4) AS sp_win_return, h.place_return::numeric(10,4) AS place_return,
+       h.ew_return::numeric(10,4) AS ew_return,
+       'Racing API - Racecards + Results'::text AS data_source,
+       'racing_api_combined_v1'::text AS file_source,
+       h.created_at, h.updated_at, h.off_dt AS match_timestamp,
+       h.race_id, h.horse_id, h.race_date, h.off_dt, h.course_id, h.course,
+       h.race_class AS race_class_name, h.field_size, h.number, h.draw, h.position, h.position_num,
+       h.finished, h.sp, h.sp_dec, h.sp_fav_rank, h.bookmaker_count, h.price_min, h.price_max,
+       h.price_mean, h.win_return, h.ew_fraction, h.ew_places
+  FROM public.ra_odds_historical h
+  LEFT JOIN public.ra_runners u ON u.race_id = h.race_id AND u.horse_id = h.horse_id;
+COMMENT ON VIEW original.ra_odds_historical IS 'The original''s ra_odds_historical: public.ra_odds_historical with the runner''s rating, weight, headgear and btn from ra_runners';
 
--- ra_odds_historical ----------------------------------------------------------------------------
+CREATE OR REPLACE VIEW original.ra_odds_statistics AS
+SELECT s.id, s.cycle_started_at AS fetch_timestamp, NULL::text AS race_id,
+       s.races AS races_count, s.horses AS horses_count, s.bookmakers AS bookmakers_found,
+       s.odds_fetched AS total_odds_fetched,
+       (SELECT coalesce(array_agg(DISTINCT l.bookmaker_name ORDER BY l.bookmaker_name), '{}')
+          FROM public.ra_odds_live l
+         WHERE l.off_dt > s.cycle_started_at AND l.bookmaker_name IS NOT NULL) AS bookmaker_list,
+       s.duration_ms::numeric AS fetch_duration_ms, s.errors AS errors_count, s.created_at,
+       s.cycle_started_at, s.duration_ms, s.races, s.horses, s.bookmakers, s.odds_fetched,
+       s.rows_changed, s.history_rows, s.errors, s.error_detail, s.updated_at
+  FROM public.ra_odds_statistics s;
+COMMENT ON VIEW original.ra_odds_statistics IS 'The original''s ra_odds_statistics: public.ra_odds_statistics; bookmaker_list the names quoting races not yet off at the cycle';
 
-ALTER TABLE ra_odds_historical
-    ADD COLUMN IF NOT EXISTS date_of_race timestamptz
-        GENERATED ALWAYS AS (race_date::timestamp AT TIME ZONE 'UTC') STORED,
-    ADD COLUMN IF NOT EXISTS track text GENERATED ALWAYS AS (upper(course)) STORED,
-    ADD COLUMN IF NOT EXISTS runners_count integer GENERATED ALWAYS AS (field_size) STORED,
-    ADD COLUMN IF NOT EXISTS stall_number integer GENERATED ALWAYS AS (draw) STORED,
-    ADD COLUMN IF NOT EXISTS sp_favorite_position integer GENERATED ALWAYS AS (sp_fav_rank) STORED,
-    ADD COLUMN IF NOT EXISTS industry_sp numeric(10,4) GENERATED ALWAYS AS (sp_dec) STORED,
-    ADD COLUMN IF NOT EXISTS finishing_position text GENERATED ALWAYS AS (position) STORED,
-    ADD COLUMN IF NOT EXISTS ip_min numeric(10,4) GENERATED ALWAYS AS (price_min) STORED,
-    ADD COLUMN IF NOT EXISTS pre_race_min numeric(10,4) GENERATED ALWAYS AS (price_min) STORED,
-    ADD COLUMN IF NOT EXISTS ip_max numeric(10,4) GENERATED ALWAYS AS (price_max) STORED,
-    ADD COLUMN IF NOT EXISTS pre_race_max numeric(10,4) GENERATED ALWAYS AS (price_max) STORED,
-    ADD COLUMN IF NOT EXISTS forecasted_odds numeric(10,4) GENERATED ALWAYS AS (price_mean) STORED,
-    ADD COLUMN IF NOT EXISTS sp_win_return numeric(10,4) GENERATED ALWAYS AS (win_return) STORED,
-    ADD COLUMN IF NOT EXISTS match_timestamp timestamptz GENERATED ALWAYS AS (off_dt) STORED,
-    ADD COLUMN IF NOT EXISTS data_source text DEFAULT 'Racing API - Racecards + Results',
-    ADD COLUMN IF NOT EXISTS file_source text DEFAULT 'racing_api_combined_v1',
-    ADD COLUMN IF NOT EXISTS official_rating integer,
-    ADD COLUMN IF NOT EXISTS age integer,
-    ADD COLUMN IF NOT EXISTS weight text,
-    ADD COLUMN IF NOT EXISTS headgear text,
-    ADD COLUMN IF NOT EXISTS winning_distance text;
+CREATE OR REPLACE VIEW original.ra_bookmakers AS
+SELECT b.bookmaker_id, b.name AS bookmaker_name,
+       CASE b.type WHEN 'exchange' THEN 'exchange' ELSE 'fixed' END AS bookmaker_type,
+       b.active, b.created_at, b.name, b.type, b.updated_at
+  FROM public.ra_bookmakers b;
+COMMENT ON VIEW original.ra_bookmakers IS 'The original''s ra_bookmakers: public.ra_bookmakers, bookmaker_type fixed or exchange';
 
--- The runner's columns of a finished race, from ra_runners: the result's rating, else the
--- card's; weight as the result gives it ("9-5"); btn is the distance to the horse in front.
-CREATE OR REPLACE FUNCTION dh_odds_historical_runner() RETURNS trigger
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    SELECT coalesce(u.result_or, u.ofr), u.age, u.weight, u.headgear, u.btn
-      INTO NEW.official_rating, NEW.age, NEW.weight, NEW.headgear, NEW.winning_distance
-      FROM public.ra_runners u
-     WHERE u.race_id = NEW.race_id AND u.horse_id = NEW.horse_id;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION dh_odds_historical_runner() IS 'BEFORE trigger of ra_odds_historical: the original''s runner columns from ra_runners';
-
--- The rows already stored (years of them: one join rather than the trigger per row), leaving
--- their updated_at as it was: nobody else sees the table while it is locked.
-ALTER TABLE ra_odds_historical DISABLE TRIGGER ra_odds_historical_updated_at;
-UPDATE ra_odds_historical h
-SET official_rating = coalesce(u.result_or, u.ofr), age = u.age, weight = u.weight,
-    headgear = u.headgear, winning_distance = u.btn
-FROM ra_runners u
-WHERE u.race_id = h.race_id AND u.horse_id = h.horse_id
-  AND (h.official_rating, h.age, h.weight, h.headgear, h.winning_distance)
-      IS DISTINCT FROM (coalesce(u.result_or, u.ofr), u.age, u.weight, u.headgear, u.btn);
-ALTER TABLE ra_odds_historical ENABLE TRIGGER ra_odds_historical_updated_at;
-
-CREATE OR REPLACE TRIGGER ra_odds_historical_runner BEFORE INSERT OR UPDATE ON ra_odds_historical
-    FOR EACH ROW EXECUTE FUNCTION dh_odds_historical_runner();
-
--- ra_odds_statistics ------------------------------------------------------------------------------
-
-ALTER TABLE ra_odds_statistics
-    ADD COLUMN IF NOT EXISTS fetch_timestamp timestamptz
-        GENERATED ALWAYS AS (cycle_started_at) STORED,
-    ADD COLUMN IF NOT EXISTS races_count integer GENERATED ALWAYS AS (races) STORED,
-    ADD COLUMN IF NOT EXISTS horses_count integer GENERATED ALWAYS AS (horses) STORED,
-    ADD COLUMN IF NOT EXISTS bookmakers_found integer GENERATED ALWAYS AS (bookmakers) STORED,
-    ADD COLUMN IF NOT EXISTS total_odds_fetched integer GENERATED ALWAYS AS (odds_fetched) STORED,
-    ADD COLUMN IF NOT EXISTS fetch_duration_ms numeric GENERATED ALWAYS AS (duration_ms) STORED,
-    ADD COLUMN IF NOT EXISTS errors_count integer GENERATED ALWAYS AS (errors) STORED,
-    ADD COLUMN IF NOT EXISTS race_id text,                 -- always NULL, as the original's
-    ADD COLUMN IF NOT EXISTS bookmaker_list text[];
-
--- bookmaker_list: the display names of the bookmakers quoting the races not yet off when the
--- cycle is recorded (dh-live writes the row after storing the cycle's prices, whose unquoted
--- rows it has deleted). One short scan of ra_odds_live a cycle.
-CREATE OR REPLACE FUNCTION dh_odds_statistics_books() RETURNS trigger
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    IF NEW.bookmaker_list IS NULL THEN
-        SELECT coalesce(array_agg(n ORDER BY n), '{}')
-          INTO NEW.bookmaker_list
-          FROM (SELECT DISTINCT bookmaker_name AS n FROM public.ra_odds_live
-                 WHERE off_dt > NEW.cycle_started_at AND bookmaker_name IS NOT NULL) b;
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION dh_odds_statistics_books() IS 'BEFORE INSERT trigger of ra_odds_statistics: the original''s bookmaker_list';
-CREATE OR REPLACE TRIGGER ra_odds_statistics_books BEFORE INSERT ON ra_odds_statistics
-    FOR EACH ROW EXECUTE FUNCTION dh_odds_statistics_books();
+-- Read-only, for the read role; the views read the tables with their owner's rights.
+REVOKE ALL ON ALL TABLES IN SCHEMA original FROM PUBLIC, dh_writer;
+GRANT USAGE ON SCHEMA original TO dh_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA original TO dh_reader;
 
 SELECT dh_apply_grants();

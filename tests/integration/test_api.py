@@ -396,7 +396,10 @@ def check_live_odds(t, api):
     t.check("live-odds: bookmaker by part of its display name, any case (60 races x 12 runners)",
             r.status == 200 and d["count"] == 720 and {x["bookmaker_name"] for x in d["data"]} == {"Paddy Power"}, r)
     r, d = api.json("/api/live-odds?bookmaker=paddypower&race_date=%s&limit=1000" % TODAY)
-    t.check("live-odds: bookmaker by the original's id (paddypower)",
+    t.check("live-odds: bookmaker by the original's id (paddypower, 0008)",
+            r.status == 200 and d["count"] == 720 and {x["bookmaker_id"] for x in d["data"]} == {"paddypower"}, r)
+    r, d = api.json("/api/live-odds?bookmaker=paddy_power&race_date=%s&limit=1000" % TODAY)
+    t.check("live-odds: bookmaker by our earlier id (paddy_power)",
             r.status == 200 and d["count"] == 720 and {x["bookmaker_id"] for x in d["data"]} == {"paddypower"}, r)
     r, d = api.json("/api/live-odds?bookmaker=&course=&limit=3")
     t.check("live-odds: an empty filter is no filter, as the original's", r.status == 200 and d["count"] == 3, r)

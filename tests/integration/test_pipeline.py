@@ -28,9 +28,17 @@ def sql(st, q):
     return out
 
 
-def num(st, q):
-    out = sql(st, q)
+def num(st, q, run=sql):
+    out = run(st, q)
     return int(out) if out.lstrip("-").isdigit() else out
+
+
+def orig(st, q):
+    """q as the original's SQL reads: dh_reader with search_path original,public (README)."""
+    rc, out, err = st.psql(q, st.role_url("dh_reader") + "&options=-csearch_path%3Doriginal,public")
+    if rc != 0:
+        raise RuntimeError(err)
+    return out
 
 
 def sim_faults(st, faults):
@@ -124,16 +132,17 @@ def check_live(t, st):
                     " LEFT JOIN ra_bookmakers b USING (bookmaker_id) WHERE b.bookmaker_id IS NULL") == 0)
     t.check("bookmaker ids are the original's (no '_'), Betfair Exchange an exchange (C16)",
             num(st, "SELECT count(*) FROM ra_odds_live WHERE bookmaker_id !~ '^[a-z0-9]+$'") == 0
-            and sql(st, "SELECT string_agg(DISTINCT bookmaker_type, ',') FROM ra_odds_live"
+            and orig(st, "SELECT string_agg(DISTINCT bookmaker_type, ',') FROM ra_odds_live"
                         " WHERE bookmaker_id = 'betfairexchange'") == "exchange")
-    t.check("the original's columns: dh-live writes the card's (C6 weight in lbs), race_time the UK time (C3)",
+    t.check("the original's columns through its views: the card's (C6 weight in lbs), race_time the UK time (C3)",
             num(st, "SELECT count(*) FROM ra_odds_live WHERE runners > 0 AND horse_number = number"
                     " AND odds_decimal = decimal AND odds_fractional = fractional AND jockey IS NOT NULL"
                     " AND weight ~ '^[0-9]+$' AND race_type IS NOT NULL"
-                    " AND race_time = (off_dt AT TIME ZONE 'Europe/London')::time")
-            == num(st, "SELECT count(*) FROM ra_odds_live"), sql(st, "SELECT jockey, weight, runners FROM ra_odds_live LIMIT 3"))
-    t.check("ra_odds_statistics: the original's columns, bookmaker_list by name",
-            sql(st, "SELECT bookmakers_found > 0 AND cardinality(bookmaker_list) > 0 AND races_count = races"
+                    " AND race_time = (off_dt AT TIME ZONE 'Europe/London')::time", orig)
+            == num(st, "SELECT count(*) FROM public.ra_odds_live"),
+            orig(st, "SELECT jockey, weight, runners FROM ra_odds_live LIMIT 3"))
+    t.check("ra_odds_statistics through the original's view: its columns, bookmaker_list by name",
+            orig(st, "SELECT bookmakers_found > 0 AND cardinality(bookmaker_list) > 0 AND races_count = races"
                     " AND total_odds_fetched = odds_fetched FROM ra_odds_statistics ORDER BY id LIMIT 1") == "t")
 
 

@@ -219,7 +219,7 @@ is "bookmakers seeded with the original's ids, names and types" "$D" \
            AND bool_or(bookmaker_id = 'betvictor' AND bookmaker_name = 'BetVictor'
                        AND bookmaker_type = 'fixed')
            AND count(*) FILTER (WHERE bookmaker_type NOT IN ('fixed', 'exchange')) = 0
-    FROM ra_bookmakers" t
+    FROM original.ra_bookmakers" t
 is "worker status rows seeded" "$D" \
    "SELECT string_agg(worker, ',' ORDER BY worker) FROM dh_worker_status" \
    "historical,live,masters,statistics"
@@ -248,6 +248,7 @@ ok "create login roles in dh_reader / dh_writer" @admin \
     GRANT $READER, $WRITER TO CURRENT_USER"     -- lets a non-superuser SET ROLE to them
 AS_R="SET ROLE $READER;"
 AS_W="SET ROLE $WRITER;"
+AS_O="SET ROLE $READER; SET search_path = original, public;"   # the original's SQL (README)
 
 # --- (b) the writer upserts into every table ---------------------------------------------
 # Each statement runs twice: the first inserts, the second takes the ON CONFLICT path.
@@ -355,32 +356,33 @@ is "the upserts cover every table (no table without a writer check)" "$D" \
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
       AND c.relname NOT IN ('schema_migrations', $(printf "'%s'," "${W_UPSERTS[@]%%|*}" | sed 's/,$//'))" ""
 # --- the original's SQL: every column of its odds tables by name (README §5), for the reader -
-is "original ra_odds_live columns (race and runner columns: dh-live writes them)" "$D" \
-   "$AS_R SELECT race_id, horse_id, bookmaker_id, race_date, race_time, off_dt IS NOT NULL, course,
+# with search_path original,public: the views of 0008 over our tables.
+is "original ra_odds_live columns (race and runner columns from ra_races / ra_runners)" "$D" \
+   "$AS_O SELECT id > 0, race_id, horse_id, bookmaker_id, race_date, race_time, off_dt IS NOT NULL, course,
            race_name, race_class, race_type, distance, going, runners, horse_name, horse_number,
            jockey, trainer, draw, weight, age, form, bookmaker_name, bookmaker_type, market_type,
            odds_decimal, odds_fractional, market_status, in_play,
            odds_timestamp IS NOT NULL AND fetched_at IS NOT NULL AND updated_at IS NOT NULL
       FROM ra_odds_live WHERE race_time = '13:44' AND horse_number = 1
      ORDER BY odds_decimal DESC, bookmaker_name" \
-   "rac_11743160|hrs_6181308|bet365|2025-10-14|13:44:00|t|Leicester|Some Handicap||||||Flaggan (IRE)|1|||||||Bet365|fixed|WIN|3.750|11/4|OPEN|f|t"
+   "t|rac_11743160|hrs_6181308|bet365|2025-10-14|13:44:00|t|Leicester|Some Handicap|Class 6|Flat|7f|Good|10|Flaggan (IRE)|1|Hollie Doyle|A Fabre|3|131||21|Bet365|fixed|WIN|3.750|11/4|OPEN|f|t"
 is "original ra_odds_historical columns" "$D" \
-   "$AS_R SELECT date_of_race = '2025-10-14T00:00:00Z', country, track, race_time, race_name, going,
+   "$AS_O SELECT racing_bet_data_id > 0, date_of_race = '2025-10-14T00:00:00Z', country, track, race_time, race_name, going,
            race_type, distance, race_class, runners_count, horse_name, official_rating, age, weight,
            jockey, trainer, headgear, stall_number, sp_favorite_position, industry_sp,
            finishing_position, winning_distance, ip_min, pre_race_min, ip_max, pre_race_max,
            forecasted_odds, sp_win_return, place_return, ew_return, data_source, file_source,
            created_at <= updated_at, match_timestamp = off_dt
       FROM ra_odds_historical WHERE track = 'LEICESTER' ORDER BY date_of_race, race_time" \
-   "t|GB|LEICESTER|13:44:00|Some Handicap|||||10|Flaggan (IRE)|66|||Hollie Doyle|A Fabre||3|3|9.5000|1|0|7.5000|7.5000|10.0000|10.0000|8.8000|9.5000|2.700|12.200|Racing API - Racecards + Results|racing_api_combined_v1|t|t"
+   "t|t|GB|LEICESTER|13:44:00|Some Handicap|||||10|Flaggan (IRE)|66|||Hollie Doyle|A Fabre||3|3|9.5000|1|0|7.5000|7.5000|10.0000|10.0000|8.8000|9.5000|2.7000|12.2000|Racing API - Racecards + Results|racing_api_combined_v1|t|t"
 is "original ra_odds_statistics columns (bookmaker_list: the names quoting races not yet off)" "$D" \
-   "$AS_R SELECT id > 0, fetch_timestamp = '2025-10-14T12:00:00Z', race_id, races_count, horses_count,
+   "$AS_O SELECT id > 0, fetch_timestamp = '2025-10-14T12:00:00Z', race_id, races_count, horses_count,
            bookmakers_found, total_odds_fetched, bookmaker_list, fetch_duration_ms, errors_count,
            created_at IS NOT NULL
       FROM ra_odds_statistics ORDER BY id LIMIT 1" \
    "t|t||47|500|28|12000|{Bet365}|120|0|t"
 is "original ra_bookmakers columns" "$D" \
-   "$AS_R SELECT string_agg(bookmaker_id || ' ' || bookmaker_name || ' ' || bookmaker_type || ' '
+   "$AS_O SELECT string_agg(bookmaker_id || ' ' || bookmaker_name || ' ' || bookmaker_type || ' '
                             || active || ' ' || (created_at IS NOT NULL), ', ' ORDER BY bookmaker_id)
       FROM ra_bookmakers WHERE bookmaker_id IN ('betfairexchange', 'matchbook', 'williamhill')" \
    "betfairexchange Betfair Exchange exchange true true, matchbook Matchbook exchange true true, williamhill William Hill fixed true true"
@@ -484,6 +486,24 @@ denied "reader cannot create tables" "$D" "$AS_R CREATE TABLE public.r (a int)"
 denied "reader cannot create temporary tables" "$D" "$AS_R CREATE TEMP TABLE r (a int)"
 denied "reader cannot update dh_api_keys" "$D" "$AS_R UPDATE dh_api_keys SET revoked_at = NULL"
 denied "reader cannot use sequences" "$D" "$AS_R SELECT nextval('dh_worker_runs_id_seq')"
+denied "reader cannot write through the original's views" "$D" \
+   "$AS_O UPDATE ra_bookmakers SET active = false"
+denied "writer does not read the original's views (only dh_reader)" "$D" \
+   "$AS_W SELECT 1 FROM original.ra_bookmakers"
+# The connection string of README's "Coming from the original" (options=-csearch_path=...).
+PGOPTIONS="-c search_path=original,public" is "the original's views by the README's connection options" "$D" \
+   "$AS_R SELECT current_schemas(false)::text, (SELECT bookmaker_type FROM ra_bookmakers WHERE bookmaker_id = 'betfairexchange')" \
+   "{original,public}|exchange"
+# The views filter through our indexes: a race, a racing day (sequential scans off: the
+# fixture is small enough for one).
+for f in "race_id = 'rac_11743160'" "race_date = '2025-10-14'"; do
+    if sql "$D" "$AS_O SET enable_seqscan = off; EXPLAIN (COSTS OFF) SELECT * FROM ra_odds_live WHERE $f" &&
+       grep -qE 'Index (Only )?Scan (using [a-z_]+ )?on ra_odds_live' "$OUT/out"; then
+        pass "original.ra_odds_live WHERE $f: an index scan of ra_odds_live"
+    else
+        fail "original.ra_odds_live WHERE $f: an index scan of ra_odds_live"
+    fi
+done
 is "reader authenticates an API key with dh_touch_api_key" "$D" \
    "$AS_R SELECT dh_touch_api_key(encode(sha256('secret'::bytea), 'hex')),
                  dh_touch_api_key(encode(sha256('wrong'::bytea), 'hex'));
@@ -514,7 +534,7 @@ is "$DB2: reader can read, writer can write" "$DB2" \
 1"
 denied "$DB2: reader cannot write" "$DB2" "$AS_R DELETE FROM ra_jockeys"
 
-# --- a populated database migrates to the original's columns and bookmaker ids (0008) ----
+# --- a populated database migrates to the original's bookmaker ids and views (0008) -------
 # Rows written under the old ids, two of which become one (spread_ex and spreadex): the
 # merged live price is the latest, history keeps one change per instant, nothing else is lost.
 ok "create scratch database $DB3" @admin "CREATE DATABASE $DB3"
@@ -546,7 +566,8 @@ ok "$DB3: rows under the old bookmaker ids" "$DB3" \
     INSERT INTO ra_odds_statistics (cycle_started_at, duration_ms, races, bookmakers)
     VALUES ('2025-10-14T11:00:00Z', 900, 1, 3)"
 migrate "$DB3" 0008
-ORIG_STATE="SELECT string_agg(bookmaker_id || ' ' || bookmaker_name || ' ' || odds_decimal || ' '
+ORIG_STATE="SET search_path = original, public;
+  SELECT string_agg(bookmaker_id || ' ' || bookmaker_name || ' ' || odds_decimal || ' '
                    || bookmaker_type || ' ' || jockey || ' ' || weight || ' ' || race_time, ', '
                    ORDER BY bookmaker_id) FROM ra_odds_live;
   SELECT string_agg(bookmaker_id || ' ' || to_char(observed_at AT TIME ZONE 'UTC', 'HH24:MI'), ', '
@@ -562,8 +583,8 @@ ORIG_WANT="betvictor BetVictor 4.000 fixed J Rider 133 20:10:00, spreadex Spread
 betvictor 11:00, spreadex 10:00, spreadex 11:00
 38|0|betvictor BetVictor, sportingindex SportingIndex, spreadex Spreadex
 IRE|LEICESTER|20:10:00|70|9-7|p|1|5.5000
-t|900|"
-is "$DB3: populated database migrated: ids rewritten and merged, original columns filled" "$DB3" \
+t|900|{BetVictor,Spreadex}"
+is "$DB3: populated database migrated: ids rewritten and merged, the original's views read it" "$DB3" \
    "$ORIG_STATE" "$ORIG_WANT"
 ok "$DB3: 0008 runs again on its own result" "$DB3" \
    "BEGIN;

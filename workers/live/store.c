@@ -34,10 +34,7 @@ static const char sql_temp[] =
     "  region_code text, race_name text, horse_name text, number int, bookmaker_name text,"
     "  fractional text, decimal numeric, ew_places int, ew_denom int,"
     "  upstream_updated_at timestamptz) ON COMMIT DELETE ROWS;"
-    "CREATE TEMP TABLE IF NOT EXISTS live_races (race_id text) ON COMMIT DELETE ROWS;"
-    "CREATE TEMP TABLE IF NOT EXISTS live_runners (race_id text, horse_id text, race_class text,"
-    "  race_type text, distance text, going text, runners int, jockey text, trainer text,"
-    "  draw int, weight text, age int, form text) ON COMMIT DELETE ROWS";
+    "CREATE TEMP TABLE IF NOT EXISTS live_races (race_id text) ON COMMIT DELETE ROWS";
 
 static const char sql_copy_prices[] =
     "COPY live_incoming (race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, course,"
@@ -45,12 +42,6 @@ static const char sql_copy_prices[] =
     "  ew_places, ew_denom, upstream_updated_at) FROM STDIN";
 
 static const char sql_copy_races[] = "COPY live_races (race_id) FROM STDIN";
-
-/* The original's race and runner columns of ra_odds_live (0008_original_columns.sql), once a
- * runner rather than once a price: a fifteenth of the bytes. */
-static const char sql_copy_runners[] =
-    "COPY live_runners (race_id, horse_id, race_class, race_type, distance, going, runners,"
-    "  jockey, trainer, draw, weight, age, form) FROM STDIN";
 
 static const char sql_store[] =
     "WITH incoming AS (SELECT * FROM live_incoming),"
@@ -73,14 +64,12 @@ static const char sql_store[] =
     "  INSERT INTO ra_odds_live (race_id, horse_id, bookmaker_id, race_date, off_dt,"
     "    course_id, course, region_code, race_name, horse_name, number, bookmaker_name,"
     "    fractional, decimal, ew_places, ew_denom, upstream_updated_at,"
-    "    price_changed_at, fetched_at, updated_at, race_class, race_type, distance, going,"
-    "    runners, jockey, trainer, draw, weight, age, form)"
+    "    price_changed_at, fetched_at, updated_at)"
     "  SELECT race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, course,"
     "    region_code, race_name, horse_name, number, bookmaker_name, fractional, decimal,"
     "    ew_places, ew_denom, upstream_updated_at, $1::timestamptz, $1::timestamptz,"
-    "    $1::timestamptz, race_class, race_type, distance, going, runners, jockey, trainer,"
-    "    draw, weight, age, form"
-    "    FROM cur LEFT JOIN live_runners USING (race_id, horse_id) WHERE is_new"
+    "    $1::timestamptz"
+    "    FROM cur WHERE is_new"
     "  RETURNING race_id, horse_id, bookmaker_id, fractional, decimal, upstream_updated_at),"
     " upd AS ("
     "  UPDATE ra_odds_live l SET"
@@ -88,13 +77,10 @@ static const char sql_store[] =
     "    ew_places = c.ew_places, ew_denom = c.ew_denom,"
     "    off_dt = c.off_dt, race_date = c.race_date, number = c.number,"
     "    upstream_updated_at = c.upstream_updated_at,"
-    "    race_class = u.race_class, race_type = u.race_type, distance = u.distance,"
-    "    going = u.going, runners = u.runners, jockey = u.jockey, trainer = u.trainer,"
-    "    draw = u.draw, weight = u.weight, age = u.age, form = u.form,"
     "    price_changed_at = CASE WHEN l.decimal IS DISTINCT FROM c.decimal"
     "                            THEN $1::timestamptz ELSE l.price_changed_at END,"
     "    fetched_at = $1::timestamptz, updated_at = $1::timestamptz"
-    "    FROM cur c LEFT JOIN live_runners u USING (race_id, horse_id)"
+    "    FROM cur c"
     "   WHERE NOT c.is_new AND l.race_id = c.race_id AND l.horse_id = c.horse_id"
     "     AND l.bookmaker_id = c.bookmaker_id"
     "  RETURNING l.race_id, l.horse_id, l.bookmaker_id, l.fractional, l.decimal,"
@@ -174,26 +160,6 @@ row_add(struct rows *rows, const struct rapi_race *race, const char *race_date,
 	rows_instant(rows, "upstream_updated_at", &o->updated);
 }
 
-/* A priced runner's card columns (sql_copy_runners); weight is the pounds carried (C6). */
-static void
-runner_add(struct rows *rows, const struct rapi_race *race, const struct rapi_runner *run)
-{
-	rows_open(rows);
-	rows_text(rows, "race_id", race->race_id);
-	rows_text(rows, "horse_id", run->horse_id);
-	rows_text(rows, "race_class", race->race_class);
-	rows_text(rows, "race_type", race->type);
-	rows_text(rows, "distance", race->distance);
-	rows_text(rows, "going", race->going);
-	rows_long(rows, "runners", (long)race->n_runners);
-	rows_text(rows, "jockey", run->jockey.name);
-	rows_text(rows, "trainer", run->trainer.name);
-	rows_int(rows, "draw", &run->draw);
-	rows_int(rows, "weight", &run->lbs);
-	rows_int(rows, "age", &run->age);
-	rows_text(rows, "form", run->form);
-}
-
 /* A usable price: a decimal above evens' floor (the parser keeps only keyed bookmakers). */
 static int
 price_usable(const struct rapi_odds *o)
@@ -218,13 +184,12 @@ prices_unreadable(const struct rapi_race *race)
 }
 
 /*
- * Builds the rows, the list of races fetched and the priced runners' card.
- * Counts races, horses and prices; distinct bookmakers are counted by name
- * over at most 64.
+ * Builds the rows and the list of races fetched.  Counts races, horses and
+ * prices; distinct bookmakers are counted by name over at most 64.
  */
 static void
 rows_build(const struct rapi_racecards *rc, time_t now, struct rows *rows, struct rows *races,
-    struct rows *runners, struct live_counts *c)
+    struct live_counts *c)
 {
 	const char *books[64];
 	size_t nbooks = 0;
@@ -265,7 +230,6 @@ rows_build(const struct rapi_racecards *rc, time_t now, struct rows *rows, struc
 					books[nbooks++] = o->bookmaker_id;
 			}
 			if (c->odds > before) {
-				runner_add(runners, race, run);
 				c->horses++;
 				priced++;
 			}
@@ -291,9 +255,9 @@ int
 live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struct live_counts *c)
 {
 	struct live_counts day;
-	struct rows rows, races, runners;
+	struct rows rows, races;
 	char at[32];
-	const char *params[1], *data, *race_ids, *cards;
+	const char *params[1], *data, *race_ids;
 	unsigned queries;
 	int64_t before, after;
 	PGresult *res;
@@ -302,13 +266,11 @@ live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struc
 	memset(&day, 0, sizeof(day));
 	rows_init_copy(&rows, LIVE_ROWS_MAX);
 	rows_init_copy(&races, LIVE_ROWS_MAX);
-	rows_init_copy(&runners, LIVE_ROWS_MAX);
 	clock_format_instant(now, at, sizeof(at));
-	rows_build(rc, now, &rows, &races, &runners, &day);
+	rows_build(rc, now, &rows, &races, &day);
 	data = rows_finish(&rows);
 	race_ids = rows_finish(&races);
-	cards = rows_finish(&runners);
-	if (data == NULL || race_ids == NULL || cards == NULL) {
+	if (data == NULL || race_ids == NULL) {
 		log_error("could not build the rows: out of memory or over %d bytes", LIVE_ROWS_MAX);
 		goto out;
 	}
@@ -325,7 +287,6 @@ live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struc
 	    db_command(db, "SET LOCAL enable_mergejoin = off", 0, NULL) < 0 ||
 	    db_copy_in(db, sql_copy_prices, data, rows.buf.len) < 0 ||
 	    db_copy_in(db, sql_copy_races, race_ids, races.buf.len) < 0 ||
-	    db_copy_in(db, sql_copy_runners, cards, runners.buf.len) < 0 ||
 	    (res = db_exec(db, sql_store, 1, params)) == NULL) {
 		db_rollback(db);
 		goto out;
@@ -349,7 +310,6 @@ live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struc
 out:
 	rows_free(&rows);
 	rows_free(&races);
-	rows_free(&runners);
 	return status;
 }
 
