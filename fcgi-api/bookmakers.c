@@ -10,8 +10,7 @@ static const char sql_bookmakers[] =
     "SELECT json_build_object('success', true, 'count', count(*), 'limit', $3::int,"
     "       'offset', $4::int, 'bookmakers', coalesce(json_agg(t), '[]'::json),"
     "       'data', coalesce(json_agg(json_build_object('id', t.bookmaker_id, 'name', t.name,"
-    "                                 'type', CASE t.type WHEN 'exchange' THEN 'exchange'"
-    "                                         ELSE 'fixed' END)), '[]'::json))::text AS body"
+    "                                 'type', dh_original_type(t.type))), '[]'::json))::text AS body"
     "  FROM (SELECT bookmaker_id, name, type, active FROM ra_bookmakers"
     "         WHERE ($1::text IS NULL OR type = $1) AND ($2::boolean IS NULL OR active = $2)"
     "         ORDER BY bookmaker_id LIMIT $3 OFFSET $4) t";

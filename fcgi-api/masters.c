@@ -40,7 +40,7 @@
 #define MASTERS_PERSON_COLS "name, created_at, updated_at"
 #define MASTERS_BOOKMAKER_COLS \
     "bookmaker_id, name, type, active, name AS bookmaker_name," \
-    " CASE type WHEN 'exchange' THEN 'exchange' ELSE 'fixed' END AS bookmaker_type, created_at"
+    " dh_original_type(type) AS bookmaker_type, created_at"
 #define MASTERS_RACE_COLS(r) \
     r ".race_id, " r ".race_date, " r ".off_dt, " r ".off_time, " r ".course_id, " r ".course," \
     " " r ".region_code, " r ".race_name, " r ".race_class, " r ".type, " r ".pattern, " r ".age_band," \

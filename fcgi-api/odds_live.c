@@ -36,7 +36,7 @@ static const char sql_live[] =
     "               ra.race_class, ra.type AS race_type, ra.distance, ra.going, ra.field_size AS runners,"
     "               l.number AS horse_number, ru.jockey_name AS jockey, ru.trainer_name AS trainer,"
     "               ru.draw, ru.lbs::text AS weight, ru.age, ru.form, l.bookmaker_name,"
-    "               CASE WHEN bk.type = 'exchange' THEN 'exchange' ELSE 'fixed' END AS bookmaker_type,"
+    "               dh_original_type(bk.type) AS bookmaker_type,"
     "               'WIN' AS market_type, l.decimal AS odds_decimal, l.fractional AS odds_fractional,"
     "               'OPEN' AS market_status, false AS in_play, l.price_changed_at AS odds_timestamp,"
     "               l.updated_at"

@@ -77,6 +77,13 @@ RETURN CASE WHEN bookmaker_id IN ('betfair', 'betfairexchange', 'betdaq', 'match
             THEN 'exchange' ELSE 'fixed' END;
 COMMENT ON FUNCTION dh_bookmaker_type(text, text) IS 'exchange or fixed, as the original''s bookmaker_type (Betfair Exchange: exchange)';
 
+-- Our ra_bookmakers.type (bookmaker, exchange) as the original's bookmaker_type (fixed, exchange):
+-- what the API, the statistics and the views answer with.
+CREATE OR REPLACE FUNCTION dh_original_type(type text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE type WHEN 'exchange' THEN 'exchange' ELSE 'fixed' END;
+COMMENT ON FUNCTION dh_original_type(text) IS 'ra_bookmakers.type as the original''s bookmaker_type: exchange, else fixed';
+
 -- ra_bookmakers: one row per new id, the first seen.
 DELETE FROM ra_bookmakers b
 USING (SELECT bookmaker_id,
@@ -206,7 +213,7 @@ COMMENT ON VIEW original.ra_odds_statistics IS 'The original''s ra_odds_statisti
 
 CREATE OR REPLACE VIEW original.ra_bookmakers AS
 SELECT b.bookmaker_id, b.name AS bookmaker_name,
-       CASE b.type WHEN 'exchange' THEN 'exchange' ELSE 'fixed' END AS bookmaker_type,
+       public.dh_original_type(b.type) AS bookmaker_type,
        b.active, b.created_at, b.name, b.type, b.updated_at
   FROM public.ra_bookmakers b;
 COMMENT ON VIEW original.ra_bookmakers IS 'The original''s ra_bookmakers: public.ra_bookmakers, bookmaker_type fixed or exchange';

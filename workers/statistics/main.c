@@ -44,7 +44,7 @@ static const char sql_live[] =
     "     b AS (SELECT l.bookmaker_id, max(l.bookmaker_name) AS name, count(*) AS n,"
     "        count(DISTINCT l.race_id) AS races, count(DISTINCT l.horse_id) AS horses,"
     "        max(l.price_changed_at) AS latest,"
-    "        CASE max(k.type) WHEN 'exchange' THEN 'exchange' ELSE 'fixed' END AS type"
+    "        dh_original_type(max(k.type)) AS type"
     "       FROM ra_odds_live l LEFT JOIN ra_bookmakers k ON k.bookmaker_id = l.bookmaker_id"
     "      GROUP BY 1),"
     "     d AS (SELECT race_date, count(*) AS n, count(DISTINCT race_id) AS races,"
