@@ -214,10 +214,23 @@ struct board;
 struct jsonw;
 
 /*
- * Parses res into b (see board.h) and starts r's body with w: an open
- * object holding "success": true and "timestamp": now, for the caller to
- * add to and close.  Returns 0, or -1 with a 500 set and b freed.
+ * The odds format= parameter of the endpoints that write races from a board
+ * (board.h): decimal or fractional (the default: both are always written),
+ * american or probability (each price also carries that form).  Returns an
+ * enum board_format; an unknown value adds a parameter error.
  */
-int api_board_start(struct request *r, const PGresult *res, struct board *b, struct jsonw *w);
+int api_odds_format(struct request *r);
+
+/* format=, as api_odds_format reads it, for a route's params[]. */
+#define API_FORMAT_PARAM { "format", "s", "odds format: decimal or fractional (both always present), american " \
+	"(each price also as American odds, \"+250\") or probability (each price also as implied_probability)" }
+
+/*
+ * Parses res into b (see board.h) with the odds format (api_odds_format)
+ * and starts r's body with w: an open object holding "success": true and
+ * "timestamp": now, for the caller to add to and close.  Returns 0, or -1
+ * with a 500 set and b freed.
+ */
+int api_board_start(struct request *r, const PGresult *res, int format, struct board *b, struct jsonw *w);
 
 #endif

@@ -128,13 +128,13 @@ static const struct db_stmt race_history_stmt = DB_STMT("race_history", sql_hist
 
 /* Answers {"success": true, "timestamp", "source", "race": grid} for a result of one race. */
 static void
-race_odds_write(struct request *r, const PGresult *res, const char *source)
+race_odds_write(struct request *r, const PGresult *res, int format, const char *source)
 {
 	struct board_race race;
 	struct board b;
 	struct jsonw w;
 
-	if (api_board_start(r, res, &b, &w) < 0)
+	if (api_board_start(r, res, format, &b, &w) < 0)
 		return;
 	if (board_race(&b, 0, r->now, &race) == 0) {
 		/* The race alone, without a price: no runners. */
@@ -176,7 +176,7 @@ race_odds_grid(struct request *r)
 	char from[32], to[32];
 	const char *params[3] = { id, from, to };
 	PGresult *res, *hist;
-	int failed;
+	int failed, format = api_odds_format(r);
 
 	if (resp_invalid_params(r))
 		return API_DONE;
@@ -184,7 +184,7 @@ race_odds_grid(struct request *r)
 	if (res == NULL)
 		return failed ? api_db_failed(r) : API_DONE;
 	if (db_value(res, 0, "horse_id") != NULL) {
-		race_odds_write(r, res, "live");
+		race_odds_write(r, res, format, "live");
 		PQclear(res);
 		return API_DONE;
 	}
@@ -195,7 +195,7 @@ race_odds_grid(struct request *r)
 		PQclear(res);
 		return api_db_failed(r);
 	}
-	race_odds_write(r, PQntuples(hist) > 0 ? hist : res, "history");
+	race_odds_write(r, PQntuples(hist) > 0 ? hist : res, format, "history");
 	PQclear(hist);
 	PQclear(res);
 	return API_DONE;
@@ -302,7 +302,7 @@ static const struct api_route race_odds_routes[] = {
 	  .handler = race_odds_grid, .cache_control = API_LIVE, .name = "race_odds",
 	  .summary = "Runners x bookmakers grid of a race: best prices and the favourite marked, each-way terms; from the "
 	      "last observed prices once the race is off",
-	  .schema = "RaceOdds" },
+	  .schema = "RaceOdds", .params = { API_FORMAT_PARAM } },
 	{ .method = "GET", .pattern = "/api/races/{race_id}/odds/history",
 	  .handler = race_odds_history, .cache_control = API_LIVE, .name = "race_odds_history",
 	  .summary = "Price movement per runner and bookmaker, the last `points` observations of each, oldest first",
@@ -313,12 +313,14 @@ static const struct api_route race_odds_routes[] = {
 
 static const struct api_schema race_odds_schemas[] = {
 	{ "EachWay", "places:i fraction:s terms:s" },
-	{ "GridBookmaker", "bookmaker_id:s bookmaker:s ew_places:i ew_denom:i ew_terms:s" },
-	{ "GridPrice", "fractional:s decimal:n best:b changed_at:t" },
-	{ "GridRunner", "horse_id:s horse_name:s number:i favourite:b best_price:BestPrice prices:o" },
+	{ "GridBookmaker", "bookmaker_id:s bookmaker:s ew_places:i ew_denom:i ew_terms:s book_percent:n "
+	  "runners_priced:i" },
+	{ "GridPrice", "fractional:s decimal:n best:b changed_at:t american:s implied_probability:n" },
+	{ "GridRunner", "horse_id:s horse_name:s number:i favourite:b best_price:BestPrice implied_probability:n "
+	  "consensus_decimal:n fair_probability:n fair_decimal:n prices:o" },
 	{ "GridRace", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
 	  "stage:s seconds_to_off:i minutes_to_off:n next_phase:s next_phase_at:t minutes_to_next_phase:n "
-	  "prices_updated_at:t runner_count:i bookmaker_count:i each_way:EachWay favourite:Favourite "
+	  "prices_updated_at:t runner_count:i bookmaker_count:i market:Market each_way:EachWay favourite:Favourite "
 	  "bookmakers:[GridBookmaker] runners:[GridRunner]" },
 	{ "RaceOdds", "success:b source:s timestamp:t race:GridRace" },
 	{ "OddsPoint", "observed_at:t decimal:n fractional:s" },

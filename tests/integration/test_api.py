@@ -1112,6 +1112,62 @@ def check_plans(t, api, st):
             not seq, seq[:5])
 
 
+# A three-runner race worked by hand: three bookmakers, the median of each runner's prices its
+# consensus, the consensus book normalised to 100% its fair prices (shared/market.h).
+MARKET_RACE = "rac_11899001"
+MARKET_PRICES = {"bet365": (2.0, 3.0, 5.0), "coral": (2.2, 2.8, 6.0), "betfairexchange": (2.1, 3.2, 5.5)}
+
+
+def check_race_market(t, api, st):
+    rows = ", ".join("('%s', 'hrs_189900%d', '%s', date '2025-10-14', timestamptz '2025-10-14T15:00:00Z', "
+                     "'crs_1', 'Ascot', 'GB', 'Hand Worked Stakes', 'Horse %d', %d, '%s', '%s', %s)"
+                     % (MARKET_RACE, i + 1, book, i + 1, i + 1, book, str(p[i]), p[i])
+                     for book, p in MARKET_PRICES.items() for i in range(3))
+    rc, _, err = st.psql("INSERT INTO ra_odds_live (race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, "
+                         "course, region_code, race_name, horse_name, number, bookmaker_name, fractional, decimal) "
+                         "VALUES " + rows)
+    t.check("market: the hand-worked race loaded", rc == 0, err)
+    try:
+        r, d = api.json("/api/races/%s/odds" % MARKET_RACE)
+        if not t.check("market: races/{id}/odds answers 200", r.status == 200, r):
+            return
+        race = d["race"]
+        books = {b["bookmaker_id"]: (b["book_percent"], b["runners_priced"]) for b in race["bookmakers"]}
+        # bet365 1/2 + 1/3 + 1/5 = 103.33%; coral 97.84%; the exchange 97.05%.
+        t.check("market: each bookmaker's book percentage over the runners it prices",
+                books == {"bet365": (103.33, 3), "coral": (97.84, 3), "betfairexchange": (97.05, 3)}, books)
+        # Best prices 2.2, 3.2, 6.0: 93.37% (under 100: backing all three wins); medians 2.1, 3.0, 5.5: 99.13%.
+        t.check("market: the best-price and consensus books",
+                race["market"] == {"best_book_percent": 93.37, "consensus_book_percent": 99.13, "runners_priced": 3},
+                race["market"])
+        fair = [(u["number"], u["consensus_decimal"], u["fair_probability"], u["fair_decimal"],
+                 u["implied_probability"]) for u in race["runners"]]
+        t.check("market: each runner's consensus (median), fair probability and price, implied at its best",
+                fair == [(1, 2.1, 0.4803, 2.082, 0.4545), (2, 3.0, 0.3362, 2.974, 0.3125),
+                         (3, 5.5, 0.1834, 5.452, 0.1667)], fair)
+        r, d = api.json("/api/races/%s/odds?format=american" % MARKET_RACE)
+        one = d["race"]["runners"][0] if r.status == 200 else {}
+        t.check("market: format=american adds American odds to each price and the best price",
+                r.status == 200 and one["prices"]["bet365"]["american"] == "+100"
+                and one["prices"]["coral"]["american"] == "+120" and one["best_price"]["american"] == "+120", one)
+        r, d = api.json("/api/races/%s/odds?format=probability" % MARKET_RACE)
+        one = d["race"]["runners"][2] if r.status == 200 else {}
+        t.check("market: format=probability adds each price's implied probability",
+                r.status == 200 and one["prices"]["bet365"]["implied_probability"] == 0.2
+                and "american" not in one["prices"]["bet365"], one)
+        r, d = api.json("/api/races/%s/odds?format=moneyline" % MARKET_RACE)
+        t.check("market: an unknown format is a 422 naming it", r.status == 422 and detail_names(d) == ["format"], r)
+        r, d = api.json("/api/live-odds/races-by-stage?race_date=2025-10-14&format=american")
+        races = [x for s in d.get("stages", {}).values() for x in s if x["race_id"] == MARKET_RACE]
+        ok = r.status == 200 and len(races) == 1
+        t.check("market: races-by-stage carries the market and each runner's fair price",
+                ok and races[0]["market"]["best_book_percent"] == 93.37
+                and [u["fair_decimal"] for u in races[0]["runners_data"]] == [2.082, 2.974, 5.452]
+                and races[0]["runners_data"][0]["prices"][0]["american"] is not None, races[:1])
+    finally:
+        st.psql("DELETE FROM ra_odds_live WHERE race_id = '%s'" % MARKET_RACE)
+
+
 def run(t):
     st = harness.Stack("api", DH_NOW=NOW, DH_API_RATE_LIMIT=1000000, DH_WORKERS="none")  # fixtures only
     failed_before = t.failed
@@ -1129,6 +1185,7 @@ def run(t):
         t.area(check_status, t, api, st)
         t.area(check_masters, t, api)
         t.area(check_race_odds, t, api, st)
+        t.area(check_race_market, t, api, st)
         t.area(check_admin, t, api, st)
         t.area(check_openapi, t, api)
         t.area(check_headers, t, api, st)
