@@ -203,6 +203,22 @@ query_date(struct query *q, const char *name, struct clock_date *out)
 }
 
 int
+query_date_span(struct query *q, const struct clock_date *from, const struct clock_date *to, int max_days)
+{
+	char msg[64];
+	int64_t span = clock_days_from_civil(to->year, to->month, to->day) -
+	    clock_days_from_civil(from->year, from->month, from->day) + 1;
+
+	if (span < 1)
+		return query_error(q, "from", "parameter \"from\" must not be after \"to\"", "value_error.date_range");
+	if (span > max_days) {
+		snprintf(msg, sizeof(msg), "at most %d days from \"from\" to \"to\"", max_days);
+		return query_error(q, "from", msg, "value_error.date_range");
+	}
+	return 1;
+}
+
+int
 query_enum(struct query *q, const char *name, const char *const *choices, const char *def,
     const char **out)
 {

@@ -51,6 +51,14 @@ int query_bool(struct query *q, const char *name, int def, int *out);
 int query_date(struct query *q, const char *name, struct clock_date *out);
 int query_enum(struct query *q, const char *name, const char *const *choices,
     const char *def, const char **out);
+/*
+ * Checks that from is not after to and that they span at most max_days
+ * days, both included; adds the error to "from" otherwise.  Returns 1 when
+ * the span is good, -1 when not.
+ */
+int query_date_span(struct query *q, const struct clock_date *from, const struct clock_date *to,
+    int max_days);
+
 /* An upstream id: 1..64 of [A-Za-z0-9_-], e.g. "rac_11745861". */
 int query_id(struct query *q, const char *name, const char **out);
 

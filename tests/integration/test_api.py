@@ -288,9 +288,9 @@ ENDPOINTS = [
     ("/api/health", "/api/health", []),
     ("/version", "/version", []),
     ("/api/live-odds", "/api/live-odds", ["race_date", "course", "bookmaker", "limit", "offset"]),
-    ("/api/live-odds/races-by-stage", "/api/live-odds/races-by-stage", ["race_date"]),
+    ("/api/live-odds/races-by-stage", "/api/live-odds/races-by-stage", ["race_date", "format"]),
     ("/api/live-odds/upcoming-races", "/api/live-odds/upcoming-races", ["hours_ahead", "limit", "offset"]),
-    ("/api/live-odds/next-race", "/api/live-odds/next-race", []),
+    ("/api/live-odds/next-race", "/api/live-odds/next-race", ["format"]),
     ("/api/historical-odds", "/api/historical-odds", ["race_date", "course", "year", "limit", "offset"]),
     ("/api/historical-odds/summary", "/api/historical-odds/summary", []),
     ("/api/historical-odds/coverage", "/api/historical-odds/coverage", ["from", "to"]),
@@ -298,7 +298,7 @@ ENDPOINTS = [
     ("/api/scheduler-status", "/api/scheduler-status", []),
     ("/api/bookmakers", "/api/bookmakers", ["type", "active", "limit", "offset"]),
     ("/api/courses", "/api/courses", ["region", "limit", "offset"]),
-    ("/api/races/{race_id}/odds", "/api/races/rac_11800003/odds", []),
+    ("/api/races/{race_id}/odds", "/api/races/rac_11800003/odds", ["format"]),
     ("/api/races/{race_id}/odds/history", "/api/races/rac_11800003/odds/history",
      ["horse_id", "bookmaker", "points"]),
     ("/api/db-health/stats", "/api/db-health/stats", ["long_query_seconds"]),
@@ -323,6 +323,10 @@ ENDPOINTS = [
      ["race_id", "horse_id", "jockey_id", "trainer_id", "limit", "offset"]),
     ("/api/masters/results", "/api/masters/results", ["course_id", "race_date", "region", "limit", "offset"]),
     ("/api/masters/results/{race_id}", "/api/masters/results/rac_11000101", []),
+    ("/api/export/historical-odds", "/api/export/historical-odds?from=2025-10-13", ["from", "to", "format"]),
+    ("/api/export/price-history", "/api/export/price-history?from=2025-10-14&race_id=rac_11800003",
+     ["from", "to", "format", "race_id"]),
+    ("/api/export/results", "/api/export/results?from=2025-10-13", ["from", "to", "format"]),
 ]
 
 LIVE = "public, max-age=5"
@@ -959,7 +963,8 @@ def check_openapi(t, api):
 # --- Headers -----------------------------------------------------------------
 
 def check_headers(t, api, st):
-    never = {"/health", "/api/health", "/api/masters/health", "/api/db-health/stats", "/metrics"}
+    never = {"/health", "/api/health", "/api/masters/health", "/api/db-health/stats", "/metrics",
+             "/api/export/historical-odds", "/api/export/price-history", "/api/export/results"}
     live = {"/api/live-odds", "/api/live-odds/races-by-stage", "/api/live-odds/upcoming-races",
             "/api/live-odds/next-race", "/api/scheduler-status", "/api/races/{race_id}/odds",
             "/api/races/{race_id}/odds/history"}
@@ -1112,6 +1117,70 @@ def check_plans(t, api, st):
             not seq, seq[:5])
 
 
+# --- Export ------------------------------------------------------------------
+
+EXPORT_MAX_ROWS = 30000   # the api stack's DH_EXPORT_MAX_ROWS: today's 72,000 price changes are over it
+
+
+def check_export(t, api, st):
+    import csv
+    import gzip
+    import io
+    first, last = "2025-08-16", "2025-10-13"
+    want = int(sql_rows(st, "SELECT count(*) FROM ra_odds_historical WHERE race_date BETWEEN '%s' AND '%s'"
+                        % (first, last))[0][0])
+    r = api.get("/api/export/historical-odds?from=%s&to=%s" % (first, last))
+    rows = list(csv.reader(io.StringIO(r.body.decode()))) if r.status == 200 else []
+    t.check("export: historical-odds as CSV, a header line then every row of the range (%d)" % want,
+            r.status == 200 and r.headers.get("content-type") == "text/csv; charset=utf-8"
+            and rows[0][:3] == ["race_id", "horse_id", "race_date"] and len(rows) == want + 1 and want > 10000,
+            (r.status, r.headers, len(rows)))
+    t.check("export: a download (Content-Disposition names the range), never cached",
+            r.headers.get("content-disposition") == 'attachment; filename="historical-odds_%s_%s.csv"' % (first, last)
+            and r.headers.get("cache-control") == "no-store" and "content-length" not in r.headers, r.headers)
+    t.check("export: CSV rows in race order with SP returns", rows[1][2] == first and rows[-1][2] == last, rows[1][:3])
+    r = api.get("/api/export/historical-odds?from=%s&to=%s" % (first, last), headers={"Accept-Encoding": "gzip"})
+    t.check("export: gzipped by nginx", r.status == 200 and r.headers.get("content-encoding") == "gzip"
+            and len(gzip.decompress(r.body).splitlines()) == want + 1, r.headers)
+
+    # A runner whose name needs escaping in both formats.
+    name = 'O\'Brien "The \\ Kid", Señor'
+    st.psql("UPDATE ra_runners SET horse_name = %s WHERE race_id = 'rac_11000101' AND number = 1"
+            % ("'" + name.replace("'", "''") + "'"))
+    r = api.get("/api/export/results?from=2025-10-13&format=ndjson")
+    lines = r.body.decode().splitlines() if r.status == 200 else []
+    objs = [json.loads(line) for line in lines]
+    odd = [o["horse_name"] for o in objs if o["race_id"] == "rac_11000101" and o["number"] == 1]
+    t.check("export: results as NDJSON, one object a line, escapes intact (%r)" % name,
+            r.headers.get("content-type") == "application/x-ndjson; charset=utf-8" and odd == [name]
+            and len(objs) == PAST_RACES_PER_DAY * RUNNERS and all("error" not in o for o in objs), (odd, len(objs)))
+    r = api.get("/api/export/results?from=2025-10-13", headers={"Accept": "application/x-ndjson"})
+    t.check("export: the Accept header picks NDJSON", r.status == 200
+            and r.headers.get("content-type", "").startswith("application/x-ndjson"), r.headers)
+    r = api.get("/api/export/results?from=2025-10-13&format=csv")
+    rows = list(csv.DictReader(io.StringIO(r.body.decode()))) if r.status == 200 else []
+    t.check("export: the same name read back from the CSV", [x["horse_name"] for x in rows
+            if x["race_id"] == "rac_11000101" and x["number"] == "1"] == [name], rows[:1])
+
+    race = race_id_today(3)
+    want = int(sql_rows(st, "SELECT count(*) FROM ra_odds_history WHERE race_id = '%s'" % race)[0][0])
+    r = api.get("/api/export/price-history?from=%s&race_id=%s" % (TODAY, race))
+    rows = list(csv.reader(io.StringIO(r.body.decode()))) if r.status == 200 else []
+    t.check("export: one race's price history (%d changes)" % want, r.status == 200 and want > 0
+            and len(rows) == want + 1 and rows[0] == ["race_id", "horse_id", "bookmaker_id", "observed_at",
+                                                       "fractional", "decimal", "previous_decimal"], len(rows))
+    r, d = api.json("/api/export/price-history?from=%s" % TODAY)
+    t.check("export: over DH_EXPORT_MAX_ROWS rows is a 422 naming the cap, before any row",
+            r.status == 422 and str(EXPORT_MAX_ROWS) in d["detail"] and "DH_EXPORT_MAX_ROWS" in d["detail"], r)
+    for q, bad in (("", ["from"]), ("?from=2025-10-14&to=2025-10-01", ["from"]),
+                   ("?from=2024-01-01&to=2025-06-01", ["from"]), ("?from=2025-10-14&format=xml", ["format"]),
+                   ("?from=20251014", ["from"])):
+        r, d = api.json("/api/export/results" + q)
+        t.check("export: %s is a 422 naming %s" % (q or "no range", bad), r.status == 422 and detail_names(d) == bad, r)
+    r, d = api.json("/api/export/price-history?from=%s&race_id=%s" % (TODAY, urllib.parse.quote("x' OR '1")))
+    t.check("export: a bad race_id is a 422", r.status == 422 and detail_names(d) == ["race_id"], r)
+
+
 # A three-runner race worked by hand: three bookmakers, the median of each runner's prices its
 # consensus, the consensus book normalised to 100% its fair prices (shared/market.h).
 MARKET_RACE = "rac_11899001"
@@ -1169,7 +1238,8 @@ def check_race_market(t, api, st):
 
 
 def run(t):
-    st = harness.Stack("api", DH_NOW=NOW, DH_API_RATE_LIMIT=1000000, DH_WORKERS="none")  # fixtures only
+    st = harness.Stack("api", DH_NOW=NOW, DH_API_RATE_LIMIT=1000000, DH_WORKERS="none",
+                       DH_EXPORT_MAX_ROWS=EXPORT_MAX_ROWS)  # fixtures only
     failed_before = t.failed
     try:
         st.start()
@@ -1186,6 +1256,7 @@ def run(t):
         t.area(check_masters, t, api)
         t.area(check_race_odds, t, api, st)
         t.area(check_race_market, t, api, st)
+        t.area(check_export, t, api, st)
         t.area(check_admin, t, api, st)
         t.area(check_openapi, t, api)
         t.area(check_headers, t, api, st)
