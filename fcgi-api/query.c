@@ -203,6 +203,20 @@ query_date(struct query *q, const char *name, struct clock_date *out)
 }
 
 int
+query_instant(struct query *q, const char *name, time_t *out)
+{
+	const struct qstring_pair *p;
+	int rc = query_find(q, name, 40, &p);
+
+	if (rc != 1)
+		return rc;
+	if (clock_parse_instant(p->value, out) < 0)
+		return query_bad_value(q, name, p, "expected an ISO-8601 instant with its zone, e.g. 2025-10-14T13:05:00Z",
+		    "value_error.datetime");
+	return 1;
+}
+
+int
 query_date_span(struct query *q, const struct clock_date *from, const struct clock_date *to, int max_days)
 {
 	char msg[64];

@@ -49,6 +49,8 @@ int query_str(struct query *q, const char *name, size_t maxlen, const char **out
 int query_int(struct query *q, const char *name, long min, long max, long def, long *out);
 int query_bool(struct query *q, const char *name, int def, int *out);
 int query_date(struct query *q, const char *name, struct clock_date *out);
+/* An instant: "2025-10-14T13:05:00Z" or with an offset (clock_parse_instant). */
+int query_instant(struct query *q, const char *name, time_t *out);
 int query_enum(struct query *q, const char *name, const char *const *choices,
     const char *def, const char **out);
 /*

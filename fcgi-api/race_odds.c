@@ -2,14 +2,18 @@
  * race_odds: one race's prices.
  *
  *   GET /api/races/{race_id}/odds          runners x bookmakers grid, best prices and the
- *                                          favourite marked, each-way terms (board.c)
+ *                                          favourite marked, each-way terms, the market's
+ *                                          figures (board.c); ?at=INSTANT: as it stood then
  *   GET /api/races/{race_id}/odds/history  price movement per runner and bookmaker, the last
  *                                          `points` observations of each (sparklines)
  *
  * The grid comes from ra_odds_live while the race is open.  Once its live
  * rows are gone (the race is off) the first statement returns the race alone
  * from ra_races, and a second rebuilds the grid from the last observation of
- * each price in ra_odds_history.
+ * each price in ra_odds_history.  With ?at= the grid is always rebuilt from
+ * the history, from the last observation of each price at or before that
+ * instant (back-tests, disputes).  A runner withdrawn before it still shows
+ * its last prices: the history records prices, not withdrawals.
  *
  * ra_odds_history is partitioned by month: its statements take the window
  * of a race's prices, [off - 8 days, off + 1 day), as parameters, so that
@@ -54,7 +58,7 @@ static const char sql_grid_live[] =
     " WHERE race_id = $1 AND NOT EXISTS (SELECT 1 FROM ra_odds_live WHERE race_id = $1)"
     " ORDER BY number, horse_id";
 
-/* The last observation of each runner and bookmaker in [$2, $3), as grid rows. */
+/* The last observation of each runner and bookmaker in [$2, $3], as grid rows. */
 static const char sql_grid_history[] =
     "SELECT r.race_date, r.off_dt, r.race_id, ru.number, p.horse_id, r.course_id, r.course,"
     "       r.region_code, r.race_name, ru.horse_name, max(p.observed_at) AS fetched_at,"
@@ -106,19 +110,23 @@ static const char sql_history[] =
 /*
  * The window of a race's prices, from its off time as PostgreSQL writes it,
  * as two timestamptz texts; the whole of time when the off is not known.
+ * An instant `at` (0: none) ends the window earlier.
  */
 static void
-race_odds_window(const char *off_dt, char *from, char *to, size_t len)
+race_odds_window(const char *off_dt, time_t at, char *from, char *to, size_t len)
 {
 	time_t off;
 
 	if (off_dt == NULL || jsonw_parse_pgtime(off_dt, &off) < 0) {
 		snprintf(from, len, "-infinity");
-		snprintf(to, len, "infinity");
+		if (at)
+			clock_format_instant(at, to, len);
+		else
+			snprintf(to, len, "infinity");
 		return;
 	}
 	clock_format_instant(off - HISTORY_BEFORE_S, from, len);
-	clock_format_instant(off + HISTORY_AFTER_S, to, len);
+	clock_format_instant(at && at < off + HISTORY_AFTER_S ? at : off + HISTORY_AFTER_S, to, len);
 }
 
 static const struct db_stmt race_grid_live_stmt = DB_STMT("race_grid_live", sql_grid_live);
@@ -126,9 +134,13 @@ static const struct db_stmt race_grid_history_stmt = DB_STMT("race_grid_history"
 static const struct db_stmt race_off_stmt = DB_STMT("race_off", sql_race_off);
 static const struct db_stmt race_history_stmt = DB_STMT("race_history", sql_history);
 
-/* Answers {"success": true, "timestamp", "source", "race": grid} for a result of one race. */
+/*
+ * Answers {"success": true, "timestamp", "source", "at" (when asked for an
+ * instant), "race": grid} for a result of one race; alone: the race without
+ * its runners (no price yet at that instant).
+ */
 static void
-race_odds_write(struct request *r, const PGresult *res, int format, const char *source)
+race_odds_write(struct request *r, const PGresult *res, int format, const char *source, time_t at, int alone)
 {
 	struct board_race race;
 	struct board b;
@@ -138,9 +150,13 @@ race_odds_write(struct request *r, const PGresult *res, int format, const char *
 		return;
 	if (board_race(&b, 0, r->now, &race) == 0) {
 		/* The race alone, without a price: no runners. */
-		if (race.end == race.first + 1 && PQgetisnull(res, 0, b.c.horse_id))
+		if (alone || (race.end == race.first + 1 && PQgetisnull(res, 0, b.c.horse_id)))
 			race.end = race.first;
 		jsonw_kstr(&w, "source", source);
+		if (at) {
+			jsonw_key(&w, "at");
+			jsonw_instant(&w, at);
+		}
 		jsonw_key(&w, "race");
 		board_write_grid(&w, &b, &race, r->now);
 		jsonw_obj_end(&w);
@@ -176,26 +192,34 @@ race_odds_grid(struct request *r)
 	char from[32], to[32];
 	const char *params[3] = { id, from, to };
 	PGresult *res, *hist;
-	int failed, format = api_odds_format(r);
+	int failed, format = api_odds_format(r), has_at;
+	time_t at = 0;
 
+	has_at = query_instant(&r->query, "at", &at) == 1;
 	if (resp_invalid_params(r))
 		return API_DONE;
 	res = race_odds_find(r, &race_grid_live_stmt, id, &failed);
 	if (res == NULL)
 		return failed ? api_db_failed(r) : API_DONE;
-	if (db_value(res, 0, "horse_id") != NULL) {
-		race_odds_write(r, res, format, "live");
+	if (!has_at && db_value(res, 0, "horse_id") != NULL) {
+		race_odds_write(r, res, format, "live", 0, 0);
 		PQclear(res);
 		return API_DONE;
 	}
-	/* Off (or not priced yet): the last observed prices, else the race alone. */
-	race_odds_window(db_value(res, 0, "off_dt"), from, to, sizeof(from));
+	/*
+	 * Off, not priced yet, or asked for an instant: the last observed
+	 * prices (up to that instant), else the race alone.
+	 */
+	race_odds_window(db_value(res, 0, "off_dt"), has_at ? at : 0, from, to, sizeof(from));
 	hist = db_exec_prepared(r->db, &race_grid_history_stmt, 3, params);
 	if (hist == NULL) {
 		PQclear(res);
 		return api_db_failed(r);
 	}
-	race_odds_write(r, PQntuples(hist) > 0 ? hist : res, format, "history");
+	if (PQntuples(hist) > 0)
+		race_odds_write(r, hist, format, "history", at, 0);
+	else
+		race_odds_write(r, res, format, "history", at, 1);
 	PQclear(hist);
 	PQclear(res);
 	return API_DONE;
@@ -271,7 +295,7 @@ race_odds_history(struct request *r)
 	res = race_odds_find(r, &race_off_stmt, id, &failed);
 	if (res == NULL)
 		return failed ? api_db_failed(r) : API_DONE;
-	race_odds_window(db_value(res, 0, "off_dt"), from, to, sizeof(from));
+	race_odds_window(db_value(res, 0, "off_dt"), 0, from, to, sizeof(from));
 	PQclear(res);
 	snprintf(points_s, sizeof(points_s), "%ld", points);
 	snprintf(limit_s, sizeof(limit_s), "%d", HISTORY_MAX_ROWS + 1);
@@ -302,7 +326,9 @@ static const struct api_route race_odds_routes[] = {
 	  .handler = race_odds_grid, .cache_control = API_LIVE, .name = "race_odds",
 	  .summary = "Runners x bookmakers grid of a race: best prices and the favourite marked, each-way terms; from the "
 	      "last observed prices once the race is off",
-	  .schema = "RaceOdds", .params = { API_FORMAT_PARAM } },
+	  .schema = "RaceOdds",
+	  .params = { API_FORMAT_PARAM, { "at", "t", "an instant (ISO-8601 with its zone): the grid as it stood then, "
+	      "from the recorded price changes" } } },
 	{ .method = "GET", .pattern = "/api/races/{race_id}/odds/history",
 	  .handler = race_odds_history, .cache_control = API_LIVE, .name = "race_odds_history",
 	  .summary = "Price movement per runner and bookmaker, the last `points` observations of each, oldest first",
@@ -322,7 +348,7 @@ static const struct api_schema race_odds_schemas[] = {
 	  "stage:s seconds_to_off:i minutes_to_off:n next_phase:s next_phase_at:t minutes_to_next_phase:n "
 	  "prices_updated_at:t runner_count:i bookmaker_count:i market:Market each_way:EachWay favourite:Favourite "
 	  "bookmakers:[GridBookmaker] runners:[GridRunner]" },
-	{ "RaceOdds", "success:b source:s timestamp:t race:GridRace" },
+	{ "RaceOdds", "success:b source:s timestamp:t at:t race:GridRace" },
 	{ "OddsPoint", "observed_at:t decimal:n fractional:s" },
 	{ "OddsSeries", "horse_id:s horse_name:s bookmaker_id:s count:i points:[OddsPoint]" },
 	{ "OddsHistory", "success:b race_id:s points_per_series:i series:[OddsSeries] series_count:i truncated:b" },

@@ -298,7 +298,7 @@ ENDPOINTS = [
     ("/api/scheduler-status", "/api/scheduler-status", []),
     ("/api/bookmakers", "/api/bookmakers", ["type", "active", "limit", "offset"]),
     ("/api/courses", "/api/courses", ["region", "limit", "offset"]),
-    ("/api/races/{race_id}/odds", "/api/races/rac_11800003/odds", ["format"]),
+    ("/api/races/{race_id}/odds", "/api/races/rac_11800003/odds", ["format", "at"]),
     ("/api/races/{race_id}/odds/history", "/api/races/rac_11800003/odds/history",
      ["horse_id", "bookmaker", "points"]),
     ("/api/db-health/stats", "/api/db-health/stats", ["long_query_seconds"]),
@@ -842,6 +842,25 @@ def check_race_odds(t, api, st):
             rc == 0 and r.status == 200 and d["source"] == "history" and len(d["race"]["runners"]) == RUNNERS
             and d["race"]["runners"][0]["prices"]["coral"]["decimal"] == 3.5
             and d["race"]["runners"][0]["horse_name"] and d["race"]["stage"] == "off", (err, r))
+    # Point in time: each price's last change at or before the instant, from the history.
+    at = "2025-10-14T10:45:00Z"
+    want = sql_rows(st, "SELECT h.decimal FROM ra_odds_history h JOIN ra_odds_live l USING (race_id, horse_id, "
+                    "bookmaker_id) WHERE race_id = '%s' AND l.number = 1 AND bookmaker_id = 'coral' AND "
+                    "observed_at <= '%s' ORDER BY observed_at DESC LIMIT 1" % (race_id_today(3), at))
+    now = sql_rows(st, "SELECT decimal FROM ra_odds_live WHERE race_id = '%s' AND number = 1 "
+                   "AND bookmaker_id = 'coral'" % race_id_today(3))
+    r, d = api.json("/api/races/%s/odds?at=%s" % (race_id_today(3), at))
+    one = next((u for u in d["race"]["runners"] if u["number"] == 1), {}) if r.status == 200 else {}
+    t.check("races/{id}/odds?at=: the grid as it stood then, from the history",
+            r.status == 200 and d["source"] == "history" and d["at"] == "2025-10-14T10:45:00+00:00"
+            and len(d["race"]["runners"]) == RUNNERS and want and want != now
+            and one["prices"]["coral"]["decimal"] == float(want[0][0]), (want, now, one.get("prices", {}).get("coral")))
+    r, d = api.json("/api/races/%s/odds?at=2025-10-14T06:00:00%%2B01:00" % race_id_today(3))
+    t.check("races/{id}/odds?at=: before the first recorded price, the race without runners",
+            r.status == 200 and d["race"]["runners"] == [] and d["at"] == "2025-10-14T05:00:00+00:00", r)
+    r, d = api.json("/api/races/%s/odds?at=2025-10-14T10:45:00" % race_id_today(3))
+    t.check("races/{id}/odds?at=: an instant without its zone is a 422", r.status == 422
+            and detail_names(d) == ["at"], r)
     r, d = api.json("/api/races/rac_00000000/odds")
     t.check("races/{id}/odds: an unknown race is a 404", r.status == 404 and d["detail"].endswith("not found"), r)
     r, d = api.json("/api/races/%s/odds" % urllib.parse.quote("rac'--"))
