@@ -323,6 +323,7 @@ ENDPOINTS = [
      ["race_id", "horse_id", "jockey_id", "trainer_id", "limit", "offset"]),
     ("/api/masters/results", "/api/masters/results", ["course_id", "race_date", "region", "limit", "offset"]),
     ("/api/masters/results/{race_id}", "/api/masters/results/rac_11000101", []),
+    ("/api/movers", "/api/movers", ["window", "race_date", "region", "race_id", "sort", "limit"]),
     ("/api/export/historical-odds", "/api/export/historical-odds?from=2025-10-13", ["from", "to", "format"]),
     ("/api/export/price-history", "/api/export/price-history?from=2025-10-14&race_id=rac_11800003",
      ["from", "to", "format", "race_id"]),
@@ -986,7 +987,7 @@ def check_headers(t, api, st):
              "/api/export/historical-odds", "/api/export/price-history", "/api/export/results"}
     live = {"/api/live-odds", "/api/live-odds/races-by-stage", "/api/live-odds/upcoming-races",
             "/api/live-odds/next-race", "/api/scheduler-status", "/api/races/{race_id}/odds",
-            "/api/races/{race_id}/odds/history"}
+            "/api/races/{race_id}/odds/history", "/api/movers"}
     bad = []
     for pattern, path, _ in ENDPOINTS:
         r = api.get(path)
@@ -1252,8 +1253,63 @@ def check_race_market(t, api, st):
                 ok and races[0]["market"]["best_book_percent"] == 93.37
                 and [u["fair_decimal"] for u in races[0]["runners_data"]] == [2.082, 2.974, 5.452]
                 and races[0]["runners_data"][0]["prices"][0]["american"] is not None, races[:1])
+        check_movers(t, api, st)
     finally:
-        st.psql("DELETE FROM ra_odds_live WHERE race_id = '%s'" % MARKET_RACE)
+        st.psql("DELETE FROM ra_odds_live WHERE race_id = '%s'; DELETE FROM ra_odds_history WHERE race_id = '%s'"
+                % (MARKET_RACE, MARKET_RACE))
+
+
+# The hand-worked race's prices 30 minutes before NOW; each changed to today's 10 minutes before.
+MARKET_THEN = {"bet365": (2.5, 3.0, 4.0), "coral": (2.2, 3.5, 6.0), "betfairexchange": (2.4, 3.2, 5.0)}
+
+
+def check_movers(t, api, st):
+    rows = ", ".join("('%s', 'hrs_189900%d', '%s', timestamptz '2025-10-14T11:30:00Z', '%s', %s)"
+                     % (MARKET_RACE, i + 1, book, str(p[i]), p[i]) for book, p in MARKET_THEN.items() for i in range(3))
+    rc, _, err = st.psql("UPDATE ra_odds_live SET price_changed_at = timestamptz '2025-10-14T11:50:00Z', "
+                         "opening_decimal = decimal * 2 WHERE race_id = '%s'; INSERT INTO ra_odds_history "
+                         "(race_id, horse_id, bookmaker_id, observed_at, fractional, decimal) VALUES %s"
+                         % (MARKET_RACE, rows))
+    t.check("movers: the race's earlier prices recorded", rc == 0, err)
+
+    def movers(q):
+        r, d = api.json("/api/movers?race_id=%s&%s" % (MARKET_RACE, q))
+        if r.status != 200:
+            return r.status, None, None
+        return (r.status, [(m["number"], m["best_from"], m["best_to"], m["best_change_percent"]) for m in d["steamers"]],
+                [(m["number"], m["consensus_from"], m["consensus_to"], m["change"]) for m in d["drifters"]])
+
+    # Runner 1's best 2.5 (bet365) -> 2.2 (coral): -12%; runner 2's 3.5 -> 3.2: -8.57%; runner 3's 6.0 holds.
+    got = movers("window=15m")
+    t.check("movers: steamers by the best price's change over 15 minutes, worked by hand",
+            got == (200, [(1, 2.5, 2.2, -12.0), (2, 3.5, 3.2, -8.57)], []), got)
+    # Consensus (the median): runner 1 2.4 -> 2.1 (-12.5%), runner 2 3.2 -> 3.0 (-6.25%), runner 3 5.0 -> 5.5 (+10%).
+    r, d = api.json("/api/movers?race_id=%s&window=15m&sort=consensus" % MARKET_RACE)
+    got = ([(m["number"], m["change"]) for m in d["steamers"]], [(m["number"], m["consensus_from"], m["change"])
+                                                               for m in d["drifters"]]) if r.status == 200 else r
+    t.check("movers: sort=consensus ranks by the median's change, a drifter among them",
+            got == ([(1, -12.5), (2, -6.25)], [(3, 5.0, 10.0)]), got)
+    one = d["steamers"][0] if r.status == 200 and d["steamers"] else {}
+    t.check("movers: each mover says how many bookmakers moved, the race and when it runs",
+            one.get("bookmakers_moved") == 2 and one.get("bookmakers") == 3 and one.get("course") == "Ascot"
+            and d["since"] == "2025-10-14T11:45:00+00:00" and d["window"] == "15m", one)
+    got = movers("window=5m")
+    t.check("movers: nothing moved in the last 5 minutes", got == (200, [], []), got)
+    got = movers("window=open")
+    t.check("movers: since first seen (opening prices, twice today's): every runner shortened by half",
+            got[0] == 200 and [m[3] for m in got[1]] == [-50.0, -50.0, -50.0], got)
+    r, d = api.json("/api/movers?window=60m&limit=5")
+    t.check("movers: the whole day's steamers (the fixture's prices all shortened), 5 of them",
+            r.status == 200 and len(d["steamers"]) == 5 and d["drifters"] == []
+            and all(m["best_change_percent"] < 0 for m in d["steamers"])
+            and [m["change"] for m in d["steamers"]] == sorted(m["change"] for m in d["steamers"]), r)
+    regions = {x: api.json("/api/movers?window=60m&limit=100&region=" + x)[1] for x in ("gb", "IRE")}
+    t.check("movers: region keeps that region's races only (any case)",
+            regions["gb"]["steamers"] and all(m["region_code"] == "GB" for m in regions["gb"]["steamers"])
+            and all(m["region_code"] == "IRE" for m in regions["IRE"]["steamers"]), regions)
+    for q in ("window=10m", "sort=worst", "limit=0", "limit=101", "region=fr"):
+        r, d = api.json("/api/movers?" + q)
+        t.check("movers: %s is a 422" % q, r.status == 422 and detail_names(d) == [q.split("=")[0]], r)
 
 
 def run(t):
