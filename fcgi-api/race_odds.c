@@ -6,6 +6,9 @@
  *                                          figures (board.c); ?at=INSTANT: as it stood then
  *   GET /api/races/{race_id}/odds/history  price movement per runner and bookmaker, the last
  *                                          `points` observations of each (sparklines)
+ *   GET /api/races/{race_id}/odds/summary  opening, closing (last before the off, or current)
+ *                                          and starting price per runner and bookmaker, with
+ *                                          closing-line value against SP
  *
  * The grid comes from ra_odds_live while the race is open.  Once its live
  * rows are gone (the race is off) the first statement returns the race alone
@@ -129,10 +132,53 @@ race_odds_window(const char *off_dt, time_t at, char *from, char *to, size_t len
 	clock_format_instant(at && at < off + HISTORY_AFTER_S ? at : off + HISTORY_AFTER_S, to, len);
 }
 
+/*
+ * Each runner's prices at each bookmaker: the first seen and the last (the
+ * closing line once off), from ra_odds_live while the race is open, else
+ * from ra_odds_closing (migration 0020); the runner's SP and result from
+ * ra_runners.  Closing-line value: 100 * (price / SP - 1), what the price
+ * was worth against the SP; null without both.  No row: unknown race.
+ */
+static const char sql_summary[] =
+    "WITH p AS ("
+    "  SELECT horse_id, bookmaker_id, opening_decimal, opening_at, decimal AS closing_decimal,"
+    "         price_changed_at AS closing_at"
+    "    FROM ra_odds_live WHERE race_id = $1"
+    "  UNION ALL"
+    "  SELECT horse_id, bookmaker_id, opening_decimal, opening_at, closing_decimal, closing_at"
+    "    FROM ra_odds_closing WHERE race_id = $1"
+    "     AND NOT EXISTS (SELECT 1 FROM ra_odds_live WHERE race_id = $1)),"
+    " race AS ("
+    "  SELECT race_id, race_name, course, off_dt FROM ra_races WHERE race_id = $1"
+    "  UNION ALL SELECT race_id, min(race_name), min(course), min(off_dt) FROM ra_odds_live"
+    "   WHERE race_id = $1 AND NOT EXISTS (SELECT 1 FROM ra_races WHERE race_id = $1) GROUP BY race_id),"
+    " priced AS ("
+    "  SELECT p.*, ru.horse_name, ru.number, ru.position, ru.sp, ru.sp_dec,"
+    "         round(100 * (p.opening_decimal / ru.sp_dec - 1), 2) AS clv_opening_percent,"
+    "         round(100 * (p.closing_decimal / ru.sp_dec - 1), 2) AS clv_closing_percent"
+    "    FROM p LEFT JOIN ra_runners ru ON ru.race_id = $1 AND ru.horse_id = p.horse_id),"
+    " runner AS ("
+    "  SELECT horse_id, min(horse_name) AS horse_name, min(number) AS number, min(position) AS position,"
+    "         min(sp) AS sp, min(sp_dec) AS sp_dec, max(opening_decimal) AS best_opening,"
+    "         max(closing_decimal) AS best_closing,"
+    "         round(100 * (max(opening_decimal) / min(sp_dec) - 1), 2) AS clv_best_opening_percent,"
+    "         round(100 * (max(closing_decimal) / min(sp_dec) - 1), 2) AS clv_best_closing_percent,"
+    "         json_agg(json_build_object('bookmaker_id', bookmaker_id, 'opening_decimal', opening_decimal,"
+    "                  'opening_at', opening_at, 'closing_decimal', closing_decimal, 'closing_at', closing_at,"
+    "                  'clv_opening_percent', clv_opening_percent, 'clv_closing_percent', clv_closing_percent)"
+    "                  ORDER BY bookmaker_id) AS prices"
+    "    FROM priced GROUP BY horse_id)"
+    "SELECT json_build_object('success', true, 'race_id', race.race_id, 'race_name', race.race_name,"
+    "       'course', race.course, 'off_dt', race.off_dt,"
+    "       'runners', (SELECT coalesce(json_agg(x ORDER BY x.number, x.horse_id), '[]'::json) FROM runner x)"
+    "       )::text AS body"
+    "  FROM race";
+
 static const struct db_stmt race_grid_live_stmt = DB_STMT("race_grid_live", sql_grid_live);
 static const struct db_stmt race_grid_history_stmt = DB_STMT("race_grid_history", sql_grid_history);
 static const struct db_stmt race_off_stmt = DB_STMT("race_off", sql_race_off);
 static const struct db_stmt race_history_stmt = DB_STMT("race_history", sql_history);
+static const struct db_stmt race_summary_stmt = DB_STMT("race_odds_summary", sql_summary);
 
 /*
  * Answers {"success": true, "timestamp", "source", "at" (when asked for an
@@ -321,6 +367,16 @@ race_odds_history(struct request *r)
 	return API_DONE;
 }
 
+static enum api_outcome
+race_odds_summary(struct request *r)
+{
+	const char *id = api_path_id(r, 0, "race_id");
+
+	if (resp_invalid_params(r))
+		return API_DONE;
+	return api_send_found(r, &race_summary_stmt, 1, &id, "race", id);
+}
+
 static const struct api_route race_odds_routes[] = {
 	{ .method = "GET", .pattern = "/api/races/{race_id}/odds",
 	  .handler = race_odds_grid, .cache_control = API_LIVE, .name = "race_odds",
@@ -335,6 +391,11 @@ static const struct api_route race_odds_routes[] = {
 	  .schema = "OddsHistory",
 	  .params = { { "horse_id", "s", "one runner only" }, { "bookmaker", "s", "one bookmaker_id only" },
 	      { "points", "i", "observations per series, 1 to 500 (default 100)" } } },
+	{ .method = "GET", .pattern = "/api/races/{race_id}/odds/summary",
+	  .handler = race_odds_summary, .cache_control = API_LIVE, .name = "race_odds_summary",
+	  .summary = "Opening price, closing price (the last before the off; the current one while the race is open) and "
+	      "SP per runner and bookmaker, with closing-line value: 100 x (price / SP - 1)",
+	  .schema = "OddsSummary" },
 };
 
 static const struct api_schema race_odds_schemas[] = {
@@ -352,6 +413,11 @@ static const struct api_schema race_odds_schemas[] = {
 	{ "OddsPoint", "observed_at:t decimal:n fractional:s" },
 	{ "OddsSeries", "horse_id:s horse_name:s bookmaker_id:s count:i points:[OddsPoint]" },
 	{ "OddsHistory", "success:b race_id:s points_per_series:i series:[OddsSeries] series_count:i truncated:b" },
+	{ "SummaryPrice", "bookmaker_id:s opening_decimal:n opening_at:t closing_decimal:n closing_at:t "
+	  "clv_opening_percent:n clv_closing_percent:n" },
+	{ "SummaryRunner", "horse_id:s horse_name:s number:i position:s sp:s sp_dec:n best_opening:n best_closing:n "
+	  "clv_best_opening_percent:n clv_best_closing_percent:n prices:[SummaryPrice]" },
+	{ "OddsSummary", "success:b race_id:s race_name:s course:s off_dt:t runners:[SummaryRunner]" },
 };
 
 const struct api_module race_odds_module = {

@@ -323,6 +323,7 @@ ENDPOINTS = [
      ["race_id", "horse_id", "jockey_id", "trainer_id", "limit", "offset"]),
     ("/api/masters/results", "/api/masters/results", ["course_id", "race_date", "region", "limit", "offset"]),
     ("/api/masters/results/{race_id}", "/api/masters/results/rac_11000101", []),
+    ("/api/races/{race_id}/odds/summary", "/api/races/rac_11000101/odds/summary", []),
     ("/api/movers", "/api/movers", ["window", "race_date", "region", "race_id", "sort", "limit"]),
     ("/api/export/historical-odds", "/api/export/historical-odds?from=2025-10-13", ["from", "to", "format"]),
     ("/api/export/price-history", "/api/export/price-history?from=2025-10-14&race_id=rac_11800003",
@@ -987,7 +988,7 @@ def check_headers(t, api, st):
              "/api/export/historical-odds", "/api/export/price-history", "/api/export/results"}
     live = {"/api/live-odds", "/api/live-odds/races-by-stage", "/api/live-odds/upcoming-races",
             "/api/live-odds/next-race", "/api/scheduler-status", "/api/races/{race_id}/odds",
-            "/api/races/{race_id}/odds/history", "/api/movers"}
+            "/api/races/{race_id}/odds/history", "/api/movers", "/api/races/{race_id}/odds/summary"}
     bad = []
     for pattern, path, _ in ENDPOINTS:
         r = api.get(path)
@@ -1201,6 +1202,32 @@ def check_export(t, api, st):
     t.check("export: a bad race_id is a 422", r.status == 422 and detail_names(d) == ["race_id"], r)
 
 
+def check_odds_summary(t, api, st):
+    race = "rac_11000101"
+    sp = sql_rows(st, "SELECT horse_id, sp_dec FROM ra_runners WHERE race_id = '%s' AND number = 1" % race)[0]
+    rc, _, err = st.psql(
+        "INSERT INTO ra_odds_closing (race_id, horse_id, bookmaker_id, race_date, off_dt, opening_decimal, opening_at,"
+        " closing_decimal, closing_fractional, closing_at) SELECT race_id, horse_id, b, race_date, off_dt, o, off_dt - "
+        "interval '1 day', c, 'x', off_dt - interval '1 minute' FROM ra_runners JOIN ra_races USING (race_id, race_date),"
+        " (VALUES ('coral', 2 * %(sp)s, %(sp)s), ('bet365', %(sp)s, 3 * %(sp)s)) v (b, o, c)"
+        " WHERE race_id = '%(race)s' AND number = 1" % {"sp": sp[1], "race": race})
+    r, d = api.json("/api/races/%s/odds/summary" % race)
+    one = next((u for u in d["runners"] if u["horse_id"] == sp[0]), {}) if r.status == 200 else {}
+    prices = {p["bookmaker_id"]: (p["clv_opening_percent"], p["clv_closing_percent"]) for p in one.get("prices", [])}
+    # coral opened at twice the SP (+100%) and closed at it (0%); bet365 opened at SP and closed at three times it.
+    t.check("odds/summary: opening and closing price per bookmaker, closing-line value against SP",
+            rc == 0 and prices == {"coral": (100.0, 0.0), "bet365": (0.0, 200.0)}
+            and one["sp_dec"] == float(sp[1]) and one["clv_best_opening_percent"] == 100.0
+            and one["clv_best_closing_percent"] == 200.0 and one["position"], (err, one))
+    r, d = api.json("/api/races/%s/odds/summary" % race_id_today(3))
+    t.check("odds/summary: an open race's current prices as its closing line so far, no SP yet",
+            r.status == 200 and len(d["runners"]) == RUNNERS and all(len(u["prices"]) == BOOKMAKERS
+                                                                     and u["sp_dec"] is None for u in d["runners"]), r)
+    r, d = api.json("/api/races/rac_00000000/odds/summary")
+    t.check("odds/summary: an unknown race is a 404", r.status == 404, r)
+    st.psql("DELETE FROM ra_odds_closing WHERE race_id = '%s'" % race)
+
+
 # A three-runner race worked by hand: three bookmakers, the median of each runner's prices its
 # consensus, the consensus book normalised to 100% its fair prices (shared/market.h).
 MARKET_RACE = "rac_11899001"
@@ -1332,6 +1359,7 @@ def run(t):
         t.area(check_race_odds, t, api, st)
         t.area(check_race_market, t, api, st)
         t.area(check_export, t, api, st)
+        t.area(check_odds_summary, t, api, st)
         t.area(check_admin, t, api, st)
         t.area(check_openapi, t, api)
         t.area(check_headers, t, api, st)
