@@ -324,6 +324,7 @@ ENDPOINTS = [
     ("/api/masters/results", "/api/masters/results", ["course_id", "race_date", "region", "limit", "offset"]),
     ("/api/masters/results/{race_id}", "/api/masters/results/rac_11000101", []),
     ("/api/races/{race_id}/odds/summary", "/api/races/rac_11000101/odds/summary", []),
+    ("/api/form/leaderboard", "/api/form/leaderboard", ["kind", "window", "sort", "min_runs", "limit"]),
     ("/api/movers", "/api/movers", ["window", "race_date", "region", "race_id", "sort", "limit"]),
     ("/api/export/historical-odds", "/api/export/historical-odds?from=2025-10-13", ["from", "to", "format"]),
     ("/api/export/price-history", "/api/export/price-history?from=2025-10-14&race_id=rac_11800003",
@@ -1228,6 +1229,75 @@ def check_odds_summary(t, api, st):
     st.psql("DELETE FROM ra_odds_closing WHERE race_id = '%s'" % race)
 
 
+# --- Form ----------------------------------------------------------------------
+
+# Three races worked by hand for jockey jky_form1 (J). A (6 runners, 2 places): J dead-heats for
+# first at SP 5.0 with jky_form2's runner at 3.0. B (4 runners, win only): J second at 3.0.
+# C (8 runners, 3 places): J third with no SP, and J's other mount a non-runner.
+FORM_RACES = [("rac_form_a", "2025-10-10", "14:00", [("jky_form1", "1", 1, 5.0), ("jky_form2", "1", 1, 3.0)]
+               + [("jky_other", str(p), p, 9.0) for p in range(3, 7)]),
+              ("rac_form_b", "2025-10-12", "14:00", [("jky_form1", "2", 2, 3.0), ("jky_other", "1", 1, 2.0),
+                                                     ("jky_other", "3", 3, 8.0), ("jky_other", "4", 4, 9.0)]),
+              ("rac_form_c", "2025-10-12", "15:00", [("jky_form1", "3", 3, None), ("jky_form1", None, None, None)]
+               + [("jky_other", str(p), p, 6.0) for p in (1, 2, 4, 5, 6, 7, 8)])]
+
+
+def form_sql(races):
+    out = []
+    for race, day, off, runs in races:
+        out.append("INSERT INTO ra_results (race_id, race_date, off_dt, course_id, course) VALUES "
+                   "('%s', '%s', '%sT%s:00Z', 'crs_form', 'Formtown');" % (race, day, day, off))
+        for i, (jockey, pos, num, sp) in enumerate(runs):
+            out.append("INSERT INTO ra_runners (race_id, horse_id, race_date, number, jockey_id, jockey_name, "
+                       "trainer_id, non_runner, position, position_num, sp_dec) VALUES ('%s', 'hrs_%s_%d', '%s', %d, "
+                       "'%s', 'Jockey %s', 'trn_form', %s, %s, %s, %s);"
+                       % (race, race, i, day, i + 1, jockey, jockey, "true" if pos is None else "false",
+                          "NULL" if pos is None else "'%s'" % pos, "NULL" if num is None else num,
+                          "NULL" if sp is None else sp))
+    return "\n".join(out)
+
+
+def check_form(t, api, st):
+    rc, _, err = st.psql(form_sql(FORM_RACES) + "INSERT INTO ra_jockeys (jockey_id, name) VALUES "
+                         "('jky_form1', 'Jockey jky_form1'), ('jky_form2', 'Jockey jky_form2');")
+    rolled = sql_rows(st, "SELECT dh_refresh_form('2025-10-14', 400)")
+    t.check("form: every result day rolled up (%s)" % rolled, rc == 0 and int(rolled[0][0]) >= PAST_DAYS - 3, err)
+    r, d = api.json("/api/masters/jockeys/jky_form1")
+    form = d.get("form") or {} if r.status == 200 else {}
+    # 3 runs (the non-runner left out), 1 win, 2 places (A's 1st of 2, C's 3rd of 3; B pays the win only);
+    # profit: the dead heat returns 5.0 / 2 on the unit (+1.5), B -1, C no SP 0: +0.5.
+    t.check("form: a jockey's figures worked by hand (dead heat, win-only field, no SP, non-runner)",
+            form.get("last_14_days") == {"runs": 3, "wins": 1, "places": 2, "win_percent": 33.3,
+                                         "place_percent": 66.7, "profit": 0.5}
+            and form.get("last_win_date") == "2025-10-10" and form.get("runs_since_win") == 2
+            and form.get("all", {}).get("runs") == 3 and form.get("as_of") == TODAY, form)
+    r, d = api.json("/api/masters/jockeys/jky_form2")
+    t.check("form: the dead-heat partner's half stake at 3.0: +0.5",
+            r.status == 200 and d["form"]["last_30_days"]["profit"] == 0.5 and d["form"]["runs_since_win"] == 0, d)
+    again = sql_rows(st, "SELECT dh_refresh_form('2025-10-14', 400)")
+    t.check("form: nothing new, nothing rolled", again == [["0"]], again)
+    rc, _, err = st.psql(form_sql([("rac_form_d", "2025-10-13", "16:00", [("jky_form1", "1", 1, 2.0),
+                                                                         ("jky_other", "2", 2, 3.0)])]))
+    rolled = sql_rows(st, "SELECT dh_refresh_form('2025-10-14', 400)")
+    r, d = api.json("/api/masters/jockeys/jky_form1")
+    t.check("form: a late result rolls its day again, the figures follow (a win at 2.0: +1)",
+            rc == 0 and rolled == [["1"]] and d["form"]["last_14_days"]["runs"] == 4
+            and d["form"]["last_14_days"]["profit"] == 1.5 and d["form"]["runs_since_win"] == 0
+            and d["form"]["last_win_date"] == "2025-10-13", (err, rolled, d.get("form")))
+    r, d = api.json("/api/form/leaderboard?kind=jockey&window=14&sort=profit&min_runs=3&limit=100")
+    rows = d["data"] if r.status == 200 else []
+    mine = [x for x in rows if x["id"] == "jky_form1"]
+    t.check("form: the leaderboard ranks by profit, min_runs applied, as_of the day",
+            mine and mine[0]["profit"] == 1.5 and mine[0]["name"] == "Jockey jky_form1"
+            and [x["profit"] for x in rows] == sorted((x["profit"] for x in rows), reverse=True)
+            and all(x["runs"] >= 3 for x in rows) and d["as_of"] == TODAY, rows[:3])
+    r, d = api.json("/api/form/leaderboard?kind=course&window=all&sort=win_percent")
+    t.check("form: courses too", r.status == 200 and d["data"] and d["kind"] == "course", r)
+    for q in ("kind=owner", "window=7", "sort=losses", "min_runs=0", "limit=101"):
+        r, d = api.json("/api/form/leaderboard?" + q)
+        t.check("form: %s is a 422" % q, r.status == 422 and detail_names(d) == [q.split("=")[0]], r)
+
+
 # A three-runner race worked by hand: three bookmakers, the median of each runner's prices its
 # consensus, the consensus book normalised to 100% its fair prices (shared/market.h).
 MARKET_RACE = "rac_11899001"
@@ -1360,6 +1430,7 @@ def run(t):
         t.area(check_race_market, t, api, st)
         t.area(check_export, t, api, st)
         t.area(check_odds_summary, t, api, st)
+        t.area(check_form, t, api, st)
         t.area(check_admin, t, api, st)
         t.area(check_openapi, t, api)
         t.area(check_headers, t, api, st)
