@@ -6,6 +6,10 @@
  *                      best price (or consensus, the median across bookmakers) moved most
  *                      over the window: 5m, 15m, 30m, 60m, 120m, or open (since first seen)
  *
+ *   GET /api/analysis/early-price  how often a bookmaker's opening (and closing) price
+ *                      beat the SP, by bookmaker and by days before the off, over racing days
+ *                      from..to: dh_market_daily's rollups (migration 0020, dh-statistics)
+ *
  * A price's value at the window's start costs nothing when it has not
  * changed since (ra_odds_live.price_changed_at is before it): it is the
  * current price.  Only prices changed inside the window read the history,
@@ -109,6 +113,62 @@ market_movers(struct request *r)
 	return api_send_json(r, &movers_stmt, 9, params);
 }
 
+/*
+ * $1 from, $2 to.  Percentages of the prices compared; closing-line value
+ * averaged over them.  '_best' (each runner's best opening price) is "best",
+ * apart from the bookmakers.
+ */
+#define EARLY_FIGURES \
+    "sum(runners) AS runners," \
+    " round(100.0 * sum(opening_beat_sp) / sum(runners), 1) AS opening_beat_sp_percent," \
+    " round(100.0 * sum(closing_beat_sp) / sum(runners), 1) AS closing_beat_sp_percent," \
+    " round(sum(opening_clv_sum) / sum(runners), 2) AS opening_clv_avg_percent," \
+    " round(sum(closing_clv_sum) / sum(runners), 2) AS closing_clv_avg_percent"
+
+static const char sql_early[] =
+    "WITH d AS (SELECT * FROM dh_market_daily WHERE race_date BETWEEN $1::date AND $2::date)"
+    "SELECT json_build_object('success', true, 'from', $1::date, 'to', $2::date,"
+    "       'days', (SELECT count(DISTINCT race_date) FROM d),"
+    "       'best', (SELECT row_to_json(b) FROM (SELECT " EARLY_FIGURES " FROM d"
+    "                 WHERE bookmaker_id = '_best' HAVING sum(runners) > 0) b),"
+    "       'best_by_days_before', (SELECT coalesce(json_agg(b ORDER BY b.days_before), '[]'::json) FROM"
+    "                 (SELECT days_before, " EARLY_FIGURES " FROM d WHERE bookmaker_id = '_best'"
+    "                   GROUP BY days_before) b),"
+    "       'by_bookmaker', (SELECT coalesce(json_agg(k ORDER BY k.opening_beat_sp_percent DESC,"
+    "                 k.bookmaker_id), '[]'::json) FROM"
+    "                 (SELECT d.bookmaker_id, min(bk.name) AS bookmaker, " EARLY_FIGURES
+    "                    FROM d LEFT JOIN ra_bookmakers bk USING (bookmaker_id)"
+    "                   WHERE d.bookmaker_id <> '_best' GROUP BY d.bookmaker_id) k),"
+    "       'by_days_before', (SELECT coalesce(json_agg(b ORDER BY b.days_before), '[]'::json) FROM"
+    "                 (SELECT days_before, " EARLY_FIGURES " FROM d WHERE bookmaker_id <> '_best'"
+    "                   GROUP BY days_before) b))::text AS body";
+
+static const struct db_stmt early_stmt = DB_STMT("analysis_early_price", sql_early);
+
+#define EARLY_MAX_DAYS 366
+#define EARLY_DEFAULT_DAYS 30
+
+static enum api_outcome
+market_early_price(struct request *r)
+{
+	struct clock_date to = clock_racing_day(r->now), from;
+	char from_s[16], to_s[16];
+	const char *params[2] = { from_s, to_s };
+	int has_from;
+
+	has_from = query_date(&r->query, "from", &from);
+	query_date(&r->query, "to", &to);
+	if (has_from != 1)
+		from = clock_date_add(to, -(EARLY_DEFAULT_DAYS - 1));
+	if (r->query.errors == NULL)
+		query_date_span(&r->query, &from, &to, EARLY_MAX_DAYS);
+	if (resp_invalid_params(r))
+		return API_DONE;
+	clock_format_date(&from, from_s, sizeof(from_s));
+	clock_format_date(&to, to_s, sizeof(to_s));
+	return api_send_json(r, &early_stmt, 2, params);
+}
+
 static const struct api_route market_routes[] = {
 	{ .method = "GET", .pattern = "/api/movers",
 	  .handler = market_movers, .cache_control = API_LIVE, .name = "movers",
@@ -120,6 +180,13 @@ static const struct api_route market_routes[] = {
 	      { "race_date", "d", "racing day (default: today, Europe/London)" }, API_P_REGION,
 	      { "race_id", "s", "one race only" }, { "sort", "s", "best (default) or consensus" },
 	      { "limit", "i", "runners in each list, 1 to 100 (default 20)" } } },
+	{ .method = "GET", .pattern = "/api/analysis/early-price",
+	  .handler = market_early_price, .cache_control = API_MASTERS, .name = "analysis_early_price",
+	  .summary = "How often the opening (first seen) and closing prices beat the SP, and their average closing-line "
+	      "value, for each runner's best opening price, by bookmaker and by days before the off",
+	  .schema = "EarlyPrice",
+	  .params = { { "from", "d", "first racing day (default: 29 days before to)" },
+	      { "to", "d", "last racing day (default: today; at most 366 days from from)" } } },
 };
 
 static const struct api_schema market_schemas[] = {
@@ -127,6 +194,14 @@ static const struct api_schema market_schemas[] = {
 	  "best_from:n best_to:n best_change_percent:n consensus_from:n consensus_to:n consensus_change_percent:n "
 	  "bookmakers_moved:i bookmakers:i change:n" },
 	{ "Movers", "success:b window:s since:t race_date:d sort:s steamers:[Mover] drifters:[Mover]" },
+	{ "EarlyFigures", "runners:i opening_beat_sp_percent:n closing_beat_sp_percent:n opening_clv_avg_percent:n "
+	  "closing_clv_avg_percent:n" },
+	{ "EarlyByBookmaker", "bookmaker_id:s bookmaker:s runners:i opening_beat_sp_percent:n "
+	  "closing_beat_sp_percent:n opening_clv_avg_percent:n closing_clv_avg_percent:n" },
+	{ "EarlyByDays", "days_before:i runners:i opening_beat_sp_percent:n closing_beat_sp_percent:n "
+	  "opening_clv_avg_percent:n closing_clv_avg_percent:n" },
+	{ "EarlyPrice", "success:b from:d to:d days:i best:EarlyFigures best_by_days_before:[EarlyByDays] "
+	  "by_bookmaker:[EarlyByBookmaker] by_days_before:[EarlyByDays]" },
 };
 
 const struct api_module market_module = {

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS dh_form_daily (
     profit              numeric(12,3) NOT NULL,      -- level stakes at SP, units
     last_win_at         timestamptz,                 -- the off of the day's last win
     runs_after_last_win integer NOT NULL CHECK (runs_after_last_win >= 0),
+    created_at          timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (kind, entity_id, race_date)
 );
 COMMENT ON TABLE dh_form_daily IS 'Form per jockey, trainer, course and sire per racing day, rolled from resulted runners by dh_refresh_form()';
@@ -61,6 +62,7 @@ CREATE TABLE IF NOT EXISTS dh_form (
     runs_since_win  integer NOT NULL DEFAULT 0,      -- runs after the last win (all runs: never won)
     as_of           date NOT NULL,                   -- the racing day the windows end on
     updated_at      timestamptz NOT NULL DEFAULT now(),
+    created_at          timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (kind, entity_id)
 );
 COMMENT ON TABLE dh_form IS 'Form figures per jockey, trainer, course and sire over 14 days, 30 days and all stored days; refreshed by dh_refresh_form()';
@@ -68,14 +70,16 @@ COMMENT ON TABLE dh_form IS 'Form figures per jockey, trainer, course and sire o
 CREATE TABLE IF NOT EXISTS dh_form_days (
     race_date  date PRIMARY KEY,
     races      integer NOT NULL,                     -- resulted races when rolled
-    rolled_at  timestamptz NOT NULL DEFAULT now()
+    rolled_at  timestamptz NOT NULL DEFAULT now(),
+    created_at timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE dh_form_days IS 'Racing days rolled into dh_form_daily and their count of resulted races then';
 
 CREATE TABLE IF NOT EXISTS dh_form_state (
     id         boolean PRIMARY KEY DEFAULT true CHECK (id),
     as_of      date NOT NULL,                        -- the racing day of the last refresh
-    updated_at timestamptz NOT NULL DEFAULT now()
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    created_at timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE dh_form_state IS 'The racing day dh_form''s windows were last computed for (one row)';
 

@@ -325,6 +325,7 @@ ENDPOINTS = [
     ("/api/masters/results/{race_id}", "/api/masters/results/rac_11000101", []),
     ("/api/races/{race_id}/odds/summary", "/api/races/rac_11000101/odds/summary", []),
     ("/api/form/leaderboard", "/api/form/leaderboard", ["kind", "window", "sort", "min_runs", "limit"]),
+    ("/api/analysis/early-price", "/api/analysis/early-price", ["from", "to"]),
     ("/api/movers", "/api/movers", ["window", "race_date", "region", "race_id", "sort", "limit"]),
     ("/api/export/historical-odds", "/api/export/historical-odds?from=2025-10-13", ["from", "to", "format"]),
     ("/api/export/price-history", "/api/export/price-history?from=2025-10-14&race_id=rac_11800003",
@@ -1209,8 +1210,9 @@ def check_odds_summary(t, api, st):
     rc, _, err = st.psql(
         "INSERT INTO ra_odds_closing (race_id, horse_id, bookmaker_id, race_date, off_dt, opening_decimal, opening_at,"
         " closing_decimal, closing_fractional, closing_at) SELECT race_id, horse_id, b, race_date, off_dt, o, off_dt - "
-        "interval '1 day', c, 'x', off_dt - interval '1 minute' FROM ra_runners JOIN ra_races USING (race_id, race_date),"
-        " (VALUES ('coral', 2 * %(sp)s, %(sp)s), ('bet365', %(sp)s, 3 * %(sp)s)) v (b, o, c)"
+        "early, c, 'x', off_dt - interval '1 minute' FROM ra_runners JOIN ra_races USING (race_id, race_date),"
+        " (VALUES ('coral', 2 * %(sp)s, %(sp)s, interval '49 hours'), ('bet365', %(sp)s, 3 * %(sp)s, interval '1 hour'))"
+        " v (b, o, c, early)"
         " WHERE race_id = '%(race)s' AND number = 1" % {"sp": sp[1], "race": race})
     r, d = api.json("/api/races/%s/odds/summary" % race)
     one = next((u for u in d["runners"] if u["horse_id"] == sp[0]), {}) if r.status == 200 else {}
@@ -1226,7 +1228,31 @@ def check_odds_summary(t, api, st):
                                                                      and u["sp_dec"] is None for u in d["runners"]), r)
     r, d = api.json("/api/races/rac_00000000/odds/summary")
     t.check("odds/summary: an unknown race is a 404", r.status == 404, r)
+
+    # Early prices against SP, rolled by dh_refresh_market: coral's opening (first seen 2 days out)
+    # beat the SP by 100% and its closing matched it; bet365's opening (the day) matched it and its
+    # closing beat it by 200%. The runner's best opening is coral's, its best closing bet365's.
+    rolled = sql_rows(st, "SELECT dh_refresh_market('2025-10-14')")
+    r, d = api.json("/api/analysis/early-price?from=2025-10-13&to=2025-10-13")
+    fig = lambda x: (x["runners"], x["opening_beat_sp_percent"], x["closing_beat_sp_percent"],
+                     x["opening_clv_avg_percent"], x["closing_clv_avg_percent"])
+    ok = r.status == 200
+    t.check("analysis/early-price: by bookmaker, worked by hand", ok and rolled == [["1"]]
+            and {k["bookmaker_id"]: fig(k) for k in d["by_bookmaker"]}
+            == {"coral": (1, 100.0, 0.0, 100.0, 0.0), "bet365": (1, 0.0, 100.0, 0.0, 200.0)}
+            and d["by_bookmaker"][0]["bookmaker_id"] == "coral", (rolled, d))
+    t.check("analysis/early-price: by days before the off, and the best opening price",
+            ok and [(x["days_before"],) + fig(x) for x in d["by_days_before"]]
+            == [(0, 1, 0.0, 100.0, 0.0, 200.0), (2, 1, 100.0, 0.0, 100.0, 0.0)]
+            and fig(d["best"]) == (1, 100.0, 100.0, 100.0, 200.0) and d["days"] == 1, d)
+    again = sql_rows(st, "SELECT dh_refresh_market('2025-10-14')")
+    r, d = api.json("/api/analysis/early-price?from=2025-10-01&to=2025-09-01")
+    t.check("analysis/early-price: nothing new, nothing rolled; from after to is a 422",
+            again == [["0"]] and r.status == 422 and detail_names(d) == ["from"], (again, r))
     st.psql("DELETE FROM ra_odds_closing WHERE race_id = '%s'" % race)
+    gone = sql_rows(st, "SELECT dh_refresh_market('2025-10-14')") + sql_rows(st, "SELECT count(*) FROM dh_market_daily")
+    gone = [[gone[0][0], gone[1][0]]]
+    t.check("analysis/early-price: a day whose closing lines went is rolled away", gone == [["1", "0"]], gone)
 
 
 # --- Form ----------------------------------------------------------------------

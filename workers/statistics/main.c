@@ -202,11 +202,13 @@ static const char sql_prune[] =
     "   AND id <> (SELECT max(id) FROM dh_stats_snapshots l WHERE l.kind = s.kind)";
 
 /*
- * Form figures (migration 0021): the result days that changed since the last
- * cycle rolled up, and the touched entities' figures summed again; nothing
- * when no result came and the racing day is the same.
+ * Form figures (migration 0021) and early prices against SP (0020): the days
+ * whose results or closing lines changed since the last cycle rolled up, the
+ * touched figures summed again; nothing when nothing came and the racing
+ * day is the same.
  */
-static const char sql_form[] = "SELECT dh_refresh_form(" STATS_TODAY ") AS days";
+static const char sql_form[] =
+    "SELECT dh_refresh_form(" STATS_TODAY ") + dh_refresh_market(" STATS_TODAY ") AS days";
 
 static void
 stats_cycle(struct worker_ctx *ctx, struct worker_result *res)
