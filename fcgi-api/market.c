@@ -154,14 +154,8 @@ market_early_price(struct request *r)
 	struct clock_date to = clock_racing_day(r->now), from;
 	char from_s[16], to_s[16];
 	const char *params[2] = { from_s, to_s };
-	int has_from;
 
-	has_from = query_date(&r->query, "from", &from);
-	query_date(&r->query, "to", &to);
-	if (has_from != 1)
-		from = clock_date_add(to, -(EARLY_DEFAULT_DAYS - 1));
-	if (r->query.errors == NULL)
-		query_date_span(&r->query, &from, &to, EARLY_MAX_DAYS);
+	query_date_range(&r->query, EARLY_DEFAULT_DAYS, EARLY_MAX_DAYS, &from, &to);
 	if (resp_invalid_params(r))
 		return API_DONE;
 	clock_format_date(&from, from_s, sizeof(from_s));

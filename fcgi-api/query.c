@@ -233,6 +233,20 @@ query_date_span(struct query *q, const struct clock_date *from, const struct clo
 }
 
 int
+query_date_range(struct query *q, int default_days, int max_days, struct clock_date *from,
+    struct clock_date *to)
+{
+	int has_from = query_date(q, "from", from);
+
+	query_date(q, "to", to);
+	if (has_from != 1)
+		*from = clock_date_add(*to, -(default_days - 1));
+	if (q->errors != NULL)
+		return -1;
+	return query_date_span(q, from, to, max_days);
+}
+
+int
 query_enum(struct query *q, const char *name, const char *const *choices, const char *def,
     const char **out)
 {

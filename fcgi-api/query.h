@@ -61,6 +61,14 @@ int query_enum(struct query *q, const char *name, const char *const *choices,
 int query_date_span(struct query *q, const struct clock_date *from, const struct clock_date *to,
     int max_days);
 
+/*
+ * The range from..to of racing days: "to" (default *to as given), "from"
+ * (default default_days - 1 days before to), checked by query_date_span.
+ * Returns 1, or -1 with the error added.
+ */
+int query_date_range(struct query *q, int default_days, int max_days, struct clock_date *from,
+    struct clock_date *to);
+
 /* An upstream id: 1..64 of [A-Za-z0-9_-], e.g. "rac_11745861". */
 int query_id(struct query *q, const char *name, const char **out);
 
