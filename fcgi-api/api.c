@@ -197,13 +197,28 @@ api_send_found(struct request *r, const struct db_stmt *stmt, int nparams,
 }
 
 int
-api_board_start(struct request *r, const PGresult *res, struct board *b, struct jsonw *w)
+api_odds_format(struct request *r)
+{
+	static const char *const formats[] = { "decimal", "fractional", "american", "probability", NULL };
+	const char *f;
+
+	query_enum(&r->query, "format", formats, "decimal", &f);
+	if (strcmp(f, "american") == 0)
+		return BOARD_FORMAT_AMERICAN;
+	if (strcmp(f, "probability") == 0)
+		return BOARD_FORMAT_PROBABILITY;
+	return BOARD_FORMAT_PLAIN;
+}
+
+int
+api_board_start(struct request *r, const PGresult *res, int format, struct board *b, struct jsonw *w)
 {
 	if (board_init(b, res) < 0) {
 		board_free(b);
 		resp_detail(r, 500, "internal error: malformed prices");
 		return -1;
 	}
+	b->format = (enum board_format)format;
 	buf_reset(&r->body);
 	jsonw_init(w, &r->body);
 	jsonw_obj(w);

@@ -42,6 +42,7 @@ struct request {
 	const char         *method;
 	const char         *path;
 	const char         *authorization;	/* the Authorization header, or NULL */
+	const char         *accept;		/* the Accept header, or NULL */
 	/* API_ADMIN_KEY routes: the bearer key's SHA-256, hex (api_dispatch) */
 	char                key_hash[DIGEST_SHA256_HEX_LEN + 1];
 	time_t              now;		/* clock_now() when the request came in */
@@ -55,6 +56,8 @@ struct request {
 	const char         *allow;		/* Allow header for 405 */
 	const char         *www_authenticate;	/* WWW-Authenticate header for 401 */
 	struct buf          body;
+	struct FCGX_Stream *out;		/* the response stream (resp_stream_head) */
+	int                 streamed;		/* the handler sent the response itself */
 };
 
 /* How a handler fared. */
@@ -79,6 +82,7 @@ struct api_param {
 #define API_ADMIN_KEY 1u	/* needs Authorization: Bearer <key>; dispatch checks its form and hashes it */
 #define API_TEXT      2u	/* a text/plain body, not JSON (OpenAPI) */
 #define API_LIST      4u	/* body {count, limit, offset, data: [schema]} (OpenAPI) */
+#define API_EXPORT    8u	/* a streamed CSV or NDJSON body of schema rows (OpenAPI) */
 
 /* How long nginx's micro-cache (and clients) may keep an answer. */
 #define API_LIVE    "public, max-age=5"		/* prices: seconds */
@@ -173,6 +177,16 @@ void resp_detail(struct request *r, int status, const char *fmt, ...)
  */
 int resp_invalid_params(struct request *r);
 
+/*
+ * Streaming, for bodies of any size (exports): resp_stream_head sends a 200
+ * with content_type, no Content-Length (nginx chunks it), no-store and
+ * Content-Disposition: attachment with filename, and marks r as streamed
+ * (nothing is sent after the handler returns); resp_stream sends a piece of
+ * the body.  Both return 0, or -1 when the client went away.
+ */
+int resp_stream_head(struct request *r, const char *content_type, const char *filename);
+int resp_stream(struct request *r, const char *data, size_t len);
+
 /* Lists take limit 1..API_MAX_LIMIT and offset 0..API_MAX_OFFSET. */
 #define API_MAX_LIMIT  1000
 #define API_MAX_OFFSET 1000000
@@ -214,10 +228,23 @@ struct board;
 struct jsonw;
 
 /*
- * Parses res into b (see board.h) and starts r's body with w: an open
- * object holding "success": true and "timestamp": now, for the caller to
- * add to and close.  Returns 0, or -1 with a 500 set and b freed.
+ * The odds format= parameter of the endpoints that write races from a board
+ * (board.h): decimal or fractional (the default: both are always written),
+ * american or probability (each price also carries that form).  Returns an
+ * enum board_format; an unknown value adds a parameter error.
  */
-int api_board_start(struct request *r, const PGresult *res, struct board *b, struct jsonw *w);
+int api_odds_format(struct request *r);
+
+/* format=, as api_odds_format reads it, for a route's params[]. */
+#define API_FORMAT_PARAM { "format", "s", "odds format: decimal or fractional (both always present), american " \
+	"(each price also as American odds, \"+250\") or probability (each price also as implied_probability)" }
+
+/*
+ * Parses res into b (see board.h) with the odds format (api_odds_format)
+ * and starts r's body with w: an open object holding "success": true and
+ * "timestamp": now, for the caller to add to and close.  Returns 0, or -1
+ * with a 500 set and b freed.
+ */
+int api_board_start(struct request *r, const PGresult *res, int format, struct board *b, struct jsonw *w);
 
 #endif

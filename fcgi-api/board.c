@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "market.h"
 #include "odds.h"
 
 static int
@@ -148,6 +149,7 @@ board_parse(struct board *b)
 		for (int j = 0; j < n; j++)
 			b->dec[at + j] = board_decimal(&b->tok[BOARD_DEC][at + j]);
 		b->best[i] = odds_best(b->dec + at, (size_t)n);
+		b->consensus[i] = market_median(b->dec + at, (size_t)n);
 		b->first[i + 1] = at + n;
 	}
 	return 0;
@@ -188,7 +190,11 @@ board_init(struct board *b, const PGresult *res)
 	b->best = calloc((size_t)b->nrows + 1, sizeof(double));
 	b->first = calloc((size_t)b->nrows + 1, sizeof(int));
 	b->order = calloc((size_t)b->nrows + 1, sizeof(int));
-	if (b->best == NULL || b->first == NULL || b->order == NULL)
+	b->consensus = calloc((size_t)b->nrows + 1, sizeof(double));
+	b->fair_prob = calloc((size_t)b->nrows + 1, sizeof(double));
+	b->fair = calloc((size_t)b->nrows + 1, sizeof(double));
+	if (b->best == NULL || b->first == NULL || b->order == NULL || b->consensus == NULL ||
+	    b->fair_prob == NULL || b->fair == NULL)
 		return -1;
 	return board_parse(b);
 }
@@ -204,7 +210,10 @@ board_free(struct board *b)
 	free(b->best);
 	free(b->first);
 	free(b->order);
-	b->dec = b->best = NULL;
+	free(b->consensus);
+	free(b->fair_prob);
+	free(b->fair);
+	b->dec = b->best = b->consensus = b->fair_prob = b->fair = NULL;
 	b->first = b->order = NULL;
 }
 
@@ -340,31 +349,42 @@ board_race_timing(struct jsonw *w, const struct board_race *race, time_t now)
  * pos[k] is where bookmaker k is first seen among the prices.  Returns how
  * many (at most BOARD_MAX_PRICES).
  */
+/*
+ * Finds price j's bookmaker among the n columns pos[] (in byte order of
+ * their ids): returns its column, or -1 with *at set to where it belongs.
+ */
+static int
+board_find_column(const struct board *b, const int *pos, int n, int j, int *at)
+{
+	const struct board_tok *ids = b->tok[BOARD_ID];
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2, c = board_tok_cmp(&ids[pos[mid]], &ids[j]);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return -1;
+}
+
 static int
 board_race_bookmakers(const struct board *b, const struct board_race *race, int *pos)
 {
-	const struct board_tok *ids = b->tok[BOARD_ID];
 	int n = 0;
 
 	for (int j = b->first[race->first]; j < b->first[race->end]; j++) {
-		int lo = 0, hi = n;
+		int at;
 
-		while (lo < hi) {
-			int mid = (lo + hi) / 2, c = board_tok_cmp(&ids[pos[mid]], &ids[j]);
-
-			if (c == 0) {
-				lo = -1;
-				break;
-			}
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < 0 || n == BOARD_MAX_PRICES)
+		if (board_find_column(b, pos, n, j, &at) >= 0 || n == BOARD_MAX_PRICES)
 			continue;
-		memmove(pos + lo + 1, pos + lo, (size_t)(n - lo) * sizeof(pos[0]));
-		pos[lo] = j;
+		memmove(pos + at + 1, pos + at, (size_t)(n - at) * sizeof(pos[0]));
+		pos[at] = j;
 		n++;
 	}
 	return n;
@@ -385,7 +405,41 @@ board_updated(const struct board *b, const struct board_race *race)
 	return latest;
 }
 
-/* Writes the fields every race view shares, up to the favourite included. */
+/* Writes "key": v with places decimals, or null when v is 0 (no figure). */
+static void
+board_kfigure(struct jsonw *w, const char *key, double v, int places)
+{
+	jsonw_key(w, key);
+	if (v > 0)
+		jsonw_fixed(w, v, places);
+	else
+		jsonw_null(w);
+}
+
+/*
+ * The race's market (market.h): sets its rows' fair probabilities and prices
+ * and writes "market": the best-price and consensus book percentages and
+ * how many runners have a price.
+ */
+static void
+board_race_market(struct jsonw *w, const struct board *b, const struct board_race *race)
+{
+	size_t n = (size_t)(race->end - race->first);
+	double best_book, consensus_book;
+	int priced;
+
+	best_book = market_book_percent(b->best + race->first, n, &priced);
+	consensus_book = market_fair(b->consensus + race->first, n, b->fair_prob + race->first,
+	    b->fair + race->first);
+	jsonw_key(w, "market");
+	jsonw_obj(w);
+	board_kfigure(w, "best_book_percent", best_book, 2);
+	board_kfigure(w, "consensus_book_percent", consensus_book, 2);
+	jsonw_kint(w, "runners_priced", priced);
+	jsonw_obj_end(w);
+}
+
+/* Writes the fields every race view shares, up to the favourite and the market included. */
 static void
 board_race_head(struct jsonw *w, const struct board *b, const struct board_race *race, time_t now,
     int nbooks, double fav)
@@ -406,6 +460,7 @@ board_race_head(struct jsonw *w, const struct board *b, const struct board_race 
 				joint = 1;
 		}
 	}
+	board_race_market(w, b, race);
 	jsonw_key(w, "favourite");
 	if (first < 0) {
 		jsonw_null(w);
@@ -422,7 +477,40 @@ board_race_head(struct jsonw *w, const struct board *b, const struct board_race 
 	jsonw_obj_end(w);
 }
 
-/* The runner's fields in an open object: id, name, number, favourite, best price. */
+/* Writes price j's representation in the board's format (nothing when plain). */
+static void
+board_price_format(struct jsonw *w, const struct board *b, int j)
+{
+	char american[16];
+
+	switch (b->format) {
+	case BOARD_FORMAT_AMERICAN:
+		market_american(b->dec[j], american, sizeof(american));
+		jsonw_kstr(w, "american", american[0] != '\0' ? american : NULL);
+		break;
+	case BOARD_FORMAT_PROBABILITY:
+		board_kfigure(w, "implied_probability", market_implied(b->dec[j]), 4);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The runner's market figures: the implied probability of its best price,
+ * its consensus price, fair probability and fair price (board_race_market
+ * set them).
+ */
+static void
+board_runner_market(struct jsonw *w, const struct board *b, int row)
+{
+	board_kfigure(w, "implied_probability", market_implied(b->best[row]), 4);
+	board_kfigure(w, "consensus_decimal", b->consensus[row], 3);
+	board_kfigure(w, "fair_probability", b->fair_prob[row], 4);
+	board_kfigure(w, "fair_decimal", b->fair[row], 3);
+}
+
+/* The runner's fields in an open object: id, name, number, favourite, best price, market figures. */
 static void
 board_runner_head(struct jsonw *w, const struct board *b, int row, double fav)
 {
@@ -442,18 +530,20 @@ board_runner_head(struct jsonw *w, const struct board *b, int row, double fav)
 			jsonw_obj(w);
 			board_ktok(w, "decimal", &b->tok[BOARD_DEC][j]);
 			board_ktok(w, "fractional", &b->tok[BOARD_FRAC][j]);
+			board_price_format(w, b, j);
 			jsonw_key(w, "bookmakers");
 			jsonw_arr(w);
 		}
 		board_tok(w, &b->tok[BOARD_ID][j]);
 		first = 0;
 	}
-	if (first) {
+	if (first)
 		jsonw_null(w);
-		return;
+	else {
+		jsonw_arr_end(w);
+		jsonw_obj_end(w);
 	}
-	jsonw_arr_end(w);
-	jsonw_obj_end(w);
+	board_runner_market(w, b, row);
 }
 
 /* Order of two tokens ignoring ASCII case, then byte order (A-Z for names). */
@@ -629,6 +719,7 @@ board_write_race(struct jsonw *w, const struct board *b, const struct board_race
 			board_ktok(w, "bookmaker_id", &b->tok[BOARD_ID][j]);
 			board_ktok(w, "fractional", &b->tok[BOARD_FRAC][j]);
 			board_ktok(w, "decimal", &b->tok[BOARD_DEC][j]);
+			board_price_format(w, b, j);
 			jsonw_obj_end(w);
 		}
 		jsonw_arr_end(w);
@@ -654,11 +745,26 @@ board_price_tok(const struct board *b, enum board_array k, int j)
 	return b->tok[k] != NULL ? &b->tok[k][j] : &null_tok;
 }
 
-/* The grid's columns: each bookmaker with its name and each-way terms. */
+/*
+ * The grid's columns: each bookmaker with its name, each-way terms and its
+ * book (market.h) over the runners it prices.
+ */
 static void
-board_grid_columns(struct jsonw *w, const struct board *b, const int *pos, int n)
+board_grid_columns(struct jsonw *w, const struct board *b, const struct board_race *race,
+    const int *pos, int n)
 {
+	double book[BOARD_MAX_PRICES] = { 0 };
+	int priced[BOARD_MAX_PRICES] = { 0 };
 	char terms[48];
+
+	for (int j = b->first[race->first]; j < b->first[race->end]; j++) {
+		int at, k = board_find_column(b, pos, n, j, &at);
+
+		if (k >= 0 && b->dec[j] > 1) {
+			book[k] += 100.0 * market_implied(b->dec[j]);
+			priced[k]++;
+		}
+	}
 
 	jsonw_key(w, "bookmakers");
 	jsonw_arr(w);
@@ -673,6 +779,8 @@ board_grid_columns(struct jsonw *w, const struct board *b, const int *pos, int n
 		board_ktok(w, "ew_places", ewp);
 		board_ktok(w, "ew_denom", ewd);
 		jsonw_kstr(w, "ew_terms", terms);
+		board_kfigure(w, "book_percent", book[k], 2);
+		jsonw_kint(w, "runners_priced", priced[k]);
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
@@ -697,7 +805,7 @@ board_write_grid(struct jsonw *w, const struct board *b, const struct board_race
 	jsonw_kstr(w, "fraction", ew.places > 0 ? fraction : NULL);
 	jsonw_kstr(w, "terms", terms);
 	jsonw_obj_end(w);
-	board_grid_columns(w, b, pos, nbooks);
+	board_grid_columns(w, b, race, pos, nbooks);
 	jsonw_key(w, "runners");
 	jsonw_arr(w);
 	for (int row = race->first; row < race->end; row++) {
@@ -716,6 +824,7 @@ board_write_grid(struct jsonw *w, const struct board *b, const struct board_race
 			board_ktok(w, "decimal", &b->tok[BOARD_DEC][j]);
 			jsonw_kbool(w, "best", best > 1 && odds_same_price(b->dec[j], best));
 			board_ktok(w, "changed_at", board_price_tok(b, BOARD_CHANGED, j));
+			board_price_format(w, b, j);
 			jsonw_obj_end(w);
 		}
 		jsonw_obj_end(w);

@@ -40,6 +40,12 @@ struct board_tok {
 	size_t      len;
 };
 
+/*
+ * What each price object carries besides its decimal and fractional (the
+ * API's format= parameter): American odds, or the implied probability.
+ */
+enum board_format { BOARD_FORMAT_PLAIN, BOARD_FORMAT_AMERICAN, BOARD_FORMAT_PROBABILITY };
+
 /* The kinds of array a runner row carries. */
 enum board_array { BOARD_ID, BOARD_FRAC, BOARD_DEC, BOARD_NAME, BOARD_EWP, BOARD_EWD, BOARD_CHANGED,
 	BOARD_NARRAYS };
@@ -53,6 +59,10 @@ struct board {
 	double           *dec;		/* every price's decimal */
 	double           *best;		/* each row's (runner's) best price, 0 when none */
 	int              *order;	/* room for a race's rows in price order (board_write_race) */
+	double           *consensus;	/* each row's median price across bookmakers, 0 when none */
+	double           *fair_prob;	/* each row's fair probability and price (market.h), */
+	double           *fair;		/* set for a race's rows as it is written */
+	enum board_format format;	/* set by the caller after board_init; plain by default */
 };
 
 /* One race: rows (runners) [first, end) of the result. */
@@ -78,7 +88,10 @@ int board_race(const struct board *b, int row, time_t now, struct board_race *ra
 
 /*
  * Writes one race as a JSON object: its fields, stage, minutes to the off,
- * the next phase and when, prices last updated, counts, the favourite, and
+ * the next phase and when, prices last updated, counts, the favourite, the
+ * market's figures (market.h: best-price and consensus book percentages;
+ * each runner's implied probability at its best price, consensus, fair
+ * probability and fair price), and
  * the original's fields (reference §2.5): race_time, race_type, distance,
  * "runners" (the field size, a count), minutes_until, last_updated (absent
  * when unknown), next_phase_name/_time/_minutes and "runners_data": the
@@ -93,9 +106,10 @@ void board_write_race(struct jsonw *w, const struct board *b, const struct board
 
 /*
  * Writes one race as a runners x bookmakers grid: the race fields,
- * "bookmakers" (columns, with each-way terms), "runners" (rows, prices keyed
- * by bookmaker_id, the best marked), the favourite and the standard
- * each-way terms for the field.
+ * "bookmakers" (columns, with each-way terms and the bookmaker's book
+ * percentage over the runners it prices), "runners" (rows, prices keyed by
+ * bookmaker_id, the best marked), the favourite, the market's figures as in
+ * board_write_race and the standard each-way terms for the field.
  */
 void board_write_grid(struct jsonw *w, const struct board *b, const struct board_race *race,
     time_t now);

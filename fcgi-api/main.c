@@ -75,12 +75,15 @@ serve(FCGX_Request *fr, struct request *r)
 	r->method = method;
 	r->path = path;
 	r->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp);
+	r->accept = FCGX_GetParam("HTTP_ACCEPT", fr->envp);
 	r->now = clock_now();
 	r->status = 0;
 	r->content_type = NULL;
 	r->cache_control = NULL;
 	r->allow = NULL;
 	r->www_authenticate = NULL;
+	r->out = fr->out;
+	r->streamed = 0;
 	r->match.route = NULL;
 	r->key_hash[0] = '\0';
 	buf_reset(&r->body);
@@ -98,7 +101,7 @@ serve(FCGX_Request *fr, struct request *r)
 		db = METRICS_DB_ERROR;
 	else if (queries > 0 && db_on_fallback(r->db))
 		db = METRICS_DB_FALLBACK;
-	if (resp_send(r, fr->out, strcmp(method, "HEAD") == 0) < 0)
+	if (!r->streamed && resp_send(r, fr->out, strcmp(method, "HEAD") == 0) < 0)
 		log_debug("client went away during %s %s", method, path);
 	metrics_record(r->match.route ? r->match.index : METRICS_UNMATCHED, r->status, clock_mono_us() - t0, queries, query_micros, db);
 	query_free(&r->query);

@@ -194,14 +194,17 @@ static const struct masters_list masters_results_list = {
 	  { NULL, 0 } },
 };
 
+/* Items carry their form figures (migration 0021, dh_form_json; null when none) beside their fields. */
 static const char sql_course[] = MASTERS_ITEM_SQL(
-    "SELECT " MASTERS_COURSE_COLS " FROM ra_courses WHERE course_id = $1");
+    "SELECT " MASTERS_COURSE_COLS ", dh_form_json('course', course_id) AS form FROM ra_courses WHERE course_id = $1");
 
 static const char sql_jockey[] = MASTERS_ITEM_SQL(
-    "SELECT jockey_id, " MASTERS_PERSON_COLS " FROM ra_jockeys WHERE jockey_id = $1");
+    "SELECT jockey_id, " MASTERS_PERSON_COLS ", dh_form_json('jockey', jockey_id) AS form"
+    "  FROM ra_jockeys WHERE jockey_id = $1");
 
 static const char sql_trainer[] = MASTERS_ITEM_SQL(
-    "SELECT trainer_id, location, " MASTERS_PERSON_COLS " FROM ra_trainers WHERE trainer_id = $1");
+    "SELECT trainer_id, location, " MASTERS_PERSON_COLS ", dh_form_json('trainer', trainer_id) AS form"
+    "  FROM ra_trainers WHERE trainer_id = $1");
 
 static const char sql_horse[] = MASTERS_ITEM_SQL(
     "SELECT horse_id, name, dob, sex, sex_code, colour, colour_code, region, breeder,"
@@ -213,7 +216,7 @@ static const char sql_horse[] = MASTERS_ITEM_SQL(
     "           'damsire', json_build_object('id', damsire_id, 'name', damsire,"
     "                                        'region', damsire_region),"
     "           'breeder', breeder) AS pedigree,"
-    "       enriched_at, created_at, updated_at"
+    "       enriched_at, created_at, updated_at, dh_form_json('sire', sire_id) AS sire_form"
     "  FROM ra_horses WHERE horse_id = $1");
 
 static const char sql_race[] = MASTERS_ITEM_SQL(
@@ -409,8 +412,8 @@ static const struct api_route masters_routes[] = {
 	{ .method = "GET", .pattern = "/api/masters/courses/{id}",
 	  .handler = masters_item_get, .arg = &masters_course,
 	  .cache_control = API_MASTERS, .name = "masters_course",
-	  .summary = "One course",
-	  .schema = "MastersCourse" },
+	  .summary = "One course, with its form figures (winners' strike rates and profit at SP)",
+	  .schema = "MastersCourseItem" },
 	{ .method = "GET", .pattern = "/api/masters/bookmakers",
 	  .handler = masters_list_get, .arg = &masters_bookmakers_list,
 	  .cache_control = API_MASTERS, .name = "masters_bookmakers", .flags = API_LIST,
@@ -426,8 +429,9 @@ static const struct api_route masters_routes[] = {
 	{ .method = "GET", .pattern = "/api/masters/jockeys/{id}",
 	  .handler = masters_item_get, .arg = &masters_jockey,
 	  .cache_control = API_MASTERS, .name = "masters_jockey",
-	  .summary = "One jockey",
-	  .schema = "Jockey" },
+	  .summary = "One jockey, with form figures: runs, wins, places, strike rates and level-stakes profit at SP "
+	      "over 14 and 30 days and all stored days, runs since the last win",
+	  .schema = "JockeyItem" },
 	{ .method = "GET", .pattern = "/api/masters/trainers",
 	  .handler = masters_list_get, .arg = &masters_trainers_list,
 	  .cache_control = API_MASTERS, .name = "masters_trainers", .flags = API_LIST,
@@ -437,8 +441,8 @@ static const struct api_route masters_routes[] = {
 	{ .method = "GET", .pattern = "/api/masters/trainers/{id}",
 	  .handler = masters_item_get, .arg = &masters_trainer,
 	  .cache_control = API_MASTERS, .name = "masters_trainer",
-	  .summary = "One trainer",
-	  .schema = "Trainer" },
+	  .summary = "One trainer, with form figures (as a jockey's)",
+	  .schema = "TrainerItem" },
 	{ .method = "GET", .pattern = "/api/masters/owners",
 	  .handler = masters_list_get, .arg = &masters_owners_list,
 	  .cache_control = API_MASTERS, .name = "masters_owners", .flags = API_LIST,
@@ -454,7 +458,7 @@ static const struct api_route masters_routes[] = {
 	{ .method = "GET", .pattern = "/api/masters/horses/{id}",
 	  .handler = masters_item_get, .arg = &masters_horse,
 	  .cache_control = API_MASTERS, .name = "masters_horse",
-	  .summary = "One horse with its pedigree",
+	  .summary = "One horse with its pedigree and its sire's form figures",
 	  .schema = "Horse" },
 	{ .method = "GET", .pattern = "/api/masters/races",
 	  .handler = masters_list_get, .arg = &masters_races_list,
@@ -487,17 +491,28 @@ static const struct api_route masters_routes[] = {
 	  .schema = "ResultDetail" },
 };
 
+/* Lists and items share their fields; an item adds its form figures. */
+#define MASTERS_COURSE_PROPS "course_id:s name:s region_code:s region:s country:s latitude:n longitude:n " \
+	"created_at:t updated_at:t"
+#define MASTERS_JOCKEY_PROPS "jockey_id:s name:s created_at:t updated_at:t"
+#define MASTERS_TRAINER_PROPS "trainer_id:s location:s name:s created_at:t updated_at:t"
+
 static const struct api_schema masters_schemas[] = {
 	{ "MastersRoute", "path:s method:s name:s" },
 	{ "MastersIndex", "service:s version:s description:s docs:s endpoints:o name:s count:i data:[MastersRoute]" },
 	{ "MastersTable", "table:s rows:i last_analyzed:t" },
 	{ "MastersStats", "database:s tables:o total_records:i count:i data:[MastersTable] races_from:d races_to:d "
 	  "rows_are:s" },
-	{ "MastersCourse", "course_id:s name:s region_code:s region:s country:s latitude:n longitude:n "
-	  "created_at:t updated_at:t" },
+	{ "MastersCourse", MASTERS_COURSE_PROPS },
+	{ "MastersCourseItem", MASTERS_COURSE_PROPS " form:Form" },
 	{ "MastersBookmaker", "bookmaker_id:s name:s type:s active:b bookmaker_name:s bookmaker_type:s created_at:t" },
-	{ "Jockey", "jockey_id:s name:s created_at:t updated_at:t" },
-	{ "Trainer", "trainer_id:s location:s name:s created_at:t updated_at:t" },
+	{ "Jockey", MASTERS_JOCKEY_PROPS },
+	{ "JockeyItem", MASTERS_JOCKEY_PROPS " form:Form" },
+	{ "Trainer", MASTERS_TRAINER_PROPS },
+	{ "TrainerItem", MASTERS_TRAINER_PROPS " form:Form" },
+	{ "FormWindow", "runs:i wins:i places:i win_percent:n place_percent:n profit:n" },
+	{ "Form", "as_of:d last_14_days:FormWindow last_30_days:FormWindow all:FormWindow last_win_date:d "
+	  "runs_since_win:i" },
 	{ "Owner", "owner_id:s name:s created_at:t updated_at:t" },
 	{ "HorseSummary", "horse_id:s name:s dob:d sex:s sex_code:s colour:s region:s sire_id:s sire:s dam_id:s dam:s "
 	  "damsire_id:s damsire:s created_at:t updated_at:t" },
@@ -505,7 +520,7 @@ static const struct api_schema masters_schemas[] = {
 	{ "Pedigree", "sire:Ancestor dam:Ancestor damsire:Ancestor breeder:s" },
 	{ "Horse", "horse_id:s name:s dob:d sex:s sex_code:s colour:s colour_code:s region:s breeder:s sire_id:s sire:s "
 	  "sire_region:s dam_id:s dam:s dam_region:s damsire_id:s damsire:s damsire_region:s pedigree:Pedigree "
-	  "enriched_at:t created_at:t updated_at:t" },
+	  "enriched_at:t created_at:t updated_at:t sire_form:Form" },
 	{ "Race", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
 	  "race_class:s type:s pattern:s age_band:s rating_band:s sex_restriction:s distance:n distance_round:s "
 	  "distance_f:s prize:s field_size:i going:s surface:s big_race:b is_abandoned:b "

@@ -5,8 +5,8 @@
  */
 #include "api.h"
 
-extern const struct api_module admin_module, bookmakers_module, courses_module, health_module,
-    masters_module, metrics_module, odds_historical_module, odds_live_module, odds_stage_module,
+extern const struct api_module admin_module, bookmakers_module, courses_module, export_module, form_module,
+    health_module, market_module, masters_module, metrics_module, odds_historical_module, odds_live_module, odds_stage_module,
     openapi_module, race_odds_module, status_module;
 
 const struct api_module *const api_modules[] = {
@@ -18,6 +18,9 @@ const struct api_module *const api_modules[] = {
 	&bookmakers_module,
 	&courses_module,
 	&race_odds_module,
+	&market_module,
+	&form_module,
+	&export_module,
 	&admin_module,
 	&metrics_module,
 	&openapi_module,

@@ -165,21 +165,8 @@ odds_historical_coverage(struct request *r)
 	struct clock_date to = clock_date_add(clock_racing_day(r->now), -1), from;
 	char from_s[16], to_s[16];
 	const char *params[2] = { from_s, to_s };
-	int has_from;
-	int64_t span;
 
-	has_from = query_date(&r->query, "from", &from);
-	query_date(&r->query, "to", &to);
-	if (has_from != 1)
-		from = clock_date_add(to, -(COVERAGE_DEFAULT_DAYS - 1));
-	span = clock_days_from_civil(to.year, to.month, to.day) -
-	    clock_days_from_civil(from.year, from.month, from.day) + 1;
-	if (r->query.errors == NULL && span < 1)
-		query_error(&r->query, "from", "parameter \"from\" must not be after \"to\"",
-		    "value_error.date_range");
-	else if (r->query.errors == NULL && span > COVERAGE_MAX_DAYS)
-		query_error(&r->query, "from", "at most 366 days from \"from\" to \"to\"",
-		    "value_error.date_range");
+	query_date_range(&r->query, COVERAGE_DEFAULT_DAYS, COVERAGE_MAX_DAYS, &from, &to);
 	if (resp_invalid_params(r))
 		return API_DONE;
 	clock_format_date(&from, from_s, sizeof(from_s));

@@ -138,9 +138,10 @@ odds_stage_races(struct request *r)
 	struct board b;
 	struct jsonw w;
 	PGresult *res;
-	int total = 0, truncated, narrowed;
+	int total = 0, truncated, narrowed, format;
 
 	narrowed = query_date(&r->query, "race_date", &day) == 1;
+	format = api_odds_format(r);
 	if (resp_invalid_params(r))
 		return API_DONE;
 	clock_format_date(&day, from, sizeof(from));
@@ -152,7 +153,7 @@ odds_stage_races(struct request *r)
 	if (res == NULL)
 		return api_db_failed(r);
 	truncated = PQntuples(res) > STAGE_MAX_ROWS;
-	if (api_board_start(r, res, &b, &w) == 0) {
+	if (api_board_start(r, res, format, &b, &w) == 0) {
 		jsonw_kstr(&w, "race_date", narrowed ? from : NULL);
 		odds_stage_write(&w, &b, r->now, &total, truncated);
 		jsonw_kint(&w, "total_races", total);
@@ -220,12 +221,15 @@ odds_stage_next_race(struct request *r)
 	struct board b;
 	struct jsonw w;
 	PGresult *res;
+	int format = api_odds_format(r);
 
+	if (resp_invalid_params(r))
+		return API_DONE;
 	clock_format_instant(r->now, now, sizeof(now));
 	res = db_exec_prepared(r->db, &odds_next_stmt, 1, params);
 	if (res == NULL)
 		return api_db_failed(r);
-	if (api_board_start(r, res, &b, &w) == 0) {
+	if (api_board_start(r, res, format, &b, &w) == 0) {
 		jsonw_key(&w, "race");
 		if (board_race(&b, 0, r->now, &race) == 0)
 			board_write_race(&w, &b, &race, r->now);
@@ -251,26 +255,29 @@ static const struct api_route odds_stage_routes[] = {
 	      "going_to_post (5 to < 30), pre_race (30 to < 120), early_market (>= 120); every runner with "
 	      "all prices, its best price (the highest decimal) and the favourite (the lowest best price)",
 	  .schema = "RacesByStage",
-	  .params = { { "race_date", "d", "only this racing day (Europe/London); default: every race not yet off" } } },
+	  .params = { { "race_date", "d", "only this racing day (Europe/London); default: every race not yet off" },
+	      API_FORMAT_PARAM } },
 	{ .method = "GET", .pattern = "/api/live-odds/next-race",
 	  .operation_id = "get_next_race_api_live_odds_next_race_get",
 	  .handler = odds_stage_next_race, .cache_control = API_LIVE, .name = "next_race",
 	  .summary = "The next race to run, with its runners and prices; today's races (Europe/London) "
 	      "and how many have run",
-	  .schema = "NextRace" },
+	  .schema = "NextRace", .params = { API_FORMAT_PARAM } },
 };
 
 static const struct api_schema odds_stage_schemas[] = {
-	{ "Price", "bookmaker_id:s bookmaker:s fractional:s decimal:n" },
-	{ "BestPrice", "decimal:n fractional:s bookmakers:[s]" },
+	{ "Price", "bookmaker_id:s bookmaker:s fractional:s decimal:n american:s implied_probability:n" },
+	{ "BestPrice", "decimal:n fractional:s american:s implied_probability:n bookmakers:[s]" },
+	{ "Market", "best_book_percent:n consensus_book_percent:n runners_priced:i" },
 	{ "Favourite", "horse_id:s horse_name:s number:i decimal:n joint:b" },
 	{ "BookmakerOdds", "bookmaker:s odds_fractional:s odds_decimal:n" },
-	{ "BoardRunner", "horse_id:s horse_name:s number:i favourite:b best_price:BestPrice horse_number:i "
+	{ "BoardRunner", "horse_id:s horse_name:s number:i favourite:b best_price:BestPrice implied_probability:n "
+	  "consensus_decimal:n fair_probability:n fair_decimal:n horse_number:i "
 	  "best_odds_decimal:n best_odds_fractional:s best_bookmaker:s is_favorite:b all_odds:[BookmakerOdds] "
 	  "prices:[Price]" },
 	{ "BoardRace", "race_id:s race_date:d off_dt:t off_time:s course_id:s course:s region_code:s race_name:s "
 	  "stage:s seconds_to_off:i minutes_to_off:n next_phase:s next_phase_at:t minutes_to_next_phase:n "
-	  "prices_updated_at:t runner_count:i bookmaker_count:i favourite:Favourite race_time:s race_type:s "
+	  "prices_updated_at:t runner_count:i bookmaker_count:i market:Market favourite:Favourite race_time:s race_type:s "
 	  "distance:s runners:i last_updated:t minutes_until:n next_phase_name:s next_phase_time:t "
 	  "next_phase_minutes:n runners_data:[BoardRunner]" },
 	{ "Stages", "at_post:[BoardRace] going_to_post:[BoardRace] pre_race:[BoardRace] early_market:[BoardRace]" },

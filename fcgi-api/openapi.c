@@ -178,7 +178,12 @@ openapi_operation(const struct api_route *op, const char *tag, const char *metho
 	} else if (op->schema != NULL) {
 		body = openapi_ref(op->schema);
 	}
-	if (op->flags & API_TEXT)
+	if (op->flags & API_EXPORT)
+		rc |= json_object_set_new(responses, "200", json_pack("{s:s, s:{s:{s:{s:s}}, s:{s:o}}}",
+		    "description", "OK: a header line then one row a line (CSV), or one object a line (NDJSON)",
+		    "content", "text/csv", "schema", "type", "string",
+		    "application/x-ndjson", "schema", openapi_ref(op->schema)));
+	else if (op->flags & API_TEXT)
 		rc |= json_object_set_new(responses, "200", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "OK",
 		    "content", "text/plain; version=0.0.4", "schema", "type", "string"));
 	else if (op->schema == NULL)

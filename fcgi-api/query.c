@@ -203,6 +203,50 @@ query_date(struct query *q, const char *name, struct clock_date *out)
 }
 
 int
+query_instant(struct query *q, const char *name, time_t *out)
+{
+	const struct qstring_pair *p;
+	int rc = query_find(q, name, 40, &p);
+
+	if (rc != 1)
+		return rc;
+	if (clock_parse_instant(p->value, out) < 0)
+		return query_bad_value(q, name, p, "expected an ISO-8601 instant with its zone, e.g. 2025-10-14T13:05:00Z",
+		    "value_error.datetime");
+	return 1;
+}
+
+int
+query_date_span(struct query *q, const struct clock_date *from, const struct clock_date *to, int max_days)
+{
+	char msg[64];
+	int64_t span = clock_days_from_civil(to->year, to->month, to->day) -
+	    clock_days_from_civil(from->year, from->month, from->day) + 1;
+
+	if (span < 1)
+		return query_error(q, "from", "parameter \"from\" must not be after \"to\"", "value_error.date_range");
+	if (span > max_days) {
+		snprintf(msg, sizeof(msg), "at most %d days from \"from\" to \"to\"", max_days);
+		return query_error(q, "from", msg, "value_error.date_range");
+	}
+	return 1;
+}
+
+int
+query_date_range(struct query *q, int default_days, int max_days, struct clock_date *from,
+    struct clock_date *to)
+{
+	int has_from = query_date(q, "from", from);
+
+	query_date(q, "to", to);
+	if (has_from != 1)
+		*from = clock_date_add(*to, -(default_days - 1));
+	if (q->errors != NULL)
+		return -1;
+	return query_date_span(q, from, to, max_days);
+}
+
+int
 query_enum(struct query *q, const char *name, const char *const *choices, const char *def,
     const char **out)
 {

@@ -49,8 +49,26 @@ int query_str(struct query *q, const char *name, size_t maxlen, const char **out
 int query_int(struct query *q, const char *name, long min, long max, long def, long *out);
 int query_bool(struct query *q, const char *name, int def, int *out);
 int query_date(struct query *q, const char *name, struct clock_date *out);
+/* An instant: "2025-10-14T13:05:00Z" or with an offset (clock_parse_instant). */
+int query_instant(struct query *q, const char *name, time_t *out);
 int query_enum(struct query *q, const char *name, const char *const *choices,
     const char *def, const char **out);
+/*
+ * Checks that from is not after to and that they span at most max_days
+ * days, both included; adds the error to "from" otherwise.  Returns 1 when
+ * the span is good, -1 when not.
+ */
+int query_date_span(struct query *q, const struct clock_date *from, const struct clock_date *to,
+    int max_days);
+
+/*
+ * The range from..to of racing days: "to" (default *to as given), "from"
+ * (default default_days - 1 days before to), checked by query_date_span.
+ * Returns 1, or -1 with the error added.
+ */
+int query_date_range(struct query *q, int default_days, int max_days, struct clock_date *from,
+    struct clock_date *to);
+
 /* An upstream id: 1..64 of [A-Za-z0-9_-], e.g. "rac_11745861". */
 int query_id(struct query *q, const char *name, const char **out);
 

@@ -119,22 +119,26 @@ resp_invalid_params(struct request *r)
 	return 1;
 }
 
-int
-resp_send(struct request *r, FCGX_Stream *out, int head_only)
+/*
+ * Writes the status line and headers: Content-Length when len >= 0, else
+ * extra (NULL or "Name: value\r\n" lines) in its place.  Returns 0 or -1.
+ */
+static int
+resp_head(struct request *r, FCGX_Stream *out, long long len, const char *extra)
 {
-	char head[1024];
+	char head[1024], length[48] = "";
 	unsigned queries;
 	int64_t micros;
 	const char *cc = r->status == 200 && r->cache_control ? r->cache_control : "no-store";
-	const char *body = buf_str(&r->body);
-	size_t len = r->body.len;
-	int n, rc = 0;
+	int n;
 
+	if (len >= 0)
+		snprintf(length, sizeof(length), "Content-Length: %lld\r\n", len);
 	db_stats(r->db, &queries, &micros);
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
 	    "Content-Type: %s\r\n"
-	    "Content-Length: %zu\r\n"
+	    "%s%s"
 	    "Cache-Control: %s\r\n"
 	    "X-Query-Count: %u\r\n"
 	    "X-Query-Time: %" PRId64 ".%03" PRId64 "\r\n"
@@ -142,20 +146,54 @@ resp_send(struct request *r, FCGX_Stream *out, int head_only)
 	    "%s%s%s"
 	    "\r\n",
 	    r->status, resp_reason(r->status),
-	    r->content_type ? r->content_type : "application/json", len, cc, queries,
+	    r->content_type ? r->content_type : "application/json", length, extra ? extra : "", cc, queries,
 	    micros / 1000, micros % 1000,
 	    r->allow ? "Allow: " : "", r->allow ? r->allow : "", r->allow ? "\r\n" : "",
 	    r->www_authenticate ? "WWW-Authenticate: " : "",
 	    r->www_authenticate ? r->www_authenticate : "", r->www_authenticate ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= sizeof(head) || FCGX_PutStr(head, n, out) < 0)
-		rc = -1;
-	/* libfcgi takes an int length: write large bodies in pieces. */
-	for (size_t off = 0; rc == 0 && !head_only && off < len; ) {
+		return -1;
+	return 0;
+}
+
+/* Writes data[0..len) to out; libfcgi takes an int length: large bodies go in pieces. */
+static int
+resp_put(FCGX_Stream *out, const char *data, size_t len)
+{
+	for (size_t off = 0; off < len; ) {
 		int piece = len - off > (1u << 20) ? 1 << 20 : (int)(len - off);
 
-		if (FCGX_PutStr(body + off, piece, out) < 0)
-			rc = -1;
+		if (FCGX_PutStr(data + off, piece, out) < 0)
+			return -1;
 		off += (size_t)piece;
 	}
-	return rc;
+	return 0;
+}
+
+int
+resp_send(struct request *r, FCGX_Stream *out, int head_only)
+{
+	if (resp_head(r, out, (long long)r->body.len, NULL) < 0)
+		return -1;
+	return head_only ? 0 : resp_put(out, buf_str(&r->body), r->body.len);
+}
+
+int
+resp_stream_head(struct request *r, const char *content_type, const char *filename)
+{
+	char disposition[256];
+
+	r->status = 200;
+	r->content_type = content_type;
+	r->cache_control = "no-store";
+	r->streamed = 1;
+	snprintf(disposition, sizeof(disposition), "Content-Disposition: attachment; filename=\"%s\"\r\n",
+	    filename);
+	return resp_head(r, r->out, -1, disposition);
+}
+
+int
+resp_stream(struct request *r, const char *data, size_t len)
+{
+	return resp_put(r->out, data, len);
 }

@@ -402,6 +402,52 @@ db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len)
 	return n;
 }
 
+long
+db_copy_out(struct db *db, const char *copy_sql,
+    int (*sink)(void *ctx, const char *row, size_t len), void *ctx)
+{
+	int64_t t0 = clock_mono_us();
+	PGresult *res;
+	long rows = 0;
+	int cancelled = 0, n;
+	char *row;
+
+	if (db_ensure(db) < 0)
+		return -1;
+	res = PQexec(db->conn, copy_sql);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		db_check(db, res);
+		db_count(db, t0);
+		return -1;
+	}
+	PQclear(res);
+	while ((n = PQgetCopyData(db->conn, &row, 0)) > 0) {
+		if (!cancelled && sink(ctx, row, (size_t)n) < 0) {
+			/* Ask the server to stop, then read what it already sent. */
+			PGcancel *c = PQgetCancel(db->conn);
+			char why[256];
+
+			if (c != NULL) {
+				PQcancel(c, why, sizeof(why));
+				PQfreeCancel(c);
+			}
+			cancelled = 1;
+		}
+		rows += !cancelled;
+		PQfreemem(row);
+	}
+	res = db_copy_results(db);	/* n == -1: the COPY ended; -2: it failed */
+	db_count(db, t0);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	if (cancelled) {
+		db_set_error(db, "", "COPY cancelled: the reader went away");
+		return -1;
+	}
+	return rows;
+}
+
 /* BEGIN with sql; the handle then knows it is in a transaction. */
 static int
 db_begin_with(struct db *db, const char *sql)

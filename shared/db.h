@@ -118,6 +118,16 @@ int db_script(struct db *db, const char *sql);
  */
 long db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len);
 
+/*
+ * Runs "COPY ... TO STDOUT" and hands each row (COPY's own format, its
+ * newline included) to sink as it arrives: memory stays one row whatever
+ * the size.  A sink returning -1 (its reader went away) cancels the COPY.
+ * Returns the rows copied, or -1 (the error set; rows already handed on
+ * stay handed on).  Counted and timed as a statement.
+ */
+long db_copy_out(struct db *db, const char *copy_sql,
+    int (*sink)(void *ctx, const char *row, size_t len), void *ctx);
+
 /* Runs sql and discards the result.  Returns 0 or -1. */
 int db_command(struct db *db, const char *sql, int nparams, const char *const *params);
 

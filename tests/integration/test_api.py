@@ -288,9 +288,9 @@ ENDPOINTS = [
     ("/api/health", "/api/health", []),
     ("/version", "/version", []),
     ("/api/live-odds", "/api/live-odds", ["race_date", "course", "bookmaker", "limit", "offset"]),
-    ("/api/live-odds/races-by-stage", "/api/live-odds/races-by-stage", ["race_date"]),
+    ("/api/live-odds/races-by-stage", "/api/live-odds/races-by-stage", ["race_date", "format"]),
     ("/api/live-odds/upcoming-races", "/api/live-odds/upcoming-races", ["hours_ahead", "limit", "offset"]),
-    ("/api/live-odds/next-race", "/api/live-odds/next-race", []),
+    ("/api/live-odds/next-race", "/api/live-odds/next-race", ["format"]),
     ("/api/historical-odds", "/api/historical-odds", ["race_date", "course", "year", "limit", "offset"]),
     ("/api/historical-odds/summary", "/api/historical-odds/summary", []),
     ("/api/historical-odds/coverage", "/api/historical-odds/coverage", ["from", "to"]),
@@ -298,7 +298,7 @@ ENDPOINTS = [
     ("/api/scheduler-status", "/api/scheduler-status", []),
     ("/api/bookmakers", "/api/bookmakers", ["type", "active", "limit", "offset"]),
     ("/api/courses", "/api/courses", ["region", "limit", "offset"]),
-    ("/api/races/{race_id}/odds", "/api/races/rac_11800003/odds", []),
+    ("/api/races/{race_id}/odds", "/api/races/rac_11800003/odds", ["format", "at"]),
     ("/api/races/{race_id}/odds/history", "/api/races/rac_11800003/odds/history",
      ["horse_id", "bookmaker", "points"]),
     ("/api/db-health/stats", "/api/db-health/stats", ["long_query_seconds"]),
@@ -323,6 +323,14 @@ ENDPOINTS = [
      ["race_id", "horse_id", "jockey_id", "trainer_id", "limit", "offset"]),
     ("/api/masters/results", "/api/masters/results", ["course_id", "race_date", "region", "limit", "offset"]),
     ("/api/masters/results/{race_id}", "/api/masters/results/rac_11000101", []),
+    ("/api/races/{race_id}/odds/summary", "/api/races/rac_11000101/odds/summary", []),
+    ("/api/form/leaderboard", "/api/form/leaderboard", ["kind", "window", "sort", "min_runs", "limit"]),
+    ("/api/analysis/early-price", "/api/analysis/early-price", ["from", "to"]),
+    ("/api/movers", "/api/movers", ["window", "race_date", "region", "race_id", "sort", "limit"]),
+    ("/api/export/historical-odds", "/api/export/historical-odds?from=2025-10-13", ["from", "to", "format"]),
+    ("/api/export/price-history", "/api/export/price-history?from=2025-10-14&race_id=rac_11800003",
+     ["from", "to", "format", "race_id"]),
+    ("/api/export/results", "/api/export/results?from=2025-10-13", ["from", "to", "format"]),
 ]
 
 LIVE = "public, max-age=5"
@@ -838,6 +846,25 @@ def check_race_odds(t, api, st):
             rc == 0 and r.status == 200 and d["source"] == "history" and len(d["race"]["runners"]) == RUNNERS
             and d["race"]["runners"][0]["prices"]["coral"]["decimal"] == 3.5
             and d["race"]["runners"][0]["horse_name"] and d["race"]["stage"] == "off", (err, r))
+    # Point in time: each price's last change at or before the instant, from the history.
+    at = "2025-10-14T10:45:00Z"
+    want = sql_rows(st, "SELECT h.decimal FROM ra_odds_history h JOIN ra_odds_live l USING (race_id, horse_id, "
+                    "bookmaker_id) WHERE race_id = '%s' AND l.number = 1 AND bookmaker_id = 'coral' AND "
+                    "observed_at <= '%s' ORDER BY observed_at DESC LIMIT 1" % (race_id_today(3), at))
+    now = sql_rows(st, "SELECT decimal FROM ra_odds_live WHERE race_id = '%s' AND number = 1 "
+                   "AND bookmaker_id = 'coral'" % race_id_today(3))
+    r, d = api.json("/api/races/%s/odds?at=%s" % (race_id_today(3), at))
+    one = next((u for u in d["race"]["runners"] if u["number"] == 1), {}) if r.status == 200 else {}
+    t.check("races/{id}/odds?at=: the grid as it stood then, from the history",
+            r.status == 200 and d["source"] == "history" and d["at"] == "2025-10-14T10:45:00+00:00"
+            and len(d["race"]["runners"]) == RUNNERS and want and want != now
+            and one["prices"]["coral"]["decimal"] == float(want[0][0]), (want, now, one.get("prices", {}).get("coral")))
+    r, d = api.json("/api/races/%s/odds?at=2025-10-14T06:00:00%%2B01:00" % race_id_today(3))
+    t.check("races/{id}/odds?at=: before the first recorded price, the race without runners",
+            r.status == 200 and d["race"]["runners"] == [] and d["at"] == "2025-10-14T05:00:00+00:00", r)
+    r, d = api.json("/api/races/%s/odds?at=2025-10-14T10:45:00" % race_id_today(3))
+    t.check("races/{id}/odds?at=: an instant without its zone is a 422", r.status == 422
+            and detail_names(d) == ["at"], r)
     r, d = api.json("/api/races/rac_00000000/odds")
     t.check("races/{id}/odds: an unknown race is a 404", r.status == 404 and d["detail"].endswith("not found"), r)
     r, d = api.json("/api/races/%s/odds" % urllib.parse.quote("rac'--"))
@@ -959,10 +986,11 @@ def check_openapi(t, api):
 # --- Headers -----------------------------------------------------------------
 
 def check_headers(t, api, st):
-    never = {"/health", "/api/health", "/api/masters/health", "/api/db-health/stats", "/metrics"}
+    never = {"/health", "/api/health", "/api/masters/health", "/api/db-health/stats", "/metrics",
+             "/api/export/historical-odds", "/api/export/price-history", "/api/export/results"}
     live = {"/api/live-odds", "/api/live-odds/races-by-stage", "/api/live-odds/upcoming-races",
             "/api/live-odds/next-race", "/api/scheduler-status", "/api/races/{race_id}/odds",
-            "/api/races/{race_id}/odds/history"}
+            "/api/races/{race_id}/odds/history", "/api/movers", "/api/races/{race_id}/odds/summary"}
     bad = []
     for pattern, path, _ in ENDPOINTS:
         r = api.get(path)
@@ -1112,8 +1140,304 @@ def check_plans(t, api, st):
             not seq, seq[:5])
 
 
+# --- Export ------------------------------------------------------------------
+
+EXPORT_MAX_ROWS = 30000   # the api stack's DH_EXPORT_MAX_ROWS: today's 72,000 price changes are over it
+
+
+def check_export(t, api, st):
+    import csv
+    import gzip
+    import io
+    first, last = "2025-08-16", "2025-10-13"
+    want = int(sql_rows(st, "SELECT count(*) FROM ra_odds_historical WHERE race_date BETWEEN '%s' AND '%s'"
+                        % (first, last))[0][0])
+    r = api.get("/api/export/historical-odds?from=%s&to=%s" % (first, last))
+    rows = list(csv.reader(io.StringIO(r.body.decode()))) if r.status == 200 else []
+    t.check("export: historical-odds as CSV, a header line then every row of the range (%d)" % want,
+            r.status == 200 and r.headers.get("content-type") == "text/csv; charset=utf-8"
+            and rows[0][:3] == ["race_id", "horse_id", "race_date"] and len(rows) == want + 1 and want > 10000,
+            (r.status, r.headers, len(rows)))
+    t.check("export: a download (Content-Disposition names the range), never cached",
+            r.headers.get("content-disposition") == 'attachment; filename="historical-odds_%s_%s.csv"' % (first, last)
+            and r.headers.get("cache-control") == "no-store" and "content-length" not in r.headers, r.headers)
+    t.check("export: CSV rows in race order with SP returns", rows[1][2] == first and rows[-1][2] == last, rows[1][:3])
+    r = api.get("/api/export/historical-odds?from=%s&to=%s" % (first, last), headers={"Accept-Encoding": "gzip"})
+    t.check("export: gzipped by nginx", r.status == 200 and r.headers.get("content-encoding") == "gzip"
+            and len(gzip.decompress(r.body).splitlines()) == want + 1, r.headers)
+
+    # A runner whose name needs escaping in both formats.
+    name = 'O\'Brien "The \\ Kid", Señor'
+    st.psql("UPDATE ra_runners SET horse_name = %s WHERE race_id = 'rac_11000101' AND number = 1"
+            % ("'" + name.replace("'", "''") + "'"))
+    r = api.get("/api/export/results?from=2025-10-13&format=ndjson")
+    lines = r.body.decode().splitlines() if r.status == 200 else []
+    objs = [json.loads(line) for line in lines]
+    odd = [o["horse_name"] for o in objs if o["race_id"] == "rac_11000101" and o["number"] == 1]
+    t.check("export: results as NDJSON, one object a line, escapes intact (%r)" % name,
+            r.headers.get("content-type") == "application/x-ndjson; charset=utf-8" and odd == [name]
+            and len(objs) == PAST_RACES_PER_DAY * RUNNERS and all("error" not in o for o in objs), (odd, len(objs)))
+    r = api.get("/api/export/results?from=2025-10-13", headers={"Accept": "application/x-ndjson"})
+    t.check("export: the Accept header picks NDJSON", r.status == 200
+            and r.headers.get("content-type", "").startswith("application/x-ndjson"), r.headers)
+    r = api.get("/api/export/results?from=2025-10-13&format=csv")
+    rows = list(csv.DictReader(io.StringIO(r.body.decode()))) if r.status == 200 else []
+    t.check("export: the same name read back from the CSV", [x["horse_name"] for x in rows
+            if x["race_id"] == "rac_11000101" and x["number"] == "1"] == [name], rows[:1])
+
+    race = race_id_today(3)
+    want = int(sql_rows(st, "SELECT count(*) FROM ra_odds_history WHERE race_id = '%s'" % race)[0][0])
+    r = api.get("/api/export/price-history?from=%s&race_id=%s" % (TODAY, race))
+    rows = list(csv.reader(io.StringIO(r.body.decode()))) if r.status == 200 else []
+    t.check("export: one race's price history (%d changes)" % want, r.status == 200 and want > 0
+            and len(rows) == want + 1 and rows[0] == ["race_id", "horse_id", "bookmaker_id", "observed_at",
+                                                       "fractional", "decimal", "previous_decimal"], len(rows))
+    r, d = api.json("/api/export/price-history?from=%s" % TODAY)
+    t.check("export: over DH_EXPORT_MAX_ROWS rows is a 422 naming the cap, before any row",
+            r.status == 422 and str(EXPORT_MAX_ROWS) in d["detail"] and "DH_EXPORT_MAX_ROWS" in d["detail"], r)
+    for q, bad in (("", ["from"]), ("?from=2025-10-14&to=2025-10-01", ["from"]),
+                   ("?from=2024-01-01&to=2025-06-01", ["from"]), ("?from=2025-10-14&format=xml", ["format"]),
+                   ("?from=20251014", ["from"])):
+        r, d = api.json("/api/export/results" + q)
+        t.check("export: %s is a 422 naming %s" % (q or "no range", bad), r.status == 422 and detail_names(d) == bad, r)
+    r, d = api.json("/api/export/price-history?from=%s&race_id=%s" % (TODAY, urllib.parse.quote("x' OR '1")))
+    t.check("export: a bad race_id is a 422", r.status == 422 and detail_names(d) == ["race_id"], r)
+
+
+def check_odds_summary(t, api, st):
+    race = "rac_11000101"
+    sp = sql_rows(st, "SELECT horse_id, sp_dec FROM ra_runners WHERE race_id = '%s' AND number = 1" % race)[0]
+    rc, _, err = st.psql(
+        "INSERT INTO ra_odds_closing (race_id, horse_id, bookmaker_id, race_date, off_dt, opening_decimal, opening_at,"
+        " closing_decimal, closing_fractional, closing_at) SELECT race_id, horse_id, b, race_date, off_dt, o, off_dt - "
+        "early, c, 'x', off_dt - interval '1 minute' FROM ra_runners JOIN ra_races USING (race_id, race_date),"
+        " (VALUES ('coral', 2 * %(sp)s, %(sp)s, interval '49 hours'), ('bet365', %(sp)s, 3 * %(sp)s, interval '1 hour'))"
+        " v (b, o, c, early)"
+        " WHERE race_id = '%(race)s' AND number = 1" % {"sp": sp[1], "race": race})
+    r, d = api.json("/api/races/%s/odds/summary" % race)
+    one = next((u for u in d["runners"] if u["horse_id"] == sp[0]), {}) if r.status == 200 else {}
+    prices = {p["bookmaker_id"]: (p["clv_opening_percent"], p["clv_closing_percent"]) for p in one.get("prices", [])}
+    # coral opened at twice the SP (+100%) and closed at it (0%); bet365 opened at SP and closed at three times it.
+    t.check("odds/summary: opening and closing price per bookmaker, closing-line value against SP",
+            rc == 0 and prices == {"coral": (100.0, 0.0), "bet365": (0.0, 200.0)}
+            and one["sp_dec"] == float(sp[1]) and one["clv_best_opening_percent"] == 100.0
+            and one["clv_best_closing_percent"] == 200.0 and one["position"], (err, one))
+    r, d = api.json("/api/races/%s/odds/summary" % race_id_today(3))
+    t.check("odds/summary: an open race's current prices as its closing line so far, no SP yet",
+            r.status == 200 and len(d["runners"]) == RUNNERS and all(len(u["prices"]) == BOOKMAKERS
+                                                                     and u["sp_dec"] is None for u in d["runners"]), r)
+    r, d = api.json("/api/races/rac_00000000/odds/summary")
+    t.check("odds/summary: an unknown race is a 404", r.status == 404, r)
+
+    # Early prices against SP, rolled by dh_refresh_market: coral's opening (first seen 2 days out)
+    # beat the SP by 100% and its closing matched it; bet365's opening (the day) matched it and its
+    # closing beat it by 200%. The runner's best opening is coral's, its best closing bet365's.
+    rolled = sql_rows(st, "SELECT dh_refresh_market('2025-10-14')")
+    r, d = api.json("/api/analysis/early-price?from=2025-10-13&to=2025-10-13")
+    fig = lambda x: (x["runners"], x["opening_beat_sp_percent"], x["closing_beat_sp_percent"],
+                     x["opening_clv_avg_percent"], x["closing_clv_avg_percent"])
+    ok = r.status == 200
+    t.check("analysis/early-price: by bookmaker, worked by hand", ok and rolled == [["1"]]
+            and {k["bookmaker_id"]: fig(k) for k in d["by_bookmaker"]}
+            == {"coral": (1, 100.0, 0.0, 100.0, 0.0), "bet365": (1, 0.0, 100.0, 0.0, 200.0)}
+            and d["by_bookmaker"][0]["bookmaker_id"] == "coral", (rolled, d))
+    t.check("analysis/early-price: by days before the off, and the best opening price",
+            ok and [(x["days_before"],) + fig(x) for x in d["by_days_before"]]
+            == [(0, 1, 0.0, 100.0, 0.0, 200.0), (2, 1, 100.0, 0.0, 100.0, 0.0)]
+            and fig(d["best"]) == (1, 100.0, 100.0, 100.0, 200.0) and d["days"] == 1, d)
+    again = sql_rows(st, "SELECT dh_refresh_market('2025-10-14')")
+    r, d = api.json("/api/analysis/early-price?from=2025-10-01&to=2025-09-01")
+    t.check("analysis/early-price: nothing new, nothing rolled; from after to is a 422",
+            again == [["0"]] and r.status == 422 and detail_names(d) == ["from"], (again, r))
+    st.psql("DELETE FROM ra_odds_closing WHERE race_id = '%s'" % race)
+    gone = sql_rows(st, "SELECT dh_refresh_market('2025-10-14')") + sql_rows(st, "SELECT count(*) FROM dh_market_daily")
+    gone = [[gone[0][0], gone[1][0]]]
+    t.check("analysis/early-price: a day whose closing lines went is rolled away", gone == [["1", "0"]], gone)
+
+
+# --- Form ----------------------------------------------------------------------
+
+# Three races worked by hand for jockey jky_form1 (J). A (6 runners, 2 places): J dead-heats for
+# first at SP 5.0 with jky_form2's runner at 3.0. B (4 runners, win only): J second at 3.0.
+# C (8 runners, 3 places): J third with no SP, and J's other mount a non-runner.
+FORM_RACES = [("rac_form_a", "2025-10-10", "14:00", [("jky_form1", "1", 1, 5.0), ("jky_form2", "1", 1, 3.0)]
+               + [("jky_other", str(p), p, 9.0) for p in range(3, 7)]),
+              ("rac_form_b", "2025-10-12", "14:00", [("jky_form1", "2", 2, 3.0), ("jky_other", "1", 1, 2.0),
+                                                     ("jky_other", "3", 3, 8.0), ("jky_other", "4", 4, 9.0)]),
+              ("rac_form_c", "2025-10-12", "15:00", [("jky_form1", "3", 3, None), ("jky_form1", None, None, None)]
+               + [("jky_other", str(p), p, 6.0) for p in (1, 2, 4, 5, 6, 7, 8)])]
+
+
+def form_sql(races):
+    out = []
+    for race, day, off, runs in races:
+        out.append("INSERT INTO ra_results (race_id, race_date, off_dt, course_id, course) VALUES "
+                   "('%s', '%s', '%sT%s:00Z', 'crs_form', 'Formtown');" % (race, day, day, off))
+        for i, (jockey, pos, num, sp) in enumerate(runs):
+            out.append("INSERT INTO ra_runners (race_id, horse_id, race_date, number, jockey_id, jockey_name, "
+                       "trainer_id, non_runner, position, position_num, sp_dec) VALUES ('%s', 'hrs_%s_%d', '%s', %d, "
+                       "'%s', 'Jockey %s', 'trn_form', %s, %s, %s, %s);"
+                       % (race, race, i, day, i + 1, jockey, jockey, "true" if pos is None else "false",
+                          "NULL" if pos is None else "'%s'" % pos, "NULL" if num is None else num,
+                          "NULL" if sp is None else sp))
+    return "\n".join(out)
+
+
+def check_form(t, api, st):
+    rc, _, err = st.psql(form_sql(FORM_RACES) + "INSERT INTO ra_jockeys (jockey_id, name) VALUES "
+                         "('jky_form1', 'Jockey jky_form1'), ('jky_form2', 'Jockey jky_form2');")
+    rolled = sql_rows(st, "SELECT dh_refresh_form('2025-10-14', 400)")
+    t.check("form: every result day rolled up (%s)" % rolled, rc == 0 and int(rolled[0][0]) >= PAST_DAYS - 3, err)
+    r, d = api.json("/api/masters/jockeys/jky_form1")
+    form = d.get("form") or {} if r.status == 200 else {}
+    # 3 runs (the non-runner left out), 1 win, 2 places (A's 1st of 2, C's 3rd of 3; B pays the win only);
+    # profit: the dead heat returns 5.0 / 2 on the unit (+1.5), B -1, C no SP 0: +0.5.
+    t.check("form: a jockey's figures worked by hand (dead heat, win-only field, no SP, non-runner)",
+            form.get("last_14_days") == {"runs": 3, "wins": 1, "places": 2, "win_percent": 33.3,
+                                         "place_percent": 66.7, "profit": 0.5}
+            and form.get("last_win_date") == "2025-10-10" and form.get("runs_since_win") == 2
+            and form.get("all", {}).get("runs") == 3 and form.get("as_of") == TODAY, form)
+    r, d = api.json("/api/masters/jockeys/jky_form2")
+    t.check("form: the dead-heat partner's half stake at 3.0: +0.5",
+            r.status == 200 and d["form"]["last_30_days"]["profit"] == 0.5 and d["form"]["runs_since_win"] == 0, d)
+    again = sql_rows(st, "SELECT dh_refresh_form('2025-10-14', 400)")
+    t.check("form: nothing new, nothing rolled", again == [["0"]], again)
+    rc, _, err = st.psql(form_sql([("rac_form_d", "2025-10-13", "16:00", [("jky_form1", "1", 1, 2.0),
+                                                                         ("jky_other", "2", 2, 3.0)])]))
+    rolled = sql_rows(st, "SELECT dh_refresh_form('2025-10-14', 400)")
+    r, d = api.json("/api/masters/jockeys/jky_form1")
+    t.check("form: a late result rolls its day again, the figures follow (a win at 2.0: +1)",
+            rc == 0 and rolled == [["1"]] and d["form"]["last_14_days"]["runs"] == 4
+            and d["form"]["last_14_days"]["profit"] == 1.5 and d["form"]["runs_since_win"] == 0
+            and d["form"]["last_win_date"] == "2025-10-13", (err, rolled, d.get("form")))
+    r, d = api.json("/api/form/leaderboard?kind=jockey&window=14&sort=profit&min_runs=3&limit=100")
+    rows = d["data"] if r.status == 200 else []
+    mine = [x for x in rows if x["id"] == "jky_form1"]
+    t.check("form: the leaderboard ranks by profit, min_runs applied, as_of the day",
+            mine and mine[0]["profit"] == 1.5 and mine[0]["name"] == "Jockey jky_form1"
+            and [x["profit"] for x in rows] == sorted((x["profit"] for x in rows), reverse=True)
+            and all(x["runs"] >= 3 for x in rows) and d["as_of"] == TODAY, rows[:3])
+    r, d = api.json("/api/form/leaderboard?kind=course&window=all&sort=win_percent")
+    t.check("form: courses too", r.status == 200 and d["data"] and d["kind"] == "course", r)
+    for q in ("kind=owner", "window=7", "sort=losses", "min_runs=0", "limit=101"):
+        r, d = api.json("/api/form/leaderboard?" + q)
+        t.check("form: %s is a 422" % q, r.status == 422 and detail_names(d) == [q.split("=")[0]], r)
+
+
+# A three-runner race worked by hand: three bookmakers, the median of each runner's prices its
+# consensus, the consensus book normalised to 100% its fair prices (shared/market.h).
+MARKET_RACE = "rac_11899001"
+MARKET_PRICES = {"bet365": (2.0, 3.0, 5.0), "coral": (2.2, 2.8, 6.0), "betfairexchange": (2.1, 3.2, 5.5)}
+
+
+def check_race_market(t, api, st):
+    rows = ", ".join("('%s', 'hrs_189900%d', '%s', date '2025-10-14', timestamptz '2025-10-14T15:00:00Z', "
+                     "'crs_1', 'Ascot', 'GB', 'Hand Worked Stakes', 'Horse %d', %d, '%s', '%s', %s)"
+                     % (MARKET_RACE, i + 1, book, i + 1, i + 1, book, str(p[i]), p[i])
+                     for book, p in MARKET_PRICES.items() for i in range(3))
+    rc, _, err = st.psql("INSERT INTO ra_odds_live (race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, "
+                         "course, region_code, race_name, horse_name, number, bookmaker_name, fractional, decimal) "
+                         "VALUES " + rows)
+    t.check("market: the hand-worked race loaded", rc == 0, err)
+    try:
+        r, d = api.json("/api/races/%s/odds" % MARKET_RACE)
+        if not t.check("market: races/{id}/odds answers 200", r.status == 200, r):
+            return
+        race = d["race"]
+        books = {b["bookmaker_id"]: (b["book_percent"], b["runners_priced"]) for b in race["bookmakers"]}
+        # bet365 1/2 + 1/3 + 1/5 = 103.33%; coral 97.84%; the exchange 97.05%.
+        t.check("market: each bookmaker's book percentage over the runners it prices",
+                books == {"bet365": (103.33, 3), "coral": (97.84, 3), "betfairexchange": (97.05, 3)}, books)
+        # Best prices 2.2, 3.2, 6.0: 93.37% (under 100: backing all three wins); medians 2.1, 3.0, 5.5: 99.13%.
+        t.check("market: the best-price and consensus books",
+                race["market"] == {"best_book_percent": 93.37, "consensus_book_percent": 99.13, "runners_priced": 3},
+                race["market"])
+        fair = [(u["number"], u["consensus_decimal"], u["fair_probability"], u["fair_decimal"],
+                 u["implied_probability"]) for u in race["runners"]]
+        t.check("market: each runner's consensus (median), fair probability and price, implied at its best",
+                fair == [(1, 2.1, 0.4803, 2.082, 0.4545), (2, 3.0, 0.3362, 2.974, 0.3125),
+                         (3, 5.5, 0.1834, 5.452, 0.1667)], fair)
+        r, d = api.json("/api/races/%s/odds?format=american" % MARKET_RACE)
+        one = d["race"]["runners"][0] if r.status == 200 else {}
+        t.check("market: format=american adds American odds to each price and the best price",
+                r.status == 200 and one["prices"]["bet365"]["american"] == "+100"
+                and one["prices"]["coral"]["american"] == "+120" and one["best_price"]["american"] == "+120", one)
+        r, d = api.json("/api/races/%s/odds?format=probability" % MARKET_RACE)
+        one = d["race"]["runners"][2] if r.status == 200 else {}
+        t.check("market: format=probability adds each price's implied probability",
+                r.status == 200 and one["prices"]["bet365"]["implied_probability"] == 0.2
+                and "american" not in one["prices"]["bet365"], one)
+        r, d = api.json("/api/races/%s/odds?format=moneyline" % MARKET_RACE)
+        t.check("market: an unknown format is a 422 naming it", r.status == 422 and detail_names(d) == ["format"], r)
+        r, d = api.json("/api/live-odds/races-by-stage?race_date=2025-10-14&format=american")
+        races = [x for s in d.get("stages", {}).values() for x in s if x["race_id"] == MARKET_RACE]
+        ok = r.status == 200 and len(races) == 1
+        t.check("market: races-by-stage carries the market and each runner's fair price",
+                ok and races[0]["market"]["best_book_percent"] == 93.37
+                and [u["fair_decimal"] for u in races[0]["runners_data"]] == [2.082, 2.974, 5.452]
+                and races[0]["runners_data"][0]["prices"][0]["american"] is not None, races[:1])
+        check_movers(t, api, st)
+    finally:
+        st.psql("DELETE FROM ra_odds_live WHERE race_id = '%s'; DELETE FROM ra_odds_history WHERE race_id = '%s'"
+                % (MARKET_RACE, MARKET_RACE))
+
+
+# The hand-worked race's prices 30 minutes before NOW; each changed to today's 10 minutes before.
+MARKET_THEN = {"bet365": (2.5, 3.0, 4.0), "coral": (2.2, 3.5, 6.0), "betfairexchange": (2.4, 3.2, 5.0)}
+
+
+def check_movers(t, api, st):
+    rows = ", ".join("('%s', 'hrs_189900%d', '%s', timestamptz '2025-10-14T11:30:00Z', '%s', %s)"
+                     % (MARKET_RACE, i + 1, book, str(p[i]), p[i]) for book, p in MARKET_THEN.items() for i in range(3))
+    rc, _, err = st.psql("UPDATE ra_odds_live SET price_changed_at = timestamptz '2025-10-14T11:50:00Z', "
+                         "opening_decimal = decimal * 2 WHERE race_id = '%s'; INSERT INTO ra_odds_history "
+                         "(race_id, horse_id, bookmaker_id, observed_at, fractional, decimal) VALUES %s"
+                         % (MARKET_RACE, rows))
+    t.check("movers: the race's earlier prices recorded", rc == 0, err)
+
+    def movers(q):
+        r, d = api.json("/api/movers?race_id=%s&%s" % (MARKET_RACE, q))
+        if r.status != 200:
+            return r.status, None, None
+        return (r.status, [(m["number"], m["best_from"], m["best_to"], m["best_change_percent"]) for m in d["steamers"]],
+                [(m["number"], m["consensus_from"], m["consensus_to"], m["change"]) for m in d["drifters"]])
+
+    # Runner 1's best 2.5 (bet365) -> 2.2 (coral): -12%; runner 2's 3.5 -> 3.2: -8.57%; runner 3's 6.0 holds.
+    got = movers("window=15m")
+    t.check("movers: steamers by the best price's change over 15 minutes, worked by hand",
+            got == (200, [(1, 2.5, 2.2, -12.0), (2, 3.5, 3.2, -8.57)], []), got)
+    # Consensus (the median): runner 1 2.4 -> 2.1 (-12.5%), runner 2 3.2 -> 3.0 (-6.25%), runner 3 5.0 -> 5.5 (+10%).
+    r, d = api.json("/api/movers?race_id=%s&window=15m&sort=consensus" % MARKET_RACE)
+    got = ([(m["number"], m["change"]) for m in d["steamers"]], [(m["number"], m["consensus_from"], m["change"])
+                                                               for m in d["drifters"]]) if r.status == 200 else r
+    t.check("movers: sort=consensus ranks by the median's change, a drifter among them",
+            got == ([(1, -12.5), (2, -6.25)], [(3, 5.0, 10.0)]), got)
+    one = d["steamers"][0] if r.status == 200 and d["steamers"] else {}
+    t.check("movers: each mover says how many bookmakers moved, the race and when it runs",
+            one.get("bookmakers_moved") == 2 and one.get("bookmakers") == 3 and one.get("course") == "Ascot"
+            and d["since"] == "2025-10-14T11:45:00+00:00" and d["window"] == "15m", one)
+    got = movers("window=5m")
+    t.check("movers: nothing moved in the last 5 minutes", got == (200, [], []), got)
+    got = movers("window=open")
+    t.check("movers: since first seen (opening prices, twice today's): every runner shortened by half",
+            got[0] == 200 and [m[3] for m in got[1]] == [-50.0, -50.0, -50.0], got)
+    r, d = api.json("/api/movers?window=60m&limit=5")
+    t.check("movers: the whole day's steamers (the fixture's prices all shortened), 5 of them",
+            r.status == 200 and len(d["steamers"]) == 5 and d["drifters"] == []
+            and all(m["best_change_percent"] < 0 for m in d["steamers"])
+            and [m["change"] for m in d["steamers"]] == sorted(m["change"] for m in d["steamers"]), r)
+    regions = {x: api.json("/api/movers?window=60m&limit=100&region=" + x)[1] for x in ("gb", "IRE")}
+    t.check("movers: region keeps that region's races only (any case)",
+            regions["gb"]["steamers"] and all(m["region_code"] == "GB" for m in regions["gb"]["steamers"])
+            and all(m["region_code"] == "IRE" for m in regions["IRE"]["steamers"]), regions)
+    for q in ("window=10m", "sort=worst", "limit=0", "limit=101", "region=fr"):
+        r, d = api.json("/api/movers?" + q)
+        t.check("movers: %s is a 422" % q, r.status == 422 and detail_names(d) == [q.split("=")[0]], r)
+
+
 def run(t):
-    st = harness.Stack("api", DH_NOW=NOW, DH_API_RATE_LIMIT=1000000, DH_WORKERS="none")  # fixtures only
+    st = harness.Stack("api", DH_NOW=NOW, DH_API_RATE_LIMIT=1000000, DH_WORKERS="none",
+                       DH_EXPORT_MAX_ROWS=EXPORT_MAX_ROWS)  # fixtures only
     failed_before = t.failed
     try:
         st.start()
@@ -1129,6 +1453,10 @@ def run(t):
         t.area(check_status, t, api, st)
         t.area(check_masters, t, api)
         t.area(check_race_odds, t, api, st)
+        t.area(check_race_market, t, api, st)
+        t.area(check_export, t, api, st)
+        t.area(check_odds_summary, t, api, st)
+        t.area(check_form, t, api, st)
         t.area(check_admin, t, api, st)
         t.area(check_openapi, t, api)
         t.area(check_headers, t, api, st)

@@ -112,6 +112,9 @@ def check_live(t, st):
     t.check("a full card: thousands of prices, 20-28 bookmakers",
             num(st, "SELECT count(DISTINCT bookmaker_id) FROM ra_odds_live") >= 20
             and num(st, "SELECT count(*) FROM ra_odds_live") > 1000)
+    t.check("each new price is its opening price, seen when first fetched (migration 0020)",
+            num(st, "SELECT count(*) FROM ra_odds_live WHERE opening_decimal IS DISTINCT FROM decimal"
+                    " OR opening_at IS DISTINCT FROM price_changed_at") == 0)
     hist_before = num(st, "SELECT count(*) FROM ra_odds_history")
     with SimAt(st, LATER) as later:
         p = once(st, "live", DH_NOW=LATER, sim=later.url)
@@ -119,6 +122,11 @@ def check_live(t, st):
     hist_after = num(st, "SELECT count(*) FROM ra_odds_history")
     t.check("prices moved: changed rows updated and appended to history (%s changed)" % changed,
             p.returncode == 0 and int(changed) > 0 and hist_after > hist_before, p.stderr[-500:])
+    t.check("a changed price keeps its opening price",
+            num(st, "SELECT count(*) FROM ra_odds_live WHERE opening_decimal <> decimal") > 0
+            and num(st, "SELECT count(*) FROM ra_odds_live WHERE opening_decimal IS NULL") == 0)
+    t.check("no closing line for a race not yet off", num(st, "SELECT count(*) FROM ra_odds_closing"
+                                                            " WHERE off_dt > '%s'" % LATER) == 0)
     t.check("history keeps the previous price of a change",
             num(st, "SELECT count(*) FROM ra_odds_history WHERE previous_decimal IS NOT NULL"
                     " AND previous_decimal <> decimal") > 0)
@@ -394,8 +402,16 @@ def check_retention(t, st):
     st.ctl("stop", "workers:")
     night = "%sT12:00:00Z" % last.isoformat()     # the last racing day of a month
     morning = "%sT12:00:00Z" % first.isoformat()  # the first of the next
+    live = num(st, "SELECT count(*) FROM ra_odds_live WHERE race_date = '2025-10-14'")
+    closing = num(st, "SELECT count(*) FROM ra_odds_closing")
     with SimAt(st, night) as sim:
         p = once(st, "live", DH_NOW=night, sim=sim.url, DH_ODDS_HISTORY_RETENTION_MONTHS=12)
+    t.check("a day after the off, the live prices pruned into closing lines (%d live, %d closing before)"
+            % (live, closing), live > 0 and num(st, "SELECT count(*) FROM ra_odds_live WHERE race_date = '2025-10-14'")
+            == 0 and num(st, "SELECT count(*) FROM ra_odds_closing") == closing + live
+            and num(st, "SELECT count(*) FROM ra_odds_closing WHERE opening_decimal > 1 AND closing_decimal > 1"
+                        " AND closing_at <= off_dt + interval '1 hour'") == closing + live,
+            num(st, "SELECT count(*) FROM ra_odds_closing"))
     parts = partitions(st)
     t.check("last day of a month: partitions three months ahead, none older than the retention",
             p.returncode == 0 and name(add(first, 1)) in parts and name(add(last, -12)) in parts

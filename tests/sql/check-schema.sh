@@ -340,6 +340,25 @@ W_UPSERTS=(
 "dh_api_keys|INSERT INTO dh_api_keys (key_id, name, key_hash)
  VALUES ('key_test', 'test', encode(sha256('secret'::bytea), 'hex'))
  ON CONFLICT (key_id) DO UPDATE SET name = EXCLUDED.name"
+"ra_odds_closing|INSERT INTO ra_odds_closing (race_id, horse_id, bookmaker_id, race_date, off_dt,
+   opening_decimal, opening_at, closing_decimal, closing_fractional, closing_at)
+ VALUES ('rac_11743160', 'hrs_6181308', 'bet365', '2025-10-14', '2025-10-14T13:44:00+01:00', 4.5,
+   '2025-10-13T09:00:00Z', 3.75, '11/4', '2025-10-14T13:40:00+01:00')
+ ON CONFLICT (race_id, horse_id, bookmaker_id) DO NOTHING"
+"dh_form_daily|INSERT INTO dh_form_daily (kind, entity_id, race_date, name, runs, wins, places, profit,
+   runs_after_last_win) VALUES ('jockey', 'jky_1', '2025-10-14', 'J', 3, 1, 2, 0.5, 0)
+ ON CONFLICT (kind, entity_id, race_date) DO UPDATE SET runs = EXCLUDED.runs"
+"dh_form|INSERT INTO dh_form (kind, entity_id, name, runs, wins, as_of) VALUES ('jockey', 'jky_1', 'J', 3, 1,
+   '2025-10-14') ON CONFLICT (kind, entity_id) DO UPDATE SET runs = EXCLUDED.runs"
+"dh_form_days|INSERT INTO dh_form_days (race_date, races) VALUES ('2025-10-14', 1)
+ ON CONFLICT (race_date) DO UPDATE SET races = EXCLUDED.races"
+"dh_form_state|INSERT INTO dh_form_state (as_of) VALUES ('2025-10-14')
+ ON CONFLICT (id) DO UPDATE SET as_of = EXCLUDED.as_of"
+"dh_market_daily|INSERT INTO dh_market_daily (race_date, bookmaker_id, days_before, runners, opening_beat_sp,
+   closing_beat_sp, opening_clv_sum, closing_clv_sum) VALUES ('2025-10-14', 'bet365', 1, 10, 4, 3, 12.5, -3)
+ ON CONFLICT (race_date, bookmaker_id, days_before) DO UPDATE SET runners = EXCLUDED.runners"
+"dh_market_days|INSERT INTO dh_market_days (race_date, prices) VALUES ('2025-10-14', 10)
+ ON CONFLICT (race_date) DO UPDATE SET prices = EXCLUDED.prices"
 )
 for entry in "${W_UPSERTS[@]}"; do
     t=${entry%%|*}
@@ -350,6 +369,9 @@ for entry in "${W_UPSERTS[@]}"; do
         fail "writer upserts into $t (twice)"
     fi
 done
+ok "writer refreshes the form and early-price rollups (twice)" "$D" \
+   "$AS_W SELECT dh_refresh_form('2025-10-15', 400), dh_refresh_market('2025-10-15');
+    SELECT dh_refresh_form('2025-10-15', 400), dh_refresh_market('2025-10-15')"
 is "the upserts cover every table (no table without a writer check)" "$D" \
    "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -28,6 +28,21 @@
  * and the insert; should that ever fail, the unique key refuses the row and
  * the cycle rolls back whole.
  */
+/*
+ * The closing line (ra_odds_closing, migration 0020): a price of a race that
+ * is off leaves ra_odds_live as the race's last price before the off, with
+ * the opening price beside it.  Written from the deleted rows (the CTE
+ * `gone`, after FROM), never from the history.
+ */
+#define CLOSING_FROM(rows) \
+    " closed AS (" \
+    "  INSERT INTO ra_odds_closing (race_id, horse_id, bookmaker_id, race_date, off_dt," \
+    "    opening_decimal, opening_at, closing_decimal, closing_fractional, closing_at)" \
+    "  SELECT race_id, horse_id, bookmaker_id, race_date, off_dt, opening_decimal, opening_at," \
+    "         decimal, fractional, price_changed_at" \
+    "    FROM " rows \
+    "  ON CONFLICT (race_id, horse_id, bookmaker_id) DO NOTHING RETURNING 1)"
+
 static const char sql_temp[] =
     "CREATE TEMP TABLE IF NOT EXISTS live_incoming (race_id text, horse_id text,"
     "  bookmaker_id text, race_date date, off_dt timestamptz, course_id text, course text,"
@@ -64,11 +79,11 @@ static const char sql_store[] =
     "  INSERT INTO ra_odds_live (race_id, horse_id, bookmaker_id, race_date, off_dt,"
     "    course_id, course, region_code, race_name, horse_name, number, bookmaker_name,"
     "    fractional, decimal, ew_places, ew_denom, upstream_updated_at,"
-    "    price_changed_at, fetched_at, updated_at)"
+    "    price_changed_at, fetched_at, updated_at, opening_decimal, opening_at)"
     "  SELECT race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, course,"
     "    region_code, race_name, horse_name, number, bookmaker_name, fractional, decimal,"
     "    ew_places, ew_denom, upstream_updated_at, $1::timestamptz, $1::timestamptz,"
-    "    $1::timestamptz"
+    "    $1::timestamptz, decimal, $1::timestamptz"
     "    FROM cur WHERE is_new"
     "  RETURNING race_id, horse_id, bookmaker_id, fractional, decimal, upstream_updated_at),"
     " upd AS ("
@@ -101,12 +116,17 @@ static const char sql_store[] =
     "   WHERE l.race_id = r.race_id"
     "     AND NOT EXISTS (SELECT 1 FROM live_incoming i WHERE i.race_id = l.race_id"
     "                     AND i.horse_id = l.horse_id AND i.bookmaker_id = l.bookmaker_id)"
-    "  RETURNING 1)"
+    "  RETURNING l.*),"
+    CLOSING_FROM("gone WHERE off_dt <= $1::timestamptz")
     " SELECT (SELECT count(*) FROM ins) + (SELECT count(*) FROM upd) AS changed,"
     "        (SELECT count(*) FROM hist) AS history, (SELECT count(*) FROM gone) AS removed";
 
 static const char sql_prune[] =
-    "DELETE FROM ra_odds_live WHERE off_dt < $1::timestamptz - make_interval(secs => $2::int)";
+    "WITH gone AS ("
+    "  DELETE FROM ra_odds_live WHERE off_dt < $1::timestamptz - make_interval(secs => $2::int)"
+    "  RETURNING *),"
+    CLOSING_FROM("gone")
+    " SELECT count(*) AS pruned FROM gone";
 
 static const char sql_statistics[] =
     "INSERT INTO ra_odds_statistics (cycle_started_at, duration_ms, races, horses, bookmakers,"
@@ -329,7 +349,7 @@ live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, stru
 	res = db_exec(db, sql_prune, 2, params);
 	if (res == NULL)
 		goto out_rollback;
-	if (num_parse_long(PQcmdTuples(res), 0, 1L << 40, &c->pruned) < 0)
+	if (num_parse_long(PQgetvalue(res, 0, 0), 0, 1L << 40, &c->pruned) < 0)
 		c->pruned = 0;
 	PQclear(res);
 	snprintf(nums[0], sizeof(nums[0]), "%ld", duration_ms);

@@ -2,7 +2,8 @@
  * dh-statistics: every 10 minutes (and at start) computes what the original
  * statistics job produced, for live and historical odds, with SQL, and stores
  * one JSON snapshot per kind in dh_stats_snapshots so any API host can serve
- * it, with the original's per-table block beside ours.  Snapshots older than 7 days are pruned (the newest of each kind stays).
+ * it, with the original's per-table block beside ours, and refreshes the form
+ * figures (dh_refresh_form).  Snapshots older than 7 days are pruned (the newest of each kind stays).
  */
 #include <stdio.h>
 
@@ -200,13 +201,22 @@ static const char sql_prune[] =
     " WHERE taken_at < $1::timestamptz - interval '7 days'"
     "   AND id <> (SELECT max(id) FROM dh_stats_snapshots l WHERE l.kind = s.kind)";
 
+/*
+ * Form figures (migration 0021) and early prices against SP (0020): the days
+ * whose results or closing lines changed since the last cycle rolled up, the
+ * touched figures summed again; nothing when nothing came and the racing
+ * day is the same.
+ */
+static const char sql_form[] =
+    "SELECT dh_refresh_form(" STATS_TODAY ") + dh_refresh_market(" STATS_TODAY ") AS days";
+
 static void
 stats_cycle(struct worker_ctx *ctx, struct worker_result *res)
 {
 	char now[32];
 	const char *params[1] = { now };
-	PGresult *r;
-	long pruned = 0;
+	PGresult *r, *form;
+	long pruned = 0, form_days = 0;
 
 	clock_format_instant(clock_now(), now, sizeof(now));
 	if (db_begin(ctx->db) < 0 ||
@@ -221,12 +231,22 @@ stats_cycle(struct worker_ctx *ctx, struct worker_result *res)
 	if (num_parse_long(PQcmdTuples(r), 0, 1L << 40, &pruned) < 0)
 		pruned = 0;
 	PQclear(r);
+	form = db_exec(ctx->db, sql_form, 1, params);
+	if (form == NULL) {
+		worker_fail(res, "statistics: form figures: %s", db_error(ctx->db));
+		db_rollback(ctx->db);
+		return;
+	}
+	if (num_parse_long(PQgetvalue(form, 0, 0), 0, 1L << 30, &form_days) < 0)
+		form_days = 0;
+	PQclear(form);
 	if (db_commit(ctx->db) < 0) {
 		worker_fail(res, "statistics: commit: %s", db_error(ctx->db));
 		return;
 	}
 	res->rows_written = 2;
-	res->detail = json_pack("{s:s, s:i}", "snapshot_at", now, "pruned", (int)pruned);
+	res->detail = json_pack("{s:s, s:i, s:i}", "snapshot_at", now, "pruned", (int)pruned,
+	    "form_days_rolled", (int)form_days);
 	worker_next(res, STATS_INTERVAL_S, "every %d min", STATS_INTERVAL_S / 60);
 }
 
