@@ -7,7 +7,7 @@
 
 extern const struct api_module admin_module, bookmakers_module, courses_module, health_module,
     masters_module, metrics_module, odds_historical_module, odds_live_module, odds_stage_module,
-    openapi_module, race_odds_module, status_module;
+    openapi_module, race_odds_module, status_module, stream_module;
 
 const struct api_module *const api_modules[] = {
 	&health_module,
@@ -18,6 +18,7 @@ const struct api_module *const api_modules[] = {
 	&bookmakers_module,
 	&courses_module,
 	&race_odds_module,
+	&stream_module,
 	&admin_module,
 	&metrics_module,
 	&openapi_module,
