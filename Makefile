@@ -142,6 +142,7 @@ test: all unit lint $(FUZZ_BIN)
 bench: all $(BENCH_BIN)
 	@bench/run
 	@bench/ingest
+	@bench/push
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
 lint:

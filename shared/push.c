@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 
+#include "cfg.h"
 #include "clock.h"
 #include "log.h"
 
@@ -336,6 +337,24 @@ out_free:
 out_oom:
 	log_error("push: out of memory: live push is off");
 	return NULL;
+}
+
+struct push *
+push_from_cfg(const struct cfg *cfg, int resync_at_start)
+{
+	char path[1024];
+	struct push *p;
+
+	if (!cfg->push)
+		return NULL;
+	if (cfg->push_socket != NULL)
+		snprintf(path, sizeof(path), "%s", cfg->push_socket);
+	else
+		snprintf(path, sizeof(path), "%s/run/dh-push.sock", cfg->var_dir);
+	p = push_new(path, resync_at_start);
+	if (p != NULL)
+		log_info("push: publishing to nchan at %s", path);
+	return p;
 }
 
 static void

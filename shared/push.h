@@ -53,6 +53,15 @@ struct push_stats {
  */
 struct push *push_new(const char *socket_path, int resync_at_start);
 
+struct cfg;
+
+/*
+ * push_new on the configured socket (DH_PUSH_SOCKET, else
+ * VAR_DIR/run/dh-push.sock), said in the log; NULL when DH_PUSH is off or
+ * push_new failed.
+ */
+struct push *push_from_cfg(const struct cfg *cfg, int resync_at_start);
+
 /*
  * Sends what is queued (waiting at most wait_ms for it), stops the thread
  * and frees everything.  NULL is fine.

@@ -23,7 +23,10 @@ from test_pipeline import SimAt
 
 EARLIER = "2025-10-14T12:30:00Z"
 NOW = "2025-10-14T13:00:00Z"
+MID = "2025-10-14T13:05:00Z"
 LATER = "2025-10-14T13:10:00Z"
+BROWSER = os.path.join(harness.ROOT, "tests", "browser")
+CHROMIUM = "/usr/bin/chromium"
 
 
 class SSE(threading.Thread):
@@ -273,6 +276,80 @@ def check_nginx_killed(t, st, race_id, sim_later):
     again.close()
 
 
+def grid_prices(st, race_id):
+    grid = st.get("/api/races/%s/odds?x=%d" % (race_id, time.monotonic_ns())).json() or {}
+    return {"%s %s" % (r["horse_id"], book): p["decimal"]
+            for r in grid.get("race", {}).get("runners", []) for book, p in (r.get("prices") or {}).items()}
+
+
+def check_browser(t, st, race_id):
+    """The dashboard's race view open in Chromium: a price change that
+    dh-live commits appears in it without a reload (tests/browser/push.test.mjs)."""
+    if not t.check("chromium present (%s)" % CHROMIUM, os.access(CHROMIUM, os.X_OK)):
+        return
+    p = subprocess.run([os.path.join(BROWSER, "setup")], capture_output=True, text=True, timeout=300)
+    if not t.check("playwright-core installed (tests/browser/setup)", p.returncode == 0, p.stderr[-800:]):
+        return
+    node = subprocess.Popen(["node", os.path.join(BROWSER, "push.test.mjs"), "--base",
+                             "http://127.0.0.1:%d" % st.http_port, "--race", race_id, "--chromium", CHROMIUM],
+                            cwd=BROWSER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+    def report(line):
+        if line.startswith("ok "):
+            t.check("browser: " + line[3:].strip(), True)
+        elif line.startswith("FAIL "):
+            name, _, detail = line[5:].partition(": ")
+            t.check("browser: " + name, False, detail)
+
+    try:
+        for line in node.stdout:
+            if line.strip() == "ready":
+                break
+            report(line)
+        else:
+            t.check("browser: the page got ready", False, node.stderr.read()[-1500:])
+            return
+        with SimAt(st, MID) as sim:
+            p = once(st, MID, sim.url)
+        t.check("dh-live --once at %s" % MID, p.returncode == 0, p.stderr[-600:])
+        node.stdin.write(json.dumps(grid_prices(st, race_id)) + "\n")
+        node.stdin.flush()
+        for line in node.stdout:
+            report(line)
+        t.check("browser: the script exited cleanly", node.wait(timeout=60) == 0, node.stderr.read()[-800:])
+    finally:
+        if node.poll() is None:
+            node.kill()
+            node.wait()
+
+
+def check_results(t, st):
+    """dh-historical publishes each race's result to its channel after COMMIT."""
+    env = dict(DH_NOW=NOW, RACING_API_BASE_URL="http://127.0.0.1:%s/v1" % st.env["DH_SIM_PORT"],
+               RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator", RACING_API_RATE=20)
+    p = st.run_binary("dh-historical", "--once", "--date", "2025-10-13", timeout=300, **env)
+    t.check("dh-historical --once --date 2025-10-13", p.returncode == 0, p.stderr[-600:])
+    rc, race_id, _ = st.psql("SELECT race_id FROM ra_odds_historical WHERE race_date = '2025-10-13'"
+                             " AND position_num = 1 ORDER BY race_id LIMIT 1")
+    if not t.check("yesterday's results stored", rc == 0 and race_id, race_id):
+        return
+    sse = SSE(st.http_port, "/api/stream/races/%s" % race_id)
+    try:
+        harness.wait_for(lambda: sse.status, timeout=5)
+        p = st.run_binary("dh-historical", "--once", "--date", "2025-10-13", timeout=300, **env)
+        got = sse.wait(of_type("result", race_id), timeout=10)
+        msg = got[0][1] if got else {}
+        rc, winner, _ = st.psql("SELECT horse_id FROM ra_odds_historical WHERE race_id = '%s' AND position_num = 1"
+                                % race_id)
+        t.check("the race's subscriber gets its result, winner first, as stored",
+                msg.get("runners") and msg["runners"][0]["horse_id"] == winner
+                and {"horse_id", "horse_name", "position", "sp", "sp_dec"} <= set(msg["runners"][0]),
+                (msg, winner))
+    finally:
+        sse.close()
+
+
 def check_limits(t, st):
     """Per-client connection limit: the next stream is a 429 JSON."""
     limit = int(st.env.get("DH_STREAM_CLIENT_LIMIT", "16"))
@@ -343,8 +420,10 @@ def run(t):
         got = t.area(check_publish, t, st, sim_now)
         if got:
             t.area(check_resume, t, st, *got)
+            t.area(check_browser, t, st, got[0])
             with SimAt(st, LATER) as later:
                 t.area(check_nginx_killed, t, st, got[0], later.url)
+        t.area(check_results, t, st)
         t.area(check_limits, t, st)
     finally:
         if t.failed > failed_before:

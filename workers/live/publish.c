@@ -84,17 +84,7 @@ enum { C_RACE, C_OFF, C_COURSE, C_NAME, C_DATE, C_HORSE, C_HNAME, C_NUMBER, C_BO
 void
 live_publish_init(const struct cfg *cfg)
 {
-	char path[1024];
-
-	if (!cfg->push)
-		return;
-	if (cfg->push_socket != NULL)
-		snprintf(path, sizeof(path), "%s", cfg->push_socket);
-	else
-		snprintf(path, sizeof(path), "%s/run/dh-push.sock", cfg->var_dir);
-	pub.push = push_new(path, 1);
-	if (pub.push != NULL)
-		log_info("push: publishing to nchan at %s", path);
+	pub.push = push_from_cfg(cfg, 1);
 }
 
 static void
