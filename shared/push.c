@@ -161,7 +161,12 @@ push_deliver(struct push *p, struct push_channel *c, json_t *msg)
 		snprintf(why, sizeof(why), "out of memory");
 		rc = -1;
 	} else {
+		int64_t t0 = clock_mono_ms();
+
 		rc = push_post(p, c->name, body, why, sizeof(why));
+		if (clock_mono_ms() - t0 > 100)
+			log_debug("push: %s took %lld ms (%zu bytes)", c->name, (long long)(clock_mono_ms() - t0),
+			    strlen(body));
 		free(body);
 	}
 	pthread_mutex_lock(&p->lock);
@@ -307,6 +312,9 @@ push_new(const char *socket_path, int resync_at_start)
 	p->socket_path = strdup(socket_path);
 	p->curl = curl_easy_init();
 	p->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	/* No "Expect: 100-continue" (curl's for bodies over 1 KiB): it may wait a second for it. */
+	if (p->headers != NULL)
+		p->headers = curl_slist_append(p->headers, "Expect:");
 	if (p->socket_path == NULL || p->curl == NULL || p->headers == NULL)
 		goto out_free;
 	gettimeofday(&tv, NULL);

@@ -485,16 +485,20 @@ live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now)
 	char committed_at[40], ts[32];
 	json_t *board_races, *board_removed;
 	PGresult *res;
-	int rows;
+	int rows, races = 0;
+	int64_t t0 = clock_mono_ms(), t_read;
+	struct push_stats before, after;
 
 	if (pub.push == NULL)
 		return;
+	push_get_stats(pub.push, &before);
 	/* The commit's instant, wall clock with milliseconds (COMMIT-to-subscriber latency). */
 	gettimeofday(&tv, NULL);
 	clock_format_instant(tv.tv_sec, ts, sizeof(ts));
 	snprintf(committed_at, sizeof(committed_at), "%.19s.%03ldZ", ts, (long)(tv.tv_usec / 1000));
 	if ((res = pub_read(db, rc, now, 0)) == NULL)
 		return;
+	t_read = clock_mono_ms() - t0;
 	board_races = json_array();
 	board_removed = json_array();
 	for (size_t i = 0; i < pub.nraces; i++)
@@ -514,6 +518,7 @@ live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now)
 		r->off = (time_t)off;
 		r->seen = 1;
 		pub_race_diff(r, res, a, b, fresh, now, board_races, committed_at);
+		races++;
 	}
 	PQclear(res);
 	/* Races of these cards that were listed and have no price now; races long off. */
@@ -540,4 +545,8 @@ live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now)
 		json_decref(board_races);
 		json_decref(board_removed);
 	}
+	push_get_stats(pub.push, &after);
+	log_debug("push: %d prices of %d races read back in %lld ms, compared in %lld ms (%ld published meanwhile)",
+	    rows, races, (long long)t_read, (long long)(clock_mono_ms() - t0 - t_read),
+	    after.published - before.published);
 }
