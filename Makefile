@@ -16,9 +16,9 @@ SAN      = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=
 endif
 
 # Recursively expanded on purpose: pkg-config runs after the deps step.
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -O2 -g $(WARN) -Ishared -Ifcgi-api -MMD -MP \
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -pthread -O2 -g $(WARN) -Ishared -Ifcgi-api -MMD -MP \
              $(shell pkg-config --cflags $(PKGS)) $(SAN) $(CFLAGS)
-ALL_LDLIBS = $(shell pkg-config --libs $(PKGS)) -lfcgi -lm $(LDLIBS)
+ALL_LDLIBS = $(shell pkg-config --libs $(PKGS)) -lfcgi -lm -pthread $(LDLIBS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 LIBDH_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard shared/*.c))
@@ -142,6 +142,7 @@ test: all unit lint $(FUZZ_BIN)
 bench: all $(BENCH_BIN)
 	@bench/run
 	@bench/ingest
+	@bench/push
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
 lint:

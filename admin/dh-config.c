@@ -70,6 +70,11 @@ main(void)
 	put("FCGI_WEB_SERVER_ADDRS", c.fcgi_web_server_addrs);
 	put("DH_CORS_ORIGINS", w.cors_origins);
 	put("DH_VAR_DIR", c.var_dir);
+	put("DH_PUSH", c.push ? "on" : "off");
+	put("DH_PUSH_SOCKET", c.push_socket);
+	put_int("DH_STREAM_CLIENT_LIMIT", w.stream_client_limit);
+	put_int("DH_STREAM_MAX", w.stream_max);
+	put("DH_PUSH_REDIS_URL", w.push_redis_url);
 	put("LOG_LEVEL", levels[c.log_level]);
 	put("DH_NOW", now);
 	put("DH_SIMULATOR", c.racing_api_base_url == NULL && c.racing_api_username == NULL ? "1" : "");

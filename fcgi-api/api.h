@@ -82,7 +82,9 @@ struct api_param {
 #define API_ADMIN_KEY 1u	/* needs Authorization: Bearer <key>; dispatch checks its form and hashes it */
 #define API_TEXT      2u	/* a text/plain body, not JSON (OpenAPI) */
 #define API_LIST      4u	/* body {count, limit, offset, data: [schema]} (OpenAPI) */
-#define API_EXPORT    8u	/* a streamed CSV or NDJSON body of schema rows (OpenAPI) */
+#define API_STREAM    8u	/* served by nginx's nchan as text/event-stream or WebSocket messages
+				   of schema; dh-api answers only when push is off (OpenAPI) */
+#define API_EXPORT   16u	/* a streamed CSV or NDJSON body of schema rows (OpenAPI) */
 
 /* How long nginx's micro-cache (and clients) may keep an answer. */
 #define API_LIVE    "public, max-age=5"		/* prices: seconds */
@@ -99,6 +101,7 @@ struct api_route {
 	const char       *name;			/* for metrics and logs */
 	unsigned          flags;
 	const char       *summary;		/* OpenAPI */
+	const char       *description;		/* OpenAPI: more than the summary, optional */
 	const char       *schema;		/* OpenAPI: the 200 body's schema; NULL: an object */
 	const char       *tag;			/* OpenAPI: when not the module's */
 	const char       *operation_id;	/* OpenAPI: the original's operationId for its paths;
@@ -136,7 +139,7 @@ extern const struct api_module *const api_modules[];
  * Makes the route table from api_modules, once at start.  Returns 0, or -1
  * when there are more routes than API_MAX_ROUTES.
  */
-#define API_MAX_ROUTES 64
+#define API_MAX_ROUTES 96
 int api_init(void);
 
 /* The route table made by api_init, in the modules' order. */

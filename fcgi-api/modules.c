@@ -6,8 +6,8 @@
 #include "api.h"
 
 extern const struct api_module admin_module, bookmakers_module, courses_module, export_module, form_module,
-    health_module, market_module, masters_module, metrics_module, odds_historical_module, odds_live_module, odds_stage_module,
-    openapi_module, race_odds_module, status_module;
+    health_module, market_module, masters_module, metrics_module, odds_historical_module, odds_live_module,
+    odds_stage_module, openapi_module, race_odds_module, status_module, stream_module;
 
 const struct api_module *const api_modules[] = {
 	&health_module,
@@ -21,6 +21,7 @@ const struct api_module *const api_modules[] = {
 	&market_module,
 	&form_module,
 	&export_module,
+	&stream_module,
 	&admin_module,
 	&metrics_module,
 	&openapi_module,

@@ -183,6 +183,10 @@ openapi_operation(const struct api_route *op, const char *tag, const char *metho
 		    "description", "OK: a header line then one row a line (CSV), or one object a line (NDJSON)",
 		    "content", "text/csv", "schema", "type", "string",
 		    "application/x-ndjson", "schema", openapi_ref(op->schema)));
+	else if (op->flags & API_STREAM)
+		rc |= json_object_set_new(responses, "200", json_pack("{s:s, s:{s:{s:o}}}", "description",
+		    "a stream of messages: one JSON object each (SSE data lines or WebSocket text frames)",
+		    "content", "text/event-stream", "schema", body));
 	else if (op->flags & API_TEXT)
 		rc |= json_object_set_new(responses, "200", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "OK",
 		    "content", "text/plain; version=0.0.4", "schema", "type", "string"));
@@ -197,12 +201,20 @@ openapi_operation(const struct api_route *op, const char *tag, const char *metho
 		rc |= openapi_response(responses, "404", "no such id", openapi_ref("Detail"));
 	if (op->flags & API_ADMIN_KEY)
 		rc |= openapi_response(responses, "401", "API key missing or wrong", openapi_ref("Detail"));
-	rc |= openapi_response(responses, "503", "the database is unreachable", openapi_ref("Detail"));
+	if (op->flags & API_STREAM) {
+		rc |= openapi_response(responses, "429", "too many stream connections from this client or on "
+		    "this host", openapi_ref("Detail"));
+		rc |= openapi_response(responses, "503", "live push is off on this host: poll the REST endpoints",
+		    openapi_ref("Detail"));
+	} else {
+		rc |= openapi_response(responses, "503", "the database is unreachable", openapi_ref("Detail"));
+	}
 	if (rc != 0) {
 		json_decref(responses);
 		return NULL;
 	}
-	return json_pack("{s:[s], s:s, s:s, s:o, s:o, s:o}", "tags", op->tag ? op->tag : tag, "summary", op->summary,
+	return json_pack("{s:[s], s:s, s:s*, s:s, s:o, s:o, s:o}", "tags", op->tag ? op->tag : tag,
+	    "summary", op->summary, "description", op->description,
 	    "operationId", id, "parameters", openapi_parameters(op), "responses", responses,
 	    "security", (op->flags & API_ADMIN_KEY) ? json_pack("[{s:[]}]", "bearer") : json_array());
 }

@@ -7,7 +7,8 @@ set -eu
 
 PACKAGES="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev \
 libcurl4-openssl-dev libssl-dev libcmocka-dev postgresql-15 postgresql-client-15 nginx \
-supervisor curl openssl wrk time python3 clang libclang-rt-14-dev chromium nodejs"
+supervisor curl openssl wrk time python3 clang libclang-rt-14-dev chromium nodejs \
+libnginx-mod-nchan redis-server"
 # The build vendors Swagger UI and ReDoc (npm) for /docs and /redoc; the
 # browser tests run playwright-core (npm) against Debian's chromium.  npm
 # comes with Debian's npm package, or inside a nodejs that provides it.
@@ -33,5 +34,5 @@ apt-get install -y -q $missing >&2
 # The stack runs its own nginx, supervisord and PostgreSQL under var/; stop
 # the copies the packages start (the ports they would hold are ours).
 if command -v service >/dev/null 2>&1; then
-	for s in nginx supervisor postgresql; do service "$s" stop >/dev/null 2>&1 || true; done
+	for s in nginx supervisor postgresql redis-server; do service "$s" stop >/dev/null 2>&1 || true; done
 fi

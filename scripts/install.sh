@@ -85,7 +85,8 @@ apidocs=$(dirname "$BUILD_BIN")/static/apidocs
 rm -rf "$OUT/static/apidocs"
 cp -R "$apidocs" "$OUT/static/apidocs"
 
-for f in locations fastcgi errors cors; do
+push_settings "$DH_VAR_DIR/run"
+for f in locations fastcgi errors cors stream subscriber; do
 	render "$ROOT/nginx/$f.conf.in" "$OUT/nginx/$f.conf"
 done
 
@@ -98,6 +99,7 @@ trap 'rm -rf "$PARTS"' EXIT
 render "$ROOT/nginx/darkhorses.conf.in" "$PARTS/10-http.conf"
 render "$ROOT/nginx/redirect.conf.in" "$PARTS/20-redirect.conf"
 render "$ROOT/nginx/https.conf.in" "$PARTS/30-https.conf"
+render "$ROOT/nginx/push.conf.in" "$PARTS/40-push.conf"
 {
 	cat <<-HEAD
 	# DarkHorses for the system nginx: copy to /etc/nginx/sites-available/darkhorses
@@ -107,6 +109,7 @@ render "$ROOT/nginx/https.conf.in" "$PARTS/30-https.conf"
 
 	HEAD
 	cat "$PARTS/10-http.conf"; echo; cat "$PARTS/20-redirect.conf"; echo; cat "$PARTS/30-https.conf"
+	echo; cat "$PARTS/40-push.conf"
 } > "$OUT/examples/nginx-site.conf"
 
 # /etc/supervisor/conf.d/darkhorses.conf

@@ -73,3 +73,23 @@ cors_origins() {
 		DH_CORS_ORIGIN_ENTRIES="${DH_CORS_ORIGIN_ENTRIES}\"$origin\" \$http_origin; "
 	done
 }
+
+# The values of the live-push templates (nginx/push.conf.in, stream.conf.in):
+#
+#   push_settings RUN_DIR
+#
+# DH_PUSH_SOCKET, the publisher's unix socket, by default RUN_DIR/dh-push.sock
+# (where the workers look, shared/cfg.c); with DH_PUSH_REDIS_URL, nchan's
+# Redis (every nginx host sharing it sees every publish): PUSH_REDIS_UPSTREAM
+# names the server, PUSH_STORAGE makes the locations use it; both empty for
+# nginx's own shared memory.
+push_settings() {
+	DH_PUSH_SOCKET=${DH_PUSH_SOCKET:-$1/dh-push.sock}
+	if [ -n "${DH_PUSH_REDIS_URL:-}" ]; then
+		PUSH_REDIS_UPSTREAM="upstream dh_push_redis { nchan_redis_server $DH_PUSH_REDIS_URL; }"
+		PUSH_STORAGE="nchan_redis_pass dh_push_redis;"
+	else
+		PUSH_REDIS_UPSTREAM=""
+		PUSH_STORAGE=""
+	fi
+}

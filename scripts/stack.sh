@@ -243,11 +243,18 @@ prepare() {
 	render "$ROOT/nginx/fastcgi.conf.in" "$VAR/nginx/fastcgi.conf"
 	render "$ROOT/nginx/cors.conf.in" "$VAR/nginx/cors.conf"
 	render "$ROOT/nginx/http.conf.in" "$VAR/nginx/conf.d/http.conf"
+	rm -f "$VAR/nginx/stream.conf"
+	if [ "$DH_PUSH" = on ]; then
+		push_settings "$VAR/run"
+		render "$ROOT/nginx/push.conf.in" "$VAR/nginx/conf.d/push.conf"
+		render "$ROOT/nginx/subscriber.conf.in" "$VAR/nginx/subscriber.conf"
+		render "$ROOT/nginx/stream.conf.in" "$VAR/nginx/stream.conf"
+	fi
 	[ -n "$DH_HTTPS_PORT" ] && render "$ROOT/nginx/https.conf.in" "$VAR/nginx/conf.d/https.conf"
 	if [ "$NGINX_OS_USER" != "$(id -un)" ]; then
 		chown -R "$NGINX_OS_USER" "$VAR/nginx/tmp" "$VAR/nginx/cache"
 	fi
-	nginx -t -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" 2>&1 | grep -v 'could not open error log' >&2 || true
+	nginx -t -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" 2>&1 | grep -v -e 'could not open error log' -e 'shared memory for nchan' >&2 || true
 	nginx -t -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" >/dev/null 2>&1 ||
 		die "the rendered nginx configuration is invalid (above)"
 	export PATH="$BIN:$PATH"

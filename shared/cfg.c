@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "num.h"
@@ -398,6 +399,60 @@ cfg_tls(const struct cfg_web *w, const struct cfg *c, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * DH_PUSH (on, off; also true/false, 1/0, yes/no) and DH_PUSH_SOCKET, the
+ * absolute path of nchan's publisher socket (default VAR_DIR/run/dh-push.sock).
+ */
+static int
+cfg_push(struct cfg *c, char *err, size_t errlen)
+{
+	static const char *const on[] = { "on", "true", "1", "yes", NULL };
+	static const char *const off[] = { "off", "false", "0", "no", NULL };
+	const char *v = cfg_env("DH_PUSH");
+
+	c->push = 1;
+	if (v != NULL) {
+		c->push = -1;
+		for (int i = 0; on[i] != NULL; i++) {
+			if (strcasecmp(v, on[i]) == 0)
+				c->push = 1;
+			if (strcasecmp(v, off[i]) == 0)
+				c->push = 0;
+		}
+		if (c->push < 0)
+			return cfg_fail(err, errlen, "invalid value for DH_PUSH: \"%s\" (expected on or off)", v);
+	}
+	c->push_socket = cfg_env("DH_PUSH_SOCKET");
+	if (c->push_socket != NULL && (c->push_socket[0] != '/' || strlen(c->push_socket) >= 100 ||
+	    strpbrk(c->push_socket, " \t;{}'\"") != NULL))
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_PUSH_SOCKET: \"%s\" (expected an absolute path under 100 characters)",
+		    c->push_socket);
+	return 0;
+}
+
+/* DH_PUSH_REDIS_URL: redis://HOST:PORT[/DB] for nchan's Redis mode (unset: nginx's memory). */
+static int
+cfg_redis_url(const char *v)
+{
+	const char *host = v + 8, *slash;
+	char addr[128];
+	size_t n;
+	long db;
+
+	if (strncmp(v, "redis://", 8) != 0)
+		return -1;
+	slash = strchr(host, '/');
+	n = slash != NULL ? (size_t)(slash - host) : strlen(host);
+	if (n == 0 || n >= sizeof(addr))
+		return -1;
+	memcpy(addr, host, n);
+	addr[n] = '\0';
+	if (slash != NULL && num_parse_long(slash + 1, 0, 15, &db) < 0)
+		return -1;
+	return cfg_tcp_addr(addr, 1);
+}
+
 int
 cfg_load(struct cfg *c, char *err, size_t errlen)
 {
@@ -443,6 +498,8 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	c->var_dir = cfg_env("DH_VAR_DIR");
 	if (c->var_dir == NULL)
 		c->var_dir = "var";
+	if (cfg_push(c, err, errlen) < 0)
+		return -1;
 
 	c->log_level = LOG_INFO;
 	v = cfg_env("LOG_LEVEL");
@@ -507,8 +564,15 @@ cfg_load_web(struct cfg_web *w, const struct cfg *c, char *err, size_t errlen)
 	if (cfg_int("DH_HTTP_PORT", 8080, 1, 65535, &w->http_port, err, errlen) < 0 ||
 	    cfg_int("DH_HTTPS_PORT", 0, 1, 65535, &w->https_port, err, errlen) < 0 ||
 	    cfg_int("DH_API_PROCS", 4, 1, 64, &w->api_procs, err, errlen) < 0 ||
-	    cfg_int("DH_API_RATE_LIMIT", 50, 1, 1000000, &w->api_rate_limit, err, errlen) < 0)
+	    cfg_int("DH_API_RATE_LIMIT", 50, 1, 1000000, &w->api_rate_limit, err, errlen) < 0 ||
+	    cfg_int("DH_STREAM_CLIENT_LIMIT", 16, 1, 100000, &w->stream_client_limit, err, errlen) < 0 ||
+	    cfg_int("DH_STREAM_MAX", 10000, 1, 1000000, &w->stream_max, err, errlen) < 0)
 		return -1;
+	w->push_redis_url = cfg_env("DH_PUSH_REDIS_URL");
+	if (w->push_redis_url != NULL && cfg_redis_url(w->push_redis_url) < 0)
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_PUSH_REDIS_URL: \"%s\" (expected redis://IP:PORT or redis://IP:PORT/DB)",
+		    w->push_redis_url);
 	w->tls_cert = cfg_env("DH_TLS_CERT");
 	w->tls_key = cfg_env("DH_TLS_KEY");
 	if (cfg_tls(w, c, err, errlen) < 0)

@@ -36,6 +36,8 @@ struct cfg {
 	int            export_max_rows;    /* DH_EXPORT_MAX_ROWS: rows one /api/export request may send */
 	const char    *fcgi_web_server_addrs; /* FCGI_WEB_SERVER_ADDRS: peers dh-api accepts over TCP */
 	const char    *var_dir;
+	int            push;               /* DH_PUSH: workers publish to nchan (on by default) */
+	const char    *push_socket;        /* DH_PUSH_SOCKET; NULL: VAR_DIR/run/dh-push.sock */
 	enum log_level log_level;
 	int            has_now;            /* DH_NOW given */
 	time_t         now;
@@ -53,6 +55,9 @@ struct cfg_web {
 	const char    *api_listen;         /* DH_API_LISTEN, HOST:PORT; NULL: the unix socket */
 	const char    *api_upstreams;      /* DH_API_UPSTREAMS for nginx; NULL: the local pool */
 	char           cors_origins[1024]; /* DH_CORS_ORIGINS: "*" or origins, comma separated, lower case */
+	int            stream_client_limit; /* DH_STREAM_CLIENT_LIMIT: live-push connections per client */
+	int            stream_max;         /* DH_STREAM_MAX: live-push connections per nginx host */
+	const char    *push_redis_url;     /* DH_PUSH_REDIS_URL: nchan's Redis; NULL: nginx's memory */
 };
 
 /*

@@ -433,6 +433,8 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 	}
 	if (w.ctx.backfill) {
 		status = worker_backfill(&w.ctx, def);
+		if (def->teardown != NULL)
+			def->teardown(&w.ctx);
 		worker_teardown(&w.ctx);
 		return status;
 	}
@@ -455,6 +457,8 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 	if (w.lock_gen != 0 && db_ensure(w.ctx.db) == 0 && w.lock_gen == db_generation(w.ctx.db))
 		worker_state(&w, "stopped");
 	log_info("stopped");
+	if (def->teardown != NULL)
+		def->teardown(&w.ctx);
 	worker_teardown(&w.ctx);
 	return status;
 }

@@ -80,6 +80,8 @@ struct worker_def {
 	int         rapi_page_races;
 	/* Optional: once at start, e.g. to register prepared statements.  0 or -1. */
 	int       (*setup)(struct worker_ctx *ctx);
+	/* Optional: at exit, after setup succeeded, before the client and the connection go. */
+	void      (*teardown)(struct worker_ctx *ctx);
 	/* One unit of work.  Must check *ctx->stop between steps. */
 	void      (*cycle)(struct worker_ctx *ctx, struct worker_result *res);
 	/*

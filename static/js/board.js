@@ -2,15 +2,20 @@
 // /api/live-odds/races-by-stage.  Countdowns tick every second against the
 // server's clock and cards move column as their stage changes; the board
 // refreshes itself (30 s, 10 s while a race is at post), updating cards in
-// place so nothing flickers and focus stays where it was.
+// place so nothing flickers and focus stays where it was.  While the board's
+// live stream (/api/stream/board, live.js) is up, favourites and stages
+// arrive as they change (a changed favourite flashes) and polling slows to
+// a safety net.
 
 import * as api from "./api.js";
 import * as clock from "./clock.js";
 import { byId, h, setAttr, setText } from "./dom.js";
 import * as fmt from "./fmt.js";
+import * as live from "./live.js";
 
 const SLOW_MS = 30000;
 const FAST_MS = 10000;
+const LIVE_MS = 120000;
 // Seconds before the off at which each stage ends, and the stage after it.
 const NEXT = {
   early_market: [7200, "Pre Race"], pre_race: [1800, "Going To Post"],
@@ -22,6 +27,7 @@ const cards = new Map();	// race_id -> <li>
 let loaded = false;
 let updatedAt = null;
 let timer = null;
+let mode = "polling";
 
 /* Seconds to the off at the server's now; null when the off is unknown. */
 function secsToOff(race) {
@@ -181,7 +187,65 @@ async function refresh() {
   } catch (e) {
     if (!loaded) status(`Could not load the races: ${e.message}. Trying again…`);
   }
-  timer = setTimeout(refresh, anyAtPost() ? FAST_MS : SLOW_MS);
+  schedule();
+}
+
+function pollMs() {
+  return anyAtPost() ? FAST_MS : SLOW_MS;
+}
+
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(refresh, mode === "live" ? LIVE_MS : pollMs());
+}
+
+function showMode() {
+  const el = byId("board-mode");
+  el.dataset.mode = mode;
+  setText(el, live.label(mode, pollMs() / 1000));
+}
+
+/*
+ * A message of the board's stream: a race's favourite, best prices or stage
+ * in place (a changed favourite flashes); a race added or a result refetches
+ * the board, a race removed leaves it.
+ */
+function applyMessage(msg) {
+  if (!loaded) return;
+  if (msg.type === "stage") {
+    const race = races.get(msg.race_id);
+    if (race) race.stage = msg.stage;
+    if (msg.stage === "off") races.delete(msg.race_id);
+    layout();
+    return;
+  }
+  if (msg.type !== "board") {
+    refresh();
+    return;
+  }
+  let missing = false;
+  for (const id of msg.removed || []) races.delete(id);
+  for (const entry of msg.races || []) {
+    const race = races.get(entry.race_id);
+    if (!race) {
+      missing = true;
+      continue;
+    }
+    const before = race.favourite ? `${race.favourite.horse_id} ${race.favourite.decimal}` : "";
+    race.favourite = entry.favourite;
+    race.stage = entry.stage || race.stage;
+    if (msg.committed_at) race.prices_updated_at = msg.committed_at;
+    const li = cards.get(entry.race_id);
+    const after = entry.favourite ? `${entry.favourite.horse_id} ${entry.favourite.decimal}` : "";
+    if (li && before !== after) {
+      const dd = field(li, "fav");
+      dd.classList.remove("flash");
+      void dd.offsetWidth;	// restart the animation
+      dd.classList.add("flash");
+    }
+  }
+  layout();
+  if (missing) refresh();
 }
 
 /* Once a second: countdowns, and cards whose stage changed move column. */
@@ -213,6 +277,16 @@ export function cardLink(id) {
 }
 
 export function start() {
+  live.subscribe("/api/stream/board", {
+    message: applyMessage,
+    resync: refresh,
+    mode: (m) => {
+      mode = m;
+      showMode();
+      schedule();
+    },
+  });
+  showMode();
   api.onOnline(refresh);
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) refresh();

@@ -10,13 +10,17 @@ import * as charts from "./charts.js";
 import * as clock from "./clock.js";
 import { byId, h, setText } from "./dom.js";
 import * as fmt from "./fmt.js";
+import * as live from "./live.js";
 import * as prefs from "./prefs.js";
 
 const SPARK_POINTS = 20;	// a busy race: 20 runners x 34 bookmakers x 20 points, under the API's cap
 const CHART_POINTS = 200;
 
-let current = null;	// { id, grid, masters, history, horse, horseHistory, error }
+let current = null;	// { id, grid, masters, history, horse, horseHistory, error, flash }
 let timer = null;
+let stream = null;	// the race's live stream (live.js)
+let mode = "polling";
+const LIVE_POLL_MS = 120000;	// while the stream is up: a safety net
 let onClosed = null;
 
 const dialog = () => byId("race-dialog");
@@ -164,7 +168,11 @@ function gridTable(race, masters, history) {
     books.map((b) => {
       const p = (runner.prices || {})[b.bookmaker_id];
       const top = !nr && isBest(p, best);
-      return h("td", { class: `price${top ? " best" : ""}`, "data-decimal": p ? p.decimal : null, "data-book": b.bookmaker_id },
+      const flash = current && current.flash ? current.flash.get(`${runner.horse_id} ${b.bookmaker_id}`) : null;
+      return h("td", {
+        class: `price${top ? " best" : ""}${flash ? ` flash flash-${flash}` : ""}`,
+        "data-decimal": p ? p.decimal : null, "data-book": b.bookmaker_id,
+      },
         p ? fmt.price(p.decimal, p.fractional, mode) : fmt.DASH,
         top ? h("span", { class: "sr-only" }, " (best price)") : null);
     })));
@@ -220,6 +228,7 @@ function render() {
   if (!(race.runners || []).length) parts.push(h("p", { class: "empty" }, "No prices for this race yet."));
   if (current.horse) parts.push(runnerChart());
   body.replaceChildren(...parts);
+  current.flash = null;	// a changed price flashes once
   [wrap.scrollLeft, wrap.scrollTop] = scroll;
   if (focusHorse) {
     const btn = body.querySelector(`button.runner[data-horse="${CSS.escape(focusHorse)}"]`);
@@ -258,12 +267,72 @@ async function loadHorse() {
   }
 }
 
+function pollMs() {
+  const off = current && current.grid ? fmt.ms(current.grid.off_dt) : NaN;
+  return Number.isFinite(off) && off - clock.now() < 300000 ? 10000 : 30000;
+}
+
 function schedule() {
   clearTimeout(timer);
   if (!current) return;
-  const off = current.grid ? fmt.ms(current.grid.off_dt) : NaN;
-  const soon = Number.isFinite(off) && off - clock.now() < 300000;
-  timer = setTimeout(() => current && load(current.id), soon ? 10000 : 30000);
+  timer = setTimeout(() => current && load(current.id), mode === "live" ? LIVE_POLL_MS : pollMs());
+}
+
+function showMode() {
+  const el = byId("race-mode");
+  el.dataset.mode = mode;
+  setText(el, live.label(mode, pollMs() / 1000));
+}
+
+/*
+ * A message of the race's stream: price changes go into the grid (the
+ * changed cells flash); anything the grid cannot take as it stands (a new
+ * runner or bookmaker, a non-runner, a stage change, the result) refetches it.
+ */
+function applyMessage(msg) {
+  if (!current || !current.grid || msg.race_id !== current.id) return;
+  if (msg.type !== "prices") {
+    load(current.id);
+    return;
+  }
+  const race = current.grid;
+  const runners = new Map((race.runners || []).map((r) => [r.horse_id, r]));
+  const books = new Set((race.bookmakers || []).map((b) => b.bookmaker_id));
+  const flash = new Map();
+  if ((msg.non_runners || []).length) {
+    load(current.id);
+    return;
+  }
+  for (const p of msg.prices || []) {
+    const runner = runners.get(p.horse_id);
+    if (!runner || !books.has(p.bookmaker_id)) {
+      load(current.id);
+      return;
+    }
+    runner.prices = runner.prices || {};
+    const old = runner.prices[p.bookmaker_id];
+    runner.prices[p.bookmaker_id] = { fractional: p.fractional, decimal: p.decimal, changed_at: p.changed_at };
+    flash.set(`${p.horse_id} ${p.bookmaker_id}`, old && Number(old.decimal) > Number(p.decimal) ? "down" : "up");
+    if (!race.prices_updated_at || p.changed_at > race.prices_updated_at) race.prices_updated_at = p.changed_at;
+  }
+  for (const k of msg.removed || []) {
+    const runner = runners.get(k.horse_id);
+    if (runner && runner.prices) delete runner.prices[k.bookmaker_id];
+  }
+  const changed = new Set([...(msg.prices || []), ...(msg.removed || [])].map((p) => p.horse_id));
+  for (const r of msg.runners || []) {
+    const runner = runners.get(r.horse_id);
+    if (!runner) continue;
+    runner.best_price = r.best_price;
+    runner.favourite = r.favourite;
+    changed.add(r.horse_id);
+  }
+  // The best marks of a changed runner follow its best price again (isBest).
+  for (const id of changed) {
+    for (const p of Object.values((runners.get(id) || {}).prices || {})) if (p) delete p.best;
+  }
+  current.flash = flash;
+  render();
 }
 
 async function selectHorse(horse) {
@@ -283,16 +352,34 @@ async function selectHorse(horse) {
 export function open(id) {
   const d = dialog();
   if (current && current.id === id && d.open) return;
-  current = { id, grid: null, masters: null, history: null, horse: null, horseHistory: null, error: null };
+  current = { id, grid: null, masters: null, history: null, horse: null, horseHistory: null, error: null, flash: null };
   render();
   if (!d.open) d.showModal();
   byId("race-close").focus();
+  unsubscribe();
+  stream = live.subscribe(`/api/stream/races/${encodeURIComponent(id)}`, {
+    message: applyMessage,
+    resync: () => current && current.id === id && load(id),
+    mode: (m) => {
+      mode = m;
+      showMode();
+      schedule();
+    },
+  });
+  showMode();
   load(id);
+}
+
+function unsubscribe() {
+  if (stream) stream.close();
+  stream = null;
+  mode = "polling";
 }
 
 /* Closes the race view, if open. */
 export function close() {
   clearTimeout(timer);
+  unsubscribe();
   current = null;
   if (dialog().open) dialog().close();
 }
@@ -314,6 +401,7 @@ export function start(closed) {
   d.addEventListener("close", () => {
     const id = current && current.id;
     clearTimeout(timer);
+    unsubscribe();
     current = null;
     if (id && onClosed) onClosed(id);
   });

@@ -283,19 +283,27 @@ async function keyboardCheck(page) {
 
 async function refreshCheck(page) {
   await check("a refresh updates cards in place (no flicker) and keeps the focused card", page, async () => {
-    await fresh(page, "#board");
-    await page.waitForSelector('#board-grid[aria-busy="false"] .card');
-    const before = await page.$eval("#board-grid", (b) => b.dataset.updated);
-    await page.evaluate(() => {
-      const card = document.querySelector("#board-grid .col[data-stage='early_market'] .card") || document.querySelector("#board-grid .card");
-      card.dataset.marker = "kept";
-      window.__dhCard = card;
-      card.querySelector("a").focus();
-    });
-    await page.waitForFunction((t) => document.getElementById("board-grid").dataset.updated !== t, before, { timeout: 45000 });
-    const same = await page.evaluate(() => document.contains(window.__dhCard) && window.__dhCard.dataset.marker === "kept"
-      && window.__dhCard.contains(document.activeElement));
-    assert(same, "the card was replaced or lost focus");
+    // Polling mode (the live stream refused, as with DH_PUSH=off): refreshes every 30 s.
+    await page.route("**/api/stream/**", (route) => route.fulfill({
+      status: 503, contentType: "application/json", body: '{"detail":"live push is off"}',
+    }));
+    try {
+      await fresh(page, "#board");
+      await page.waitForSelector('#board-grid[aria-busy="false"] .card');
+      const before = await page.$eval("#board-grid", (b) => b.dataset.updated);
+      await page.evaluate(() => {
+        const card = document.querySelector("#board-grid .col[data-stage='early_market'] .card") || document.querySelector("#board-grid .card");
+        card.dataset.marker = "kept";
+        window.__dhCard = card;
+        card.querySelector("a").focus();
+      });
+      await page.waitForFunction((t) => document.getElementById("board-grid").dataset.updated !== t, before, { timeout: 45000 });
+      const same = await page.evaluate(() => document.contains(window.__dhCard) && window.__dhCard.dataset.marker === "kept"
+        && window.__dhCard.contains(document.activeElement));
+      assert(same, "the card was replaced or lost focus");
+    } finally {
+      await page.unroute("**/api/stream/**");
+    }
   });
 }
 

@@ -972,11 +972,16 @@ def check_metrics(t, api, st):
             and 'dh_api_db_errors_total{kind="unavailable"}' in text and "dh_api_metrics_shared 1" in text, text[-800:])
 
 
+# Served by nginx's nchan, described by dh-api (tests/integration/test_push.py).
+STREAMS = {"/api/stream/board", "/api/stream/races/{race_id}"}
+
+
 def check_openapi(t, api):
     r, d = api.json("/api/openapi.json")
     paths = set(d["paths"]) if r.status == 200 else set()
+    want = {e[0] for e in ENDPOINTS} | STREAMS
     t.check("openapi.json: every route is described, nothing more",
-            paths == {e[0] for e in ENDPOINTS} and d["openapi"].startswith("3."), sorted(paths ^ {e[0] for e in ENDPOINTS}))
+            paths == want and d["openapi"].startswith("3."), sorted(paths ^ want))
     live = d["paths"]["/api/live-odds"]["get"]
     t.check("openapi.json: parameters and bodies", {p["name"] for p in live["parameters"]}
             == {"race_date", "course", "bookmaker", "limit", "offset"}

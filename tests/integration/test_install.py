@@ -73,7 +73,8 @@ def check_layout(t, tmp):
     t.check("examples and the site's include files",
             sorted(os.listdir(os.path.join(share, "examples"))) == sorted(EXAMPLES)
             and sorted(os.listdir(os.path.join(share, "nginx"))) == ["cors.conf", "errors.conf", "fastcgi.conf",
-                                                                     "locations.conf"],
+                                                                     "locations.conf", "stream.conf",
+                                                                     "subscriber.conf"],
             (os.listdir(os.path.join(share, "examples")), os.listdir(os.path.join(share, "nginx"))))
     texts = {}
     for f in glob.glob(os.path.join(share, "examples", "*")) + glob.glob(os.path.join(share, "nginx", "*")):
@@ -259,6 +260,7 @@ user www-data;
 worker_processes 2;
 pid %(run)s/nginx.pid;
 error_log %(log)s/error.log;
+include /etc/nginx/modules-enabled/*.conf;
 events {
     worker_connections 768;
 }

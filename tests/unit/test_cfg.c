@@ -451,6 +451,47 @@ test_cors_origins(void **state)
 		bad_value("DH_CORS_ORIGINS", bad[i]);
 }
 
+/* Live push: DH_PUSH on/off, the socket path, the stream limits, nchan's Redis. */
+static void
+test_push(void **state)
+{
+	static const char *const redis_good[] = { "redis://127.0.0.1:6379", "redis://10.0.0.9:6380/2",
+		"redis://[::1]:6379" };
+	static const char *const redis_bad[] = { "127.0.0.1:6379", "redis://", "redis://localhost:6379",
+		"redis://127.0.0.1", "redis://127.0.0.1:6379/16", "redis://127.0.0.1:6379/x", "http://127.0.0.1:6379" };
+	struct cfg c;
+
+	(void)state;
+	load_ok(&c);
+	assert_int_equal(c.push, 1);
+	assert_null(c.push_socket);
+	assert_int_equal(web.stream_client_limit, 16);
+	assert_int_equal(web.stream_max, 10000);
+	assert_null(web.push_redis_url);
+	set("DH_PUSH", "OFF");
+	load_ok(&c);
+	assert_int_equal(c.push, 0);
+	set("DH_PUSH", "on");
+	set("DH_PUSH_SOCKET", "/run/darkhorses/push.sock");
+	set("DH_STREAM_CLIENT_LIMIT", "2000");
+	load_ok(&c);
+	assert_int_equal(c.push, 1);
+	assert_string_equal(c.push_socket, "/run/darkhorses/push.sock");
+	assert_int_equal(web.stream_client_limit, 2000);
+	for (size_t i = 0; i < sizeof(redis_good) / sizeof(redis_good[0]); i++) {
+		set("DH_PUSH_REDIS_URL", redis_good[i]);
+		load_ok(&c);
+		assert_string_equal(web.push_redis_url, redis_good[i]);
+	}
+	for (size_t i = 0; i < sizeof(redis_bad) / sizeof(redis_bad[0]); i++)
+		bad_value("DH_PUSH_REDIS_URL", redis_bad[i]);
+	bad_value("DH_PUSH", "maybe");
+	bad_value("DH_PUSH_SOCKET", "relative/push.sock");
+	bad_value("DH_PUSH_SOCKET", "/a b/push.sock");
+	bad_value("DH_STREAM_CLIENT_LIMIT", "0");
+	bad_value("DH_STREAM_MAX", "lots");
+}
+
 static void
 test_bad_log_level_and_now(void **state)
 {
@@ -678,6 +719,7 @@ main(void)
 		T(test_bad_listen_addr),
 		T(test_api_hosts),
 		T(test_cors_origins),
+		T(test_push),
 		T(test_bad_log_level_and_now),
 		T(test_log_level_original),
 		T(test_original_unused),

@@ -167,7 +167,7 @@ test_security(void **state)
 	}
 }
 
-/* Health, admin, metrics and exports are never cacheable; the rest say for how long. */
+/* Health, admin, metrics, exports and streams are never cacheable; the rest say for how long. */
 static void
 test_cache_control(void **state)
 {
@@ -175,7 +175,7 @@ test_cache_control(void **state)
 	for (size_t i = 0; i < NROUTES; i++) {
 		const char *p = R(i).pattern, *cc = R(i).cache_control;
 		int never = strstr(p, "health") != NULL || strcmp(p, "/metrics") == 0 ||
-		    strncmp(p, "/api/export/", 12) == 0;
+		    strncmp(p, "/api/export/", 12) == 0 || strncmp(p, "/api/stream/", 12) == 0;
 
 		assert_non_null(cc);
 		if (never)

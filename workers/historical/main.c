@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hist_publish.h"
 #include "historical.h"
 #include "log.h"
 #include "num.h"
@@ -145,6 +146,7 @@ hist_date(struct worker_ctx *ctx, const char *date, struct worker_result *res)
 		goto out;
 	}
 	res->rows_written += c.runners;
+	hist_publish_date(ctx->db, date, clock_now());	/* after COMMIT, never before */
 	log_info("%s: %ld races, %ld runners (%ld priced, %ld races without a card)", date, c.races,
 	    c.runners, c.priced, c.no_card);
 	rc_ok = 0;
@@ -222,6 +224,20 @@ hist_backfill(struct worker_ctx *ctx, struct clock_date day, struct worker_resul
 	return hist_date(ctx, date, res);
 }
 
+static int
+hist_setup(struct worker_ctx *ctx)
+{
+	hist_publish_init(ctx->cfg);
+	return 0;
+}
+
+static void
+hist_teardown(struct worker_ctx *ctx)
+{
+	(void)ctx;
+	hist_publish_free();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -230,6 +246,8 @@ main(int argc, char **argv)
 		.lock_key = WORKER_LOCK_HISTORICAL,
 		.schedule = "daily at 01:00 Europe/London, then backfill newest first",
 		.rapi_page_races = 20,
+		.setup = hist_setup,
+		.teardown = hist_teardown,
 		.cycle = hist_cycle,
 		.backfill = hist_backfill,
 	};

@@ -8,6 +8,7 @@
 
 #include <time.h>
 
+#include "cfg.h"
 #include "db.h"
 #include "rapi_model.h"
 
@@ -43,5 +44,23 @@ int live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, s
  * records the cycle in ra_odds_statistics.  0, or -1 (rolled back).
  */
 int live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, struct live_counts *c);
+
+/*
+ * publish.c: live push.  live_publish_init starts the publisher when
+ * DH_PUSH is on (nothing otherwise; every other call is then a no-op).
+ * live_publish_prepare, called before a day's prices are stored, reads the
+ * stored prices of races not held yet (what the next commit is compared
+ * with).  live_publish_day, called after a day's prices were committed, reads the
+ * committed prices of that day's races back and queues the deltas since the
+ * last call, and the races' stage transitions as timed messages; it never
+ * fails the cycle (a failed read is logged).  live_publish_stats: the
+ * publisher's counters so far.  live_publish_free sends what is queued
+ * (within a second) and stops it.
+ */
+void live_publish_init(const struct cfg *cfg);
+void live_publish_prepare(struct db *db, const struct rapi_racecards *rc, time_t now);
+void live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now);
+void live_publish_stats(long *published, long *failed, long *dropped);
+void live_publish_free(void);
 
 #endif

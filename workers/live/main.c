@@ -27,6 +27,7 @@ static int
 live_setup(struct worker_ctx *ctx)
 {
 	ctx->state = &live;
+	live_publish_init(ctx->cfg);
 	return 0;
 }
 
@@ -77,6 +78,13 @@ live_partitions(struct worker_ctx *ctx, struct clock_date today)
  * next interval.
  */
 static void
+live_teardown(struct worker_ctx *ctx)
+{
+	(void)ctx;
+	live_publish_free();
+}
+
+static void
 live_cycle(struct worker_ctx *ctx, struct worker_result *res)
 {
 	time_t now = clock_now(), next_off = 0;
@@ -85,7 +93,7 @@ live_cycle(struct worker_ctx *ctx, struct worker_result *res)
 	struct live_counts c;
 	struct odds_interval iv;
 	int64_t t0 = clock_mono_ms();
-	long errors = 0;
+	long errors = 0, pushed, push_failed, push_dropped;
 
 	memset(&c, 0, sizeof(c));
 	live_partitions(ctx, clock_racing_day(now));
@@ -117,7 +125,10 @@ live_cycle(struct worker_ctx *ctx, struct worker_result *res)
 			next_off = next->off_dt.v;
 			snprintf(next_course, sizeof(next_course), "%s", next->course ? next->course : "?");
 		}
+		live_publish_prepare(ctx->db, rc, now);
 		stored = live_store_day(ctx->db, rc, now, &c);
+		if (stored == 0)
+			live_publish_day(ctx->db, rc, now);	/* after COMMIT, never before */
 		rapi_racecards_free(rc);
 		if (stored < 0) {
 			worker_fail(res, "database: %s", db_error(ctx->db));
@@ -129,10 +140,13 @@ live_cycle(struct worker_ctx *ctx, struct worker_result *res)
 		return;
 	}
 	res->rows_written = c.changed + c.history;
-	res->detail = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+	live_publish_stats(&pushed, &push_failed, &push_dropped);
+	res->detail = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:I}",
 	    "races", (int)c.races, "horses", (int)c.horses, "bookmakers", (int)c.bookmakers,
 	    "odds", (int)c.odds, "changed", (int)c.changed, "history", (int)c.history,
-	    "removed", (int)c.removed, "pruned", (int)c.pruned, "db_ms", (int)c.db_ms);
+	    "removed", (int)c.removed, "pruned", (int)c.pruned, "db_ms", (int)c.db_ms,
+	    "push_published", (json_int_t)pushed, "push_failed", (json_int_t)push_failed,
+	    "push_dropped", (json_int_t)push_dropped);
 	log_info("%ld prices of %ld races: %ld changed, %ld history rows, %ld removed; %ld ms in the database",
 	    c.odds, c.races, c.changed, c.history, c.removed, c.db_ms);
 	if (next_off == 0) {
@@ -157,6 +171,7 @@ main(int argc, char **argv)
 		.schedule = "adaptive: 10 s to 15 min by the next off",
 		.rapi_page_races = LIVE_PAGE_RACES,
 		.setup = live_setup,
+		.teardown = live_teardown,
 		.cycle = live_cycle,
 	};
 	return worker_main(argc, argv, &def);
