@@ -227,7 +227,9 @@ static const struct masters_list masters_runners_list = {
 static const struct masters_list masters_results_list = {
 	/*
 	 * The page of results is cut first (from ra_results_page_idx); only its
-	 * rows then get their race's columns and their winner.
+	 * rows then get their race's columns (a primary-key probe each: LATERAL
+	 * with LIMIT 1, where a join would hash the whole of ra_races) and their
+	 * winner.
 	 */
 	DB_STMT("masters_results", MASTERS_ENVELOPE("4", "5", MASTERS_DAY_KEY("results"),
 	    "(SELECT " MASTERS_RESULT_COLS ","
@@ -242,7 +244,7 @@ static const struct masters_list masters_results_list = {
 	    "           AND ($3::text IS NULL OR r.region_code = upper($3))"
 	    MASTERS_DAY_AFTER("r.", "6", "7", "8") MASTERS_DAY_ORDER("r.")
 	    "         LIMIT $4 OFFSET $5) r"
-	    "  LEFT JOIN ra_races ra ON ra.race_id = r.race_id"
+	    "  LEFT JOIN LATERAL (SELECT * FROM ra_races WHERE race_id = r.race_id LIMIT 1) ra ON true"
 	    MASTERS_DAY_ORDER("r.") ") t")),
 	{ { "course_id", MASTERS_ID }, { "race_date", MASTERS_DATE }, { "region", MASTERS_REGION },
 	  { NULL, 0 } },

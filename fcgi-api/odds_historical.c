@@ -34,7 +34,9 @@ static const struct api_key historical_key = { "historical", "disis" };
 
 /*
  * A page of rows: ours, and beside them the original's columns (reference
- * §2.8), derived from ours and the runner's result (ra_runners).  The
+ * §2.8), derived from ours and the runner's result (ra_runners, one
+ * primary-key probe a row of the page: LATERAL with LIMIT 1 keeps it a
+ * nested loop, where a join would hash the whole of ra_runners for a page).  The
  * original's racing_bet_data_id was a serial; ours is a stable number made
  * from the row's key (race, horse), below 2^52 so JavaScript reads it whole.
  */
@@ -78,7 +80,8 @@ static const char sql_list[] =
     "                                > ($8::text, $9::bigint, $10::text)))))"
     "                 ORDER BY " HISTORICAL_ORDER("")
     "                 LIMIT $4 OFFSET $5) h"
-    "          LEFT JOIN ra_runners ru ON ru.race_id = h.race_id AND ru.horse_id = h.horse_id) t";
+    "          LEFT JOIN LATERAL (SELECT result_or, ofr, age, weight, headgear, btn FROM ra_runners"
+    "                              WHERE race_id = h.race_id AND horse_id = h.horse_id LIMIT 1) ru ON true) t";
 
 /*
  * The original's keys (reference §2.9) sit at the top: total_records and

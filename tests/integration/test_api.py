@@ -281,7 +281,7 @@ ANALYZE;
 
 
 
-BIG_TABLES = ("ra_odds_live", "ra_odds_history", "ra_runners", "ra_odds_historical")
+GROWING = ("ra_odds_history", "ra_runners", "ra_odds_historical")     # with every day of history
 
 # Every route with a concrete path and the query parameters it reads.
 ENDPOINTS = [
@@ -1102,7 +1102,10 @@ def plan_urls(api):
 def check_plans(t, api, st):
     """Every statement dh-api runs, its list endpoints' 24 times or more with varied filters,
     logged with its plan by auto_explain: each plan custom (the parameters' values in place of
-    $n; dh-api sets plan_cache_mode=force_custom_plan), none a Seq Scan on a big table."""
+    $n; dh-api sets plan_cache_mode=force_custom_plan), none a Seq Scan on a table that grows
+    with history (GROWING).  ra_odds_live is not one: it holds the prices of a day or two
+    (dh-live prunes them after the off), and a custom plan may rightly read it whole for a
+    request that covers most of it (upcoming races over a week, a filtered day 2000 rows in)."""
     key = apikey(st, "create", "plans").stdout.strip()
     urls = [path for pattern, path, _ in ENDPOINTS if pattern != "/api/db-health/stats"] + [
         "/api/live-odds/races-by-stage?race_date=" + TOMORROW,
@@ -1125,15 +1128,14 @@ def check_plans(t, api, st):
     for query, lines in plans:
         for line in lines:
             m = re.search(r"Seq Scan on (\w+)", line)
-            if m and any(m.group(1) == b or m.group(1).startswith(b + "_") for b in BIG_TABLES):
+            if m and any(m.group(1) == b or m.group(1).startswith(b + "_") for b in GROWING):
                 seq.append((m.group(1), query))
         if api_pages.generic_params(lines):
             generic.append((api_pages.generic_params(lines), query))
     t.check("plans: %d plans of dh-api's statements logged (%d requests)" % (len(plans), len(urls) * 3),
             len(plans) > len(urls) * 2, len(plans))
     t.check("plans: every plan custom (no statement went generic)", not generic, generic[:5])
-    t.check("plans: no Seq Scan on ra_odds_live, ra_odds_history, ra_runners or ra_odds_historical",
-            not seq, seq[:5])
+    t.check("plans: no Seq Scan on " + ", ".join(GROWING), not seq, seq[:5])
 
 
 def run(t):
