@@ -139,7 +139,8 @@ api_dispatch(struct request *r, const char *raw_query)
 	return out;
 }
 
-void
+/* Reads limit (default def_limit) and offset, capped; a bad value is a 422 item. */
+static void
 api_page(struct request *r, long def_limit, struct api_page *p)
 {
 	char msg[200];

@@ -209,13 +209,10 @@ struct api_page {
 	char after_s[API_MAX_KEYS][API_CURSOR_TEXT + 1];
 };
 
-/* Reads limit (default def_limit) and offset; a bad value is a 422 item. */
-void api_page(struct request *r, long def_limit, struct api_page *p);
-
 /*
- * api_page, and the "after" cursor of the list key names: a cursor that is
- * not one of this list's (malformed, tampered with, another list's) is a 422
- * item.
+ * Reads limit (default def_limit), offset and the "after" cursor of the list
+ * key names; a bad value is a 422 item (a cursor that is not one of this
+ * list's: malformed, tampered with, another list's; an offset above the cap).
  */
 void api_page_keyed(struct request *r, long def_limit, const struct api_key *key, struct api_page *p);
 
