@@ -1,11 +1,13 @@
 /* api: the route table, dispatch, and helpers every handler shares (see api.h). */
 #include "api.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "board.h"
+#include "clock.h"
 #include "jsonw.h"
 #include "log.h"
 #include "digest.h"
@@ -137,13 +139,146 @@ api_dispatch(struct request *r, const char *raw_query)
 	return out;
 }
 
-void
+/* Reads limit (default def_limit) and offset, capped; a bad value is a 422 item. */
+static void
 api_page(struct request *r, long def_limit, struct api_page *p)
 {
+	char msg[200];
+
+	memset(p->after, 0, sizeof(p->after));
+	p->nkeys = 0;
 	query_int(&r->query, "limit", 1, API_MAX_LIMIT, def_limit, &p->limit);
-	query_int(&r->query, "offset", 0, API_MAX_OFFSET, 0, &p->offset);
+	if (query_int(&r->query, "offset", 0, LONG_MAX, 0, &p->offset) == 1 && p->offset > API_MAX_OFFSET) {
+		snprintf(msg, sizeof(msg), "parameter \"offset\" is at most %d: page further with \"after\" "
+		    "set to the previous page's next_after (keyset pagination)", API_MAX_OFFSET);
+		query_error(&r->query, "offset", msg, "value_error.offset_cap");
+		p->offset = 0;
+	}
 	snprintf(p->limit_s, sizeof(p->limit_s), "%ld", p->limit);
 	snprintf(p->offset_s, sizeof(p->offset_s), "%ld", p->offset);
+}
+
+/* base64url (no padding) to bytes: their length, or -1 when s is not base64url or out too small. */
+static long
+api_base64url(const char *s, size_t len, unsigned char *out, size_t outlen)
+{
+	static const char digits[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned long acc = 0;
+	size_t o = 0;
+	int bits = 0;
+
+	if (len % 4 == 1)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		const char *d = s[i] != '\0' ? strchr(digits, s[i]) : NULL;
+
+		if (d == NULL)
+			return -1;
+		acc = (acc << 6 | (unsigned long)(d - digits)) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == outlen)
+				return -1;
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if ((acc & ((1ul << bits) - 1)) != 0)	/* leftover bits must be zero */
+		return -1;
+	return (long)o;
+}
+
+/*
+ * One column of a cursor, as text for its $n parameter, checked so that
+ * PostgreSQL's cast cannot fail: 'i' an integer, 'u' an instant in
+ * microseconds since 1970 (up to 2286), 'd' a date "YYYY-MM-DD", 's' a text
+ * without NUL.  0 or -1.
+ */
+static int
+api_cursor_value(char type, const json_t *v, char *out, size_t outlen)
+{
+	struct clock_date d;
+	const char *s = json_string_value(v);
+
+	switch (type) {
+	case 'i':
+	case 'u':
+		if (!json_is_integer(v) ||
+		    (type == 'u' && (json_integer_value(v) < 0 || json_integer_value(v) >= 10000000000000000LL)))
+			return -1;
+		snprintf(out, outlen, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return 0;
+	case 'd':
+		if (s == NULL || clock_parse_date(s, &d) < 0)
+			return -1;
+		snprintf(out, outlen, "%s", s);
+		return 0;
+	case 's':
+		if (s == NULL || json_string_length(v) >= outlen || strlen(s) != json_string_length(v))
+			return -1;
+		memcpy(out, s, json_string_length(v) + 1);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int
+api_cursor_decode(const char *s, const struct api_key *key, struct api_page *p, char *err, size_t errlen)
+{
+	unsigned char raw[API_MAX_KEYS * (API_CURSOR_TEXT + 8) + 64];
+	size_t nkeys = strlen(key->types);
+	json_t *a = NULL, *v;
+	long n;
+	int rc = -1;
+
+	memset(p->after, 0, sizeof(p->after));
+	n = api_base64url(s, strlen(s), raw, sizeof(raw));
+	if (n < 0) {
+		snprintf(err, errlen, "not a cursor (base64url text)");
+		return -1;
+	}
+	a = json_loadb((const char *)raw, (size_t)n, JSON_REJECT_DUPLICATES, NULL);
+	if (a == NULL || !json_is_array(a) || json_array_size(a) != nkeys + 1 ||
+	    !json_is_string(json_array_get(a, 0)) ||
+	    strcmp(json_string_value(json_array_get(a, 0)), key->list) != 0) {
+		snprintf(err, errlen, "not a cursor of this list (%s)", key->list);
+		goto out;
+	}
+	for (size_t i = 0; i < nkeys; i++) {
+		v = json_array_get(a, i + 1);
+		if (api_cursor_value(key->types[i], v, p->after_s[i], sizeof(p->after_s[i])) < 0) {
+			snprintf(err, errlen, "column %zu of the cursor is not %s", i + 1,
+			    key->types[i] == 'i' ? "an integer" : key->types[i] == 'u' ? "an instant" :
+			    key->types[i] == 'd' ? "a date" : "a text");
+			goto out;
+		}
+		p->after[i] = p->after_s[i];
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		memset(p->after, 0, sizeof(p->after));
+	json_decref(a);
+	return rc;
+}
+
+void
+api_page_keyed(struct request *r, long def_limit, const struct api_key *key, struct api_page *p)
+{
+	const char *after;
+	char err[96], msg[256];
+
+	api_page(r, def_limit, p);
+	p->nkeys = (int)strlen(key->types);
+	if (query_str(&r->query, "after", 1024, &after) != 1 || after[0] == '\0')
+		return;
+	if (api_cursor_decode(after, key, p, err, sizeof(err)) < 0) {
+		snprintf(msg, sizeof(msg), "invalid value for parameter \"after\": %s; pass the next_after "
+		    "of the previous page unchanged", err);
+		query_error(&r->query, "after", msg, "value_error.cursor");
+	}
 }
 
 enum api_outcome
@@ -154,7 +289,9 @@ api_send_page(struct request *r, const struct db_stmt *stmt, const char **params
 		return API_DONE;
 	params[n] = page->limit_s;
 	params[n + 1] = page->offset_s;
-	return api_send_json(r, stmt, n + 2, params);
+	for (int i = 0; i < page->nkeys; i++)
+		params[n + 2 + i] = page->after[i];
+	return api_send_json(r, stmt, n + 2 + page->nkeys, params);
 }
 
 const char *

@@ -81,7 +81,7 @@ struct api_param {
 /* Route flags. */
 #define API_ADMIN_KEY 1u	/* needs Authorization: Bearer <key>; dispatch checks its form and hashes it */
 #define API_TEXT      2u	/* a text/plain body, not JSON (OpenAPI) */
-#define API_LIST      4u	/* body {count, limit, offset, data: [schema]} (OpenAPI) */
+#define API_LIST      4u	/* body {count, limit, offset, data: [schema], next_after} (OpenAPI) */
 #define API_STREAM    8u	/* served by nginx's nchan as text/event-stream or WebSocket messages
 				   of schema; dh-api answers only when push is off (OpenAPI) */
 #define API_EXPORT   16u	/* a streamed CSV or NDJSON body of schema rows (OpenAPI) */
@@ -131,7 +131,9 @@ extern const struct api_module *const api_modules[];
 
 /* Parameters several families take, for api_route.params. */
 #define API_P_LIMIT(def) { "limit", "i", "page size, 1 to 1000 (default " #def ")" }
-#define API_P_OFFSET     { "offset", "i", "rows to skip, 0 to 1000000" }
+#define API_P_OFFSET     { "offset", "i", "rows to skip, 0 to 50000 (page further with after)" }
+#define API_P_AFTER      { "after", "s", "the next_after of the previous page: the page after its last row, "\
+                                        "at the cost of the first page" }
 #define API_P_REGION     { "region", "s", "region code, e.g. gb or ire (any case)" }
 #define API_P_COURSE     { "course", "s", "course name, case-insensitive (e.g. Ascot)" }
 
@@ -190,22 +192,59 @@ int resp_invalid_params(struct request *r);
 int resp_stream_head(struct request *r, const char *content_type, const char *filename);
 int resp_stream(struct request *r, const char *data, size_t len);
 
-/* Lists take limit 1..API_MAX_LIMIT and offset 0..API_MAX_OFFSET. */
+/*
+ * Lists take limit 1..API_MAX_LIMIT and offset 0..API_MAX_OFFSET, and page by
+ * key with "after": the opaque cursor a full page answers as next_after (the
+ * JSON array of the list's name and its last row's sort key, base64url; SQL's
+ * dh_cursor() makes it).  An offset above the cap is a 422 that names the
+ * cursor.  The cap keeps any racing day's live prices (about 18,000 rows;
+ * two days are held) and a month of historical odds or runners in reach of
+ * limit/offset, as the original's clients page them, while no request
+ * reads more than API_MAX_OFFSET + API_MAX_LIMIT rows.
+ */
 #define API_MAX_LIMIT  1000
-#define API_MAX_OFFSET 1000000
+#define API_MAX_OFFSET 50000
+#define API_MAX_KEYS   6	/* columns in a sort key */
+#define API_CURSOR_TEXT 256	/* bytes of a text column in a cursor */
+
+/*
+ * A list's sort key as a cursor carries it: the list's name and one letter a
+ * column, 'i' an integer, 'u' an instant in microseconds since 1970, 'd' a
+ * date, 's' a text (e.g. { "races", "dis" }).  The statement's SQL makes the
+ * cursor from the same columns in the same order.
+ */
+struct api_key {
+	const char *list;
+	const char *types;
+};
 
 struct api_page {
 	long limit, offset;
 	char limit_s[24], offset_s[24];	/* the same as text, for $n parameters */
+	int nkeys;			/* columns of the list's key: parameters after offset */
+	const char *after[API_MAX_KEYS];	/* the cursor's values; all NULL without one */
+	char after_s[API_MAX_KEYS][API_CURSOR_TEXT + 1];
 };
 
-/* Reads limit (default def_limit) and offset; a bad value is a 422 item. */
-void api_page(struct request *r, long def_limit, struct api_page *p);
+/*
+ * Reads limit (default def_limit), offset and the "after" cursor of the list
+ * key names; a bad value is a 422 item (a cursor that is not one of this
+ * list's: malformed, tampered with, another list's; an offset above the cap).
+ */
+void api_page_keyed(struct request *r, long def_limit, const struct api_key *key, struct api_page *p);
+
+/*
+ * The parameters of a cursor's payload decoded from text: 0, or -1 (with a
+ * message in err) when s is not a cursor of key.  For api_page_keyed and
+ * its tests.
+ */
+int api_cursor_decode(const char *s, const struct api_key *key, struct api_page *p, char *err,
+    size_t errlen);
 
 /*
  * Answers a list: 422 when a parameter read so far is bad, else runs stmt
- * (see api_send_json) with params[0..n) followed by the page's limit and
- * offset; params must have room for n + 2.
+ * (see api_send_json) with params[0..n) followed by the page's limit,
+ * offset and cursor columns; params must have room for n + 2 + nkeys.
  */
 enum api_outcome api_send_page(struct request *r, const struct db_stmt *stmt, const char **params,
     int n, const struct api_page *page);

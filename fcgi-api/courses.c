@@ -7,12 +7,17 @@
 
 #include "api.h"
 
+/* A page of courses, each with its cursor (the last one's is the page's next_after). */
 static const char sql_courses[] =
-    "SELECT course_id, name, region_code, region"
+    "SELECT course_id, name, region_code, region,"
+    "       dh_cursor(json_build_array('courses_all', name, course_id)) AS after"
     "  FROM ra_courses"
-    " WHERE $1::text IS NULL OR region_code = upper($1)"
+    " WHERE ($1::text IS NULL OR region_code = upper($1))"
+    "   AND ($4::text IS NULL OR (name, course_id) > ($4::text, $5::text))"
     " ORDER BY name, course_id"
     " LIMIT $2 OFFSET $3";
+
+static const struct api_key courses_key = { "courses_all", "ss" };
 
 static const struct db_stmt courses_list_stmt = DB_STMT("courses_list", sql_courses);
 
@@ -20,23 +25,21 @@ static enum api_outcome
 courses_list(struct request *r)
 {
 	static const char *const regions[] = { "gb", "ire", "GB", "IRE", NULL };
-	const char *region;
-	long limit, offset;
-	char lim[24], off[24];
-	const char *params[3] = { NULL, lim, off };
+	struct api_page page;
+	const char *params[1 + 2 + API_MAX_KEYS] = { NULL };
 	PGresult *res;
 	json_t *list, *names;
 	int n;
 
-	query_enum(&r->query, "region", regions, NULL, &region);
-	query_int(&r->query, "limit", 1, 1000, 1000, &limit);
-	query_int(&r->query, "offset", 0, 1000000, 0, &offset);
+	query_enum(&r->query, "region", regions, NULL, &params[0]);
+	api_page_keyed(r, API_MAX_LIMIT, &courses_key, &page);
 	if (resp_invalid_params(r))
 		return API_DONE;
-	params[0] = region;
-	snprintf(lim, sizeof(lim), "%ld", limit);
-	snprintf(off, sizeof(off), "%ld", offset);
-	res = db_exec_prepared(r->db, &courses_list_stmt, 3, params);
+	params[1] = page.limit_s;
+	params[2] = page.offset_s;
+	for (int i = 0; i < page.nkeys; i++)
+		params[3 + i] = page.after[i];
+	res = db_exec_prepared(r->db, &courses_list_stmt, 3 + page.nkeys, params);
 	if (res == NULL)
 		return api_db_failed(r);
 	n = PQntuples(res);
@@ -50,9 +53,10 @@ courses_list(struct request *r)
 		    "region", db_value(res, i, "region")));
 		json_array_append_new(names, json_pack("{s:s?}", "name", db_value(res, i, "name")));
 	}
-	resp_json(r, 200, json_pack("{s:b, s:i, s:i, s:i, s:o, s:o}",
-	    "success", 1, "count", n, "limit", (int)limit, "offset", (int)offset,
-	    "courses", list, "data", names));
+	resp_json(r, 200, json_pack("{s:b, s:i, s:i, s:i, s:o, s:o, s:s?}",
+	    "success", 1, "count", n, "limit", (int)page.limit, "offset", (int)page.offset,
+	    "courses", list, "data", names,
+	    "next_after", n == page.limit ? db_value(res, n - 1, "after") : NULL));
 	PQclear(res);
 	return API_DONE;
 }
@@ -63,13 +67,13 @@ static const struct api_route courses_routes[] = {
 	  .handler = courses_list, .cache_control = API_MASTERS, .name = "courses",
 	  .summary = "Racecourses (data: the original's {name})",
 	  .schema = "CourseList",
-	  .params = { API_P_REGION, API_P_LIMIT(1000), API_P_OFFSET } },
+	  .params = { API_P_REGION, API_P_LIMIT(1000), API_P_OFFSET, API_P_AFTER } },
 };
 
 static const struct api_schema courses_schemas[] = {
 	{ "Course", "course_id:s name:s region_code:s region:s created_at:t updated_at:t" },
 	{ "CourseName", "name:s" },
-	{ "CourseList", "success:b count:i limit:i offset:i courses:[Course] data:[CourseName]" },
+	{ "CourseList", "success:b count:i limit:i offset:i courses:[Course] data:[CourseName] next_after:s" },
 };
 
 const struct api_module courses_module = {

@@ -20,15 +20,43 @@
 
 #define MASTERS_P_NAME { "name", "s", "part of the name, any case (at most 100 bytes)" }
 
-/* The list envelope around the rows of a page, t; lim and off are parameter numbers. */
-#define MASTERS_ENVELOPE(lim, off, from) \
+/*
+ * The list envelope around the rows of a page, t; lim and off are parameter
+ * numbers, key the list's cursor (the json_build_array arguments of its name
+ * and sort key, from t) for next_after when the page is full.
+ */
+#define MASTERS_ENVELOPE(lim, off, key, from) \
     "SELECT json_build_object('count', count(*), 'limit', $" lim "::int," \
-    "       'offset', $" off "::int, 'data', coalesce(json_agg(t), '[]'::json))::text AS body" \
+    "       'offset', $" off "::int, 'data', coalesce(json_agg(t), '[]'::json)," \
+    "       'next_after', CASE WHEN count(*) = $" lim " THEN" \
+    "           dh_cursor((array_agg(json_build_array(" key ")))[$" lim "]) END)::text AS body" \
     "  FROM " from
 
 /* A list whose page is an inner SELECT. */
-#define MASTERS_LIST_SQL(lim, off, inner) \
-    MASTERS_ENVELOPE(lim, off, "(" inner " LIMIT $" lim " OFFSET $" off ") t")
+#define MASTERS_LIST_SQL(lim, off, key, inner) \
+    MASTERS_ENVELOPE(lim, off, key, "(" inner " LIMIT $" lim " OFFSET $" off ") t")
+
+/*
+ * Name lists: ordered by lower(name) in byte order, then id (the name
+ * indexes of 0005); the cursor, parameters a and b, starts the index scan.
+ */
+#define MASTERS_NAME_ORDER(id) " ORDER BY lower(name) COLLATE \"C\", " id
+#define MASTERS_NAME_AFTER(id, a, b) \
+    " AND ($" a "::text IS NULL OR (lower(name) COLLATE \"C\", " id ") > ($" a "::text, $" b "::text))"
+#define MASTERS_NAME_KEY(list, id) "'" list "', lower(t.name) COLLATE \"C\", t." id
+
+/*
+ * Races and results: newest day first, then off time (none last), race
+ * (ra_races_page_idx, ra_results_page_idx; 0011).  The cursor (day d, off
+ * time in microseconds since 1970 or 2^63 - 1 for none, race) starts the
+ * index scan at its day; that day's rows before it are filtered.
+ */
+#define MASTERS_OFF_US(r) "coalesce((extract(epoch FROM " r "off_dt) * 1000000)::bigint, 9223372036854775807)"
+#define MASTERS_DAY_ORDER(r) " ORDER BY " r "race_date DESC, " r "off_dt, " r "race_id"
+#define MASTERS_DAY_AFTER(r, d, o, id) \
+    " AND ($" d "::date IS NULL OR (" r "race_date <= $" d " AND (" r "race_date < $" d \
+    "      OR (" MASTERS_OFF_US(r) ", " r "race_id) > ($" o "::bigint, $" id "::text))))"
+#define MASTERS_DAY_KEY(list) "'" list "', t.race_date, " MASTERS_OFF_US("t.") ", t.race_id"
 
 /* A name filter on column col with parameter p: a substring, any case ('' matches all). */
 #define MASTERS_CONTAINS(col, p) " lower(" col ") LIKE dh_contains_pattern($" p ")"
@@ -85,10 +113,14 @@ struct masters_filter {
 	enum masters_kind  kind;
 };
 
-/* A list endpoint: its statement and the filters that are its first parameters. */
+/*
+ * A list endpoint: its statement, the filters that are its first parameters
+ * (then limit, offset and the cursor's columns), and its sort key.
+ */
 struct masters_list {
 	struct db_stmt               stmt;
 	const struct masters_filter  filters[5];	/* ends with { NULL } */
+	struct api_key               key;
 };
 
 /* An item endpoint: its statement, what it is (for the 404) and its path capture. */
@@ -101,97 +133,122 @@ struct masters_item {
 #define MASTERS_ITEM_SQL(inner) "SELECT row_to_json(x)::text AS body FROM (" inner ") x"
 
 static const struct masters_list masters_courses_list = {
-	DB_STMT("masters_courses", MASTERS_LIST_SQL("3", "4",
+	DB_STMT("masters_courses", MASTERS_LIST_SQL("3", "4", MASTERS_NAME_KEY("courses", "course_id"),
 	    "SELECT " MASTERS_COURSE_COLS " FROM ra_courses"
 	    " WHERE ($1::text IS NULL OR region_code = upper($1)) AND" MASTERS_CONTAINS("name", "2")
-	    " ORDER BY lower(name) COLLATE \"C\", course_id")),
+	    MASTERS_NAME_AFTER("course_id", "5", "6") MASTERS_NAME_ORDER("course_id"))),
 	{ { "region", MASTERS_REGION }, { "name", MASTERS_NAME }, { NULL, 0 } },
+	{ "courses", "ss" },
 };
 
 static const struct masters_list masters_bookmakers_list = {
-	DB_STMT("masters_bookmakers", MASTERS_LIST_SQL("2", "3",
+	DB_STMT("masters_bookmakers", MASTERS_LIST_SQL("2", "3", "'bookmakers', t.name, t.bookmaker_id",
 	    "SELECT " MASTERS_BOOKMAKER_COLS " FROM ra_bookmakers"
 	    " WHERE ($1::text IS NULL OR type = $1)"
+	    "   AND ($4::text IS NULL OR (name, bookmaker_id) > ($4::text, $5::text))"
 	    " ORDER BY name, bookmaker_id")),
 	{ { "type", MASTERS_TYPE }, { NULL, 0 } },
+	{ "bookmakers", "ss" },
 };
 
 static const struct masters_list masters_jockeys_list = {
-	DB_STMT("masters_jockeys", MASTERS_LIST_SQL("2", "3",
+	DB_STMT("masters_jockeys", MASTERS_LIST_SQL("2", "3", MASTERS_NAME_KEY("jockeys", "jockey_id"),
 	    "SELECT jockey_id, " MASTERS_PERSON_COLS " FROM ra_jockeys WHERE" MASTERS_CONTAINS("name", "1")
-	    " ORDER BY lower(name) COLLATE \"C\", jockey_id")),
+	    MASTERS_NAME_AFTER("jockey_id", "4", "5") MASTERS_NAME_ORDER("jockey_id"))),
 	{ { "name", MASTERS_NAME }, { NULL, 0 } },
+	{ "jockeys", "ss" },
 };
 
 static const struct masters_list masters_trainers_list = {
-	DB_STMT("masters_trainers", MASTERS_LIST_SQL("2", "3",
+	DB_STMT("masters_trainers", MASTERS_LIST_SQL("2", "3", MASTERS_NAME_KEY("trainers", "trainer_id"),
 	    "SELECT trainer_id, location, " MASTERS_PERSON_COLS " FROM ra_trainers WHERE"
 	    MASTERS_CONTAINS("name", "1")
-	    " ORDER BY lower(name) COLLATE \"C\", trainer_id")),
+	    MASTERS_NAME_AFTER("trainer_id", "4", "5") MASTERS_NAME_ORDER("trainer_id"))),
 	{ { "name", MASTERS_NAME }, { NULL, 0 } },
+	{ "trainers", "ss" },
 };
 
 static const struct masters_list masters_owners_list = {
-	DB_STMT("masters_owners", MASTERS_LIST_SQL("2", "3",
+	DB_STMT("masters_owners", MASTERS_LIST_SQL("2", "3", MASTERS_NAME_KEY("owners", "owner_id"),
 	    "SELECT owner_id, " MASTERS_PERSON_COLS " FROM ra_owners WHERE" MASTERS_CONTAINS("name", "1")
-	    " ORDER BY lower(name) COLLATE \"C\", owner_id")),
+	    MASTERS_NAME_AFTER("owner_id", "4", "5") MASTERS_NAME_ORDER("owner_id"))),
 	{ { "name", MASTERS_NAME }, { NULL, 0 } },
+	{ "owners", "ss" },
 };
 
 static const struct masters_list masters_horses_list = {
-	DB_STMT("masters_horses", MASTERS_LIST_SQL("3", "4",
+	DB_STMT("masters_horses", MASTERS_LIST_SQL("3", "4", MASTERS_NAME_KEY("horses", "horse_id"),
 	    "SELECT horse_id, name, dob, sex, sex_code, colour, region, sire_id, sire, dam_id, dam,"
 	    "       damsire_id, damsire, created_at, updated_at"
 	    "  FROM ra_horses"
 	    " WHERE" MASTERS_CONTAINS("name", "1") " AND ($2::text IS NULL OR region = upper($2))"
-	    " ORDER BY lower(name) COLLATE \"C\", horse_id")),
+	    MASTERS_NAME_AFTER("horse_id", "5", "6") MASTERS_NAME_ORDER("horse_id"))),
 	{ { "name", MASTERS_NAME }, { "region", MASTERS_REGION }, { NULL, 0 } },
+	{ "horses", "ss" },
 };
 
 static const struct masters_list masters_races_list = {
-	DB_STMT("masters_races", MASTERS_LIST_SQL("4", "5",
+	DB_STMT("masters_races", MASTERS_LIST_SQL("4", "5", MASTERS_DAY_KEY("races"),
 	    "SELECT " MASTERS_RACE_COLS("r") " FROM ra_races r"
 	    " WHERE ($1::text IS NULL OR r.course_id = $1) AND ($2::date IS NULL OR r.race_date = $2)"
 	    "   AND ($3::text IS NULL OR r.region_code = upper($3))"
-	    " ORDER BY r.race_date DESC, r.off_dt, r.race_id")),
+	    MASTERS_DAY_AFTER("r.", "6", "7", "8") MASTERS_DAY_ORDER("r."))),
 	{ { "course_id", MASTERS_ID }, { "race_date", MASTERS_DATE }, { "region", MASTERS_REGION },
 	  { NULL, 0 } },
+	{ "races", "dis" },
 };
 
 static const struct masters_list masters_runners_list = {
 	/*
 	 * The page of runners first, as the other lists; then each one's
 	 * pedigree from its horse, looked up row by row (OFFSET 0 keeps it a
-	 * nested loop over the page, in the page's order).
+	 * nested loop over the page, in the page's order).  Newest day first,
+	 * then race, number (none last), horse (ra_runners_page_idx, 0011); the
+	 * cursor (day, race, number or 2^31 - 1, horse) starts the scan at its
+	 * day.
 	 */
 	DB_STMT("masters_runners", MASTERS_ENVELOPE("5", "6",
+	    "'runners', t.race_date, t.race_id, coalesce(t.number, 2147483647), t.horse_id",
 	    "(SELECT " MASTERS_RUNNER_COLS
 	    "   FROM (SELECT * FROM ra_runners"
 	    "          WHERE ($1::text IS NULL OR race_id = $1) AND ($2::text IS NULL OR horse_id = $2)"
 	    "            AND ($3::text IS NULL OR jockey_id = $3) AND ($4::text IS NULL OR trainer_id = $4)"
+	    "            AND ($7::date IS NULL OR (race_date <= $7 AND (race_date < $7"
+	    "                 OR (race_id, coalesce(number, 2147483647), horse_id) > ($8::text, $9::bigint, $10::text))))"
 	    "          ORDER BY race_date DESC, race_id, number NULLS LAST, horse_id"
 	    "          LIMIT $5 OFFSET $6) ru"
 	    "   LEFT JOIN LATERAL (SELECT sire_id, sire, dam_id, dam, damsire_id, damsire FROM ra_horses"
 	    "                       WHERE horse_id = ru.horse_id OFFSET 0) h ON true) t")),
 	{ { "race_id", MASTERS_ID }, { "horse_id", MASTERS_ID }, { "jockey_id", MASTERS_ID },
 	  { "trainer_id", MASTERS_ID }, { NULL, 0 } },
+	{ "runners", "dsis" },
 };
 
 static const struct masters_list masters_results_list = {
-	DB_STMT("masters_results", MASTERS_LIST_SQL("4", "5",
-	    "SELECT " MASTERS_RESULT_COLS ","
+	/*
+	 * The page of results is cut first (from ra_results_page_idx); only its
+	 * rows then get their race's columns (a primary-key probe each: LATERAL
+	 * with LIMIT 1, where a join would hash the whole of ra_races) and their
+	 * winner.
+	 */
+	DB_STMT("masters_results", MASTERS_ENVELOPE("4", "5", MASTERS_DAY_KEY("results"),
+	    "(SELECT " MASTERS_RESULT_COLS ","
 	    "       (SELECT json_build_object('horse_id', w.horse_id, 'horse_name', w.horse_name,"
 	    "                                 'sp', w.sp, 'sp_dec', w.sp_dec,"
 	    "                                 'jockey_name', w.jockey_name,"
 	    "                                 'trainer_name', w.trainer_name)"
 	    "          FROM ra_runners w WHERE w.race_id = r.race_id AND w.position_num = 1"
 	    "         ORDER BY w.horse_id LIMIT 1) AS winner"
-	    "  FROM ra_results r LEFT JOIN ra_races ra ON ra.race_id = r.race_id"
-	    " WHERE ($1::text IS NULL OR r.course_id = $1) AND ($2::date IS NULL OR r.race_date = $2)"
-	    "   AND ($3::text IS NULL OR r.region_code = upper($3))"
-	    " ORDER BY r.race_date DESC, r.off_dt, r.race_id")),
+	    "  FROM (SELECT * FROM ra_results r"
+	    "         WHERE ($1::text IS NULL OR r.course_id = $1) AND ($2::date IS NULL OR r.race_date = $2)"
+	    "           AND ($3::text IS NULL OR r.region_code = upper($3))"
+	    MASTERS_DAY_AFTER("r.", "6", "7", "8") MASTERS_DAY_ORDER("r.")
+	    "         LIMIT $4 OFFSET $5) r"
+	    "  LEFT JOIN LATERAL (SELECT * FROM ra_races WHERE race_id = r.race_id LIMIT 1) ra ON true"
+	    MASTERS_DAY_ORDER("r.") ") t")),
 	{ { "course_id", MASTERS_ID }, { "race_date", MASTERS_DATE }, { "region", MASTERS_REGION },
 	  { NULL, 0 } },
+	{ "results", "dis" },
 };
 
 /* Items carry their form figures (migration 0021, dh_form_json; null when none) beside their fields. */
@@ -330,19 +387,19 @@ masters_filter_value(struct request *r, const struct masters_filter *f, char *da
 	return v;
 }
 
-/* GET a masters list (the route's arg): filters, limit and offset, one statement. */
+/* GET a masters list (the route's arg): filters, limit, offset and after, one statement. */
 static enum api_outcome
 masters_list_get(struct request *r)
 {
 	const struct masters_list *l = r->match.route->arg;
-	const char *params[7];
+	const char *params[5 + 2 + API_MAX_KEYS];
 	char dates[5][16];
 	struct api_page page;
 	int n = 0;
 
 	for (const struct masters_filter *f = l->filters; f->name != NULL; f++, n++)
 		params[n] = masters_filter_value(r, f, dates[n], sizeof(dates[n]));
-	api_page(r, 100, &page);
+	api_page_keyed(r, 100, &l->key, &page);
 	return api_send_page(r, &l->stmt, params, n, &page);
 }
 
@@ -408,7 +465,7 @@ static const struct api_route masters_routes[] = {
 	  .cache_control = API_MASTERS, .name = "masters_courses", .flags = API_LIST,
 	  .summary = "Courses",
 	  .schema = "MastersCourse",
-	  .params = { API_P_REGION, MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET } },
+	  .params = { API_P_REGION, MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/masters/courses/{id}",
 	  .handler = masters_item_get, .arg = &masters_course,
 	  .cache_control = API_MASTERS, .name = "masters_course",
@@ -419,13 +476,13 @@ static const struct api_route masters_routes[] = {
 	  .cache_control = API_MASTERS, .name = "masters_bookmakers", .flags = API_LIST,
 	  .summary = "Bookmakers, by name",
 	  .schema = "MastersBookmaker",
-	  .params = { { "type", "s", "bookmaker or exchange" }, API_P_LIMIT(100), API_P_OFFSET } },
+	  .params = { { "type", "s", "bookmaker or exchange" }, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/masters/jockeys",
 	  .handler = masters_list_get, .arg = &masters_jockeys_list,
 	  .cache_control = API_MASTERS, .name = "masters_jockeys", .flags = API_LIST,
 	  .summary = "Jockeys",
 	  .schema = "Jockey",
-	  .params = { MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET } },
+	  .params = { MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/masters/jockeys/{id}",
 	  .handler = masters_item_get, .arg = &masters_jockey,
 	  .cache_control = API_MASTERS, .name = "masters_jockey",
@@ -437,7 +494,7 @@ static const struct api_route masters_routes[] = {
 	  .cache_control = API_MASTERS, .name = "masters_trainers", .flags = API_LIST,
 	  .summary = "Trainers",
 	  .schema = "Trainer",
-	  .params = { MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET } },
+	  .params = { MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/masters/trainers/{id}",
 	  .handler = masters_item_get, .arg = &masters_trainer,
 	  .cache_control = API_MASTERS, .name = "masters_trainer",
@@ -448,13 +505,13 @@ static const struct api_route masters_routes[] = {
 	  .cache_control = API_MASTERS, .name = "masters_owners", .flags = API_LIST,
 	  .summary = "Owners",
 	  .schema = "Owner",
-	  .params = { MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET } },
+	  .params = { MASTERS_P_NAME, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/masters/horses",
 	  .handler = masters_list_get, .arg = &masters_horses_list,
 	  .cache_control = API_MASTERS, .name = "masters_horses", .flags = API_LIST,
 	  .summary = "Horses",
 	  .schema = "HorseSummary",
-	  .params = { MASTERS_P_NAME, API_P_REGION, API_P_LIMIT(100), API_P_OFFSET } },
+	  .params = { MASTERS_P_NAME, API_P_REGION, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/masters/horses/{id}",
 	  .handler = masters_item_get, .arg = &masters_horse,
 	  .cache_control = API_MASTERS, .name = "masters_horse",
@@ -465,7 +522,7 @@ static const struct api_route masters_routes[] = {
 	  .cache_control = API_MASTERS, .name = "masters_races", .flags = API_LIST,
 	  .summary = "Races, newest racing day first",
 	  .schema = "Race",
-	  .params = { { "course_id", "s", "e.g. crs_104" }, { "race_date", "d", "racing day" }, API_P_REGION, API_P_LIMIT(100), API_P_OFFSET } },
+	  .params = { { "course_id", "s", "e.g. crs_104" }, { "race_date", "d", "racing day" }, API_P_REGION, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/masters/races/{id}",
 	  .handler = masters_item_get, .arg = &masters_race,
 	  .cache_control = API_MASTERS, .name = "masters_race",
@@ -477,13 +534,13 @@ static const struct api_route masters_routes[] = {
 	  .summary = "Runners (racecard entries and results)",
 	  .schema = "Runner",
 	  .params = { { "race_id", "s", "one race" }, { "horse_id", "s", "one horse's runs" }, { "jockey_id", "s", "one jockey's rides" },
-	      { "trainer_id", "s", "one trainer's runners" }, API_P_LIMIT(100), API_P_OFFSET } },
+	      { "trainer_id", "s", "one trainer's runners" }, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/masters/results",
 	  .handler = masters_list_get, .arg = &masters_results_list,
 	  .cache_control = API_MASTERS, .name = "masters_results", .flags = API_LIST,
 	  .summary = "Race results with the winner",
 	  .schema = "Result",
-	  .params = { { "course_id", "s", "e.g. crs_104" }, { "race_date", "d", "racing day" }, API_P_REGION, API_P_LIMIT(100), API_P_OFFSET } },
+	  .params = { { "course_id", "s", "e.g. crs_104" }, { "race_date", "d", "racing day" }, API_P_REGION, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/masters/results/{race_id}",
 	  .handler = masters_item_get, .arg = &masters_result,
 	  .cache_control = API_MASTERS, .name = "masters_result",

@@ -3,7 +3,7 @@
  * backfill's progress (dh_historical_dates).
  *
  *   GET /api/historical-odds           rows, newest first: race_date, course (substring),
- *                                      year (2015..this year), limit, offset
+ *                                      year (2015..this year), limit, offset, after
  *   GET /api/historical-odds/summary   totals and by year, from the per-day bookkeeping
  *   GET /api/historical-odds/coverage  dates present and missing between from and to
  *
@@ -20,17 +20,34 @@
 #define COVERAGE_DEFAULT_DAYS 90
 
 /*
+ * The list's order (ra_odds_historical_page_idx, 0011): newest day, latest
+ * off (no time first, as DESC puts NULLs), race, finishing position, horse.
+ * Its cursor: the day, the off time's seconds (24:00 for none), race,
+ * position (2^31 - 1 for none), horse; a cursor's condition starts the index
+ * scan at its day and filters that day's rows before it.
+ */
+#define HISTORICAL_ORDER(t) \
+    t "race_date DESC, " t "race_time DESC, " t "race_id, " t "position_num NULLS LAST, " t "horse_id"
+#define HISTORICAL_TIME(t) "extract(epoch FROM coalesce(" t "race_time, TIME '24:00'))::bigint"
+
+static const struct api_key historical_key = { "historical", "disis" };
+
+/*
  * A page of rows: ours, and beside them the original's columns (reference
- * §2.8), derived from ours and the runner's result (ra_runners).  The
+ * §2.8), derived from ours and the runner's result (ra_runners, one
+ * primary-key probe a row of the page: LATERAL with LIMIT 1 keeps it a
+ * nested loop, where a join would hash the whole of ra_runners for a page).  The
  * original's racing_bet_data_id was a serial; ours is a stable number made
  * from the row's key (race, horse), below 2^52 so JavaScript reads it whole.
  */
 static const char sql_list[] =
     "SELECT json_build_object('success', true, 'count', count(*), 'limit', $4::int,"
     "       'offset', $5::int,"
-    "       'data', coalesce(json_agg(t ORDER BY t.race_date DESC, t.race_time DESC, t.race_id,"
-    "                                 t.position_num NULLS LAST, t.horse_id), '[]'::json),"
-    "       'message', CASE WHEN count(*) = 0 THEN 'No historical data available yet' END)::text AS body"
+    "       'data', coalesce(json_agg(t ORDER BY " HISTORICAL_ORDER("t.") "), '[]'::json),"
+    "       'message', CASE WHEN count(*) = 0 THEN 'No historical data available yet' END,"
+    "       'next_after', CASE WHEN count(*) = $4 THEN dh_cursor((array_agg(json_build_array('historical',"
+    "           t.race_date, " HISTORICAL_TIME("t.") ", t.race_id, coalesce(t.position_num, 2147483647),"
+    "           t.horse_id) ORDER BY " HISTORICAL_ORDER("t.") "))[$4]) END)::text AS body"
     "  FROM (SELECT h.race_id, h.horse_id, h.race_date, h.race_time, h.off_dt, h.country, h.course_id,"
     "               h.course, h.race_name, substring(h.race_class FROM '[0-9]+')::int AS race_class,"
     "               h.race_class AS race_class_name, h.race_type, h.distance, h.going, h.field_size,"
@@ -56,9 +73,15 @@ static const char sql_list[] =
     "                   AND ($2::text IS NULL OR lower(course) LIKE dh_contains_pattern($2))"
     "                   AND ($3::int IS NULL OR (race_date >= make_date($3, 1, 1)"
     "                                            AND race_date < make_date($3 + 1, 1, 1)))"
-    "                 ORDER BY race_date DESC, race_time DESC, race_id, position_num NULLS LAST, horse_id"
+    "                   AND ($6::date IS NULL OR (race_date <= $6 AND (race_date < $6"
+    "                        OR " HISTORICAL_TIME("") " < $7::bigint"
+    "                        OR (" HISTORICAL_TIME("") " = $7::bigint"
+    "                            AND (race_id, coalesce(position_num, 2147483647), horse_id)"
+    "                                > ($8::text, $9::bigint, $10::text)))))"
+    "                 ORDER BY " HISTORICAL_ORDER("")
     "                 LIMIT $4 OFFSET $5) h"
-    "          LEFT JOIN ra_runners ru ON ru.race_id = h.race_id AND ru.horse_id = h.horse_id) t";
+    "          LEFT JOIN LATERAL (SELECT result_or, ofr, age, weight, headgear, btn FROM ra_runners"
+    "                              WHERE race_id = h.race_id AND horse_id = h.horse_id LIMIT 1) ru ON true) t";
 
 /*
  * The original's keys (reference §2.9) sit at the top: total_records and
@@ -134,7 +157,7 @@ odds_historical_list(struct request *r)
 {
 	struct clock_date day;
 	char date[16], year_s[16];
-	const char *params[5] = { NULL, NULL, NULL, NULL, NULL };
+	const char *params[3 + 2 + API_MAX_KEYS] = { NULL };
 	struct api_page page;
 	long year;
 
@@ -149,7 +172,7 @@ odds_historical_list(struct request *r)
 		snprintf(year_s, sizeof(year_s), "%ld", year);
 		params[2] = year_s;
 	}
-	api_page(r, 100, &page);
+	api_page_keyed(r, 100, &historical_key, &page);
 	return api_send_page(r, &historical_list_stmt, params, 3, &page);
 }
 
@@ -182,7 +205,7 @@ static const struct api_route odds_historical_routes[] = {
 	  .schema = "HistoricalList",
 	  .params = { { "race_date", "d", "racing day" },
 	      { "course", "s", "part of the course name, any case (e.g. asc)" },
-	      { "year", "i", "2015 to the current year" }, API_P_LIMIT(100), API_P_OFFSET } },
+	      { "year", "i", "2015 to the current year" }, API_P_LIMIT(100), API_P_OFFSET, API_P_AFTER } },
 	{ .method = "GET", .pattern = "/api/historical-odds/summary",
 	  .operation_id = "get_historical_summary_api_historical_odds_summary_get",
 	  .handler = odds_historical_summary, .cache_control = API_SLOW, .name = "historical_summary",
@@ -206,7 +229,7 @@ static const struct api_schema odds_historical_schemas[] = {
 	  "finishing_position:s winning_distance:s ip_min:n ip_max:n pre_race_min:n pre_race_max:n "
 	  "forecasted_odds:n sp_win_return:n data_source:s file_source:s created_at:t updated_at:t "
 	  "match_timestamp:t" },
-	{ "HistoricalList", "success:b count:i limit:i offset:i data:[HistoricalOdds] message:s" },
+	{ "HistoricalList", "success:b count:i limit:i offset:i data:[HistoricalOdds] message:s next_after:s" },
 	{ "HistoricalTotals", "total_records:i total_races:i days_done:i days_missing:i days_failed:i "
 	  "earliest_date:d latest_date:d last_completed_at:t estimated_rows:i" },
 	{ "HistoricalYear", "year:i records:i races:i days_done:i days_not_done:i first_date:d last_date:d" },

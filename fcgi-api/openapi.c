@@ -173,7 +173,7 @@ openapi_operation(const struct api_route *op, const char *tag, const char *metho
 	if (op->flags & API_LIST) {
 		char props[160];
 
-		snprintf(props, sizeof(props), "count:i limit:i offset:i data:[%s]", op->schema);
+		snprintf(props, sizeof(props), "count:i limit:i offset:i data:[%s] next_after:s", op->schema);
 		body = openapi_object(props);
 	} else if (op->schema != NULL) {
 		body = openapi_ref(op->schema);
