@@ -130,20 +130,24 @@ resp_send(struct request *r, FCGX_Stream *out, int head_only)
 	size_t len = r->body.len;
 	int n, rc = 0;
 
+	char stats[96] = "";
+
 	db_stats(r->db, &queries, &micros);
+	/* For operators; a public deployment may turn them off (DH_QUERY_HEADERS=off). */
+	if (r->cfg == NULL || r->cfg->query_headers)
+		snprintf(stats, sizeof(stats), "X-Query-Count: %u\r\nX-Query-Time: %" PRId64 ".%03" PRId64 "\r\n",
+		    queries, micros / 1000, micros % 1000);
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
 	    "Content-Type: %s\r\n"
 	    "Content-Length: %zu\r\n"
 	    "Cache-Control: %s\r\n"
-	    "X-Query-Count: %u\r\n"
-	    "X-Query-Time: %" PRId64 ".%03" PRId64 "\r\n"
+	    "%s"
 	    "%s%s%s"
 	    "%s%s%s"
 	    "\r\n",
 	    r->status, resp_reason(r->status),
-	    r->content_type ? r->content_type : "application/json", len, cc, queries,
-	    micros / 1000, micros % 1000,
+	    r->content_type ? r->content_type : "application/json", len, cc, stats,
 	    r->allow ? "Allow: " : "", r->allow ? r->allow : "", r->allow ? "\r\n" : "",
 	    r->www_authenticate ? "WWW-Authenticate: " : "",
 	    r->www_authenticate ? r->www_authenticate : "", r->www_authenticate ? "\r\n" : "");

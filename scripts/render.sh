@@ -73,3 +73,12 @@ cors_origins() {
 		DH_CORS_ORIGIN_ENTRIES="${DH_CORS_ORIGIN_ENTRIES}\"$origin\" \$http_origin; "
 	done
 }
+
+# The micro-cache zone for fastcgi.conf: dh_api, or off with DH_API_CACHE=off
+# (a benchmark stack measuring the uncached path).
+nginx_cache_zone() {
+	case "${DH_API_CACHE:-on}" in
+	off) DH_API_CACHE_ZONE=off ;;
+	*) DH_API_CACHE_ZONE=dh_api ;;
+	esac
+}

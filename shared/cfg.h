@@ -35,6 +35,7 @@ struct cfg {
 	int            history_retention_months; /* ra_odds_history months kept; 0: all */
 	const char    *fcgi_web_server_addrs; /* FCGI_WEB_SERVER_ADDRS: peers dh-api accepts over TCP */
 	const char    *var_dir;
+	int            query_headers;      /* DH_QUERY_HEADERS: send X-Query-Count and X-Query-Time (default 1) */
 	enum log_level log_level;
 	int            has_now;            /* DH_NOW given */
 	time_t         now;
@@ -52,6 +53,9 @@ struct cfg_web {
 	const char    *api_listen;         /* DH_API_LISTEN, HOST:PORT; NULL: the unix socket */
 	const char    *api_upstreams;      /* DH_API_UPSTREAMS for nginx; NULL: the local pool */
 	char           cors_origins[1024]; /* DH_CORS_ORIGINS: "*" or origins, comma separated, lower case */
+	int            api_conn_limit;     /* nginx limit_conn per client on the API */
+	int            api_cache;          /* DH_API_CACHE: nginx's micro-cache on (1) or off (0) */
+	const char    *server_name;        /* DH_SERVER_NAME: nginx's server_name, the HTTPS redirect's host */
 };
 
 /*
