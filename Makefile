@@ -172,7 +172,8 @@ lint:
 install: all
 	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BUILD_BIN="$(BUILD)/bin" DH_API_LISTEN="$(DH_API_LISTEN)" \
 	    DH_API_UPSTREAMS="$(DH_API_UPSTREAMS)" FCGI_WEB_SERVER_ADDRS="$(FCGI_WEB_SERVER_ADDRS)" \
-	    DH_CORS_ORIGINS="$(DH_CORS_ORIGINS)" DH_SERVER_NAME="$(DH_SERVER_NAME)" scripts/install.sh $(BINS)
+	    DH_CORS_ORIGINS="$(DH_CORS_ORIGINS)" DH_SERVER_NAME="$(DH_SERVER_NAME)" \
+	    DH_API_CACHE="$(DH_API_CACHE)" scripts/install.sh $(BINS)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS)))

@@ -38,7 +38,7 @@ OUT=$DESTDIR$SHARE			# where they are written now
 # DH_API_UPSTREAMS=a:p,b:p for the site file of an nginx host.
 defaults=$(env -i PATH="$PATH" DH_API_LISTEN="${DH_API_LISTEN:-}" DH_API_UPSTREAMS="${DH_API_UPSTREAMS:-}" \
 	FCGI_WEB_SERVER_ADDRS="${FCGI_WEB_SERVER_ADDRS:-}" DH_CORS_ORIGINS="${DH_CORS_ORIGINS:-}" \
-	DH_SERVER_NAME="${DH_SERVER_NAME:-}" \
+	DH_SERVER_NAME="${DH_SERVER_NAME:-}" DH_API_CACHE="${DH_API_CACHE:-}" \
 	"$BUILD_BIN/dh-config") ||
 	die "$BUILD_BIN/dh-config refused the settings above (or run make first)"
 eval "$defaults"

@@ -132,6 +132,7 @@ class Stack:
             "DH_SIM_PORT": str(free_port()),
             "DH_API_PROCS": "4",
             "DH_API_RATE_LIMIT": "1000",
+            "DH_API_CONN_LIMIT": "1000",
         })
         self.env.update({k: str(v) for k, v in env.items()})
         self.https_port = int(self.env["DH_HTTPS_PORT"]) if self.env.get("DH_HTTPS_PORT") else None

@@ -163,8 +163,9 @@ def check_host_killed(t, a, b):
 def run(t):
     port_a, port_b = harness.free_port(), harness.free_port()
     upstreams = "%s:%d,%s:%d" % (HOST_A, port_a, HOST_B, port_b)
+    # wrk drives /api/health (uncached, rate-limited per client) past 1,000/s.
     a = harness.Stack("hosts", DH_WORKERS="none", DH_API_LISTEN="%s:%d" % (HOST_A, port_a),
-                      DH_API_UPSTREAMS=upstreams, FCGI_WEB_SERVER_ADDRS=NGINX_ADDR)
+                      DH_API_UPSTREAMS=upstreams, FCGI_WEB_SERVER_ADDRS=NGINX_ADDR, DH_API_RATE_LIMIT=1000000)
     b = None
     failed_before = t.failed
     try:

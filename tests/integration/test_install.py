@@ -73,6 +73,7 @@ def check_layout(t, tmp):
     t.check("examples and the site's include files",
             sorted(os.listdir(os.path.join(share, "examples"))) == sorted(EXAMPLES)
             and sorted(os.listdir(os.path.join(share, "nginx"))) == ["cors.conf", "errors.conf", "fastcgi.conf",
+                                                                     "fastcgi_params.conf", "health.conf",
                                                                      "locations.conf"],
             (os.listdir(os.path.join(share, "examples")), os.listdir(os.path.join(share, "nginx"))))
     texts = {}
@@ -381,9 +382,9 @@ def check_http(t, dp):
     r = dp.request("/health")
     t.check("HTTPS /health 200 healthy", r.status == 200 and (r.json() or {}).get("status") == "healthy", r)
     t.check("HSTS on HTTPS", "strict-transport-security" in r.headers, r.headers)
-    r = dp.request("/api/courses?limit=1", https=False)
-    t.check("HTTP redirects to HTTPS", r.status == 301
-            and r.headers.get("location", "").startswith("https://127.0.0.1/api/courses"), r.headers)
+    r = dp.request("/api/courses?limit=1", https=False, headers={"Host": "evil.example"})
+    t.check("HTTP redirects to HTTPS at the server_name (make install's DH_SERVER_NAME), not the client's Host",
+            r.status == 301 and r.headers.get("location", "") == "https://localhost/api/courses?limit=1", r.headers)
     r = dp.request("/health", https=False)
     t.check("HTTP /health kept for loopback tools", r.status == 200 and r.is_json(), r)
     r = dp.request("/")
@@ -507,7 +508,7 @@ def check_deps(t, tmp):
     for mode in ("run", "test"):
         cmd = [os.path.join(harness.ROOT, "scripts", "deps.sh"), mode]
         if os.geteuid() == 0:
-            cmd = ["runuser", "-u", "nobody", "--"] + cmd
+            cmd = ["/usr/sbin/runuser", "-u", "nobody", "--"] + cmd
         p = subprocess.run(cmd, capture_output=True, text=True, env={"PATH": fake + ":/usr/bin:/bin"})
         lines[mode] = set(p.stderr.split("apt-get install -y")[-1].split()) if p.returncode == 1 else set()
     tools = {"chromium", "nodejs", "clang", "wrk", "libcmocka-dev"}
@@ -540,6 +541,32 @@ def check_hardening(t):
     shutil.rmtree(os.path.dirname(plain), ignore_errors=True)
 
 
+def check_cache_switch(t, tmp):
+    """Issue 16, item 3: DH_API_CACHE=off renders nginx without the
+    micro-cache (a benchmark of the uncached path); the default keeps it, with
+    limit_conn per client, the /health one-second cache, and the redirect to
+    the server_name."""
+    dest = os.path.join(tmp, "nocache")
+    p = make("install", "DESTDIR=" + dest, "PREFIX=/usr/local", "DH_API_CACHE=off", "DH_SERVER_NAME=odds.example.com")
+    nginx = os.path.join(dest, "usr", "local", "share", "darkhorses", "nginx")
+    text = lambda f: open(os.path.join(nginx, f)).read() if p.returncode == 0 else ""
+    site = open(os.path.join(dest, "usr", "local", "share", "darkhorses", "examples", "nginx-site.conf")).read() \
+        if p.returncode == 0 else ""
+    t.check("DH_API_CACHE=off: fastcgi_cache off for the API and /health",
+            "fastcgi_cache off;" in text("fastcgi.conf") and "fastcgi_cache off;" in text("health.conf"), p.stderr[-500:])
+    t.check("the redirect goes to $server_name (DH_SERVER_NAME), never $host",
+            "server_name odds.example.com;" in site and "return 301 https://$server_name$request_uri;" in site
+            and "$host" not in site, site[-800:])
+    dest = os.path.join(tmp, "withcache")
+    p = make("install", "DESTDIR=" + dest, "PREFIX=/usr/local")
+    nginx = os.path.join(dest, "usr", "local", "share", "darkhorses", "nginx")
+    t.check("by default: the micro-cache, limit_conn per client on /api/, /health cached 1 s and rate-limited",
+            "fastcgi_cache dh_api;" in text("fastcgi.conf") and "limit_conn dh_api_conn 8;" in text("locations.conf")
+            and "fastcgi_cache_valid 200 503 1s;" in text("health.conf")
+            and re.search(r"location = /health \{\s*limit_req zone=dh_api_rate", text("locations.conf")),
+            text("locations.conf")[-1500:])
+
+
 def run(t):
     tmp = tempfile.mkdtemp(prefix="dh-install-", dir="/tmp")
     os.chmod(tmp, 0o755)
@@ -548,6 +575,7 @@ def run(t):
     try:
         t.area(check_deps, t, tmp)
         t.area(check_hardening, t)
+        t.area(check_cache_switch, t, tmp)
         t.area(check_layout, t, tmp)
         t.area(check_hosts_layout, t, tmp)
         p = make("install", "PREFIX=" + dp.prefix)

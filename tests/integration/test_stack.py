@@ -120,6 +120,37 @@ def check_api_headers(t, st):
     t.check("plain HTTP /health still answers loopback tools", r.status == 200 and r.is_json(), r)
 
 
+def check_dh_api_settings(t, st):
+    """Issue 16, item 4: dh-api over TCP without FCGI_WEB_SERVER_ADDRS
+    refuses to start; item 8: DH_QUERY_HEADERS=off drops X-Query-*."""
+    port = harness.free_port()
+    api = os.path.join(harness.ROOT, "build", "bin", "dh-api")
+    env = dict(st.env, DATABASE_READ_URL=st.role_url("dh_reader"), DATABASE_URL="", FCGI_WEB_SERVER_ADDRS="")
+    p = subprocess.run([api, "--listen", "127.0.0.1:%d" % port], env=env, capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL, timeout=30)
+    t.check("dh-api over TCP without FCGI_WEB_SERVER_ADDRS: exit 78 naming it",
+            p.returncode == 78 and "FCGI_WEB_SERVER_ADDRS" in p.stderr, (p.returncode, p.stderr[-300:]))
+    for setting, want in (("on", True), ("off", False)):
+        proc = subprocess.Popen([api, "--listen", "127.0.0.1:%d" % port], env=dict(
+            env, FCGI_WEB_SERVER_ADDRS="127.0.0.1", DH_QUERY_HEADERS=setting),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        def answer():
+            try:
+                o = harness.fcgi_get("127.0.0.1", port, "/api/health")
+            except OSError:
+                return None
+            return o if o.startswith(b"Status: 200") else None
+        try:
+            out = harness.wait_for(answer, 15) or b""
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+        head = out.split(b"\r\n\r\n")[0]
+        t.check("DH_QUERY_HEADERS=%s: X-Query-Count and X-Query-Time %s" % (setting, "sent" if want else "not sent"),
+                out.startswith(b"Status: 200") and (b"X-Query-Count:" in head) == want
+                and (b"X-Query-Time:" in head) == want, head)
+
+
 def check_health(t, st):
     for path in ("/health", "/api/health"):
         r = st.get(path)
@@ -439,6 +470,7 @@ def run(t):
         t.area(check_programs, t, st)
         t.area(check_privileges, t, st)
         t.area(check_api_headers, t, st)
+        t.area(check_dh_api_settings, t, st)
         t.area(check_health, t, st)
         t.area(check_errors, t, st)
         t.area(check_bad_input, t, st)
