@@ -517,6 +517,8 @@ def check_deps(t, tmp):
             and not tools & lines["run"], sorted(lines["run"]))
     t.check("deps.sh test (make test): those and chromium, nodejs, clang, wrk, cmocka",
             lines["run"] <= lines["test"] and tools <= lines["test"], sorted(lines["test"]))
+    p = subprocess.run(["git", "-C", harness.ROOT, "check-ignore", "-q", ".env"], capture_output=True)
+    t.check(".env (secrets) is git-ignored", p.returncode == 0, p.stderr)
     makefile = open(os.path.join(harness.ROOT, "Makefile")).read()
     t.check("the Makefile: deps runs deps.sh run, test-deps deps.sh test, make test needs test-deps",
             "@scripts/deps.sh run" in makefile and "@scripts/deps.sh test" in makefile
