@@ -15,11 +15,19 @@ ifdef SANITIZE
 SAN      = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
+# Debian's own hardening flags (dpkg-buildflags, hardening=+all): stack
+# protector, _FORTIFY_SOURCE, relro and bind-now (PIE is the compiler's
+# default); scripts/hardening.sh checks every program has them.
+HARDEN      = DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get
+HARDEN_CPPFLAGS := $(shell $(HARDEN) CPPFLAGS 2>/dev/null)
+HARDEN_CFLAGS   := $(shell $(HARDEN) CFLAGS 2>/dev/null)
+HARDEN_LDFLAGS  := $(shell $(HARDEN) LDFLAGS 2>/dev/null)
+
 # Recursively expanded on purpose: pkg-config runs after the deps step.
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -pthread -O2 -g $(WARN) -Ishared -Ifcgi-api -MMD -MP \
-             $(shell pkg-config --cflags $(PKGS)) $(SAN) $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -pthread $(HARDEN_CPPFLAGS) $(HARDEN_CFLAGS) -O2 -g $(WARN) -Ishared \
+             -Ifcgi-api -MMD -MP $(shell pkg-config --cflags $(PKGS)) $(SAN) $(CFLAGS)
 ALL_LDLIBS = $(shell pkg-config --libs $(PKGS)) -lfcgi -lm -pthread $(LDLIBS)
-ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(SAN) $(LDFLAGS)
 
 LIBDH_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard shared/*.c))
 API_OBJ    = $(patsubst %.c,$(BUILD)/%.o,$(filter-out fcgi-api/main.c,$(wildcard fcgi-api/*.c)))
@@ -48,10 +56,15 @@ FUZZ_TIME ?= 60
 # Benchmarks in C (bench/*.c -> build/bench/NAME), run by make bench.
 BENCH_BIN  = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps run start stop status test unit fuzz bench lint install uninstall clean
+.PHONY: all deps test-deps run start stop status test unit fuzz bench lint install uninstall clean
 .DEFAULT_GOAL := all
 
-all: $(BINS) $(BUILD)/static/.version $(BUILD)/static/apidocs/.version
+all: $(BINS) $(BUILD)/.hardened $(BUILD)/static/.version $(BUILD)/static/apidocs/.version
+
+# Every program hardened as dpkg-buildflags says (scripts/hardening.sh).
+$(BUILD)/.hardened: $(BINS) scripts/hardening.sh
+	@scripts/hardening.sh $(BINS)
+	@touch $@
 
 # The dashboard with its assets named by version (scripts/assets.sh).
 $(BUILD)/static/.version: scripts/assets.sh $(shell find static -type f)
@@ -63,8 +76,13 @@ $(BUILD)/static/apidocs/.version: scripts/apidocs.sh scripts/npm.sh $(wildcard a
                                   apidocs/*.js apidocs/*.css) | deps
 	@scripts/apidocs.sh apidocs $(BUILD)/static/apidocs
 
+# Packages: what building and running need (deps), and for make test also
+# what the tests need (test-deps: chromium, nodejs, clang, wrk, cmocka).
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh run
+
+test-deps:
+	@scripts/deps.sh test
 
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(@D)
@@ -97,7 +115,9 @@ $(BUILD)/bin/%: $(BUILD)/admin/%.o $(BUILD)/libdh.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libapi.a $(BUILD)/libdh.a
+$(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)): | test-deps
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libapi.a $(BUILD)/libdh.a | test-deps
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS) -lcmocka
 
@@ -106,11 +126,11 @@ $(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libdh.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(BUILD)/fuzz/fuzz_query: tests/fuzz/fuzz_query.c fcgi-api/query.c fcgi-api/route.c \
-                          $(wildcard shared/*.c) | deps
+                          $(wildcard shared/*.c) | test-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(ALL_LDLIBS)
 
-$(BUILD)/fuzz/fuzz_rapi: tests/fuzz/fuzz_rapi.c $(wildcard shared/*.c) | deps
+$(BUILD)/fuzz/fuzz_rapi: tests/fuzz/fuzz_rapi.c $(wildcard shared/*.c) | test-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(ALL_LDLIBS)
 
@@ -136,7 +156,7 @@ status:
 
 unit: $(UNIT_BIN)
 
-test: all unit lint $(FUZZ_BIN)
+test: test-deps all unit lint $(FUZZ_BIN)
 	@tests/run
 
 bench: all $(BENCH_BIN)
@@ -153,7 +173,8 @@ lint:
 install: all
 	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BUILD_BIN="$(BUILD)/bin" DH_API_LISTEN="$(DH_API_LISTEN)" \
 	    DH_API_UPSTREAMS="$(DH_API_UPSTREAMS)" FCGI_WEB_SERVER_ADDRS="$(FCGI_WEB_SERVER_ADDRS)" \
-	    DH_CORS_ORIGINS="$(DH_CORS_ORIGINS)" scripts/install.sh $(BINS)
+	    DH_CORS_ORIGINS="$(DH_CORS_ORIGINS)" DH_SERVER_NAME="$(DH_SERVER_NAME)" \
+	    DH_API_CACHE="$(DH_API_CACHE)" scripts/install.sh $(BINS)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS)))

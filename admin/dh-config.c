@@ -64,6 +64,10 @@ main(void)
 	put_int("DH_SIM_PORT", c.sim_port);
 	put_int("DH_API_PROCS", w.api_procs);
 	put_int("DH_API_RATE_LIMIT", w.api_rate_limit);
+	put_int("DH_API_CONN_LIMIT", w.api_conn_limit);
+	put("DH_API_CACHE", w.api_cache ? "on" : "off");
+	put("DH_SERVER_NAME", w.server_name);
+	put("DH_QUERY_HEADERS", c.query_headers ? "on" : "off");
 	put("DH_LISTEN_ADDR", w.listen_addr);
 	put("DH_API_LISTEN", w.api_listen);
 	put("DH_API_UPSTREAMS", w.api_upstreams);

@@ -13,8 +13,9 @@
  * valid, gathers the statistics, COMMIT (X-Query-Count 3).  On a replica
  * BEGIN READ WRITE fails: the same statement then checks the hash with a
  * SELECT (X-Query-Count 2).  A missing or wrong key is a 401, never cached
- * (no-store, and nginx bypasses its cache for requests with Authorization and
- * for /api/db-health/).
+ * (no-store, and nginx bypasses its cache for /api/db-health/).  The
+ * statistics come from dh_db_health(), which runs as dh_monitor, the one role
+ * with pg_read_all_stats (migration 0010).
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,50 +23,12 @@
 #include "api.h"
 #include "log.h"
 
-/* The statistics, as a JSON text expression; $2 is the long-query threshold in seconds. */
-#define ADMIN_STATS_BODY \
-    "json_build_object('success', true, 'timestamp', now()," \
-    "  'database', json_build_object('name', current_database()," \
-    "      'size_bytes', pg_database_size(current_database())," \
-    "      'server_version', current_setting('server_version')," \
-    "      'started_at', pg_postmaster_start_time(), 'in_recovery', pg_is_in_recovery())," \
-    "  'connections', (SELECT json_build_object('total', count(*)," \
-    "      'max', current_setting('max_connections')::int," \
-    "      'by_state', (SELECT json_object_agg(st, n) FROM (SELECT coalesce(state, backend_type, 'not visible') AS st," \
-    "                        count(*) AS n FROM pg_stat_activity GROUP BY 1) s)," \
-    "      'by_application', (SELECT json_object_agg(app, n) FROM (SELECT coalesce(nullif(" \
-    "                        application_name, ''), backend_type, 'not visible') AS app, count(*) AS n" \
-    "                        FROM pg_stat_activity GROUP BY 1) a))" \
-    "      FROM pg_stat_activity)," \
-    "  'cache_hit_ratio', (SELECT round(blks_hit::numeric / nullif(blks_hit + blks_read, 0), 4)" \
-    "                        FROM pg_stat_database WHERE datname = current_database())," \
-    "  'transactions', (SELECT json_build_object('committed', xact_commit," \
-    "      'rolled_back', xact_rollback, 'deadlocks', deadlocks, 'temp_bytes', temp_bytes," \
-    "      'conflicts', conflicts) FROM pg_stat_database WHERE datname = current_database())," \
-    "  'tables', (SELECT coalesce(json_agg(t ORDER BY t.total_bytes DESC), '[]'::json) FROM (" \
-    "      SELECT s.relname AS table, pg_total_relation_size(s.relid) AS total_bytes," \
-    "             pg_relation_size(s.relid) AS table_bytes, pg_indexes_size(s.relid) AS index_bytes," \
-    "             s.n_live_tup AS rows, s.n_dead_tup AS dead_rows, s.seq_scan, s.idx_scan," \
-    "             s.last_autovacuum, s.last_autoanalyze" \
-    "        FROM pg_stat_user_tables s WHERE s.schemaname = 'public'" \
-    "       ORDER BY pg_total_relation_size(s.relid) DESC LIMIT 50) t)," \
-    "  'indexes', (SELECT coalesce(json_agg(i ORDER BY i.scans DESC, i.index), '[]'::json) FROM (" \
-    "      SELECT relname AS table, indexrelname AS index, idx_scan AS scans," \
-    "             idx_tup_read AS tuples_read, pg_relation_size(indexrelid) AS bytes" \
-    "        FROM pg_stat_user_indexes WHERE schemaname = 'public'" \
-    "       ORDER BY idx_scan DESC, indexrelname LIMIT 100) i)," \
-    "  'unused_indexes', (SELECT coalesce(json_agg(indexrelname ORDER BY indexrelname), '[]'::json)" \
-    "      FROM pg_stat_user_indexes WHERE schemaname = 'public' AND idx_scan = 0)," \
-    "  'long_query_seconds', $2::int," \
-    "  'long_running_queries', (SELECT coalesce(json_agg(q ORDER BY q.seconds DESC), '[]'::json) FROM (" \
-    "      SELECT pid, usename AS user, application_name, state, wait_event_type, wait_event," \
-    "             round(extract(epoch FROM now() - query_start)::numeric, 3) AS seconds," \
-    "             query_start, left(query, 500) AS query" \
-    "        FROM pg_stat_activity" \
-    "       WHERE state IS NOT NULL AND state <> 'idle' AND pid <> pg_backend_pid()" \
-    "         AND query_start < now() - make_interval(secs => $2::int)" \
-    "       ORDER BY query_start LIMIT 20) q)" \
-    ")::text"
+/*
+ * The statistics: dh_db_health() (migration 0010), which runs as dh_monitor,
+ * the only role with pg_read_all_stats; $2 is the long-query threshold in
+ * seconds.
+ */
+#define ADMIN_STATS_BODY "dh_db_health($2::int)::text"
 
 /*
  * Checks the key's hash ($1) with valid, then gathers the statistics only

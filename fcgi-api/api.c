@@ -97,6 +97,37 @@ api_check_key(struct request *r)
 	return 0;
 }
 
+static const char sql_operator[] =
+    "SELECT EXISTS (SELECT 1 FROM dh_api_keys WHERE key_hash = $1 AND revoked_at IS NULL) AS valid";
+static const struct db_stmt api_operator_stmt = DB_STMT("api_operator", sql_operator);
+
+int
+api_operator(struct request *r)
+{
+	char key[API_KEY_MAX], hash[DIGEST_SHA256_HEX_LEN + 1];
+	const char *params[1] = { hash };
+	const char *valid;
+	PGresult *res;
+	int hashed, rc;
+
+	if (r->authorization == NULL || api_bearer(r->authorization, key, sizeof(key)) < 0)
+		return 0;
+	hashed = digest_sha256_hex(key, strlen(key), hash);
+	explicit_bzero(key, sizeof(key));
+	if (hashed < 0)
+		return 0;
+	res = db_exec_prepared(r->db, &api_operator_stmt, 1, params);
+	explicit_bzero(hash, sizeof(hash));
+	if (res == NULL)
+		return -1;
+	valid = db_value(res, 0, "valid");
+	rc = valid != NULL && strcmp(valid, "t") == 0;
+	PQclear(res);
+	if (rc)
+		r->cache_control = API_NEVER;	/* the detail is never shared from a cache */
+	return rc;
+}
+
 enum api_outcome
 api_dispatch(struct request *r, const char *raw_query)
 {

@@ -154,6 +154,28 @@ const struct api_route *const *api_routes(size_t *n);
  */
 enum api_outcome api_dispatch(struct request *r, const char *raw_query);
 
+/*
+ * Whether the request carries a valid admin key (Authorization: Bearer, as
+ * API_ADMIN_KEY routes take it, checked against dh_api_keys): routes open to
+ * everyone show operators the detail they hide from the public (raw error
+ * texts, hosts, pids).  Never a 401: no key, a malformed or an unknown one is
+ * the public view.  Returns 1 (and makes the answer no-store), 0, or -1 when
+ * the database failed.
+ */
+int api_operator(struct request *r);
+
+/*
+ * SQL: a worker's or a date's error text as the public sees it, a summary
+ * (database error, upstream error, error) without the text, which may name
+ * hosts, roles or upstream detail; $N is true for operators (api_operator),
+ * who see the text.
+ */
+#define API_ERROR_TEXT(col, operator) \
+    "CASE WHEN " col " IS NULL OR " operator " THEN " col \
+    "     WHEN " col " ~* '(database|postgres|sql|relation|deadlock|permission denied)' THEN 'database error'" \
+    "     WHEN " col " ~* '(upstream|racing api|http|curl|ssl|tls|timed out|connect|resolve)' THEN 'upstream error'" \
+    "     ELSE 'error' END"
+
 /* The outcome of a database failure on r->db: API_DB_DOWN or API_DB_FAILED. */
 enum api_outcome api_db_failed(struct request *r);
 

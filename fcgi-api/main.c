@@ -147,7 +147,9 @@ open_listen_socket(int argc, char **argv)
 /*
  * Over TCP, says which peers libfcgi lets in: it reads FCGI_WEB_SERVER_ADDRS
  * itself and closes connections from other IPv4 addresses, but lets every
- * IPv6 peer through, so that combination is refused.  Returns 0, or -1.
+ * IPv6 peer through, so that combination is refused, and so is TCP without
+ * the list (any host that reaches the port would be served).  Returns 0, or
+ * -1.
  */
 static int
 check_peers(int fd, const struct cfg *cfg)
@@ -158,8 +160,8 @@ check_peers(int fd, const struct cfg *cfg)
 	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0 || sa.ss_family == AF_UNIX)
 		return 0;
 	if (cfg->fcgi_web_server_addrs == NULL) {
-		log_warn("FastCGI over TCP accepts any peer: set FCGI_WEB_SERVER_ADDRS to the nginx hosts");
-		return 0;
+		log_error("FastCGI over TCP would accept any peer: set FCGI_WEB_SERVER_ADDRS to the nginx hosts");
+		return -1;
 	}
 	if (sa.ss_family == AF_INET6) {
 		log_error("FCGI_WEB_SERVER_ADDRS filters IPv4 peers only: listen on an IPv4 address");

@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "log.h"
+#include "runfile.h"
 
 #define METRICS_MAGIC      0x64686d31u	/* "dhm1" */
 #define METRICS_MAX_ROUTES 64
@@ -74,7 +75,7 @@ metrics_map(const char *var_dir, uint32_t layout)
 
 	if (var_dir == NULL || snprintf(path, sizeof(path), "%s/run/dh-api.metrics", var_dir) >= (int)sizeof(path))
 		return NULL;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = runfile_open(path, 0600);
 	if (fd < 0) {
 		log_warn("could not open \"%s\": %s; metrics are per process", path, strerror(errno));
 		return NULL;

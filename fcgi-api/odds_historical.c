@@ -144,7 +144,8 @@ static const char sql_coverage[] =
     "                             '[]'::json),"
     "       'dates', json_agg(json_build_object('date', day, 'has_data', has_data,"
     "                          'state', coalesce(state, 'unknown'), 'races', races, 'rows', rows,"
-    "                          'attempts', attempts, 'last_error', last_error) ORDER BY day)"
+    "                          'attempts', attempts, 'last_error', " API_ERROR_TEXT("last_error", "$3::bool") ")"
+    "                          ORDER BY day)"
     "       )::text AS body"
     "  FROM days";
 
@@ -187,14 +188,19 @@ odds_historical_coverage(struct request *r)
 {
 	struct clock_date to = clock_date_add(clock_racing_day(r->now), -1), from;
 	char from_s[16], to_s[16];
-	const char *params[2] = { from_s, to_s };
+	const char *params[3] = { from_s, to_s, NULL };
+	int operator;
 
 	query_date_range(&r->query, COVERAGE_DEFAULT_DAYS, COVERAGE_MAX_DAYS, &from, &to);
 	if (resp_invalid_params(r))
 		return API_DONE;
+	operator = api_operator(r);
+	if (operator < 0)
+		return api_db_failed(r);
+	params[2] = operator ? "true" : "false";
 	clock_format_date(&from, from_s, sizeof(from_s));
 	clock_format_date(&to, to_s, sizeof(to_s));
-	return api_send_json(r, &historical_coverage_stmt, 2, params);
+	return api_send_json(r, &historical_coverage_stmt, 3, params);
 }
 
 static const struct api_route odds_historical_routes[] = {

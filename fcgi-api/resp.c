@@ -126,7 +126,7 @@ resp_invalid_params(struct request *r)
 static int
 resp_head(struct request *r, FCGX_Stream *out, long long len, const char *extra)
 {
-	char head[1024], length[48] = "";
+	char head[1024], length[48] = "", stats[96] = "";
 	unsigned queries;
 	int64_t micros;
 	const char *cc = r->status == 200 && r->cache_control ? r->cache_control : "no-store";
@@ -135,19 +135,21 @@ resp_head(struct request *r, FCGX_Stream *out, long long len, const char *extra)
 	if (len >= 0)
 		snprintf(length, sizeof(length), "Content-Length: %lld\r\n", len);
 	db_stats(r->db, &queries, &micros);
+	/* For operators; a public deployment may turn them off (DH_QUERY_HEADERS=off). */
+	if (r->cfg == NULL || r->cfg->query_headers)
+		snprintf(stats, sizeof(stats), "X-Query-Count: %u\r\nX-Query-Time: %" PRId64 ".%03" PRId64 "\r\n",
+		    queries, micros / 1000, micros % 1000);
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
 	    "Content-Type: %s\r\n"
 	    "%s%s"
 	    "Cache-Control: %s\r\n"
-	    "X-Query-Count: %u\r\n"
-	    "X-Query-Time: %" PRId64 ".%03" PRId64 "\r\n"
+	    "%s"
 	    "%s%s%s"
 	    "%s%s%s"
 	    "\r\n",
 	    r->status, resp_reason(r->status),
-	    r->content_type ? r->content_type : "application/json", length, extra ? extra : "", cc, queries,
-	    micros / 1000, micros % 1000,
+	    r->content_type ? r->content_type : "application/json", length, extra ? extra : "", cc, stats,
 	    r->allow ? "Allow: " : "", r->allow ? r->allow : "", r->allow ? "\r\n" : "",
 	    r->www_authenticate ? "WWW-Authenticate: " : "",
 	    r->www_authenticate ? r->www_authenticate : "", r->www_authenticate ? "\r\n" : "");

@@ -11,6 +11,9 @@
  * A worker is stale when its next run is overdue by more than
  * max(2 minutes, half its interval) at the request's now (DH_NOW aware):
  * it is stuck or not running.
+ *
+ * The public sees each worker's last error as a summary and no host or pid
+ * (null); a request with a valid admin key sees them (api_operator).
  */
 #include <string.h>
 
@@ -109,9 +112,12 @@ static const char sql_scheduler[] =
     "                                        'api_source', 'Racing API (racingapi.com)',"
     "                                        'regions_covered', json_build_array('GB', 'IRE'))"
     "       )::text AS body"
-    "  FROM (SELECT w.worker, w.state, s.schedule, w.host, w.pid, w.started_at, w.last_run_at,"
+    "  FROM (SELECT w.worker, w.state, s.schedule,"
+    "               CASE WHEN $3::bool THEN w.host END AS host,"
+    "               CASE WHEN $3::bool THEN w.pid END AS pid, w.started_at, w.last_run_at,"
     "               w.last_success_at, w.next_run_at, w.interval_s, w.interval_reason,"
-    "               w.last_error, w.last_error_at, w.rows_written, w.cycles, w.detail,"
+    "               " API_ERROR_TEXT("w.last_error", "$3::bool") " AS last_error,"
+    "               w.last_error_at, w.rows_written, w.cycles, w.detail,"
     "               w.updated_at,"
     "               round(extract(epoch FROM w.next_run_at - $1::timestamptz))::bigint"
     "                   AS seconds_to_next_run,"
@@ -156,10 +162,14 @@ static enum api_outcome
 status_scheduler(struct request *r)
 {
 	char now[32];
-	const char *params[2] = { now, status_schedulers };
+	const char *params[3] = { now, status_schedulers, NULL };
+	int operator = api_operator(r);
 
+	if (operator < 0)
+		return api_db_failed(r);
+	params[2] = operator ? "true" : "false";
 	clock_format_instant(r->now, now, sizeof(now));
-	return api_send_json(r, &status_scheduler_stmt, 2, params);
+	return api_send_json(r, &status_scheduler_stmt, 3, params);
 }
 
 static const struct api_route status_routes[] = {

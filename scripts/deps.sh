@@ -1,14 +1,26 @@
 #!/bin/sh
-# Installs the Debian 12 packages the build, the stack and the tests need
-# (npm packages are not Debian's: make fetches the docs pages' from the npm
-# registry, scripts/apidocs.sh, and the browser tests theirs, tests/browser/setup).
+# Installs the Debian 12 packages DarkHorses needs (npm packages are not
+# Debian's: make fetches the docs pages' from the npm registry,
+# scripts/apidocs.sh, and the browser tests theirs, tests/browser/setup).
+#
+#   deps.sh [run]   what building and running need (make, make run, make start)
+#   deps.sh test    that, and what the tests need (make test): a browser,
+#                   clang for the fuzzers, wrk, cmocka ...; a server never
+#                   gets these because someone ran make
+#
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -eu
 
-PACKAGES="build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev \
-libcurl4-openssl-dev libssl-dev libcmocka-dev postgresql-15 postgresql-client-15 nginx \
-supervisor curl openssl wrk time python3 clang libclang-rt-14-dev chromium nodejs \
+RUN_PACKAGES="build-essential dpkg-dev pkg-config libfcgi-dev libpq-dev libjansson-dev \
+libcurl4-openssl-dev libssl-dev postgresql-15 postgresql-client-15 nginx supervisor curl openssl \
 libnginx-mod-nchan redis-server"
+TEST_PACKAGES="libcmocka-dev wrk time python3 clang libclang-rt-14-dev chromium nodejs"
+
+case "${1:-run}" in
+run) PACKAGES=$RUN_PACKAGES ;;
+test) PACKAGES="$RUN_PACKAGES $TEST_PACKAGES" ;;
+*) echo "usage: deps.sh [run|test]" >&2; exit 64 ;;
+esac
 # The build vendors Swagger UI and ReDoc (npm) for /docs and /redoc; the
 # browser tests run playwright-core (npm) against Debian's chromium.  npm
 # comes with Debian's npm package, or inside a nodejs that provides it.

@@ -6,7 +6,7 @@
 #   share/darkhorses/static/              the dashboard, assets versioned (scripts/assets.sh),
 #                                         and the docs pages in apidocs/ (scripts/apidocs.sh)
 #   share/darkhorses/nginx/               what the site file includes
-#   share/darkhorses/examples/            nginx-site.conf, supervisor.conf, darkhorses.env
+#   share/darkhorses/examples/            nginx-site.conf, supervisor.conf, darkhorses.env, dh-api.env
 #
 # Everything is rendered for PREFIX from the templates the dev stack uses
 # (nginx/, supervisor/), with the system paths below and the defaults of
@@ -38,6 +38,7 @@ OUT=$DESTDIR$SHARE			# where they are written now
 # DH_API_UPSTREAMS=a:p,b:p for the site file of an nginx host.
 defaults=$(env -i PATH="$PATH" DH_API_LISTEN="${DH_API_LISTEN:-}" DH_API_UPSTREAMS="${DH_API_UPSTREAMS:-}" \
 	FCGI_WEB_SERVER_ADDRS="${FCGI_WEB_SERVER_ADDRS:-}" DH_CORS_ORIGINS="${DH_CORS_ORIGINS:-}" \
+	DH_SERVER_NAME="${DH_SERVER_NAME:-}" DH_API_CACHE="${DH_API_CACHE:-}" \
 	"$BUILD_BIN/dh-config") ||
 	die "$BUILD_BIN/dh-config refused the settings above (or run make first)"
 eval "$defaults"
@@ -52,12 +53,15 @@ NGINX_ACCESS_LOG=/var/log/nginx/darkhorses-access.log
 LOG_DIR=/var/log/darkhorses
 DH_VAR_DIR=/var/lib/darkhorses
 ENV_FILE=/etc/darkhorses/darkhorses.env
+API_ENV_FILE=/etc/darkhorses/dh-api.env
 DH_LISTEN_ADDR='*'
 DH_HTTP_PORT=80
 DH_HTTPS_PORT=443
 DH_TLS_CERT=/etc/ssl/darkhorses/fullchain.pem
 DH_TLS_KEY=/etc/ssl/darkhorses/privkey.pem
 DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
+HTTPS_PORT_SUFFIX=""
+nginx_cache_zone
 API_SOCKET_OWNER_LINE=socket_owner=darkhorses:www-data
 api_sockets "$DH_VAR_DIR/run"
 cors_origins
@@ -68,6 +72,7 @@ else
 fi
 PROGRAM_USER_LINE=user=darkhorses
 PROGRAM_ENV_LINE="environment=DH_ENV_FILE=\"$ENV_FILE\""
+API_ENV_LINE="environment=DH_ENV_FILE=\"$API_ENV_FILE\""
 
 install -d "$DESTDIR$BIN" "$OUT/sql/migrations" "$OUT/static" "$OUT/nginx" "$OUT/examples"
 install -m 0755 "$@" "$DESTDIR$BIN/"
@@ -86,7 +91,7 @@ rm -rf "$OUT/static/apidocs"
 cp -R "$apidocs" "$OUT/static/apidocs"
 
 push_settings "$DH_VAR_DIR/run"
-for f in locations fastcgi errors cors stream subscriber; do
+for f in locations fastcgi fastcgi_params health errors cors stream subscriber; do
 	render "$ROOT/nginx/$f.conf.in" "$OUT/nginx/$f.conf"
 done
 
@@ -125,15 +130,17 @@ render "$ROOT/supervisor/workers.conf.in" "$PARTS/30-workers.conf"
 	cat <<-HEAD
 	; DarkHorses for the system supervisord: copy to /etc/supervisor/conf.d/darkhorses.conf,
 	; then \`supervisorctl reread && supervisorctl update\`.  Settings (database URLs,
-	; Racing API credentials) are in $ENV_FILE, which each program reads.
+	; Racing API credentials) are in $ENV_FILE, which each worker reads;
+	; dh-api reads its own, $API_ENV_FILE (the reader's credentials only).
 	; Logs in $LOG_DIR/, rotated by supervisord.
 
 	HEAD
 	for f in "$PARTS"/*-dh-*.conf "$PARTS/30-workers.conf"; do cat "$f"; echo; done
 } > "$OUT/examples/supervisor.conf"
 
-# /etc/darkhorses/darkhorses.env
+# /etc/darkhorses/darkhorses.env (the workers) and dh-api.env (dh-api)
 render "$ROOT/supervisor/darkhorses.env.in" "$OUT/examples/darkhorses.env"
+render "$ROOT/supervisor/dh-api.env.in" "$OUT/examples/dh-api.env"
 
 chmod 0644 "$OUT"/nginx/*.conf "$OUT"/examples/*
 echo "install: $DESTDIR$PREFIX: bin/dh-*, share/darkhorses/{sql,static,nginx,examples}"

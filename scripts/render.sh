@@ -93,3 +93,12 @@ push_settings() {
 		PUSH_STORAGE=""
 	fi
 }
+
+# The micro-cache zone for fastcgi.conf: dh_api, or off with DH_API_CACHE=off
+# (a benchmark stack measuring the uncached path).
+nginx_cache_zone() {
+	case "${DH_API_CACHE:-on}" in
+	off) DH_API_CACHE_ZONE=off ;;
+	*) DH_API_CACHE_ZONE=dh_api ;;
+	esac
+}

@@ -58,34 +58,67 @@ running() {
 	[ -S "$VAR/run/supervisor.sock" ] && ctl pid >/dev/null 2>&1
 }
 
-# Who owns what when we run as root: PostgreSQL refuses root, nginx workers
-# drop to www-data.
+# Who owns what when we run as root: nothing that parses outside input runs
+# as root.  PostgreSQL runs as postgres, nginx's workers as www-data, dh-api,
+# the workers and the simulator as darkhorses (created when absent, as for a
+# system install).  www-data must reach var/ and the dashboard: when it
+# cannot, say how to fix that rather than run nginx's workers as root.
 setup_users() {
+	PROGRAM_USER_LINE=""
 	if [ "$(id -u)" -eq 0 ]; then
 		PG_OS_USER=postgres
 		PG_USER_LINE="user=postgres"
 		NGINX_OS_USER=www-data
+		PROGRAM_OS_USER=darkhorses
 		id "$PG_OS_USER" >/dev/null 2>&1 || die "user $PG_OS_USER is missing (is postgresql installed?)"
 		id "$NGINX_OS_USER" >/dev/null 2>&1 || die "user $NGINX_OS_USER is missing"
-		if runuser -u "$NGINX_OS_USER" -- test -x "$VAR/run" 2>/dev/null &&
-		    runuser -u "$NGINX_OS_USER" -- test -r "$STATIC_DIR/index.html"; then
-			NGINX_USER_LINE="user $NGINX_OS_USER;"
-			API_SOCKET_OWNER_LINE="socket_owner=root:$NGINX_OS_USER"
-		else
-			say "www-data cannot reach $VAR or $STATIC_DIR: nginx workers run as root"
-			NGINX_OS_USER=root
-			NGINX_USER_LINE="user root;"
-			API_SOCKET_OWNER_LINE=""
+		if ! id "$PROGRAM_OS_USER" >/dev/null 2>&1; then
+			say "creating the system user $PROGRAM_OS_USER for dh-api, the workers and the simulator"
+			useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+				"$PROGRAM_OS_USER" || die "could not create the user $PROGRAM_OS_USER"
 		fi
+		runuser -u "$NGINX_OS_USER" -- test -x "$VAR/run" 2>/dev/null &&
+		    runuser -u "$NGINX_OS_USER" -- test -r "$STATIC_DIR/index.html" ||
+			die "user $NGINX_OS_USER (nginx's workers) cannot reach $VAR/run or $STATIC_DIR/index.html; nginx's workers never run as root: let it traverse every directory above them (chmod o+x DIR), or set DH_VAR_DIR to such a path"
+		runuser -u "$PROGRAM_OS_USER" -- test -x "$BIN/dh-api" ||
+			die "user $PROGRAM_OS_USER cannot run $BIN/dh-api: let it traverse every directory above it (chmod o+x DIR)"
+		NGINX_USER_LINE="user $NGINX_OS_USER;"
+		API_SOCKET_OWNER_LINE="socket_owner=$PROGRAM_OS_USER:$NGINX_OS_USER"
+		PROGRAM_USER_LINE="user=$PROGRAM_OS_USER"
 	else
 		PG_OS_USER=$(id -un)
 		PG_USER_LINE=""
 		NGINX_OS_USER=$(id -un)
 		NGINX_USER_LINE=""
 		API_SOCKET_OWNER_LINE=""
+		PROGRAM_OS_USER=$(id -un)
 	fi
 }
 
+# The state files the programs open by path in var/run (the Racing API rate,
+# dh-api's metrics): made here, by root in a root-owned directory, for the
+# programs' user; they open them with O_NOFOLLOW and check the owner
+# (shared/runfile.c).  Anything else in their place is replaced.
+setup_run_files() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	for f in racing-api.rate dh-api.metrics; do
+		p=$VAR/run/$f
+		if [ -L "$p" ] || [ ! -f "$p" ] || [ "$(stat -c %U:%h "$p")" != "$PROGRAM_OS_USER:1" ]; then
+			rm -rf "$p"
+			install -o "$PROGRAM_OS_USER" -g "$PROGRAM_OS_USER" -m 0600 /dev/null "$p"
+		fi
+	done
+}
+
+# Writes stdin to a file the postgres OS user owns, as that user: root never
+# writes through a path postgres controls.
+pg_write() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u "$PG_OS_USER" -- sh -c 'cat > "$1"' sh "$1"
+	else
+		cat > "$1"
+	fi
+}
 
 as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then
@@ -119,18 +152,17 @@ init_cluster() {
 		as_pg "$PG_BIN/initdb" -D "$PGDATA" -E UTF8 --locale=C.UTF-8 -U postgres \
 			--auth-local=peer --auth-host=scram-sha-256 >"$VAR/log/initdb.log" 2>&1 ||
 			die "initdb failed: see $VAR/log/initdb.log"
-		cat > "$PGDATA/pg_hba.conf" <<-EOF
+		pg_write "$PGDATA/pg_hba.conf" <<-EOF
 		# DarkHorses embedded cluster: the admin role by OS user, the rest by password.
 		local all postgres peer map=dh
 		local all all scram-sha-256
 		local replication postgres peer map=dh
 		EOF
-		printf 'dh %s postgres\ndh postgres postgres\n' "$(id -un)" > "$PGDATA/pg_ident.conf"
-		echo "include_if_exists = 'darkhorses.conf'" >> "$PGDATA/postgresql.conf"
-		chown "$PG_OS_USER" "$PGDATA/pg_hba.conf" "$PGDATA/pg_ident.conf" 2>/dev/null || true
+		printf 'dh %s postgres\ndh postgres postgres\n' "$(id -un)" | pg_write "$PGDATA/pg_ident.conf"
+		echo "include_if_exists = 'darkhorses.conf'" | as_pg sh -c 'cat >> "$1"' sh "$PGDATA/postgresql.conf"
 	fi
 	# Settings we own, rewritten every start (the socket path follows DH_VAR_DIR).
-	cat > "$PGDATA/darkhorses.conf" <<-EOF
+	pg_write "$PGDATA/darkhorses.conf" <<-EOF
 	listen_addresses = ''
 	unix_socket_directories = '$PGSOCK'
 	max_connections = 200
@@ -138,15 +170,48 @@ init_cluster() {
 	log_line_prefix = 'ts=%m level=pg pid=%p db=%d user=%u '
 	log_min_duration_statement = 1000
 	EOF
-	chown "$PG_OS_USER" "$PGDATA/darkhorses.conf" 2>/dev/null || true
-	if [ ! -f "$VAR/pg/secrets.env" ]; then
-		umask 077
-		printf 'WRITER_PASSWORD=%s\nREADER_PASSWORD=%s\n' \
-			"$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')" \
-			"$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')" > "$VAR/pg/secrets.env"
-		umask 022
+	load_secrets
+}
+
+# The application roles' passwords, made once, in a directory only root (or
+# the user running the stack) may enter, outside the cluster's data
+# directory: the postgres OS user cannot plant what this script reads.  Read
+# as data, never sourced.  A copy from before (var/pg/secrets.env) is moved
+# over once, its values checked.
+load_secrets() {
+	SECRETS_DIR=$VAR/secrets
+	secrets=$SECRETS_DIR/db.env
+	if [ -L "$SECRETS_DIR" ] || { [ -e "$SECRETS_DIR" ] && [ ! -d "$SECRETS_DIR" ]; }; then
+		die "$SECRETS_DIR is not a directory"
 	fi
-	. "$VAR/pg/secrets.env"
+	mkdir -p "$SECRETS_DIR"
+	chmod 0700 "$SECRETS_DIR"
+	[ "$(stat -c %u "$SECRETS_DIR")" = "$(id -u)" ] || die "$SECRETS_DIR is not owned by $(id -un)"
+	if [ ! -f "$secrets" ]; then
+		old=$VAR/pg/secrets.env
+		(
+			umask 077
+			if [ -f "$old" ] && [ ! -L "$old" ] && [ -n "$(secret_value WRITER_PASSWORD "$old")" ] &&
+			    [ -n "$(secret_value READER_PASSWORD "$old")" ]; then
+				printf 'WRITER_PASSWORD=%s\nREADER_PASSWORD=%s\n' "$(secret_value WRITER_PASSWORD "$old")" \
+					"$(secret_value READER_PASSWORD "$old")" > "$secrets.tmp"
+			else
+				printf 'WRITER_PASSWORD=%s\nREADER_PASSWORD=%s\n' \
+					"$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')" \
+					"$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')" > "$secrets.tmp"
+			fi
+			mv "$secrets.tmp" "$secrets"
+		)
+		rm -f "$VAR/pg/secrets.env"
+	fi
+	WRITER_PASSWORD=$(secret_value WRITER_PASSWORD "$secrets")
+	READER_PASSWORD=$(secret_value READER_PASSWORD "$secrets")
+	[ -n "$WRITER_PASSWORD" ] && [ -n "$READER_PASSWORD" ] || die "$secrets does not hold the two passwords"
+}
+
+# The value of NAME=HEX in FILE (40 hex digits), or nothing.
+secret_value() {
+	sed -n "s/^$1=\([0-9a-f]\{40\}\)\$/\1/p" "$2" | head -n 1
 }
 
 admin_psql() {
@@ -212,10 +277,13 @@ prepare() {
 	NGINX_CACHE_DIR=$VAR/nginx/cache
 	NGINX_ACCESS_LOG=$VAR/log/nginx-access.log
 	LOG_DIR=$VAR/log
-	PROGRAM_USER_LINE="" PROGRAM_ENV_LINE=""
+	PROGRAM_ENV_LINE=""
+	api_environment
+	setup_run_files
 	api_sockets "$VAR/run"
 	cors_origins
 	DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
+	nginx_cache_zone
 	rm -f "$VAR"/supervisor/conf.d/*.conf "$VAR"/nginx/conf.d/*.conf
 	render "$ROOT/supervisor/supervisord.conf.in" "$CONF"
 	[ -n "$EMBEDDED" ] && render "$ROOT/supervisor/postgres.conf.in" "$VAR/supervisor/conf.d/postgres.conf"
@@ -241,8 +309,9 @@ prepare() {
 	render "$ROOT/nginx/errors.conf.in" "$VAR/nginx/errors.conf"
 	render "$ROOT/nginx/locations.conf.in" "$VAR/nginx/locations.conf"
 	render "$ROOT/nginx/fastcgi.conf.in" "$VAR/nginx/fastcgi.conf"
+	render "$ROOT/nginx/fastcgi_params.conf.in" "$VAR/nginx/fastcgi_params.conf"
+	render "$ROOT/nginx/health.conf.in" "$VAR/nginx/health.conf"
 	render "$ROOT/nginx/cors.conf.in" "$VAR/nginx/cors.conf"
-	render "$ROOT/nginx/http.conf.in" "$VAR/nginx/conf.d/http.conf"
 	rm -f "$VAR/nginx/stream.conf"
 	if [ "$DH_PUSH" = on ]; then
 		push_settings "$VAR/run"
@@ -250,7 +319,14 @@ prepare() {
 		render "$ROOT/nginx/subscriber.conf.in" "$VAR/nginx/subscriber.conf"
 		render "$ROOT/nginx/stream.conf.in" "$VAR/nginx/stream.conf"
 	fi
-	[ -n "$DH_HTTPS_PORT" ] && render "$ROOT/nginx/https.conf.in" "$VAR/nginx/conf.d/https.conf"
+	if [ -n "$DH_HTTPS_PORT" ]; then
+		# TLS: plain HTTP redirects, as in a system install (nginx/redirect.conf.in).
+		HTTPS_PORT_SUFFIX=":$DH_HTTPS_PORT"
+		render "$ROOT/nginx/redirect.conf.in" "$VAR/nginx/conf.d/http.conf"
+		render "$ROOT/nginx/https.conf.in" "$VAR/nginx/conf.d/https.conf"
+	else
+		render "$ROOT/nginx/http.conf.in" "$VAR/nginx/conf.d/http.conf"
+	fi
 	if [ "$NGINX_OS_USER" != "$(id -un)" ]; then
 		chown -R "$NGINX_OS_USER" "$VAR/nginx/tmp" "$VAR/nginx/cache"
 	fi
@@ -259,6 +335,30 @@ prepare() {
 		die "the rendered nginx configuration is invalid (above)"
 	export PATH="$BIN:$PATH"
 	export DH_HTTP_PORT DH_API_PROCS
+}
+
+# dh-api's own environment (supervisord's environment= line): the reader's
+# URL, and for the fallback to the primary DATABASE_URL without its
+# credentials; never the writer's password or the Racing API credentials
+# (set empty, which every program reads as unset).  Without a
+# DATABASE_READ_URL (a database of the operator's with no reader given)
+# dh-api has only DATABASE_URL to read with, and says so.
+api_environment() {
+	if [ -n "${DATABASE_READ_URL:-}" ]; then
+		api_db=$(printf '%s' "$DATABASE_URL" | sed -e 's|://[^/?#@]*@|://|' \
+			-e 's/\([?&]\)password=[^&]*&*/\1/' -e 's/password *= *[^ ]*//')
+	else
+		say "DATABASE_READ_URL is not set: dh-api reads with DATABASE_URL's credentials (give it the dh_reader role, README)"
+		api_db=$DATABASE_URL
+	fi
+	API_ENV_LINE="environment=DATABASE_URL=\"$(supervisor_quote "$api_db")\",RACING_API_USERNAME=\"\",RACING_API_PASSWORD=\"\""
+}
+
+# A value inside supervisord's environment="...": % doubled, no quotes or newlines.
+supervisor_quote() {
+	case "$1" in *'"'*|*"
+"*) die "a database URL holds a quote or a newline" ;; esac
+	printf '%s' "$1" | sed 's/%/%%/g'
 }
 
 wait_healthy() {

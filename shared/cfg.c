@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "num.h"
+#include "redact.h"
 
 /* Returns the variable's value, or NULL when unset or empty. */
 static const char *
@@ -53,15 +54,69 @@ cfg_int(const char *name, long def, long min, long max, int *out, char *err,
 	return 0;
 }
 
+/* The value is quoted with its secrets redacted: it may be a DSN with a password. */
 static int
 cfg_url(const char *name, const char *v, const char *const *schemes,
     char *err, size_t errlen)
 {
+	char shown[512];
+
 	for (; *schemes != NULL; schemes++)
 		if (strncmp(v, *schemes, strlen(*schemes)) == 0)
 			return 0;
+	redact_secrets(v, shown, sizeof(shown));
 	return cfg_fail(err, errlen, "invalid value for %s: \"%s\" (not a URL this program understands)",
-	    name, v);
+	    name, shown);
+}
+
+/*
+ * Whether an http(s) URL's host is the loopback: 127.0.0.0/8, [::1] or
+ * localhost.  Credentials may travel in clear text only there.
+ */
+static int
+cfg_loopback_url(const char *v)
+{
+	const char *host = strstr(v, "://");
+	size_t n;
+
+	if (host == NULL)
+		return 0;
+	host += 3;
+	if (strchr(host, '@') != NULL && strcspn(host, "@") < strcspn(host, "/?#"))
+		host = strchr(host, '@') + 1;
+	if (strncmp(host, "[::1]", 5) == 0)
+		return strchr(":/?#", host[5]) != NULL;
+	n = strcspn(host, ":/?#");
+	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return 1;
+	if (n >= 4 && n <= 15 && strncmp(host, "127.", 4) == 0) {
+		char addr[16];
+		unsigned char bin[4];
+
+		memcpy(addr, host, n);
+		addr[n] = '\0';
+		return inet_pton(AF_INET, addr, bin) == 1;
+	}
+	return 0;
+}
+
+/* A switch: on/off (also 1/0, yes/no, true/false), def when unset. */
+static int
+cfg_switch(const char *name, int def, int *out, char *err, size_t errlen)
+{
+	static const char *const on[] = { "on", "1", "yes", "true" }, *const off[] = { "off", "0", "no", "false" };
+	const char *v = cfg_env(name);
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+		if (strcasecmp(v, on[i]) == 0)
+			return *out = 1, 0;
+		if (strcasecmp(v, off[i]) == 0)
+			return *out = 0, 0;
+	}
+	return cfg_fail(err, errlen, "invalid value for %s: \"%s\" (expected on or off)", name, v);
 }
 
 /* Region list: lowercase letters, comma separated, e.g. "gb,ire". */
@@ -480,6 +535,11 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		return -1;
 	if ((c->racing_api_username == NULL) != (c->racing_api_password == NULL))
 		return cfg_fail(err, errlen, "RACING_API_USERNAME and RACING_API_PASSWORD must be set together");
+	if (c->racing_api_username != NULL && c->racing_api_base_url != NULL &&
+	    strncmp(c->racing_api_base_url, "http://", 7) == 0 && !cfg_loopback_url(c->racing_api_base_url))
+		return cfg_fail(err, errlen,
+		    "RACING_API_BASE_URL \"%s\" is plain http: the Racing API credentials go over https only (or http to the loopback, as the simulator)",
+		    c->racing_api_base_url);
 	if (cfg_rate(c, err, errlen) < 0 || cfg_regions(c, err, errlen) < 0 ||
 	    cfg_workers(c, err, errlen) < 0)
 		return -1;
@@ -498,7 +558,8 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	c->var_dir = cfg_env("DH_VAR_DIR");
 	if (c->var_dir == NULL)
 		c->var_dir = "var";
-	if (cfg_push(c, err, errlen) < 0)
+	if (cfg_push(c, err, errlen) < 0 ||
+	    cfg_switch("DH_QUERY_HEADERS", 1, &c->query_headers, err, errlen) < 0)
 		return -1;
 
 	c->log_level = LOG_INFO;
@@ -566,13 +627,23 @@ cfg_load_web(struct cfg_web *w, const struct cfg *c, char *err, size_t errlen)
 	    cfg_int("DH_API_PROCS", 4, 1, 64, &w->api_procs, err, errlen) < 0 ||
 	    cfg_int("DH_API_RATE_LIMIT", 50, 1, 1000000, &w->api_rate_limit, err, errlen) < 0 ||
 	    cfg_int("DH_STREAM_CLIENT_LIMIT", 16, 1, 100000, &w->stream_client_limit, err, errlen) < 0 ||
-	    cfg_int("DH_STREAM_MAX", 10000, 1, 1000000, &w->stream_max, err, errlen) < 0)
+	    cfg_int("DH_STREAM_MAX", 10000, 1, 1000000, &w->stream_max, err, errlen) < 0 ||
+	    cfg_int("DH_API_CONN_LIMIT", 8, 1, 1000000, &w->api_conn_limit, err, errlen) < 0 ||
+	    cfg_switch("DH_API_CACHE", 1, &w->api_cache, err, errlen) < 0)
 		return -1;
 	w->push_redis_url = cfg_env("DH_PUSH_REDIS_URL");
 	if (w->push_redis_url != NULL && cfg_redis_url(w->push_redis_url) < 0)
 		return cfg_fail(err, errlen,
 		    "invalid value for DH_PUSH_REDIS_URL: \"%s\" (expected redis://IP:PORT or redis://IP:PORT/DB)",
 		    w->push_redis_url);
+	w->server_name = cfg_env("DH_SERVER_NAME");
+	if (w->server_name == NULL)
+		w->server_name = "localhost";
+	if (strspn(w->server_name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+	    strlen(w->server_name) || w->server_name[0] == '-' || w->server_name[0] == '.')
+		return cfg_fail(err, errlen,
+		    "invalid value for DH_SERVER_NAME: \"%s\" (expected a host name such as darkhorses.example.com)",
+		    w->server_name);
 	w->tls_cert = cfg_env("DH_TLS_CERT");
 	w->tls_key = cfg_env("DH_TLS_KEY");
 	if (cfg_tls(w, c, err, errlen) < 0)

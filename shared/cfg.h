@@ -38,6 +38,7 @@ struct cfg {
 	const char    *var_dir;
 	int            push;               /* DH_PUSH: workers publish to nchan (on by default) */
 	const char    *push_socket;        /* DH_PUSH_SOCKET; NULL: VAR_DIR/run/dh-push.sock */
+	int            query_headers;      /* DH_QUERY_HEADERS: send X-Query-Count and X-Query-Time (default 1) */
 	enum log_level log_level;
 	int            has_now;            /* DH_NOW given */
 	time_t         now;
@@ -58,6 +59,9 @@ struct cfg_web {
 	int            stream_client_limit; /* DH_STREAM_CLIENT_LIMIT: live-push connections per client */
 	int            stream_max;         /* DH_STREAM_MAX: live-push connections per nginx host */
 	const char    *push_redis_url;     /* DH_PUSH_REDIS_URL: nchan's Redis; NULL: nginx's memory */
+	int            api_conn_limit;     /* nginx limit_conn per client on the API */
+	int            api_cache;          /* DH_API_CACHE: nginx's micro-cache on (1) or off (0) */
+	const char    *server_name;        /* DH_SERVER_NAME: nginx's server_name, the HTTPS redirect's host */
 };
 
 /*

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "redact.h"
 
 #define DB_COPY_CHUNK     (1024 * 1024)
 
@@ -58,8 +59,8 @@ db_set_error(struct db *db, const char *prefix, const char *msg)
 	char copy[sizeof(db->err)];
 	size_t n;
 
-	/* msg may be db->err itself. */
-	snprintf(copy, sizeof(copy), "%s", msg ? msg : "unknown error");
+	/* msg may be db->err itself.  libpq quotes a URL it cannot parse. */
+	redact_secrets(msg ? msg : "unknown error", copy, sizeof(copy));
 	n = strcspn(copy, "\n");
 	copy[n] = '\0';
 	n = strlen(prefix);

@@ -13,6 +13,7 @@
 #include "http.h"
 #include "log.h"
 #include "rapi_limit.h"
+#include "redact.h"
 
 #define RAPI_URL_MAX        2048
 #define RAPI_RESULTS_LIMIT  50
@@ -34,11 +35,13 @@ rapi_fail(struct rapi *r, enum rapi_err e, const char *fmt, ...)
 static enum rapi_err
 rapi_fail(struct rapi *r, enum rapi_err e, const char *fmt, ...)
 {
+	char msg[sizeof(r->err)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->err, sizeof(r->err), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	redact_secrets(msg, r->err, sizeof(r->err));	/* a base URL may carry user:password@ */
 	return e;
 }
 

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "runfile.h"
 
 #define RAPI_LIMIT_BOOT_ID "/proc/sys/kernel/random/boot_id"
 
@@ -91,7 +92,7 @@ rapi_limit_new(const char *dir, double rate)
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, RAPI_LIMIT_FILE) >= sizeof(path))
 		return l;
 	rapi_limit_mkdirs(path);
-	l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	l->fd = runfile_open(path, 0600);
 	if (l->fd < 0)
 		log_warn("rate limit for this process only: cannot open %s: %s", path, strerror(errno));
 	return l;

@@ -132,6 +132,7 @@ class Stack:
             "DH_SIM_PORT": str(free_port()),
             "DH_API_PROCS": "4",
             "DH_API_RATE_LIMIT": "1000",
+            "DH_API_CONN_LIMIT": "1000",
         })
         self.env.update({k: str(v) for k, v in env.items()})
         self.https_port = int(self.env["DH_HTTPS_PORT"]) if self.env.get("DH_HTTPS_PORT") else None
@@ -197,7 +198,7 @@ class Stack:
 
     def secrets(self):
         vals = {}
-        with open(os.path.join(self.var, "pg", "secrets.env")) as f:
+        with open(os.path.join(self.var, "secrets", "db.env")) as f:
             for line in f:
                 k, _, v = line.strip().partition("=")
                 vals[k] = v
@@ -223,7 +224,10 @@ class Stack:
         return subprocess.Popen([os.path.join(ROOT, "build", "bin", name)] + list(args), env=e,
                                 stdout=log, stderr=log, stdin=subprocess.DEVNULL), log.name
 
-    def request(self, path, https=False, **kw):
+    def request(self, path, https=None, **kw):
+        """Over HTTPS when the stack has a TLS server (plain HTTP redirects there), unless https=False."""
+        if https is None:
+            https = self.https_port is not None
         return request(self.https_port if https else self.http_port, path, https=https, **kw)
 
     def get(self, path, **kw):

@@ -261,7 +261,8 @@ INSERT INTO dh_stats_snapshots (kind, taken_at, body) VALUES
 UPDATE dh_worker_status SET state = 'sleeping', last_run_at = timestamptz '%(now)s' - interval '30 seconds',
        last_success_at = timestamptz '%(now)s' - interval '30 seconds',
        next_run_at = timestamptz '%(now)s' + interval '30 seconds', interval_s = 60,
-       interval_reason = 'nearest race off in 4 min', cycles = 100, rows_written = 5000
+       interval_reason = 'nearest race off in 4 min', cycles = 100, rows_written = 5000,
+       host = 'worker-host-1', pid = 4242
 WHERE worker = 'live';
 UPDATE dh_worker_status SET state = 'sleeping', last_run_at = timestamptz '%(now)s' - interval '11 hours',
        next_run_at = timestamptz '%(tomorrow)s 00:00:00+00', interval_s = 86400,
@@ -641,7 +642,7 @@ def check_historical(t, api):
             and "2025-10-13" in d["present"] and len(d["dates"]) == 90, d and {k: d[k] for k in d if k != "dates"})
     failed = [x for x in d["dates"] if x["date"] == "2025-09-11"]
     t.check("historical-odds/coverage: each date's state (failed, with its error)",
-            failed and failed[0]["state"] == "failed" and failed[0]["last_error"] == "upstream 503"
+            failed and failed[0]["state"] == "failed" and failed[0]["last_error"] == "upstream error"
             and not failed[0]["has_data"], failed)
     r, d = api.json("/api/historical-odds/coverage?from=2025-10-01&to=2025-10-10")
     t.check("historical-odds/coverage: from and to", r.status == 200 and d["days"] == 10
@@ -683,7 +684,7 @@ def check_status(t, api, st):
     t.check("scheduler-status: stale flag (statistics overdue by 30 min; live on time; masters not started)",
             workers["statistics"]["stale"] is True and workers["live"]["stale"] is False
             and workers["masters"]["stale"] is False and d["stale"] == ["statistics"]
-            and workers["statistics"]["last_error"] == "could not connect to database", workers.get("statistics"))
+            and workers["statistics"]["last_error"] == "database error", workers.get("statistics"))
     sched = d.get("schedulers", {})
     t.check("scheduler-status: the original's schedulers from the workers' status (C10)",
             set(sched) == {"live_odds", "historical_odds", "statistics_updater"}
@@ -948,6 +949,47 @@ def check_admin(t, api, st):
     t.check("dh-apikey revoke of an unknown id fails", p.returncode == 1, p.stderr)
     p = apikey(st)
     t.check("dh-apikey without a command is a usage error", p.returncode == 64 and "usage" in p.stderr, p.stderr)
+
+
+def check_public_view(t, api, st):
+    """Issue 16, item 8: scheduler-status and the coverage report show the
+    public summaries, with no host or pid; the admin key shows the detail,
+    never from or into the micro-cache."""
+    r, d = api.json("/api/scheduler-status")
+    workers = {w["worker"]: w for w in d["workers"]} if r.status == 200 else {}
+    t.check("scheduler-status, anonymous: every field there, host and pid null, errors summarised",
+            workers and all("host" in w and w["host"] is None and "pid" in w and w["pid"] is None
+                            for w in workers.values())
+            and workers["statistics"]["last_error"] == "database error"
+            and "connect" not in r.body.decode(), workers.get("statistics"))
+    r, d = api.json("/api/scheduler-status", headers={"Authorization": "Bearer dhk_" + "0" * 64})
+    t.check("scheduler-status: an unknown key is the public view, not a 401",
+            r.status == 200 and {w["worker"]: w for w in d["workers"]}["statistics"]["last_error"] == "database error",
+            r)
+    key = apikey(st, "create", "public view test").stdout.strip()
+    auth = {"Authorization": "Bearer " + key}
+    r, d = api.json("/api/scheduler-status", headers=auth)
+    r2 = st.get("/api/scheduler-status", headers=auth)
+    workers = {w["worker"]: w for w in d["workers"]} if r.status == 200 else {}
+    t.check("scheduler-status with the admin key: the error text, host and pid",
+            workers and workers["statistics"]["last_error"] == "could not connect to database"
+            and workers["live"]["host"] is not None and workers["live"]["pid"] is not None, workers.get("live"))
+    t.check("scheduler-status with the admin key: no-store, never from the micro-cache",
+            r.headers.get("cache-control") == "no-store" and r2.headers.get("x-cache") in (None, "BYPASS"),
+            (r.headers, r2.headers))
+    r, d = api.json("/api/scheduler-status")
+    t.check("scheduler-status, anonymous after an operator's request: still the summary",
+            r.status == 200 and {w["worker"]: w for w in d["workers"]}["statistics"]["last_error"] == "database error",
+            r)
+    r, d = api.json("/api/historical-odds/coverage", headers=auth)
+    failed = [x for x in d["dates"] if x["date"] == "2025-09-11"] if r.status == 200 else []
+    t.check("coverage with the admin key: each failed date's error text",
+            failed and failed[0]["last_error"] == "upstream 503" and r.headers.get("cache-control") == "no-store",
+            failed)
+    r = st.get("/api/courses?limit=2&auth-cache-test=1")
+    r2 = st.get("/api/courses?limit=2&auth-cache-test=1", headers={"Authorization": "Bearer junk"})
+    t.check("an Authorization header does not skip the micro-cache on public routes (no cache busting)",
+            r2.headers.get("x-cache") == "HIT", (r.headers.get("x-cache"), r2.headers.get("x-cache")))
 
 
 def check_metrics(t, api, st):
@@ -1490,6 +1532,7 @@ def run(t):
         t.area(check_odds_summary, t, api, st)
         t.area(check_form, t, api, st)
         t.area(check_admin, t, api, st)
+        t.area(check_public_view, t, api, st)
         t.area(check_openapi, t, api)
         t.area(check_headers, t, api, st)
         t.area(check_metrics, t, api, st)

@@ -37,7 +37,7 @@ def log_size(st):
         return 0
 
 
-def wrk(st, seconds, path="/health"):
+def wrk(st, seconds, path="/api/health"):
     return subprocess.Popen(["wrk", "-t", "2", "-c", "16", "-d", "%ds" % seconds, "--latency",
                              "http://127.0.0.1:%d%s" % (st.http_port, path)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -97,7 +97,7 @@ def check_spread(t, a, port_a, port_b):
     # Both pools serve requests through host A's nginx.
     start = log_size(a)
     for _ in range(40):
-        a.get("/health")
+        a.get("/api/health")
     flush_access_log(a)
     used = upstreams_used(a, start)
     t.check("nginx spreads requests over both pools", used.get("%s:%d" % (HOST_A, port_a), 0) > 5
@@ -132,7 +132,7 @@ def check_pool_stop(t, a, b, port_a, port_b):
     def b_serves():
         start = log_size(a)
         for _ in range(20):
-            a.get("/health")
+            a.get("/api/health")
         flush_access_log(a)
         used = upstreams_used(a, start)
         return used.get("%s:%d" % (HOST_B, port_b), 0) > 0
@@ -163,8 +163,9 @@ def check_host_killed(t, a, b):
 def run(t):
     port_a, port_b = harness.free_port(), harness.free_port()
     upstreams = "%s:%d,%s:%d" % (HOST_A, port_a, HOST_B, port_b)
+    # wrk drives /api/health (uncached, rate-limited per client) past 1,000/s.
     a = harness.Stack("hosts", DH_WORKERS="none", DH_API_LISTEN="%s:%d" % (HOST_A, port_a),
-                      DH_API_UPSTREAMS=upstreams, FCGI_WEB_SERVER_ADDRS=NGINX_ADDR)
+                      DH_API_UPSTREAMS=upstreams, FCGI_WEB_SERVER_ADDRS=NGINX_ADDR, DH_API_RATE_LIMIT=1000000)
     b = None
     failed_before = t.failed
     try:

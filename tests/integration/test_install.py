@@ -23,7 +23,7 @@ import harness
 
 PROGRAMS = ("dh-api", "dh-live", "dh-masters", "dh-historical", "dh-statistics", "dh-migrate",
             "dh-config", "dh-apikey", "dh-rapi", "dh-racing-sim")
-EXAMPLES = ("nginx-site.conf", "supervisor.conf", "darkhorses.env")
+EXAMPLES = ("nginx-site.conf", "supervisor.conf", "darkhorses.env", "dh-api.env")
 # What a system install must leave alone (make install writes none of them).
 SYSTEM_PATHS = ("/usr/local/bin/dh-api", "/usr/local/share/darkhorses", "/etc/darkhorses",
                 "/etc/nginx/sites-available/darkhorses", "/etc/supervisor/conf.d/darkhorses.conf",
@@ -73,6 +73,7 @@ def check_layout(t, tmp):
     t.check("examples and the site's include files",
             sorted(os.listdir(os.path.join(share, "examples"))) == sorted(EXAMPLES)
             and sorted(os.listdir(os.path.join(share, "nginx"))) == ["cors.conf", "errors.conf", "fastcgi.conf",
+                                                                     "fastcgi_params.conf", "health.conf",
                                                                      "locations.conf", "stream.conf",
                                                                      "subscriber.conf"],
             (os.listdir(os.path.join(share, "examples")), os.listdir(os.path.join(share, "nginx"))))
@@ -97,6 +98,14 @@ def check_layout(t, tmp):
                                     'environment=DH_ENV_FILE="/etc/darkhorses/darkhorses.env"',
                                     "stdout_logfile=/var/log/darkhorses/dh-live.log"))
             and conf.count("user=darkhorses") == 5, conf[:400])
+    api_conf = conf.split("[fcgi-program:dh-api]")[1].split("\n[")[0]
+    api_env = texts["examples/dh-api.env"]
+    t.check("dh-api reads its own env file: the reader's URL, the primary without credentials, no Racing API",
+            'environment=DH_ENV_FILE="/etc/darkhorses/dh-api.env"' in api_conf and "darkhorses.env" not in api_conf
+            and "\nDATABASE_READ_URL=postgresql://dh_reader:" in api_env
+            and "\nDATABASE_URL=postgresql://localhost/darkhorses\n" in api_env
+            and "RACING_API" not in api_env and "dh_writer" not in api_env
+            and "DATABASE_READ_URL" not in texts["examples/darkhorses.env"], api_conf + api_env)
     p = subprocess.run([os.path.join(root, "bin", "dh-config")], capture_output=True, text=True,
                        env={"PATH": os.environ["PATH"],
                             "DH_ENV_FILE": os.path.join(share, "examples", "darkhorses.env")})
@@ -115,7 +124,7 @@ def check_hosts_layout(t, tmp):
              "FCGI_WEB_SERVER_ADDRS=10.0.0.2")
     ex = os.path.join(api, "usr", "local", "share", "darkhorses", "examples")
     conf = open(os.path.join(ex, "supervisor.conf")).read() if p.returncode == 0 else ""
-    env = open(os.path.join(ex, "darkhorses.env")).read() if p.returncode == 0 else ""
+    env = open(os.path.join(ex, "dh-api.env")).read() if p.returncode == 0 else ""
     t.check("make install DH_API_LISTEN=...: the pool on TCP, the nginx hosts in the env file",
             "\nsocket=tcp://10.0.0.5:9000\n" in conf and "socket_owner" not in conf.split("[fcgi-program:dh-api]")[1][:300]
             and "\nFCGI_WEB_SERVER_ADDRS=10.0.0.2\n" in env, p.stderr[-1000:] + conf[:600])
@@ -234,7 +243,15 @@ class Deployment:
             lines.append("%s=%s" % (name, values.pop(name)) if name in values else line)
         path = self.write("etc/darkhorses/darkhorses.env", "\n".join(lines) + "\n", 0o640)
         shutil.chown(path, "root", APP_USER)
-        return not values
+        api_values = {"DATABASE_READ_URL": values.pop("DATABASE_READ_URL"),
+                      "DATABASE_URL": "postgresql://127.0.0.1:%d/darkhorses" % self.pgport}
+        lines = []
+        for line in self.adapt(self.example("dh-api.env")).splitlines():
+            name = line.partition("=")[0]
+            lines.append("%s=%s" % (name, api_values.pop(name)) if name in api_values else line)
+        path = self.write("etc/darkhorses/dh-api.env", "\n".join(lines) + "\n", 0o640)
+        shutil.chown(path, "root", APP_USER)
+        return not values and not api_values
 
     def directories(self):
         """README's install -d lines, under the temporary root."""
@@ -367,9 +384,9 @@ def check_http(t, dp):
     r = dp.request("/health")
     t.check("HTTPS /health 200 healthy", r.status == 200 and (r.json() or {}).get("status") == "healthy", r)
     t.check("HSTS on HTTPS", "strict-transport-security" in r.headers, r.headers)
-    r = dp.request("/api/courses?limit=1", https=False)
-    t.check("HTTP redirects to HTTPS", r.status == 301
-            and r.headers.get("location", "").startswith("https://127.0.0.1/api/courses"), r.headers)
+    r = dp.request("/api/courses?limit=1", https=False, headers={"Host": "evil.example"})
+    t.check("HTTP redirects to HTTPS at the server_name (make install's DH_SERVER_NAME), not the client's Host",
+            r.status == 301 and r.headers.get("location", "") == "https://localhost/api/courses?limit=1", r.headers)
     r = dp.request("/health", https=False)
     t.check("HTTP /health kept for loopback tools", r.status == 200 and r.is_json(), r)
     r = dp.request("/")
@@ -479,12 +496,90 @@ def check_operations(t, dp):
             and dp.request("/health").status == 200, s)
 
 
+def check_deps(t, tmp):
+    """Issue 16, item 7: make run's packages are the build's and the stack's;
+    make test's add the test tools.  deps.sh run as a user, with a dpkg-query
+    that finds nothing installed, prints the apt-get line it would run."""
+    fake = os.path.join(tmp, "fake-bin")
+    os.makedirs(fake, exist_ok=True)
+    with open(os.path.join(fake, "dpkg-query"), "w") as f:
+        f.write("#!/bin/sh\nexit 1\n")
+    os.chmod(fake, 0o755)
+    os.chmod(os.path.join(fake, "dpkg-query"), 0o755)
+    lines = {}
+    for mode in ("run", "test"):
+        cmd = [os.path.join(harness.ROOT, "scripts", "deps.sh"), mode]
+        if os.geteuid() == 0:
+            cmd = ["/usr/sbin/runuser", "-u", "nobody", "--"] + cmd
+        p = subprocess.run(cmd, capture_output=True, text=True, env={"PATH": fake + ":/usr/bin:/bin"})
+        lines[mode] = set(p.stderr.split("apt-get install -y")[-1].split()) if p.returncode == 1 else set()
+    tools = {"chromium", "nodejs", "clang", "wrk", "libcmocka-dev"}
+    t.check("deps.sh run (make, make run): build and run packages, no browser, compiler for tests or wrk",
+            {"build-essential", "libpq-dev", "postgresql-15", "nginx", "supervisor"} <= lines["run"]
+            and not tools & lines["run"], sorted(lines["run"]))
+    t.check("deps.sh test (make test): those and chromium, nodejs, clang, wrk, cmocka",
+            lines["run"] <= lines["test"] and tools <= lines["test"], sorted(lines["test"]))
+    p = subprocess.run(["git", "-C", harness.ROOT, "check-ignore", "-q", ".env"], capture_output=True)
+    t.check(".env (secrets) is git-ignored", p.returncode == 0, p.stderr)
+    makefile = open(os.path.join(harness.ROOT, "Makefile")).read()
+    t.check("the Makefile: deps runs deps.sh run, test-deps deps.sh test, make test needs test-deps",
+            "@scripts/deps.sh run" in makefile and "@scripts/deps.sh test" in makefile
+            and re.search(r"^test: test-deps ", makefile, re.M), "")
+
+
+def check_hardening(t):
+    """Issue 16, item 6: every program is built with dpkg-buildflags'
+    hardening, read back from the ELF files (scripts/hardening.sh)."""
+    bins = sorted(glob.glob(os.path.join(harness.ROOT, "build", "bin", "dh-*")))
+    p = subprocess.run([os.path.join(harness.ROOT, "scripts", "hardening.sh")] + bins,
+                       capture_output=True, text=True)
+    t.check("every program (%d) is PIE, RELRO + BIND_NOW, stack-protected and fortified" % len(bins),
+            len(bins) >= 8 and p.returncode == 0, p.stderr[-800:])
+    plain = os.path.join(tempfile.mkdtemp(prefix="dh-harden-"), "plain")
+    subprocess.run(["cc", "-x", "c", "-O0", "-fno-stack-protector", "-no-pie", "-o", plain, "-"],
+                   input="int main(void) { return 0; }\n", capture_output=True, text=True)
+    p = subprocess.run([os.path.join(harness.ROOT, "scripts", "hardening.sh"), plain],
+                       capture_output=True, text=True)
+    t.check("the check refuses a program built without the flags",
+            p.returncode == 1 and "PIE" in p.stderr and "stack-protector" in p.stderr, p.stderr)
+    shutil.rmtree(os.path.dirname(plain), ignore_errors=True)
+
+
+def check_cache_switch(t, tmp):
+    """Issue 16, item 3: DH_API_CACHE=off renders nginx without the
+    micro-cache (a benchmark of the uncached path); the default keeps it, with
+    limit_conn per client, the /health one-second cache, and the redirect to
+    the server_name."""
+    dest = os.path.join(tmp, "nocache")
+    p = make("install", "DESTDIR=" + dest, "PREFIX=/usr/local", "DH_API_CACHE=off", "DH_SERVER_NAME=odds.example.com")
+    nginx = os.path.join(dest, "usr", "local", "share", "darkhorses", "nginx")
+    text = lambda f: open(os.path.join(nginx, f)).read() if p.returncode == 0 else ""
+    site = open(os.path.join(dest, "usr", "local", "share", "darkhorses", "examples", "nginx-site.conf")).read() \
+        if p.returncode == 0 else ""
+    t.check("DH_API_CACHE=off: fastcgi_cache off for the API and /health",
+            "fastcgi_cache off;" in text("fastcgi.conf") and "fastcgi_cache off;" in text("health.conf"), p.stderr[-500:])
+    t.check("the redirect goes to $server_name (DH_SERVER_NAME), never $host",
+            "server_name odds.example.com;" in site and "return 301 https://$server_name$request_uri;" in site
+            and "$host" not in site, site[-800:])
+    dest = os.path.join(tmp, "withcache")
+    p = make("install", "DESTDIR=" + dest, "PREFIX=/usr/local")
+    nginx = os.path.join(dest, "usr", "local", "share", "darkhorses", "nginx")
+    t.check("by default: the micro-cache, limit_conn per client on /api/, /health cached 1 s and rate-limited",
+            "fastcgi_cache dh_api;" in text("fastcgi.conf") and "limit_conn dh_api_conn 8;" in text("locations.conf")
+            and "fastcgi_cache_valid 200 503 1s;" in text("health.conf")
+            and re.search(r"location = /health \{\s*limit_req zone=dh_api_rate", text("locations.conf")),
+            text("locations.conf")[-1500:])
+
+
 def run(t):
     tmp = tempfile.mkdtemp(prefix="dh-install-", dir="/tmp")
     os.chmod(tmp, 0o755)
     dp = Deployment(tmp)
     failed_before = t.failed
     try:
+        t.area(check_deps, t, tmp)
+        t.area(check_hardening, t)
+        t.area(check_cache_switch, t, tmp)
         t.area(check_layout, t, tmp)
         t.area(check_hosts_layout, t, tmp)
         p = make("install", "PREFIX=" + dp.prefix)

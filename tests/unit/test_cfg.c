@@ -517,6 +517,39 @@ test_combinations(void **state)
 	load_fails("RACING_API_USERNAME", "RACING_API_PASSWORD");
 	assert_int_equal(unsetenv("RACING_API_PASSWORD"), 0);
 
+	/* Credentials over plain http: only to the loopback (the simulator). */
+	set("RACING_API_USERNAME", "user");
+	set("RACING_API_PASSWORD", "secret");
+	set("RACING_API_BASE_URL", "http://api.example.com/v1");
+	load_fails("RACING_API_BASE_URL", "https");
+	set("RACING_API_BASE_URL", "http://127.0.0.1.example.com/v1");
+	load_fails("RACING_API_BASE_URL", "https");
+	set("RACING_API_BASE_URL", "http://localhost.example.com:80/v1");
+	load_fails("RACING_API_BASE_URL", "https");
+	{
+		static const char *const ok[] = { "https://api.example.com/v1", "http://127.0.0.1:8089/v1",
+		    "http://127.0.0.2/v1", "http://localhost:8089/v1", "http://[::1]:8089/v1" };
+		struct cfg c;
+
+		for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+			set("RACING_API_BASE_URL", ok[i]);
+			load_ok(&c);
+		}
+	}
+	assert_int_equal(unsetenv("RACING_API_USERNAME"), 0);
+	assert_int_equal(unsetenv("RACING_API_PASSWORD"), 0);
+	set("RACING_API_BASE_URL", "http://api.example.com/v1");
+	{
+		struct cfg c;
+
+		load_ok(&c);	/* no credentials to leak */
+	}
+	assert_int_equal(unsetenv("RACING_API_BASE_URL"), 0);
+	/* A bad DATABASE_URL is quoted without its password. */
+	set("DATABASE_URL", "mysql://dh_writer:hunter2@db/darkhorses");
+	load_fails("DATABASE_URL", "\"mysql://***@db/darkhorses\"");
+	assert_int_equal(unsetenv("DATABASE_URL"), 0);
+
 	set("DH_SIM_PORT", "8080");
 	load_fails("DH_SIM_PORT", "DH_HTTP_PORT");
 	set("DH_HTTP_PORT", "9090");
