@@ -30,8 +30,11 @@
 --
 -- Each table is filled from the existing rows when its triggers are first
 -- made (under a lock that holds writers off until COMMIT), so a database
--- migrated with data counts what it holds.  Safe to re-run: the fill runs
--- only while the trigger does not exist yet.
+-- migrated with data counts what it holds: all of ra_odds_historical (a few
+-- hundred thousand rows a year), and ra_odds_history's last eight days, read
+-- on the new BRIN index (dh-statistics keeps a week of hours; counting a
+-- year of history would hold dh-live off for minutes).  Safe to re-run: the
+-- fill runs only while the trigger does not exist yet.
 
 -- ra_odds_history per hour -----------------------------------------------------------------
 
@@ -79,7 +82,9 @@ BEGIN
         DELETE FROM public.dh_odds_history_hourly;
         INSERT INTO public.dh_odds_history_hourly (hour, rows)
         SELECT date_bin('1 hour', observed_at, timestamptz '2000-01-01 00:00:00+00'), count(*)
-          FROM public.ra_odds_history GROUP BY 1;
+          FROM public.ra_odds_history
+         WHERE observed_at >= now() - interval '8 days'
+         GROUP BY 1;
     END IF;
 END
 $$;
