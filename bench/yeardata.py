@@ -16,11 +16,13 @@ never meet the fixture's (tests/integration/test_api.py) nor dh-live's.
 Horses, jockeys, trainers, owners and courses are the fixture's, which must
 be loaded first.  Deterministic: the same rows every time.  Masters are made
 CHUNK_DAYS days a transaction; history a day a transaction, oldest first, on
-JOBS connections each with its own run of days;
+JOBS connections, each month on one of them (two writers filling one
+partition at once would interleave their pages, which dh-live never does);
 VACUUM (ANALYZE) at the end, as autovacuum would have done.  A year takes a few minutes on two cores; the history
 dominates (size and time), so --no-history makes the masters alone.
 
 Never part of make test: bench/year runs it."""
+import datetime
 import subprocess
 import threading
 import time
@@ -188,7 +190,7 @@ def _run_parallel(url, scripts, jobs, log):
 
 def generate(url, days, today, horses, history=True, jobs=JOBS, log=print):
     """Makes days racing days before today (YYYY-MM-DD) in the database at url
-    (a superuser's or the migration owner's), then ANALYZE.  Returns the
+    (a superuser's or the migration owner's), then VACUUM (ANALYZE).  Returns the
     seconds it took."""
     t0 = time.monotonic()
     chunks = [(d0, min(d0 + CHUNK_DAYS - 1, days)) for d0 in range(1, days + 1, CHUNK_DAYS)]
@@ -196,15 +198,16 @@ def generate(url, days, today, horses, history=True, jobs=JOBS, log=print):
     # Masters first, one chunk at a time (the chunks share dh_historical_dates rows), then history.
     _run_parallel(url, [("masters days %(d0)d-%(d1)d" % a, MASTERS_SQL % a) for a in args], 1, log)
     if history:
-        # One queue per job over consecutive days, a day per transaction in order: concurrent
-        # writers are months apart, so no two fill the same partition's pages at once.
-        per = (days + jobs - 1) // jobs
-        queues = []
-        for j in range(jobs):
-            lo, hi = 1 + j * per, min((j + 1) * per, days)
-            if lo <= hi:
-                queues.append(("history days %d-%d" % (lo, hi),
-                               [HISTORY_SQL % dict(d0=d, d1=d, today=today) for d in range(hi, lo - 1, -1)]))
+        # A queue per job, a day per transaction oldest first; a month's days all go to the same
+        # queue (months dealt out in turn), so no two writers ever fill one partition's pages at
+        # once and each partition is in observed_at order, as dh-live leaves it.
+        first = datetime.date.fromisoformat(today)
+        queues = [[] for _ in range(jobs)]
+        for d in range(days, 0, -1):
+            day = first - datetime.timedelta(days=d)
+            queues[(day.year * 12 + day.month) % jobs].append(d)
+        queues = [("history days %d-%d (%d days)" % (q[-1], q[0], len(q)),
+                   [HISTORY_SQL % dict(d0=d, d1=d, today=today) for d in q]) for q in queues if q]
         _run_queues(url, queues, log)
     _run_parallel(url, [("vacuum", "VACUUM (ANALYZE)")], 1, log)
     return time.monotonic() - t0
