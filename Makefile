@@ -56,7 +56,7 @@ FUZZ_TIME ?= 60
 # Benchmarks in C (bench/*.c -> build/bench/NAME), run by make bench.
 BENCH_BIN  = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps test-deps run start stop status test unit fuzz bench lint install uninstall clean
+.PHONY: all deps test-deps run start stop status test unit fuzz bench bench-year lint install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BINS) $(BUILD)/.hardened $(BUILD)/static/.version $(BUILD)/static/apidocs/.version
@@ -164,6 +164,10 @@ bench: all $(BENCH_BIN)
 	@bench/ingest
 	@bench/push
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+# A year of data (issue 15): one day against DAYS days more (365 by default), side by side.
+bench-year: all
+	@bench/year $(if $(DAYS),--days $(DAYS))
 
 lint:
 	@scripts/lint.sh

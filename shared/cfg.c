@@ -548,7 +548,8 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 	    cfg_int("DH_MASTERS_BACKFILL_DAYS", 3, 0, 365, &c->masters_backfill_days, err, errlen) < 0 ||
 	    cfg_int("DH_ODDS_HISTORY_RETENTION_MONTHS", 0, 0, 1200, &c->history_retention_months,
 		err, errlen) < 0 ||
-	    cfg_int("DH_EXPORT_MAX_ROWS", 1000000, 1, 100000000, &c->export_max_rows, err, errlen) < 0)
+	    cfg_int("DH_EXPORT_MAX_ROWS", 1000000, 1, 100000000, &c->export_max_rows, err, errlen) < 0 ||
+	    cfg_int("DH_OPS_RETENTION_DAYS", 30, 0, 3650, &c->ops_retention_days, err, errlen) < 0)
 		return -1;
 	c->fcgi_web_server_addrs = cfg_env("FCGI_WEB_SERVER_ADDRS");
 	if (c->fcgi_web_server_addrs != NULL && cfg_list(c->fcgi_web_server_addrs, cfg_fcgi_peer) < 0)

@@ -34,6 +34,7 @@ struct cfg {
 	int            masters_backfill_days; /* past days dh-masters loads at start */
 	int            history_retention_months; /* ra_odds_history months kept; 0: all */
 	int            export_max_rows;    /* DH_EXPORT_MAX_ROWS: rows one /api/export request may send */
+	int            ops_retention_days; /* dh_worker_runs, ra_odds_statistics days kept; 0: all */
 	const char    *fcgi_web_server_addrs; /* FCGI_WEB_SERVER_ADDRS: peers dh-api accepts over TCP */
 	const char    *var_dir;
 	int            push;               /* DH_PUSH: workers publish to nchan (on by default) */

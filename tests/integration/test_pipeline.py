@@ -100,7 +100,14 @@ def check_fleet_running(t, st):
 
 def check_live(t, st):
     st.ctl("stop", "workers:")
+    # Cycles recorded 40 and 20 days before: the first is past DH_OPS_RETENTION_DAYS (30).
+    sql(st, "INSERT INTO ra_odds_statistics (cycle_started_at) VALUES"
+            " (timestamptz '%s' - interval '40 days'), (timestamptz '%s' - interval '20 days')" % (NOW, NOW))
     p = once(st, "live")
+    t.check("dh-live prunes ra_odds_statistics past 30 days and keeps the rest",
+            sql(st, "SELECT string_agg(extract(day FROM timestamptz '%s' - cycle_started_at)::int::text, ',')"
+                    " FROM ra_odds_statistics WHERE cycle_started_at < timestamptz '%s' - interval '1 day'"
+                    % (NOW, NOW)) == "20")
     t.check("dh-live --once succeeds", p.returncode == 0, p.stderr[-800:])
     first = sql(st, "SELECT rows_changed || ' ' || history_rows || ' ' || odds_fetched FROM ra_odds_statistics"
                     " ORDER BY id DESC LIMIT 1").split()
@@ -127,6 +134,12 @@ def check_live(t, st):
             and num(st, "SELECT count(*) FROM ra_odds_live WHERE opening_decimal IS NULL") == 0)
     t.check("no closing line for a race not yet off", num(st, "SELECT count(*) FROM ra_odds_closing"
                                                             " WHERE off_dt > '%s'" % LATER) == 0)
+    t.check("dh_odds_history_hourly counts dh-live's history rows hour by hour",
+            num(st, "SELECT count(*) FROM dh_odds_history_hourly h FULL JOIN"
+                    " (SELECT date_bin('1 hour', observed_at, timestamptz '2000-01-01 00:00:00+00') AS hour,"
+                    "  count(*) AS rows FROM ra_odds_history GROUP BY 1) x USING (hour)"
+                    " WHERE coalesce(h.rows, 0) <> coalesce(x.rows, 0)") == 0
+            and num(st, "SELECT sum(rows) FROM dh_odds_history_hourly") == hist_after)
     t.check("history keeps the previous price of a change",
             num(st, "SELECT count(*) FROM ra_odds_history WHERE previous_decimal IS NOT NULL"
                     " AND previous_decimal <> decimal") > 0)

@@ -337,6 +337,10 @@ W_UPSERTS=(
  VALUES ('2025-10-13', 'done', 39, 400, 1, now(), now())
  ON CONFLICT (race_date) DO UPDATE SET state = EXCLUDED.state, rows = EXCLUDED.rows,
    attempts = dh_historical_dates.attempts + 1"
+"dh_odds_history_hourly|INSERT INTO dh_odds_history_hourly (hour, rows) VALUES ('2025-10-13 10:00+00', 5)
+ ON CONFLICT (hour) DO UPDATE SET rows = dh_odds_history_hourly.rows + EXCLUDED.rows"
+"dh_historical_counts|INSERT INTO dh_historical_counts (kind, value, n) VALUES ('jockey', 'A Rider', 1)
+ ON CONFLICT (kind, value) DO UPDATE SET n = dh_historical_counts.n + EXCLUDED.n"
 "dh_api_keys|INSERT INTO dh_api_keys (key_id, name, key_hash)
  VALUES ('key_test', 'test', encode(sha256('secret'::bytea), 'hex'))
  ON CONFLICT (key_id) DO UPDATE SET name = EXCLUDED.name"

@@ -40,10 +40,12 @@ const struct rapi_race *live_next_race(const struct rapi_racecards *rc, time_t n
 int live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struct live_counts *c);
 
 /*
- * Ends a cycle: deletes live rows of races off longer than the retention and
- * records the cycle in ra_odds_statistics.  0, or -1 (rolled back).
+ * Ends a cycle: deletes live rows of races off longer than the retention,
+ * records the cycle in ra_odds_statistics and deletes the cycles recorded
+ * more than keep_days days before now (0: none).  0, or -1 (rolled back).
  */
-int live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, struct live_counts *c);
+int live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, int keep_days,
+    struct live_counts *c);
 
 /*
  * publish.c: live push.  live_publish_init starts the publisher when

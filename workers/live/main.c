@@ -135,7 +135,8 @@ live_cycle(struct worker_ctx *ctx, struct worker_result *res)
 			return;
 		}
 	}
-	if (live_finish_cycle(ctx->db, now, (long)(clock_mono_ms() - t0), errors, &c) < 0) {
+	if (live_finish_cycle(ctx->db, now, (long)(clock_mono_ms() - t0), errors,
+	    ctx->cfg->ops_retention_days, &c) < 0) {
 		worker_fail(res, "database: %s", db_error(ctx->db));
 		return;
 	}

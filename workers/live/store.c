@@ -128,6 +128,9 @@ static const char sql_prune[] =
     CLOSING_FROM("gone")
     " SELECT count(*) AS pruned FROM gone";
 
+static const char sql_statistics_prune[] =
+    "DELETE FROM ra_odds_statistics WHERE cycle_started_at < $1::timestamptz - make_interval(days => $2::int)";
+
 static const char sql_statistics[] =
     "INSERT INTO ra_odds_statistics (cycle_started_at, duration_ms, races, horses, bookmakers,"
     "  odds_fetched, rows_changed, history_rows, errors)"
@@ -334,7 +337,8 @@ out:
 }
 
 int
-live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, struct live_counts *c)
+live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, int keep_days,
+    struct live_counts *c)
 {
 	char at[32], retention[16], nums[8][24];
 	const char *params[9];
@@ -364,6 +368,12 @@ live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, stru
 		params[i + 1] = nums[i];
 	if (db_command(db, sql_statistics, 9, params) < 0)
 		goto out_rollback;
+	if (keep_days > 0) {
+		snprintf(retention, sizeof(retention), "%d", keep_days);
+		params[1] = retention;
+		if (db_command(db, sql_statistics_prune, 2, params) < 0)
+			goto out_rollback;
+	}
 	return db_commit(db);
 out_rollback:
 	db_rollback(db);

@@ -3,9 +3,14 @@
  * statistics job produced, for live and historical odds, with SQL, and stores
  * one JSON snapshot per kind in dh_stats_snapshots so any API host can serve
  * it, with the original's per-table block beside ours, and refreshes the form
- * figures (dh_refresh_form).  Snapshots older than 7 days are pruned (the newest of each kind stays).
+ * figures and early-price rollups (dh_refresh_form, dh_refresh_market).
+ * Snapshots older than 7 days are pruned (the newest of each kind stays).
+ * The figures come from counts the writes keep (migration 0012) and bounded
+ * index reads, not scans of whole tables, so a cycle costs the same at three
+ * years as at one day.
  */
 #include <stdio.h>
+#include <time.h>
 
 #include "log.h"
 #include "num.h"
@@ -15,7 +20,12 @@
 
 /*
  * $1 is "now" (DH_NOW or the clock), so recent-activity windows are
- * reproducible in tests.  The session's TimeZone is UTC (stats_cycle), so
+ * reproducible in tests.  ra_odds_history's 24-hour count takes its window
+ * from C as constants, $2 = now - 24 h and $3 = the first whole UTC hour
+ * after $2, so the planner prunes the monthly partitions itself (a STABLE
+ * now-expression is pruned only at execution, after every partition was
+ * costed): whole hours from dh_odds_history_hourly (migration 0012), the
+ * rest of the first hour row by row on the BRIN index of observed_at.  The session's TimeZone is UTC (stats_cycle), so
  * instants render with +00:00.
  *
  * Each snapshot also carries the original's block (reference §4.1) under
@@ -79,8 +89,9 @@ static const char sql_live[] =
     "        'horse_name', t.null_horse, 'ew_places', t.null_ew),"
     "  'odds_coverage', jsonb_build_object('runners', t.runners,"
     "        'avg_bookmakers_per_runner', round(t.total::numeric / nullif(t.runners, 0), 2)),"
-    "  'history_records', (SELECT count(*) FROM ra_odds_history"
-    "        WHERE observed_at > $1::timestamptz - interval '24 hours'),"
+    "  'history_records', ((SELECT coalesce(sum(rows), 0) FROM dh_odds_history_hourly"
+    "        WHERE hour >= $3::timestamptz) + (SELECT count(*) FROM ra_odds_history"
+    "        WHERE observed_at > $2::timestamptz AND observed_at < $3::timestamptz))::bigint,"
     "  'ra_odds_live', jsonb_build_object("
     "    'basic_metrics', jsonb_build_object('total_records', t.total,"
     "        'earliest_race_date', t.earliest::text, 'latest_race_date', t.latest::text,"
@@ -109,31 +120,54 @@ static const char sql_live[] =
     "        ELSE '[]' END))"
     " FROM t";
 
+/*
+ * ra_odds_historical's figures come from dh_historical_counts (migration
+ * 0012: how many rows carry each value of each column counted, kept by
+ * triggers), its indexes (race dates, updated_at, created_at) and the last
+ * week's rows, never from a scan of the whole table.  STATS_N is the rows
+ * counted under a kind and value, STATS_DISTINCT the distinct non-NULL
+ * values of a kind.
+ */
+#define STATS_N(kind, value) \
+    "coalesce((SELECT n FROM dh_historical_counts WHERE kind = '" kind "' AND value = '" value "'), 0)"
+#define STATS_DISTINCT(kind) "(SELECT count(*) FROM dh_historical_counts WHERE kind = '" kind "')"
+
 static const char sql_historical[] =
-    "WITH t AS (SELECT count(*) AS total, min(race_date) AS earliest, max(race_date) AS latest,"
-    "        count(DISTINCT race_date) AS days, max(updated_at) AS latest_fetch,"
-    "        count(*) FILTER (WHERE updated_at > $1::timestamptz - interval '24 hours') AS last_24h,"
-    "        count(*) FILTER (WHERE updated_at > $1::timestamptz - interval '7 days') AS last_7d,"
-    "        count(*) FILTER (WHERE created_at > $1::timestamptz - interval '1 hour') AS new_hour,"
-    "        count(*) FILTER (WHERE created_at > $1::timestamptz - interval '24 hours') AS new_24h,"
-    "        count(*) FILTER (WHERE created_at > $1::timestamptz - interval '7 days') AS new_7d,"
-    "        count(DISTINCT race_id) AS races, count(DISTINCT horse_id) AS horses,"
-    "        count(DISTINCT horse_name) AS horse_names, count(DISTINCT course) AS course_names,"
-    "        count(DISTINCT course_id) AS tracks, count(DISTINCT jockey) AS jockeys,"
-    "        count(DISTINCT trainer) AS trainers, count(DISTINCT country) AS countries,"
-    "        count(*) FILTER (WHERE sp_dec IS NULL) AS null_sp,"
-    "        count(*) FILTER (WHERE position IS NULL) AS null_pos,"
-    "        count(*) FILTER (WHERE price_mean IS NULL) AS null_price,"
-    "        count(*) FILTER (WHERE price_min IS NULL) AS null_price_min,"
-    "        count(*) FILTER (WHERE price_max IS NULL) AS null_price_max,"
-    "        count(*) FILTER (WHERE race_time IS NULL) AS null_time,"
-    "        count(*) FILTER (WHERE jockey IS NULL) AS null_jockey,"
-    "        count(*) FILTER (WHERE trainer IS NULL) AS null_trainer,"
-    "        count(*) FILTER (WHERE course IS NULL) AS null_course,"
-    "        count(*) FILTER (WHERE horse_name IS NULL) AS null_horse,"
-    "        count(*) FILTER (WHERE country IS NULL) AS null_country,"
-    "        avg(bookmaker_count) AS avg_books"
-    "       FROM ra_odds_historical)"
+    "WITH t AS (SELECT " STATS_N("total", "") " AS total,"
+    "        (SELECT min(race_date) FROM ra_odds_historical) AS earliest,"
+    "        (SELECT max(race_date) FROM ra_odds_historical) AS latest,"
+    "        " STATS_DISTINCT("race_date") " AS days,"
+    "        (SELECT max(updated_at) FROM ra_odds_historical) AS latest_fetch,"
+    "        (SELECT count(*) FROM ra_odds_historical"
+    "          WHERE updated_at > $1::timestamptz - interval '24 hours') AS last_24h,"
+    "        (SELECT count(*) FROM ra_odds_historical"
+    "          WHERE updated_at > $1::timestamptz - interval '7 days') AS last_7d,"
+    "        (SELECT count(*) FROM ra_odds_historical"
+    "          WHERE created_at > $1::timestamptz - interval '1 hour') AS new_hour,"
+    "        (SELECT count(*) FROM ra_odds_historical"
+    "          WHERE created_at > $1::timestamptz - interval '24 hours') AS new_24h,"
+    "        (SELECT count(*) FROM ra_odds_historical"
+    "          WHERE created_at > $1::timestamptz - interval '7 days') AS new_7d,"
+    "        " STATS_DISTINCT("race_id") " AS races, " STATS_DISTINCT("horse_id") " AS horses,"
+    "        " STATS_DISTINCT("horse_name") " AS horse_names,"
+    "        " STATS_DISTINCT("course") " AS course_names,"
+    "        " STATS_DISTINCT("course_id") " AS tracks, " STATS_DISTINCT("jockey") " AS jockeys,"
+    "        " STATS_DISTINCT("trainer") " AS trainers, " STATS_DISTINCT("country") " AS countries,"
+    "        " STATS_N("null", "sp_dec") " AS null_sp,"
+    "        " STATS_N("null", "position") " AS null_pos,"
+    "        " STATS_N("null", "price_mean") " AS null_price,"
+    "        " STATS_N("null", "price_min") " AS null_price_min,"
+    "        " STATS_N("null", "price_max") " AS null_price_max,"
+    "        " STATS_N("null", "race_time") " AS null_time,"
+    "        " STATS_N("null", "jockey") " AS null_jockey,"
+    "        " STATS_N("null", "trainer") " AS null_trainer,"
+    "        " STATS_N("null", "course") " AS null_course,"
+    "        " STATS_N("null", "course_id") " AS null_course_id,"
+    "        " STATS_N("null", "horse_name") " AS null_horse,"
+    "        " STATS_N("null", "country") " AS null_country,"
+    "        " STATS_N("sum", "bookmaker_count") " AS sum_books),"
+    "     k AS (SELECT kind, value, n FROM dh_historical_counts"
+    "            WHERE kind IN ('country', 'course_id', 'course_id.course', 'track'))"
     "INSERT INTO dh_stats_snapshots (kind, taken_at, body)"
     " SELECT 'historical', $1::timestamptz, jsonb_build_object("
     "  'table', 'ra_odds_historical',"
@@ -146,20 +180,26 @@ static const char sql_historical[] =
     "  'unique_entities', jsonb_build_object('races', t.races, 'horses', t.horses,"
     "        'tracks', t.tracks, 'jockeys', t.jockeys, 'trainers', t.trainers,"
     "        'countries', t.countries),"
-    "  'records_per_date', (SELECT coalesce(jsonb_agg(jsonb_build_object('date', race_date,"
-    "        'records', n) ORDER BY race_date DESC), '[]') FROM (SELECT race_date, count(*) AS n"
-    "        FROM ra_odds_historical GROUP BY 1 ORDER BY 1 DESC LIMIT 7) d),"
+    "  'records_per_date', (SELECT coalesce(jsonb_agg(jsonb_build_object('date', value::date,"
+    "        'records', n) ORDER BY value DESC), '[]') FROM (SELECT value, n"
+    "        FROM dh_historical_counts WHERE kind = 'race_date' ORDER BY value DESC LIMIT 7) d),"
     "  'track_distribution', (SELECT coalesce(jsonb_agg(jsonb_build_object('course_id', course_id,"
-    "        'course', course, 'records', n) ORDER BY n DESC), '[]') FROM (SELECT course_id,"
-    "        max(course) AS course, count(*) AS n FROM ra_odds_historical GROUP BY 1"
-    "        ORDER BY 3 DESC LIMIT 20) c),"
-    "  'country_distribution', (SELECT coalesce(jsonb_object_agg(coalesce(country, 'unknown'), n),"
-    "        '{}') FROM (SELECT country, count(*) AS n FROM ra_odds_historical GROUP BY 1) c),"
+    "        'course', (SELECT max(substr(c.value, length(coalesce(g.course_id, '')) + 2)) FROM k c"
+    "                    WHERE c.kind = 'course_id.course'"
+    "                      AND left(c.value, length(coalesce(g.course_id, '')) + 1)"
+    "                          = coalesce(g.course_id, '') || E'\\t'),"
+    "        'records', n) ORDER BY n DESC, course_id), '[]')"
+    "        FROM (SELECT course_id, n FROM (SELECT value AS course_id, n FROM k WHERE kind = 'course_id'"
+    "              UNION ALL SELECT NULL, t.null_course_id WHERE t.null_course_id > 0) a"
+    "              ORDER BY n DESC, course_id LIMIT 20) g),"
+    "  'country_distribution', (SELECT coalesce(jsonb_object_agg(country, n), '{}')"
+    "        FROM (SELECT value AS country, n FROM k WHERE kind = 'country'"
+    "              UNION ALL SELECT 'unknown', t.null_country WHERE t.null_country > 0) c),"
     "  'null_counts', jsonb_build_object('sp_dec', t.null_sp, 'position', t.null_pos,"
     "        'price_mean', t.null_price, 'race_time', t.null_time, 'jockey', t.null_jockey),"
     "  'odds_coverage', jsonb_build_object('with_prices', t.total - t.null_price,"
     "        'with_sp', t.total - t.null_sp,"
-    "        'avg_bookmakers', round(t.avg_books, 2)),"
+    "        'avg_bookmakers', round(t.sum_books::numeric / nullif(t.total, 0), 2)),"
     "  'ra_odds_historical', jsonb_build_object("
     "    'basic_metrics', jsonb_build_object('total_records', t.total,"
     "        'earliest_race_date', " STATS_PY_STR("t.earliest::timestamp AT TIME ZONE 'UTC'") ","
@@ -179,12 +219,12 @@ static const char sql_historical[] =
     "    'country_distribution', (SELECT coalesce(jsonb_agg(jsonb_build_object('country', country,"
     "        'record_count', n, 'percentage', round(100.0 * n / t.total, 2))"
     "        ORDER BY n DESC, country), '[]')"
-    "        FROM (SELECT country, count(*) AS n FROM ra_odds_historical WHERE country IS NOT NULL"
-    "              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10) c),"
+    "        FROM (SELECT value AS country, n FROM k WHERE kind = 'country'"
+    "              ORDER BY 2 DESC, 1 LIMIT 10) c),"
     "    'track_distribution', (SELECT coalesce(jsonb_agg(jsonb_build_object('track', track,"
     "        'record_count', n) ORDER BY n DESC, track), '[]')"
-    "        FROM (SELECT upper(course) AS track, count(*) AS n FROM ra_odds_historical"
-    "              WHERE course IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20) c),"
+    "        FROM (SELECT value AS track, n FROM k WHERE kind = 'track'"
+    "              ORDER BY 2 DESC, 1 LIMIT 20) c),"
     "    'data_quality', jsonb_build_object('null_date_of_race', 0, 'null_track', t.null_course,"
     "        'null_horse_name', t.null_horse, 'null_industry_sp', t.null_sp,"
     "        'null_finishing_position', t.null_pos, 'null_jockey', t.null_jockey,"
@@ -210,19 +250,36 @@ static const char sql_prune[] =
 static const char sql_form[] =
     "SELECT dh_refresh_form(" STATS_TODAY ") + dh_refresh_market(" STATS_TODAY ") AS days";
 
+/* Hours of dh_odds_history_hourly older than a week: sql_live reads one day. */
+static const char sql_prune_hours[] =
+    "DELETE FROM dh_odds_history_hourly WHERE hour < $1::timestamptz - interval '7 days'";
+
+/* now - 24 h, and the first whole UTC hour after it, for sql_live's history count. */
+static void
+stats_history_window(time_t now, char *from, char *hour, size_t len)
+{
+	time_t t = now - 24 * 3600;
+
+	clock_format_instant(t, from, len);
+	clock_format_instant(t - t % 3600 + 3600, hour, len);
+}
+
 static void
 stats_cycle(struct worker_ctx *ctx, struct worker_result *res)
 {
-	char now[32];
-	const char *params[1] = { now };
+	char now[32], from[32], hour[32];
+	const char *params[3] = { now, from, hour };
 	PGresult *r, *form;
 	long pruned = 0, form_days = 0;
+	time_t t = clock_now();
 
-	clock_format_instant(clock_now(), now, sizeof(now));
+	clock_format_instant(t, now, sizeof(now));
+	stats_history_window(t, from, hour, sizeof(from));
 	if (db_begin(ctx->db) < 0 ||
 	    db_command(ctx->db, "SET LOCAL TimeZone = 'UTC'", 0, NULL) < 0 ||
-	    db_command(ctx->db, sql_live, 1, params) < 0 ||
+	    db_command(ctx->db, sql_live, 3, params) < 0 ||
 	    db_command(ctx->db, sql_historical, 1, params) < 0 ||
+	    db_command(ctx->db, sql_prune_hours, 1, params) < 0 ||
 	    (r = db_exec(ctx->db, sql_prune, 1, params)) == NULL) {
 		worker_fail(res, "statistics: %s", db_error(ctx->db));
 		db_rollback(ctx->db);
