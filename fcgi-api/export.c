@@ -18,9 +18,13 @@
  * body ends with a line saying so: "# export failed: ..." in CSV, an
  * {"error": ...} object in NDJSON; a complete export has no such line.
  *
- * COPY takes no parameters: the statements are built from validated values
- * only (dates parsed by clock_parse_date and printed back, an id of
- * [A-Za-z0-9_-]), never from the request's text.
+ * COPY takes no parameters, and no value of the request is ever written
+ * into SQL: the range goes in through set_config() (a parameterised
+ * statement) as transaction-local settings the fixed COPY statements read
+ * with current_setting(); being stable, they still prune the history's
+ * partitions when the executor starts.  The export's transaction also
+ * lifts the reader's statement_timeout (migration 0010) to
+ * EXPORT_TIMEOUT: the row cap bounds what it may read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,53 +33,71 @@
 #include "api.h"
 #include "clock.h"
 #include "log.h"
+#include "num.h"
 
 #define EXPORT_MAX_DAYS 366
 #define EXPORT_HISTORY_BEFORE_DAYS 8	/* prices appear at most 7 days before the off */
 
-/* What one export reads: its name, columns and table, and how the range applies. */
+#define EXPORT_TIMEOUT "300s"
+
+/* The range, as export_settings sets it for the transaction. */
+#define EXPORT_FROM "current_setting('dh.export_from')::date"
+#define EXPORT_TO   "current_setting('dh.export_to')::date"
+
+/*
+ * One export's statements: the bounded count ($1: the cap + 1) and the COPY
+ * in each format, all made at compile time from its columns, rows and order.
+ */
+#define EXPORT_KIND(name, cols, rows, order) { name, \
+	DB_STMT("export_count_" name, "SELECT count(*) FROM (SELECT 1" rows " LIMIT $1) x"), \
+	"COPY (" cols rows order ") TO STDOUT WITH (FORMAT csv, HEADER)", \
+	"COPY (SELECT row_to_json(x) FROM (" cols rows order ") x) TO STDOUT" }
+
 struct export_kind {
-	const char *name;		/* the file's stem: historical-odds */
-	const char *select;		/* "SELECT ... FROM ... WHERE " up to the range */
-	const char *day;		/* the column of the racing day the range applies to */
-	const char *order;
-	int         history;	/* price history: race_id= and the partition window */
+	const char     *name;		/* the file's stem: historical-odds */
+	struct db_stmt  count;
+	const char     *csv, *ndjson;
 };
 
-static const struct export_kind export_historical = {
-	"historical-odds",
+static const struct export_kind export_historical = EXPORT_KIND("historical-odds",
 	"SELECT race_id, horse_id, race_date, race_time, off_dt, country, course_id, course, race_name,"
 	"       race_class, race_type, distance, going, field_size, horse_name, jockey, trainer, number,"
 	"       draw, position, position_num, finished, sp, sp_dec, sp_fav_rank, bookmaker_count,"
-	"       price_min, price_max, price_mean, win_return, place_return, ew_return, ew_fraction, ew_places"
-	"  FROM ra_odds_historical WHERE ",
-	"race_date",
-	" ORDER BY race_date, off_dt, race_id, number, horse_id", 0,
-};
+	"       price_min, price_max, price_mean, win_return, place_return, ew_return, ew_fraction, ew_places",
+	"  FROM ra_odds_historical WHERE race_date BETWEEN " EXPORT_FROM " AND " EXPORT_TO,
+	" ORDER BY race_date, off_dt, race_id, number, horse_id");
 
-static const struct export_kind export_results = {
-	"results",
+static const struct export_kind export_results = EXPORT_KIND("results",
 	"SELECT ru.race_id, ru.race_date, re.off_dt, re.course_id, re.course, re.region_code, re.race_name,"
 	"       ru.horse_id, ru.horse_name, ru.number, ru.draw, ru.jockey_id, ru.jockey_name, ru.trainer_id,"
 	"       ru.trainer_name, ru.non_runner, ru.position, ru.position_num, ru.btn, ru.sp, ru.sp_dec,"
-	"       ru.finish_time, ru.prize"
-	"  FROM ra_results re JOIN ra_runners ru USING (race_id) WHERE ",
-	"re.race_date",
-	" ORDER BY ru.race_date, re.off_dt, ru.race_id, ru.position_num NULLS LAST, ru.number, ru.horse_id", 0,
-};
+	"       ru.finish_time, ru.prize",
+	"  FROM ra_results re JOIN ra_runners ru USING (race_id)"
+	" WHERE re.race_date BETWEEN " EXPORT_FROM " AND " EXPORT_TO,
+	" ORDER BY ru.race_date, re.off_dt, ru.race_id, ru.position_num NULLS LAST, ru.number, ru.horse_id");
 
 /*
- * The races run on the days, and their prices' partitions only: the window
- * [from - 8 days, to + 2 days) as literals, so the planner prunes the rest.
+ * The races run on the days (dh.export_race: one of them, '' for all), and
+ * each race's prices read by its primary key (a LATERAL probe a race) within
+ * [from - 8 days, to + 2 days) (dh.export_lo, dh.export_hi): the
+ * partitions of that window only, never a partition read whole.
  */
-static const struct export_kind export_history = {
-	"price-history",
+static const struct export_kind export_history = EXPORT_KIND("price-history",
 	"SELECT h.race_id, h.horse_id, h.bookmaker_id, h.observed_at, h.fractional, h.decimal,"
-	"       h.previous_decimal"
-	"  FROM ra_odds_history h JOIN ra_races r ON r.race_id = h.race_id WHERE ",
-	"r.race_date",
-	" ORDER BY h.race_id, h.horse_id, h.bookmaker_id, h.observed_at", 1,
-};
+	"       h.previous_decimal",
+	"  FROM ra_races r CROSS JOIN LATERAL"
+	"       (SELECT * FROM ra_odds_history x WHERE x.race_id = r.race_id"
+	"           AND x.observed_at >= current_setting('dh.export_lo')::timestamptz"
+	"           AND x.observed_at < current_setting('dh.export_hi')::timestamptz) h"
+	" WHERE r.race_date BETWEEN " EXPORT_FROM " AND " EXPORT_TO
+	"   AND (current_setting('dh.export_race') = '' OR r.race_id = current_setting('dh.export_race'))",
+	" ORDER BY h.race_id, h.horse_id, h.bookmaker_id, h.observed_at");
+
+/* Sets the range for the export's transaction: $1 from, $2 to, $3 lo, $4 hi, $5 race or ''. */
+static const struct db_stmt export_settings = DB_STMT("export_settings",
+    "SELECT set_config('dh.export_from', $1, true), set_config('dh.export_to', $2, true),"
+    "       set_config('dh.export_lo', $3, true), set_config('dh.export_hi', $4, true),"
+    "       set_config('dh.export_race', $5, true), set_config('statement_timeout', $6, true)");
 
 /* Where rows go: r's stream, NDJSON lines unescaped from COPY's text format. */
 struct export_sink {
@@ -122,65 +144,69 @@ export_format(struct request *r, const char *accept)
 	    strstr(accept, "application/ndjson") != NULL) && strstr(accept, "text/csv") == NULL;
 }
 
-/* A request's range: its days as text and the WHERE clause they make. */
+/* A request's range: its racing days, the history's window around them, one race or "". */
 struct export_range {
-	char from[16], to[16];
-	char where[512];
+	char        from[16], to[16], lo[16], hi[16];
+	const char *race;
 };
 
 /*
- * The range of kind's rows that r asks for, from the validated days (and
- * race id); returns 0, or -1 with the parameter errors added.
+ * The range r asks for, from the validated days (and race id, for the price
+ * history); returns 0, or -1 with the parameter errors added.
  */
 static int
-export_where(struct request *r, const struct export_kind *kind, struct export_range *x)
+export_range(struct request *r, const struct export_kind *kind, struct export_range *x)
 {
-	struct clock_date from, to;
-	char lo[16], hi[16], race[96] = "";
-	const char *race_id = NULL;
+	struct clock_date from, to, lo, hi;
 
+	x->race = "";
 	if (query_date(&r->query, "from", &from) == 0)
 		query_error(&r->query, "from", "field required", "value_error.missing");
 	to = from;
 	query_date(&r->query, "to", &to);
-	if (kind->history)
-		query_id(&r->query, "race_id", &race_id);
+	if (kind == &export_history)
+		query_id(&r->query, "race_id", &x->race);
 	if (r->query.errors == NULL)
 		query_date_span(&r->query, &from, &to, EXPORT_MAX_DAYS);
 	if (r->query.errors != NULL)
 		return -1;
+	if (x->race == NULL)
+		x->race = "";
+	lo = clock_date_add(from, -EXPORT_HISTORY_BEFORE_DAYS);
+	hi = clock_date_add(to, 2);
 	clock_format_date(&from, x->from, sizeof(x->from));
 	clock_format_date(&to, x->to, sizeof(x->to));
-	if (!kind->history) {
-		snprintf(x->where, sizeof(x->where), "%s BETWEEN '%s' AND '%s'", kind->day, x->from, x->to);
-		return 0;
-	}
-	from = clock_date_add(from, -EXPORT_HISTORY_BEFORE_DAYS);
-	to = clock_date_add(to, 2);
-	clock_format_date(&from, lo, sizeof(lo));
-	clock_format_date(&to, hi, sizeof(hi));
-	if (race_id != NULL)
-		snprintf(race, sizeof(race), " AND h.race_id = '%s'", race_id);	/* [A-Za-z0-9_-] only */
-	snprintf(x->where, sizeof(x->where), "%s BETWEEN '%s' AND '%s' AND h.observed_at >= '%s'"
-	    " AND h.observed_at < '%s'%s", kind->day, x->from, x->to, lo, hi, race);
+	clock_format_date(&lo, x->lo, sizeof(x->lo));
+	clock_format_date(&hi, x->hi, sizeof(x->hi));
 	return 0;
 }
 
-/* Rows the export would send, counting no further than the cap + 1; -1 on failure. */
+/*
+ * Opens the export's transaction with its settings and counts its rows, no
+ * further than the cap + 1.  Returns the count, or -1 (the transaction rolled back).
+ */
 static long
-export_count(struct request *r, const struct export_kind *kind, const char *where)
+export_begin(struct request *r, const struct export_kind *kind, const struct export_range *x)
 {
-	char sql[2048];
+	const char *settings[6] = { x->from, x->to, x->lo, x->hi, x->race, EXPORT_TIMEOUT };
+	char cap[24];
+	const char *params[1] = { cap };
 	PGresult *res;
-	long n;
+	long n = -1;
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM %s%s LIMIT %ld) x",
-	    strstr(kind->select, " FROM ") + 6, where, (long)r->cfg->export_max_rows + 1);
-	res = db_exec(r->db, sql, 0, NULL);
-	if (res == NULL)
+	snprintf(cap, sizeof(cap), "%ld", (long)r->cfg->export_max_rows + 1);
+	if (db_begin(r->db) < 0)
 		return -1;
-	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	res = db_exec_prepared(r->db, &export_settings, 6, settings);
+	if (res != NULL) {
+		PQclear(res);
+		res = db_exec_prepared(r->db, &kind->count, 1, params);
+	}
+	if (res != NULL && num_parse_long(PQgetvalue(res, 0, 0), 0, 1L << 40, &n) < 0)
+		n = -1;
 	PQclear(res);
+	if (n < 0)
+		db_rollback(r->db);
 	return n;
 }
 
@@ -189,39 +215,41 @@ export_run(struct request *r, const struct export_kind *kind)
 {
 	struct export_sink sink = { r, export_format(r, r->accept) };
 	struct export_range x;
-	char sql[4096], filename[96], fail[160];
+	char filename[96], fail[160];
+	const char *type;
 	long rows;
 
-	if (sink.ndjson < 0 || export_where(r, kind, &x) < 0) {
+	if (sink.ndjson < 0 || export_range(r, kind, &x) < 0) {
 		resp_invalid_params(r);
 		return API_DONE;
 	}
-	rows = export_count(r, kind, x.where);
+	rows = export_begin(r, kind, &x);
 	if (rows < 0)
 		return api_db_failed(r);
-	if (rows > r->cfg->export_max_rows) {
-		resp_detail(r, 422, "more than %d rows (DH_EXPORT_MAX_ROWS) from %s to %s: export a shorter range of days",
-		    r->cfg->export_max_rows, x.from, x.to);
-		return API_DONE;
-	}
 	snprintf(filename, sizeof(filename), "%s_%s_%s.%s", kind->name, x.from, x.to,
 	    sink.ndjson ? "ndjson" : "csv");
-	if (sink.ndjson)
-		snprintf(sql, sizeof(sql), "COPY (SELECT row_to_json(x) FROM (%s%s%s) x) TO STDOUT",
-		    kind->select, x.where, kind->order);
-	else
-		snprintf(sql, sizeof(sql), "COPY (%s%s%s) TO STDOUT WITH (FORMAT csv, HEADER)",
-		    kind->select, x.where, kind->order);
-	if (resp_stream_head(r, sink.ndjson ? "application/x-ndjson; charset=utf-8" : "text/csv; charset=utf-8",
-	    filename) < 0 || strcmp(r->method, "HEAD") == 0)
+	type = sink.ndjson ? "application/x-ndjson; charset=utf-8" : "text/csv; charset=utf-8";
+	if (rows > r->cfg->export_max_rows || strcmp(r->method, "HEAD") == 0) {
+		db_rollback(r->db);
+		if (rows > r->cfg->export_max_rows)
+			resp_detail(r, 422, "more than %d rows (DH_EXPORT_MAX_ROWS) from %s to %s: export a shorter "
+			    "range of days", r->cfg->export_max_rows, x.from, x.to);
+		else
+			resp_stream_head(r, type, filename);
 		return API_DONE;
-	if (db_copy_out(r->db, sql, export_row, &sink) < 0) {
+	}
+	if (resp_stream_head(r, type, filename) < 0) {
+		db_rollback(r->db);
+		return API_DONE;
+	}
+	if (db_copy_out(r->db, sink.ndjson ? kind->ndjson : kind->csv, export_row, &sink) < 0) {
 		log_error("export %s from %s to %s ended early: %s", kind->name, x.from, x.to, db_error(r->db));
 		snprintf(fail, sizeof(fail), "%s%s%s\n", sink.ndjson ? "{\"error\":\"" : "# ",
 		    "export failed: the database failed mid-stream; the rows above are incomplete",
 		    sink.ndjson ? "\"}" : "");
 		resp_stream(r, fail, strlen(fail));
 	}
+	db_rollback(r->db);	/* read only: nothing to keep but the settings, which go with it */
 	return API_DONE;
 }
 

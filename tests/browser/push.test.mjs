@@ -82,14 +82,22 @@ try {
   await check("a price change written by dh-live appears in the open race view without a reload", async () => {
     const keys = Object.keys(expected);
     assert(keys.length > 0, "the suite expected no change");
-    await page.waitForFunction((want) => {
-      for (const [k, v] of Object.entries(want)) {
-        const [horse, book] = k.split(" ");
-        const td = document.querySelector(`#race-dialog tr[data-horse="${CSS.escape(horse)}"] td.price[data-book="${CSS.escape(book)}"]`);
-        if (!td || Math.abs(Number(td.dataset.decimal) - v) > 1e-6) return false;
-      }
-      return true;
-    }, expected, { timeout: 20000 });
+    try {
+      await page.waitForFunction((want) => {
+        for (const [k, v] of Object.entries(want)) {
+          const [horse, book] = k.split(" ");
+          const td = document.querySelector(`#race-dialog tr[data-horse="${CSS.escape(horse)}"] td.price[data-book="${CSS.escape(book)}"]`);
+          if (!td || Math.abs(Number(td.dataset.decimal) - v) > 1e-6) return false;
+        }
+        return true;
+      }, expected, { timeout: 20000 });
+    } catch (e) {
+      const shown = await gridPrices(page);
+      const wrong = keys.filter((k) => Math.abs(Number(shown[k]) - expected[k]) > 1e-6);
+      throw new Error(`${wrong.length} of ${keys.length} prices not shown after 20 s, e.g. ` +
+        wrong.slice(0, 3).map((k) => `${k}: ${shown[k]} (before ${before[k]}) for ${expected[k]}`).join("; ") +
+        ` [mode ${await page.textContent("#race-mode")}]`);
+    }
     assert(await page.evaluate(() => window.__dhNoReload === true), "the page was reloaded");
     const changed = keys.filter((k) => Number(before[k]) !== expected[k]);
     return `${changed.length} prices changed`;
