@@ -67,9 +67,18 @@ export function relative(iso, now) {
 }
 
 /* A price: "5/2" or "3.50", as the person chose; either when the other is missing. */
+/*
+ * A price in the odds format mode: fractional (as upstream wrote it),
+ * decimal, american ("+250", "-200": as the API's format=american) or
+ * probability (the implied chance, "28.6%").
+ */
 export function price(decimal, fractional, mode) {
   const d = Number(decimal);
   if (mode === "fractional" && !missing(fractional)) return String(fractional);
+  if (mode === "american" && !missing(decimal) && d > 1) {
+    return d >= 2 ? `+${Math.round((d - 1) * 100)}` : `-${Math.round(100 / (d - 1))}`;
+  }
+  if (mode === "probability" && !missing(decimal) && d > 1) return `${(100 / d).toFixed(1)}%`;
   if (!missing(decimal) && Number.isFinite(d) && d > 1) return d.toFixed(2);
   return missing(fractional) ? DASH : String(fractional);
 }

@@ -2,11 +2,17 @@
 // as fractions (the default, as bookmakers show them) or decimals.
 
 const KEY = "dh.oddsFormat";
+const MODES = ["fractional", "decimal", "american", "probability"];
+
+/* One of MODES; fractional for anything else. */
+function oddsMode(mode) {
+  return MODES.includes(mode) ? mode : "fractional";
+}
 const listeners = new Set();
 
 function read() {
   try {
-    return localStorage.getItem(KEY) === "decimal" ? "decimal" : "fractional";
+    return oddsMode(localStorage.getItem(KEY));
   } catch (e) {
     return "fractional";
   }
@@ -19,7 +25,7 @@ export function oddsFormat() {
 }
 
 export function setOddsFormat(mode) {
-  format = mode === "decimal" ? "decimal" : "fractional";
+  format = oddsMode(mode);
   try {
     localStorage.setItem(KEY, format);
   } catch (e) {

@@ -104,7 +104,8 @@ function formatSwitch() {
       type: "radio", name: "odds-format", value, checked: mode === value,
       onchange: () => prefs.setOddsFormat(value),
     }), ` ${label}`);
-  return h("fieldset", { class: "oddsfmt" }, h("legend", null, "Odds as"), opt("fractional", "fractions"), opt("decimal", "decimals"));
+  return h("fieldset", { class: "oddsfmt" }, h("legend", null, "Odds as"), opt("fractional", "fractions"),
+    opt("decimal", "decimals"), opt("american", "American"), opt("probability", "chance %"));
 }
 
 /* The runners of the grid, plus non-runners the grid does not list. */
@@ -137,10 +138,13 @@ function gridTable(race, masters, history) {
     h("th", { scope: "col", class: "num" }, "No."),
     h("th", { scope: "col", class: "runner-col" }, "Runner"),
     h("th", { scope: "col", class: "best-col" }, "Best"),
+    h("th", { scope: "col", class: "fair-col", title: "The consensus (median) price normalised to a 100% book" }, "Fair"),
     h("th", { scope: "col" }, "Movement"),
     books.map((b) => h("th", { scope: "col", class: "book", title: `${fmt.text(b.bookmaker)}: each way ${fmt.text(b.ew_terms)}` },
       h("span", { class: "book-name" }, fmt.text(b.bookmaker || b.bookmaker_id)),
-      h("span", { class: "ew" }, b.ew_places ? `${b.ew_places} pl · 1/${fmt.text(b.ew_denom)}` : "win only"))));
+      h("span", { class: "ew" }, b.ew_places ? `${b.ew_places} pl · 1/${fmt.text(b.ew_denom)}` : "win only"),
+      h("span", { class: "book-pct", title: "Book percentage over the runners it prices" },
+        Number(b.book_percent) > 0 ? `${Number(b.book_percent).toFixed(1)}%` : fmt.DASH))));
   const body = h("tbody");
   for (const { runner, info } of runnerRows(race, masters)) {
     const nr = Boolean(info && info.non_runner);
@@ -169,6 +173,8 @@ function gridTable(race, masters, history) {
     h("td", { class: "best-col", "data-decimal": Number.isFinite(best) ? best : null },
       nr || !bp ? fmt.DASH : fmt.price(bp.decimal, bp.fractional, mode),
       bp && bp.bookmakers && !nr ? h("span", { class: "who" }, bestWho(bp.bookmakers, names)) : null),
+    h("td", { class: "fair-col", "data-decimal": runner.fair_decimal != null ? runner.fair_decimal : null },
+      nr || !(Number(runner.fair_decimal) > 1) ? fmt.DASH : fmt.price(runner.fair_decimal, null, mode === "fractional" ? "decimal" : mode)),
     h("td", { class: "spark" }, nr ? null : charts.sparkline(timeline, { label })),
     books.map((b) => {
       const p = (runner.prices || {})[b.bookmaker_id];

@@ -210,6 +210,31 @@ async function raceChecks(page, byStage) {
     return `${n} runners`;
   });
 
+  await check("the grid shows each bookmaker's book % and each runner's fair price (issue 13)", page, async () => {
+    const pcts = await page.$$eval("#race-dialog thead th.book .book-pct", (es) => es.map((e) => e.textContent));
+    const want = grid.bookmakers.map((b) => (Number(b.book_percent) > 0 ? `${Number(b.book_percent).toFixed(1)}%` : "–"));
+    assert(JSON.stringify(pcts) === JSON.stringify(want), `book % ${pcts.slice(0, 3)} for ${want.slice(0, 3)}`);
+    const fair = await page.$$eval("#race-dialog table.grid tbody tr", (rs) => rs.map((r) => [r.dataset.horse, r.querySelector("td.fair-col").dataset.decimal]));
+    const priced = grid.runners.filter((r) => Number(r.fair_decimal) > 1);
+    assert(priced.length > 0, "the API gives no fair price");
+    for (const r of priced) {
+      const row = fair.find(([h]) => h === r.horse_id);
+      assert(row && Math.abs(Number(row[1]) - Number(r.fair_decimal)) < 0.001, `${r.horse_name}: fair ${row && row[1]}, API ${r.fair_decimal}`);
+    }
+    return `${pcts.length} books, ${priced.length} fair prices`;
+  });
+
+  await check("the odds toggle shows American odds and chances, and back to fractions", page, async () => {
+    await page.check('#race-dialog input[name="odds-format"][value="american"]');
+    const us = await page.$$eval("#race-dialog table.grid tbody td.price", (cs) => cs.map((c) => c.textContent).filter((t) => t !== "–"));
+    assert(us.length > 0 && us.every((t) => /^[+-]\d+/.test(t)), `American: ${us.slice(0, 4)}`);
+    await page.check('#race-dialog input[name="odds-format"][value="probability"]');
+    const pc = await page.$$eval("#race-dialog table.grid tbody td.price", (cs) => cs.map((c) => c.textContent).filter((t) => t !== "–"));
+    assert(pc.length > 0 && pc.every((t) => /^\d+\.\d%/.test(t)), `chance: ${pc.slice(0, 4)}`);
+    await page.check('#race-dialog input[name="odds-format"][value="fractional"]');
+    return `${us[0]}, ${pc[0]}`;
+  });
+
   await check("the favourite is marked and each-way terms shown", page, async () => {
     const favs = await page.$$eval("#race-dialog tr.fav", (rs) => rs.map((r) => r.dataset.horse));
     const want = grid.runners.filter((r) => r.favourite).map((r) => r.horse_id);
