@@ -364,6 +364,8 @@ api_send_found(struct request *r, const struct db_stmt *stmt, int nparams,
 	return API_DONE;
 }
 
+const char *const api_regions[] = { "gb", "ire", "GB", "IRE", NULL };
+
 int
 api_odds_format(struct request *r)
 {

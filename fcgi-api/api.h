@@ -135,6 +135,9 @@ extern const struct api_module *const api_modules[];
 #define API_P_AFTER      { "after", "s", "the next_after of the previous page: the page after its last row, "\
                                         "at the cost of the first page" }
 #define API_P_REGION     { "region", "s", "region code, e.g. gb or ire (any case)" }
+
+/* The values API_P_REGION takes, for query_enum (NULL-terminated). */
+extern const char *const api_regions[];
 #define API_P_COURSE     { "course", "s", "course name, case-insensitive (e.g. Ascot)" }
 
 /*

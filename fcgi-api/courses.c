@@ -24,14 +24,13 @@ static const struct db_stmt courses_list_stmt = DB_STMT("courses_list", sql_cour
 static enum api_outcome
 courses_list(struct request *r)
 {
-	static const char *const regions[] = { "gb", "ire", "GB", "IRE", NULL };
 	struct api_page page;
 	const char *params[1 + 2 + API_MAX_KEYS] = { NULL };
 	PGresult *res;
 	json_t *list, *names;
 	int n;
 
-	query_enum(&r->query, "region", regions, NULL, &params[0]);
+	query_enum(&r->query, "region", api_regions, NULL, &params[0]);
 	api_page_keyed(r, API_MAX_LIMIT, &courses_key, &page);
 	if (resp_invalid_params(r))
 		return API_DONE;

@@ -85,7 +85,6 @@ static enum api_outcome
 market_movers(struct request *r)
 {
 	static const char *const sorts[] = { "best", "consensus", NULL };
-	static const char *const regions[] = { "gb", "ire", "GB", "IRE", NULL };
 	struct clock_date day = clock_racing_day(r->now);
 	char date[16], now[32], since[32], floor[32], limit_s[16];
 	const char *params[9] = { date, now, NULL, NULL, since, floor, limit_s, NULL, NULL };
@@ -93,7 +92,7 @@ market_movers(struct request *r)
 	long limit, minutes;
 
 	query_date(&r->query, "race_date", &day);
-	query_enum(&r->query, "region", regions, NULL, &params[2]);
+	query_enum(&r->query, "region", api_regions, NULL, &params[2]);
 	query_id(&r->query, "race_id", &params[3]);
 	query_enum(&r->query, "window", movers_windows, "60m", &window);
 	query_enum(&r->query, "sort", sorts, "best", &params[8]);
