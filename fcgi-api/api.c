@@ -128,6 +128,22 @@ api_operator(struct request *r)
 	return rc;
 }
 
+_Static_assert(QUERY_MAX_DECLARED >= API_MAX_PARAMS, "a route's params fit query_declare");
+
+/* The handler reads the parameters its route declares, and no other. */
+static void
+api_declare_params(struct request *r, const struct api_route *route)
+{
+	const char *names[API_MAX_PARAMS];
+	size_t n = 0;
+
+	while (n < API_MAX_PARAMS && route->params[n].name != NULL) {
+		names[n] = route->params[n].name;
+		n++;
+	}
+	query_declare(&r->query, names, n);
+}
+
 enum api_outcome
 api_dispatch(struct request *r, const char *raw_query)
 {
@@ -151,6 +167,7 @@ api_dispatch(struct request *r, const char *raw_query)
 		resp_detail(r, 400, "%s", err);
 		return API_DONE;
 	}
+	api_declare_params(r, route);
 	if ((route->flags & API_ADMIN_KEY) && api_check_key(r) < 0)
 		return API_DONE;
 	r->cache_control = route->cache_control;

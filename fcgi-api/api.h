@@ -22,6 +22,7 @@
 #ifndef DH_API_H
 #define DH_API_H
 
+#include <stdio.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -149,6 +150,15 @@ int api_init(void);
 
 /* The route table made by api_init, in the modules' order. */
 const struct api_route *const *api_routes(size_t *n);
+
+/*
+ * Prints the entries of nginx's map from a GET route's path to the part of
+ * the micro-cache key its parameters make (cachekey.c; `dh-api
+ * --cache-key-map`, rendered into nginx/darkhorses.conf.in).  After
+ * api_init.  Returns 0, or -1 when a route cannot be keyed (message on
+ * stderr).
+ */
+int api_print_cache_map(FILE *f);
 
 /*
  * Routes one request (r->method, r->path) with its query string, checks the

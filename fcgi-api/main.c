@@ -206,6 +206,11 @@ main(int argc, char **argv)
 	const char *url;
 	int fd;
 
+	if (argc == 2 && strcmp(argv[1], "--cache-key-map") == 0) {
+		if (api_init() < 0 || api_print_cache_map(stdout) < 0 || fflush(stdout) != 0)
+			return 1;
+		return 0;
+	}
 	if (cfg_load(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "dh-api: %s\n", err);
 		return CFG_EXIT_CONFIG;

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "jsonout.h"
+#include "log.h"
 
 int
 query_parse(struct query *q, const char *raw, char *err, size_t errlen)
@@ -16,11 +17,12 @@ query_parse(struct query *q, const char *raw, char *err, size_t errlen)
 	int n;
 
 	memset(q, 0, sizeof(*q));
+	q->ndeclared = -1;
 	if (len > QUERY_MAX_LEN) {
 		snprintf(err, errlen, "query string too long (%zu bytes, at most %d)", len, QUERY_MAX_LEN);
 		return -1;
 	}
-	n = qstring_split(raw, "&;", QSTRING_STRICT, q->params, QUERY_MAX_PARAMS, &q->storage, &at);
+	n = qstring_split(raw, "&", QSTRING_STRICT, q->params, QUERY_MAX_PARAMS, &q->storage, &at);
 	switch (n) {
 	case QSTRING_NOMEM:
 		snprintf(err, errlen, "out of memory");
@@ -38,6 +40,28 @@ query_parse(struct query *q, const char *raw, char *err, size_t errlen)
 		q->n = (size_t)n;
 		return 0;
 	}
+}
+
+void
+query_declare(struct query *q, const char *const *names, size_t n)
+{
+	q->ndeclared = 0;
+	for (size_t i = 0; i < n && i < QUERY_MAX_DECLARED && names[i] != NULL; i++)
+		q->declared[q->ndeclared++] = names[i];
+}
+
+/* Whether a getter may read name (query_declare). */
+static int
+query_declared(const struct query *q, const char *name)
+{
+	if (q->ndeclared < 0)
+		return 1;
+	for (int i = 0; i < q->ndeclared; i++)
+		if (strcmp(q->declared[i], name) == 0)
+			return 1;
+	log_error("a handler read query parameter \"%s\", which its route does not declare: "
+	    "seen as absent (add it to the route's params, which make nginx's cache key)", name);
+	return 0;
 }
 
 void
@@ -111,8 +135,10 @@ query_find(struct query *q, const char *name, size_t maxlen, const struct qstrin
 	const struct qstring_pair *found = NULL;
 	char msg[160];
 
+	if (!query_declared(q, name))
+		return 0;
 	for (size_t i = 0; i < q->n; i++) {
-		if (strcmp(q->params[i].key, name) != 0)
+		if (q->params[i].key_escaped || strcmp(q->params[i].key, name) != 0)
 			continue;
 		if (found != NULL) {
 			snprintf(msg, sizeof(msg), "parameter \"%s\" given more than once", name);

@@ -20,22 +20,38 @@
 #define QUERY_MAX_LEN    16384	/* bytes of raw query string */
 #define QUERY_MAX_PARAMS 64
 #define QUERY_MAX_VALUE  1024	/* default longest value a getter accepts */
+#define QUERY_MAX_DECLARED 8	/* names query_declare takes (API_MAX_PARAMS) */
 
 struct query {
 	char               *storage;	/* decoded keys and values */
 	size_t              n;
 	struct qstring_pair params[QUERY_MAX_PARAMS];
 	json_t             *errors;	/* NULL until a getter finds a bad value */
+	/* query_declare: the only names the getters read; unrestricted when ndeclared is -1 */
+	const char         *declared[QUERY_MAX_DECLARED];
+	int                 ndeclared;
 };
 
 /*
  * Decodes a raw query string ("a=1&b=x%20y"; "+" is a space; pairs split at
- * "&" and ";"), strictly (qstring.h).  Returns 0, or
+ * "&" only, as the original's Starlette does), strictly (qstring.h).  A name
+ * sent with a "%" escape ("%6Cimit") is nobody's parameter: no client spells
+ * one so, and nginx's cache key, which reads names as sent, must see the
+ * same parameters as the getters (fcgi-api/cachekey.c).  Returns 0, or
  * -1 with a message in err when the string is malformed (bad percent
  * escape, too long, too many parameters): the caller answers 400.  Call
  * query_free() in both cases.
  */
 int query_parse(struct query *q, const char *raw, char *err, size_t errlen);
+
+/*
+ * After query_parse: the getters read only these names (a route's declared
+ * parameters, NULL-terminated or n long).  A getter asked for another name
+ * logs the mistake and sees the parameter as absent, so that nothing a
+ * handler reads can be missing from nginx's cache key, which is made of the
+ * same declarations (fcgi-api/cachekey.c).
+ */
+void query_declare(struct query *q, const char *const *names, size_t n);
 
 /* Frees what query_parse allocated, errors included.  Safe to call twice. */
 void query_free(struct query *q);

@@ -82,3 +82,40 @@ route_find(const struct api_route *const *routes, size_t n, const char *method,
 	}
 	return path_known ? ROUTE_BAD_METHOD : ROUTE_NOT_FOUND;
 }
+
+int
+route_regex(const char *pattern, char *out, size_t outlen)
+{
+	size_t o = 0;
+	int n;
+
+#define ROUTE_PUT(...) do { \
+		n = snprintf(out + o, outlen - o, __VA_ARGS__); \
+		if (n < 0 || (size_t)n >= outlen - o) \
+			return -1; \
+		o += (size_t)n; \
+	} while (0)
+	if (outlen == 0)
+		return -1;
+	ROUTE_PUT("^");
+	for (const char *p = pattern; *p != '\0'; p++) {
+		if (*p == '{') {
+			const char *end = strchr(p, '}');
+
+			if (end == NULL || end == p + 1)
+				return -1;
+			ROUTE_PUT("[^/]{1,%d}", ROUTE_MAX_CAPTURE - 1);
+			p = end;
+		} else if (*p == '.') {
+			ROUTE_PUT("[.]");
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '/' || *p == '-') {
+			ROUTE_PUT("%c", *p);
+		} else {
+			return -1;
+		}
+	}
+	ROUTE_PUT("%s$", strcmp(pattern, "/") == 0 ? "" : "/?");
+#undef ROUTE_PUT
+	return 0;
+}

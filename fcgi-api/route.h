@@ -29,4 +29,14 @@ enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
 enum route_result route_find(const struct api_route *const *routes, size_t n, const char *method,
     const char *path, struct route_match *m);
 
+/*
+ * Writes the PCRE that matches exactly the paths route_find matches to
+ * pattern (nginx's map, for the micro-cache's key: see cachekey.c):
+ * anchored, literal segments with "." as "[.]", each {capture} as 1 to
+ * ROUTE_MAX_CAPTURE - 1 bytes without "/", one optional trailing slash.
+ * Returns 0, or -1 when out is too small or the pattern holds a character
+ * a regex would read as syntax (patterns are [A-Za-z0-9_./-] and {names}).
+ */
+int route_regex(const char *pattern, char *out, size_t outlen);
+
 #endif

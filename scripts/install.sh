@@ -62,6 +62,7 @@ DH_TLS_KEY=/etc/ssl/darkhorses/privkey.pem
 DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
 HTTPS_PORT_SUFFIX=""
 nginx_cache_zone
+cache_key_maps "$BUILD_BIN"
 API_SOCKET_OWNER_LINE=socket_owner=darkhorses:www-data
 api_sockets "$DH_VAR_DIR/run"
 cors_origins

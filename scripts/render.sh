@@ -94,6 +94,16 @@ push_settings() {
 	fi
 }
 
+# The maps of the micro-cache's key that dh-api's routes make
+# (nginx/darkhorses.conf.in), as the dh-api binary in BIN_DIR prints them
+# from its route table (fcgi-api/cachekey.c):
+#
+#   cache_key_maps BIN_DIR
+cache_key_maps() {
+	DH_CACHE_KEY_MAPS=$("$1/dh-api" --cache-key-map) ||
+		die "$1/dh-api --cache-key-map failed (run make first)"
+}
+
 # The micro-cache zone for fastcgi.conf: dh_api, or off with DH_API_CACHE=off
 # (a benchmark stack measuring the uncached path).
 nginx_cache_zone() {

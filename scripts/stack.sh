@@ -284,6 +284,7 @@ prepare() {
 	cors_origins
 	DH_API_RATE_BURST=$((DH_API_RATE_LIMIT * 2))
 	nginx_cache_zone
+	cache_key_maps "$BIN"
 	rm -f "$VAR"/supervisor/conf.d/*.conf "$VAR"/nginx/conf.d/*.conf
 	render "$ROOT/supervisor/supervisord.conf.in" "$CONF"
 	[ -n "$EMBEDDED" ] && render "$ROOT/supervisor/postgres.conf.in" "$VAR/supervisor/conf.d/postgres.conf"

@@ -75,6 +75,7 @@ qstring_split(const char *raw, const char *seps, int flags, struct qstring_pair 
 		if ((flags & QSTRING_STRICT) && (size_t)kn != strlen(out))
 			return QSTRING_NUL_NAME;
 		pairs[n].key = out;
+		pairs[n].key_escaped = memchr(p, '%', klen) != NULL;
 		out += kn + 1;
 		vn = eq != NULL ? qstring_decode(eq + 1, seg - klen - 1, out, flags) : qstring_decode("", 0, out, flags);
 		if (vn < 0)

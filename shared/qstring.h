@@ -27,6 +27,7 @@ struct qstring_pair {
 	const char *key;	/* decoded, NUL-terminated */
 	const char *value;	/* decoded, NUL-terminated; "" for a key without "=" */
 	size_t      value_len;	/* may differ from strlen(value) when it holds a NUL */
+	int         key_escaped;	/* the key as sent held a "%" escape */
 };
 
 /*

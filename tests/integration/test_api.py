@@ -1,9 +1,12 @@
 """The read API end to end: every endpoint of DESIGN.md's "HTTP API" through
 nginx against a full racing day loaded by SQL, with the clock frozen at NOW
 (DH_NOW): bodies and values (stage boundaries, best prices and favourites,
-filters, pagination), headers (X-Query-Count, Cache-Control, X-Cache), the
-admin key, a battery of bad input on every endpoint, and the plans PostgreSQL
-really ran for dh-api (auto_explain): no sequential scan of a big table.
+filters, pagination), headers (X-Query-Count, Cache-Control), the admin key,
+a battery of bad input on every endpoint, and the plans PostgreSQL really ran
+for dh-api (auto_explain): no sequential scan of a big table.  All of that
+with nginx's micro-cache off (DH_API_CACHE=off: no parameter can make a
+request miss it, issue 16); then the stack restarts with the cache on for
+its own checks (X-Cache, the cache key).
 
 The fixture (fixture_sql) is also what bench/run loads.
 """
@@ -340,7 +343,8 @@ MASTERS = "public, max-age=300"
 
 
 class Api:
-    """Requests with a unique tag so that nginx's micro-cache never answers."""
+    """Requests with a unique tag (the suite's stack has no micro-cache: the tag
+    only makes each request its own line in the access log)."""
 
     def __init__(self, st):
         self.st = st
@@ -986,10 +990,6 @@ def check_public_view(t, api, st):
     t.check("coverage with the admin key: each failed date's error text",
             failed and failed[0]["last_error"] == "upstream 503" and r.headers.get("cache-control") == "no-store",
             failed)
-    r = st.get("/api/courses?limit=2&auth-cache-test=1")
-    r2 = st.get("/api/courses?limit=2&auth-cache-test=1", headers={"Authorization": "Bearer junk"})
-    t.check("an Authorization header does not skip the micro-cache on public routes (no cache busting)",
-            r2.headers.get("x-cache") == "HIT", (r.headers.get("x-cache"), r2.headers.get("x-cache")))
 
 
 def check_metrics(t, api, st):
@@ -1035,8 +1035,7 @@ def check_openapi(t, api):
 # --- Headers -----------------------------------------------------------------
 
 def check_headers(t, api, st):
-    never = {"/health", "/api/health", "/api/masters/health", "/api/db-health/stats", "/metrics",
-             "/api/export/historical-odds", "/api/export/price-history", "/api/export/results"}
+    never = NEVER_CACHED
     live = {"/api/live-odds", "/api/live-odds/races-by-stage", "/api/live-odds/upcoming-races",
             "/api/live-odds/next-race", "/api/scheduler-status", "/api/races/{race_id}/odds",
             "/api/races/{race_id}/odds/history", "/api/movers", "/api/races/{race_id}/odds/summary"}
@@ -1058,17 +1057,72 @@ def check_headers(t, api, st):
             bad.append((path, "masters cache", cc))
     t.check("headers: Cache-Control per route (live seconds, masters minutes, admin/health no-store), "
             "X-Query-Count <= 2, X-Query-Time", not bad, bad)
+
+
+# --- The micro-cache (the stack restarted with DH_API_CACHE=on) ----------------
+
+NEVER_CACHED = {"/health", "/api/health", "/api/masters/health", "/api/db-health/stats", "/metrics",
+                "/api/export/historical-odds", "/api/export/price-history", "/api/export/results"}
+
+
+def check_cache_hits(t, st):
+    bad = []
     for pattern, path, _ in ENDPOINTS:
-        if pattern in never:
+        if pattern in NEVER_CACHED:
             continue
-        unique = path + ("&" if "?" in path else "?") + "hit=%d" % time.time_ns()
-        first, second = st.get(unique), st.get(unique)
-        if not (first.headers.get("x-cache") == "MISS" and second.headers.get("x-cache") == "HIT"
+        first, second = st.get(path), st.get(path)
+        if not (first.headers.get("x-cache") in ("MISS", "HIT") and second.headers.get("x-cache") == "HIT"
                 and first.body == second.body):
             bad.append((path, first.headers.get("x-cache"), second.headers.get("x-cache")))
-    t.check("headers: cacheable answers are served from nginx's cache on repeat (X-Cache: HIT)", not bad, bad)
+    t.check("cache: cacheable answers are served from nginx's cache on repeat (X-Cache: HIT)", not bad, bad)
     hits = [st.get(p).headers.get("x-cache") for p in ("/api/health", "/api/health", "/metrics", "/metrics")]
-    t.check("headers: never-cacheable routes skip the cache", "HIT" not in hits, hits)
+    t.check("cache: never-cacheable routes skip the cache", "HIT" not in hits, hits)
+    r = st.get("/api/courses?limit=2")
+    r2 = st.get("/api/courses?limit=2", headers={"Authorization": "Bearer junk"})
+    t.check("cache: an Authorization header does not skip the micro-cache on public routes (no cache busting)",
+            r2.headers.get("x-cache") == "HIT", (r.headers.get("x-cache"), r2.headers.get("x-cache")))
+
+
+def check_cache_key(t, st):
+    """Issue 16, item 3: the key is the route's own parameters in its order, read as
+    dh-api reads them: what the route ignores cannot miss the cache, and no
+    spelling of a parameter can plant one request's answer on another."""
+    def get(q):
+        r = st.get("/api/live-odds" + q)
+        return r.status, r.headers.get("x-cache"), (r.json() or {}) if r.status in (200, 422) else {}
+
+    base = get("?limit=3&race_date=%s" % TODAY)
+    same = [get(q) for q in ("?race_date=%s&limit=3" % TODAY, "?limit=3&race_date=%s&u=1" % TODAY,
+                             "?_=%d&race_date=%s&limit=3&%%41=2&X=3" % (time.time_ns(), TODAY))]
+    t.check("cache key: other parameters, another order, an unknown or escaped name: the same entry (HIT)",
+            base[0] == 200 and all(s[:2] == (200, "HIT") and s[2] == base[2] for s in same),
+            [s[:2] for s in [base] + same])
+    # Spellings nginx's $arg_ would read as limit=3 but dh-api does not: each its own answer.
+    cases = {
+        "?race_date=%s&LIMIT=3" % TODAY: (200, 100),            # an upper-case name is not limit
+        "?race_date=%s&%%6Cimit=3" % TODAY: (200, 100),         # nor an escaped one
+        "?race_date=%s&limit=3&limit=4" % TODAY: (422, None),   # a repeat is refused
+        "?race_date=%s&limit=3;x=1" % TODAY: (422, None),       # ";" is part of the value
+        "?race_date=%s&limit=" % TODAY: (422, None),            # empty is not absent
+        "?race_date=%s&limit=3&x=%%zz" % TODAY: (400, None),    # a bad escape anywhere is a 400
+    }
+    bad = []
+    for q, (status, limit) in cases.items():
+        for _ in range(2):   # twice: the second may come from the cache, and must be the same
+            got = get(q)
+            if got[0] != status or (limit is not None and got[2].get("limit") != limit):
+                bad.append((q, got[:2], got[2].get("limit")))
+    t.check("cache key: an upper-case, escaped, repeated or empty limit, or one with \";\", is never "
+            "answered as limit=3 (nor a bad escape)", not bad, bad)
+    check_declared(t, st)
+
+
+def check_declared(t, st):
+    """The key's blind spot: a handler reading a parameter its route does not declare."""
+    logs = subprocess.run("grep -h 'does not declare' %s/log/dh-api*.log || true" % st.var, shell=True,
+                          capture_output=True, text=True).stdout
+    t.check("cache key: no handler read a parameter its route does not declare",
+            logs == "", logs[:2000])
 
 
 # --- Bad input -----------------------------------------------------------------
@@ -1513,7 +1567,7 @@ def check_movers(t, api, st):
 
 def run(t):
     st = harness.Stack("api", DH_NOW=NOW, DH_API_RATE_LIMIT=1000000, DH_WORKERS="none",
-                       DH_EXPORT_MAX_ROWS=EXPORT_MAX_ROWS)  # fixtures only
+                       DH_EXPORT_MAX_ROWS=EXPORT_MAX_ROWS, DH_API_CACHE="off")  # fixtures only
     failed_before = t.failed
     try:
         st.start()
@@ -1543,6 +1597,11 @@ def run(t):
         t.area(api_pages.check_keyset, t, api)
         t.area(api_pages.check_deep_pages, t, api, st)      # adds 600,000 rows
         t.area(check_plans, t, api, st)                     # on those: a seq scan would cost there
+        st.stop()
+        st.env["DH_API_CACHE"] = "on"
+        st.start()
+        t.area(check_cache_hits, t, st)
+        t.area(check_cache_key, t, st)
     finally:
         if t.failed > failed_before:
             st.keep_logs()

@@ -151,6 +151,7 @@ def run(t):
         api = test_api.Api(st)
         for family, path, fields in specs():
             t.area(check_endpoint, t, api, family, path, fields)
+        t.area(test_api.check_declared, t, st)
     finally:
         if t.failed > failed_before:
             st.keep_logs()

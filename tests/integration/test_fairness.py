@@ -3,7 +3,9 @@ most expensive query the API allows (measured here among the heavy
 candidates, each with the largest limit), uncached, at the permitted rate
 (DH_API_RATE_LIMIT, the default 50/s); client B's single-row lookups keep
 their p99 within 2x of what they are with A idle.  A and B are two loopback
-addresses, so nginx's per-client limits see two clients."""
+addresses, so nginx's per-client limits see two clients.  The stack has no
+micro-cache (DH_API_CACHE=off): the worst case, as if A varied the
+parameters the cache key is made of."""
 import http.client
 import random
 import threading
@@ -131,7 +133,7 @@ def check_fairness(t, st):
 
 def run(t):
     st = harness.Stack("fairness", DH_NOW=test_api.NOW, DH_WORKERS="none", DH_API_RATE_LIMIT=RATE,
-                       DH_API_CONN_LIMIT=8)   # the defaults
+                       DH_API_CONN_LIMIT=8, DH_API_CACHE="off")   # the defaults, uncached
     failed_before = t.failed
     try:
         st.start()

@@ -252,6 +252,24 @@ test_more_segments(void **state)
 	assert_int_equal(find("GET", "/api/masters/horses/a/b/", &m), ROUTE_NOT_FOUND);
 }
 
+/* route_regex: the nginx map's regex for a pattern (cachekey.c). */
+static void
+test_regex(void **state)
+{
+	char re[256];
+
+	(void)state;
+	assert_int_equal(route_regex("/api/masters/horses/{id}", re, sizeof(re)), 0);
+	assert_string_equal(re, "^/api/masters/horses/[^/]{1,127}/?$");
+	assert_int_equal(route_regex("/api/openapi.json", re, sizeof(re)), 0);
+	assert_string_equal(re, "^/api/openapi[.]json/?$");
+	assert_int_equal(route_regex("/", re, sizeof(re)), 0);
+	assert_string_equal(re, "^/$");
+	assert_int_equal(route_regex("/a(b)", re, sizeof(re)), -1);
+	assert_int_equal(route_regex("/a/{}", re, sizeof(re)), -1);
+	assert_int_equal(route_regex("/api/masters/horses/{id}", re, 20), -1);
+}
+
 int
 main(void)
 {
@@ -267,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_empty_and_long_paths),
 		cmocka_unit_test(test_capture_length),
 		cmocka_unit_test(test_more_segments),
+		cmocka_unit_test(test_regex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
