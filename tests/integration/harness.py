@@ -233,6 +233,18 @@ class Stack:
     def get(self, path, **kw):
         return self.request(path, **kw)
 
+    def get_fresh(self, path, timeout=8, **kw):
+        """An answer dh-api made for this request, not one from nginx's micro-cache
+        (whose key ignores parameters the route does not declare, so none can
+        bust it): asks again until the cached copy has expired (max-age 5 s on
+        live routes)."""
+        end = time.monotonic() + timeout
+        while True:
+            r = self.request(path, **kw)
+            if r.headers.get("x-cache") not in ("HIT", "STALE", "UPDATING") or time.monotonic() > end:
+                return r
+            time.sleep(0.25)
+
     def wait_for(self, predicate, timeout=30, interval=0.2):
         return wait_for(predicate, timeout, interval)
 

@@ -131,7 +131,7 @@ def last_run_detail(st):
 
 def pick_race(st):
     """A race still open at LATER, with prices: (race_id, its grid)."""
-    body = st.get("/api/live-odds/races-by-stage?x=%d" % time.monotonic_ns()).json() or {}
+    body = st.get_fresh("/api/live-odds/races-by-stage").json() or {}
     for stage in ("early_market", "pre_race"):
         for race in body.get("stages", {}).get(stage, []):
             if race.get("runner_count", 0) >= 3:
@@ -198,7 +198,7 @@ def check_messages(t, st, race_id, race, board, t0):
             and str(msg.get("timestamp", "")).startswith("2025-10-14T13:00"), msg.get("id"))
     seqs = [e[1].get("seq") for e in race.events]
     t.check("seq counts 1, 2, ... on the channel", seqs == list(range(1, len(seqs) + 1)), seqs)
-    grid = st.get("/api/races/%s/odds?x=%d" % (race_id, time.monotonic_ns())).json() or {}
+    grid = st.get_fresh("/api/races/%s/odds" % race_id).json() or {}
     prices = {}
     for runner in grid.get("race", {}).get("runners", []):
         for book, price in (runner.get("prices") or {}).items():
@@ -277,7 +277,7 @@ def check_nginx_killed(t, st, race_id, sim_later):
 
 
 def grid_prices(st, race_id):
-    grid = st.get("/api/races/%s/odds?x=%d" % (race_id, time.monotonic_ns())).json() or {}
+    grid = st.get_fresh("/api/races/%s/odds" % race_id).json() or {}
     return {"%s %s" % (r["horse_id"], book): p["decimal"]
             for r in grid.get("race", {}).get("runners", []) for book, p in (r.get("prices") or {}).items()}
 
