@@ -63,7 +63,7 @@ function bookmakerTable(list) {
     h("tbody", null, (list || []).map((b) => h("tr", { "data-book": b.bookmaker_id },
       h("th", { scope: "row" }, fmt.text(b.bookmaker || b.bookmaker_id)),
       h("td", { class: "num" }, fmt.num(b.runners)),
-      h("td", { class: "num pct-bar", "data-value": b.opening_beat_sp_percent, style: `--pct: ${Number(b.opening_beat_sp_percent) || 0}%` },
+      h("td", { class: "num", "data-value": b.opening_beat_sp_percent },
         pct(b.opening_beat_sp_percent)),
       h("td", { class: "num", "data-value": b.closing_beat_sp_percent }, pct(b.closing_beat_sp_percent)),
       h("td", { class: "num" }, signed(b.opening_clv_avg_percent)),

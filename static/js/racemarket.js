@@ -51,6 +51,9 @@ function build() {
         oninput: (e) => pick(Number(e.target.value)),
       }),
       h("output", { id: "race-at-time", for: "race-at", class: "race-at-time" }, fmt.DASH),
+      h("span", { class: "race-steps" },
+        h("button", { type: "button", id: "race-at-prev", class: "step-btn", "aria-label": "Previous price change", title: "Previous price change", onclick: () => step(-1) }, "◀"),
+        h("button", { type: "button", id: "race-at-next", class: "step-btn", "aria-label": "Next price change", title: "Next price change", onclick: () => step(1) }, "▶")),
       h("button", { type: "button", id: "race-live", class: "live-btn", hidden: true, onclick: () => backToLive(true) },
         "Back to live")),
     h("p", { id: "race-at-state", class: "race-at-state meta", role: "status" }, "Loading the price history…"));
@@ -70,6 +73,8 @@ function showState() {
   input.setAttribute("aria-valuetext", st.at === null ? "live" : fmt.timeSecs(st.at));
   setText(byId("race-at-time"), st.at === null ? "Live" : when(st.at));
   byId("race-live").hidden = st.at === null;
+  byId("race-at-prev").disabled = span === 0 || st.at === st.first;
+  byId("race-at-next").disabled = span === 0 || st.at === null;
   box.classList.toggle("past", st.at !== null);
   if (st.at === null) {
     delete d.dataset.at;
@@ -84,6 +89,24 @@ function showState() {
   else if (!st.past || st.past.atMs !== st.at) text = `Loading the prices as at ${fmt.timeSecs(st.at)}…`;
   else text = `Not live: the prices as they stood at ${when(st.at)} (UK time). Live changes are held back until you go back to live.`;
   setText(byId("race-at-state"), text);
+}
+
+/*
+ * To the previous (dir -1) or next (+1) recorded change from the instant
+ * shown (the sparklines' history: each price's recent changes); past the
+ * last, live.
+ */
+function step(dir) {
+  if (!st) return;
+  const from = st.at === null ? st.last + 1 : st.at;
+  const list = st.changes.filter((t) => t >= st.first && t <= st.last);
+  const to = dir < 0 ? list.filter((t) => t < from).pop() : list.find((t) => t > from);
+  if (to === undefined) {
+    if (dir > 0) backToLive(false);
+    else if (st.at !== st.first) pick(0);
+    return;
+  }
+  pick(Math.round((to - st.first) / 1000));
 }
 
 /* The slider moved to value (seconds after the first change). */
@@ -136,14 +159,17 @@ function backToLive(focusSlider) {
 export function update(id, grid, history) {
   if (!st || st.id !== id) return;
   let first = st.summaryFirst, last = -Infinity;
+  const changes = new Set();
   for (const se of (history && history.series) || []) {
     for (const p of se.points || []) {
       const t = fmt.ms(p.observed_at);
       if (!Number.isFinite(t)) continue;
+      changes.add(Math.floor(t / 1000) * 1000 + 1000);	// the grid shows the change from the next whole second
       if (!(t >= first)) first = t;
       if (t > last) last = t;
     }
   }
+  st.changes = [...changes].sort((a, b) => a - b);
   const upd = grid ? fmt.ms(grid.prices_updated_at) : NaN;
   if (Number.isFinite(upd) && upd > last) last = upd;
   // Whole seconds, the one after the first change: ?at= takes seconds, and a change at 11:55:13(.4) is in its grid from 11:55:14.
@@ -250,7 +276,7 @@ async function loadExtras() {
 export function open(id, rerender) {
   close();
   st = {
-    id, first: NaN, last: NaN, summaryFirst: NaN, at: null, past: null, seq: 0, summary: null, summaryError: null,
+    id, first: NaN, last: NaN, summaryFirst: NaN, changes: [], at: null, past: null, seq: 0, summary: null, summaryError: null,
     moves: null, timer: null, debounce: null, rerender,
   };
   build();

@@ -325,10 +325,16 @@ async function sliderChecks(page, race, grid) {
     }
     assert(n > 0, "no price compared");
     assert(Date.parse(at) < Date.parse(grid.prices_updated_at), `at ${at} is not before the last change ${grid.prices_updated_at}`);
+    await page.click("#race-at-next");
+    await page.waitForFunction((t) => {
+      const d = document.getElementById("race-dialog");
+      return !d.classList.contains("past") || (d.dataset.at > t && /Not live/.test(document.getElementById("race-at-state").textContent));
+    }, at, { timeout: 20000 });
+    const next = await page.$eval("#race-dialog", (d) => d.dataset.at || "live");
     await page.click("#race-live");
     await page.waitForFunction(() => !document.getElementById("race-dialog").classList.contains("past"), null, { timeout: 10000 });
     assert(/^Live/.test(await page.textContent("#race-at-state")), "the state does not say live");
-    return `${n} prices as at ${at}, ${differ} unlike now`;
+    return `${n} prices as at ${at}, ${differ} unlike now; next change ${next}`;
   });
 
   await check("the race view shows opening, closing and SP per runner (issue 13.3)", page, async () => {
@@ -655,6 +661,10 @@ const AUDITS = [
   ["#board", "#board-grid .card", [".card .off", ".card .course", ".race-name", ".cd-label", ".cd", ".facts dt",
     ".facts dd", ".col > h3", ".col > h3 .hint", ".col > h3 .count"]],
   ["#workers", "#workers-list .worker", [".worker h3", ".worker .state", ".worker .facts dt"]],
+  ["#movers", "#movers-body .movers-table tbody tr", ["table.data td", "table.data tbody th a", ".move.move-in", ".move.move-out",
+    ".movers-list h3", ".movers-window legend"]],
+  ["#analysis", "#analysis-body .figure", [".figure dt", ".figure dd", "table.early-books td", ".stat-card .meta"]],
+  ["#form", "#form-body table.form-table tbody tr", ["table.form-table td", "table.form-table tbody th", ".field label"]],
 ];
 
 async function contrastCheck(page, scheme) {
@@ -672,7 +682,8 @@ async function contrastCheck(page, scheme) {
     await page.click("#board-grid .card a");
     await page.waitForSelector("#race-dialog[open] table.grid td.best", { timeout: 15000 });
     const r = await page.evaluate(audit, ["table.grid td.best", "table.grid td.price:not(.best)", ".fav-badge",
-      "table.grid .ew", "table.grid .who", ".runner", "table.grid caption", ".race-facts dt", ".race-head .meta"]);
+      "table.grid .ew", "table.grid .who", ".runner", "table.grid caption", ".race-facts dt", ".race-head .meta",
+      ".race-time-label", ".race-at-state", ".race-at-time", "#race-summary td"]);
     problems.push(...r.problems.map((p) => `race view: ${p}`));
     ratios.push(...r.ratios);
     assert(problems.length === 0, problems.join("; "));
