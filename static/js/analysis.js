@@ -50,6 +50,7 @@ function byDaysChart(list) {
   return charts.groupedBarChart(groups, {
     title: "How often the best price beat SP, by days before the off",
     series: ["Opening price", "Closing price"], unit: "%", max: 100,
+    ...(window.matchMedia("(max-width: 640px)").matches ? { width: 360, height: 200 } : {}),
   });
 }
 

@@ -111,13 +111,14 @@ export function markBoard() {
 
 function row(m) {
   const pct = Number(m.best_change_percent);
+  // What a phone shows first comes first: the runner (its race under it) and the change.
   return h("tr", { "data-race": m.race_id, "data-horse": m.horse_id },
-    h("td", null, fmt.time(m.off_dt), " ", fmt.text(m.course)),
     h("th", { scope: "row" },
-      h("a", { href: `#race/${encodeURIComponent(m.race_id)}`, class: "mover-link" }, fmt.text(m.horse_name))),
+      h("a", { href: `#race/${encodeURIComponent(m.race_id)}`, class: "mover-link" }, fmt.text(m.horse_name)),
+      h("span", { class: "who" }, `${fmt.time(m.off_dt)} ${fmt.text(m.course)}`)),
+    h("td", { class: `num ${pct < 0 ? "move-in" : "move-out"}`, "data-change": pct }, arrow(m), ` ${pct > 0 ? "+" : ""}${pct.toFixed(1)}%`),
     h("td", { class: "num", "data-from": m.best_from }, fmt.price(m.best_from, null, "decimal")),
     h("td", { class: "num", "data-to": m.best_to }, fmt.price(m.best_to, null, "decimal")),
-    h("td", { class: `num ${pct < 0 ? "move-in" : "move-out"}`, "data-change": pct }, arrow(m), ` ${pct > 0 ? "+" : ""}${pct.toFixed(1)}%`),
     h("td", { class: "num" }, Number.isFinite(Number(m.consensus_change_percent))
       ? `${m.consensus_change_percent > 0 ? "+" : ""}${Number(m.consensus_change_percent).toFixed(1)}%` : fmt.DASH),
     h("td", { class: "num" }, `${fmt.num(m.bookmakers_moved)}/${fmt.num(m.bookmakers)}`));
@@ -134,9 +135,9 @@ function table(kind, title, list) {
     h("h3", { id }, title, " ", h("span", { class: "count", title: "runners listed" }, String(Math.min(list.length, shown)))),
     list.length
       ? [h("div", { class: "table-wrap" }, h("table", { class: "data movers-table" },
-        h("thead", null, h("tr", null, h("th", { scope: "col" }, "Race"), h("th", { scope: "col" }, "Runner"),
-          h("th", { scope: "col", class: "num" }, "From"), h("th", { scope: "col", class: "num" }, "Now"),
+        h("thead", null, h("tr", null, h("th", { scope: "col" }, "Runner, race"),
           h("th", { scope: "col", class: "num", title: "Change of the best price" }, "Best"),
+          h("th", { scope: "col", class: "num" }, "From"), h("th", { scope: "col", class: "num" }, "Now"),
           h("th", { scope: "col", class: "num", title: "Change of the consensus (median) price" }, "Median"),
           h("th", { scope: "col", class: "num", title: "Bookmakers that moved / that price it" }, "Books"))),
         h("tbody", null, list.slice(0, shown).map(row)))),

@@ -76,6 +76,8 @@ function showState() {
   byId("race-at-prev").disabled = span === 0 || st.at === st.first;
   byId("race-at-next").disabled = span === 0 || st.at === null;
   box.classList.toggle("past", st.at !== null);
+  byId("race-past").hidden = st.at === null;
+  setText(byId("race-past-text"), st.at === null ? "" : `Not live: prices as at ${when(st.at)}`);
   if (st.at === null) {
     delete d.dataset.at;
     d.classList.remove("past");
@@ -295,10 +297,12 @@ export function close() {
   d.classList.remove("past");
   delete d.dataset.at;
   byId("race-time").replaceChildren();
+  byId("race-past").hidden = true;
   byId("race-summary").replaceChildren();
 }
 
 export function start() {
+  byId("race-past-live").addEventListener("click", () => backToLive(true));
   prefs.onChange(() => summaryTable());
   movers.onWindow(() => st && loadExtras());
 }

@@ -453,7 +453,8 @@ async function phoneMarketChecks(browser, byStage) {
   const fits = async (what) => {
     const m = await page.evaluate(() => {
       const d = document.getElementById("race-dialog");
-      return { page: document.documentElement.scrollWidth, view: window.innerWidth,
+      // clientWidth: the screen's width; a mobile browser's innerWidth grows with an overflowing page.
+      return { page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth,
         dialog: d.open ? d.scrollWidth - d.clientWidth : 0 };
     });
     assert(m.page <= m.view + 1, `${what}: page ${m.page}px wide in a ${m.view}px screen`);
@@ -699,7 +700,7 @@ async function phoneChecks(browser, byStage) {
     await page.goto(`${BASE}/`);
     await page.waitForSelector('#board-grid[aria-busy="false"] .card', { timeout: 20000 });
     const m = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth, view: window.innerWidth,
+      page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth,
       col: document.querySelector("#board-grid .col").getBoundingClientRect().width,
     }));
     assert(m.page <= m.view + 1, `page ${m.page}px wide in a ${m.view}px screen`);
