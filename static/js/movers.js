@@ -92,7 +92,7 @@ export function markBoard() {
     }
     if (line.dataset.sig !== key) {
       line.dataset.sig = key;
-      line.replaceChildren(h("span", { class: "cd-label" }, `Mover (${windowLabel()}) `), arrow(top), " ",
+      line.replaceChildren(h("span", { class: "moves-label" }, `Mover (${windowLabel()}) `), arrow(top), " ",
         h("span", { class: "mover-name" }, fmt.text(top.horse_name)), " ",
         h("span", { class: "mover-pct" }, `${top.best_change_percent > 0 ? "+" : ""}${Number(top.best_change_percent).toFixed(1)}%`));
     }
@@ -172,6 +172,10 @@ function render() {
 
 async function refresh() {
   clearTimeout(timer);
+  if (document.hidden) {	// a tab in the background asks nothing
+    timer = setTimeout(refresh, 5000);
+    return;
+  }
   const w = windowName;
   try {
     const body = await api.getJSON(`/api/movers?window=${encodeURIComponent(w)}&limit=100`);

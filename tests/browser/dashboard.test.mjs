@@ -660,7 +660,7 @@ const AUDITS = [
   ["#tables", "#table-live tbody tr", ["body", ".meta", ".tabs a", ".tabs a[aria-current]", "table.data td",
     "table.data th", ".field label", ".foot", "button[type=submit]"]],
   ["#board", "#board-grid .card", [".card .off", ".card .course", ".race-name", ".cd-label", ".cd", ".facts dt",
-    ".facts dd", ".col > h3", ".col > h3 .hint", ".col > h3 .count"]],
+    ".facts dd", ".col > h3", ".col > h3 .hint", ".col > h3 .count", ".card-moves .moves-label", ".card-moves .mover-name"]],
   ["#workers", "#workers-list .worker", [".worker h3", ".worker .state", ".worker .facts dt"]],
   ["#movers", "#movers-body .movers-table tbody tr", ["table.data td", "table.data tbody th a", ".move.move-in", ".move.move-out",
     ".movers-list h3", ".movers-window legend"]],

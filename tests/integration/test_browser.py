@@ -30,7 +30,7 @@ SELECT ru.race_id, ru.horse_id, b.bookmaker_id, r.race_date, r.off_dt,
 ON CONFLICT DO NOTHING;
 SELECT dh_refresh_market('%s');
 """
-(harness.ROOT, "tests", "browser")
+BROWSER = os.path.join(harness.ROOT, "tests", "browser")
 CHROMIUM = "/usr/bin/chromium"
 
 
