@@ -12,6 +12,7 @@ import * as clock from "./clock.js";
 import { byId, h, setAttr, setText } from "./dom.js";
 import * as fmt from "./fmt.js";
 import * as live from "./live.js";
+import * as movers from "./movers.js";
 
 const SLOW_MS = 30000;
 const FAST_MS = 10000;
@@ -143,6 +144,7 @@ function layout() {
     setText(col.querySelector("[data-count]"), list.length);
   }
   if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();
+  movers.markBoard();	// the movers' arrows on new cards
 }
 
 function anyAtPost() {

@@ -168,3 +168,52 @@ export function hbarChart(items, { width = 360, row = 18, title = "" } = {}) {
   });
   return svg;
 }
+
+/*
+ * Groups of vertical bars, groups [{label, values: [v per series]}], with
+ * a legend of series (names) and each value over its bar.  Returns a
+ * <figure>.
+ */
+export function groupedBarChart(groups, { width = 640, height = 220, title = "", series = [], unit = "", max = null } = {}) {
+  const pad = { l: 36, r: 8, t: 18, b: 28 };
+  const label = groups.map((g) => `${g.label}: ${g.values.map((v, i) => `${series[i] || i} ${fmt.missing(v) ? "none" : v + unit}`).join(", ")}`).join("; ");
+  const svg = s("svg", {
+    class: "barchart groupedbar", viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-label": `${title}: ${label || "no data"}`,
+  });
+  const legend = h("ul", { class: "legend legend-inline" }, series.map((name, i) => h("li", { class: `series-${i % PALETTE}` },
+    h("span", { class: "swatch", "aria-hidden": "true" }), h("span", { class: "name" }, name))));
+  const fig = h("figure", { class: "chart chart-bars" }, svg, legend);
+  if (groups.length === 0) {
+    svg.append(s("text", { x: width / 2, y: height / 2, "text-anchor": "middle", class: "axis-label" }, "No data yet"));
+    return fig;
+  }
+  const top = max || Math.max(1, ...groups.flatMap((g) => g.values.map((v) => Number(v) || 0)));
+  const plotH = height - pad.t - pad.b;
+  const y = (v) => round(height - pad.b - (plotH * v) / top);
+  const axes = s("g", { class: "axes" });
+  for (const v of ticks(0, top, 4)) {
+    axes.append(s("line", { x1: pad.l, x2: width - pad.r, y1: y(v), y2: y(v), class: "grid" }),
+      s("text", { x: pad.l - 4, y: y(v) + 4, "text-anchor": "end", class: "tick" }, `${v}${unit}`));
+  }
+  svg.append(axes);
+  const slot = (width - pad.l - pad.r) / groups.length;
+  const n = Math.max(1, series.length || groups[0].values.length);
+  const bw = Math.max(2, Math.min(28, (slot * 0.8) / n));
+  groups.forEach((g, gi) => {
+    const x0 = pad.l + slot * gi + (slot - bw * n) / 2;
+    const grp = s("g", { class: "group", "data-label": g.label });
+    g.values.forEach((v, i) => {
+      const val = Number(v);
+      const ok = !fmt.missing(v) && Number.isFinite(val);
+      const yy = ok ? y(Math.max(0, val)) : height - pad.b;
+      grp.append(s("g", { class: `bar series-${i % PALETTE}`, "data-series": series[i] || String(i), "data-value": ok ? val : "" },
+        s("title", null, `${g.label}, ${series[i] || i}: ${ok ? `${val}${unit}` : "none"}`),
+        s("rect", { x: round(x0 + bw * i), y: yy, width: round(bw - 1), height: round(Math.max(height - pad.b - yy, 0.5)) }),
+        ok && groups.length * n <= 24 ? s("text", { x: round(x0 + bw * i + bw / 2), y: yy - 3, "text-anchor": "middle", class: "tick" }, Math.round(val)) : null));
+    });
+    grp.append(s("text", { x: round(pad.l + slot * gi + slot / 2), y: height - pad.b + 15, "text-anchor": "middle", class: "tick" }, g.label));
+    svg.append(grp);
+  });
+  return fig;
+}

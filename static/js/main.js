@@ -1,19 +1,25 @@
-// The dashboard's entry point: the tabs (#board, #workers, #stats,
-// #tables; #race/ID opens a race over the board), the one-second ticker and
+// The dashboard's entry point: the tabs (#board, #movers, #analysis,
+// #form, #workers, #stats, #tables; #race/ID opens a race over the board), the one-second ticker and
 // the server clock in the header.
 
+import * as analysis from "./analysis.js";
 import * as api from "./api.js";
 import * as board from "./board.js";
 import * as clock from "./clock.js";
 import { byId, setText } from "./dom.js";
 import * as fmt from "./fmt.js";
+import * as form from "./form.js";
+import * as movers from "./movers.js";
 import * as race from "./race.js";
 import * as stats from "./stats.js";
 import * as tables from "./tables.js";
 import * as workers from "./workers.js";
 
-const PANELS = { board: null, workers, stats, tables };
-const TITLES = { board: "Race board", workers: "Workers", stats: "Statistics", tables: "Odds tables" };
+const PANELS = { board: null, movers, analysis, form, workers, stats, tables };
+const TITLES = {
+  board: "Race board", movers: "Movers", analysis: "Early price vs SP", form: "Form", workers: "Workers",
+  stats: "Statistics", tables: "Odds tables",
+};
 let shown = null;
 
 function parse(hash) {
@@ -57,6 +63,9 @@ race.start(raceClosed);
 workers.start();
 stats.start();
 tables.start();
+movers.start();
+analysis.start();
+form.start();
 window.addEventListener("hashchange", route);
 route();
 setInterval(tick, 1000);

@@ -3,15 +3,19 @@
 // highlighted, the favourite marked, each-way terms and non-runners struck
 // through (from /api/masters/races/{id}); a sparkline of each runner's best
 // price from /api/races/{id}/odds/history, and on a runner's click a chart
-// of that runner across every bookmaker.
+// of that runner across every bookmaker, with its jockey's and trainer's
+// form.  racemarket.js adds the time slider (the grid as it stood at an
+// earlier instant), the opening/closing/SP summary and the movers' arrows.
 
 import * as api from "./api.js";
 import * as charts from "./charts.js";
 import * as clock from "./clock.js";
 import { byId, h, setText } from "./dom.js";
 import * as fmt from "./fmt.js";
+import * as form from "./form.js";
 import * as live from "./live.js";
 import * as prefs from "./prefs.js";
+import * as racemarket from "./racemarket.js";
 
 const SPARK_POINTS = 20;	// a busy race: 20 runners x 34 bookmakers x 20 points, under the API's cap
 const CHART_POINTS = 200;
@@ -179,7 +183,7 @@ function gridTable(race, masters, history) {
     books.map((b) => {
       const p = (runner.prices || {})[b.bookmaker_id];
       const top = !nr && isBest(p, best);
-      const flash = current && current.flash ? current.flash.get(`${runner.horse_id} ${b.bookmaker_id}`) : null;
+      const flash = current && current.flash && !racemarket.pastGrid(current.id) ? current.flash.get(`${runner.horse_id} ${b.bookmaker_id}`) : null;
       return h("td", {
         class: `price${top ? " best" : ""}${flash ? ` flash flash-${flash}` : ""}`,
         "data-decimal": p ? p.decimal : null, "data-book": b.bookmaker_id,
@@ -201,6 +205,9 @@ function runnerChart() {
     return wrap;
   }
   wrap.append(h("h3", { id: "runner-chart-title" }, `${runner.horse_name}: price by bookmaker`));
+  const info = ((current.masters && current.masters.runners) || []).find((r) => r.horse_id === current.horse);
+  const formList = form.runnerForm(info, render);
+  if (formList) wrap.append(formList);
   if (!current.horseHistory) {
     wrap.append(h("p", { class: "meta" }, "Loading price movement…"));
     return wrap;
@@ -220,7 +227,7 @@ function runnerChart() {
 function render() {
   const body = byId("race-body");
   if (!current) return;
-  const race = current.grid;
+  const race = racemarket.pastGrid(current.id) || current.grid;	// the slider's instant, else live
   if (!race) {
     setText(byId("race-title"), "Race");
     setText(byId("race-sub"), "");
@@ -239,6 +246,7 @@ function render() {
   if (!(race.runners || []).length) parts.push(h("p", { class: "empty" }, "No prices for this race yet."));
   if (current.horse) parts.push(runnerChart());
   body.replaceChildren(...parts);
+  racemarket.decorate(body);
   current.flash = null;	// a changed price flashes once
   [wrap.scrollLeft, wrap.scrollTop] = scroll;
   if (focusHorse) {
@@ -265,6 +273,7 @@ async function load(id) {
   if (history.status === "fulfilled") current.history = history.value;
   if (masters.status === "fulfilled" && masters.value) current.masters = masters.value.data ? masters.value.data[0] : masters.value;
   if (current.horse) await loadHorse();
+  racemarket.update(id, current.grid, current.history);
   render();
   if (!(grid.status === "rejected" && grid.reason.status === 404)) schedule();	// no such race: nothing to wait for
 }
@@ -408,6 +417,7 @@ export function open(id) {
     },
   });
   showMode();
+  racemarket.open(id, () => current && current.id === id && render());
   load(id);
 }
 
@@ -421,6 +431,7 @@ function unsubscribe() {
 export function close() {
   clearTimeout(timer);
   unsubscribe();
+  racemarket.close();
   current = null;
   if (dialog().open) dialog().close();
 }
@@ -443,6 +454,7 @@ export function start(closed) {
     const id = current && current.id;
     clearTimeout(timer);
     unsubscribe();
+    racemarket.close();
     current = null;
     if (id && onClosed) onClosed(id);
   });
@@ -452,5 +464,6 @@ export function start(closed) {
     else if (e.target === d) d.close();	// the backdrop
   });
   prefs.onChange(render);
+  racemarket.start();
   api.onOnline(() => current && load(current.id));
 }

@@ -279,6 +279,8 @@ async function raceChecks(page, byStage) {
     return `${lines} bookmakers`;
   });
 
+  await sliderChecks(page, race, grid);
+
   await check("Escape closes the race view and focus returns to its card", page, async () => {
     await page.keyboard.press("Escape");
     await page.waitForSelector("#race-dialog:not([open])", { state: "attached", timeout: 5000 });
@@ -287,6 +289,197 @@ async function raceChecks(page, byStage) {
     const focused = await page.evaluate(() => document.activeElement && document.activeElement.closest(".card")?.dataset.key);
     assert(focused === race.race_id, `focus on ${focused}`);
   });
+}
+
+/* Issue 13 in the race view: the time slider (the grid as at an earlier instant, against the API) and the summary. */
+async function sliderChecks(page, race, grid) {
+  const id = race.race_id;
+  await check("the race view's time slider shows the grid as it stood earlier (issue 13.4), then back to live", page, async () => {
+    await page.waitForSelector("#race-at:not([disabled])", { timeout: 20000 });
+    await page.focus("#race-at");
+    await page.keyboard.press("Home");
+    await page.waitForFunction(() => {
+      const d = document.getElementById("race-dialog");
+      return d.classList.contains("past") && d.dataset.at && /Not live/.test(document.getElementById("race-at-state").textContent);
+    }, null, { timeout: 20000 });
+    const at = await page.$eval("#race-dialog", (d) => d.dataset.at);
+    assert(await page.isVisible("#race-live"), "no Back to live button");
+    const then = (await api(`/api/races/${id}/odds?at=${encodeURIComponent(at)}`)).race;
+    const cells = await page.$$eval("#race-dialog table.grid tbody tr", (rs) => rs.map((r) => [r.dataset.horse,
+      [...r.querySelectorAll("td.price")].map((c) => [c.dataset.book, c.dataset.decimal || null])]));
+    let n = 0, differ = 0;
+    const books = (then.bookmakers || []).map((b) => b.bookmaker_id);
+    const cols = await page.$$eval("#race-dialog table.grid td.price", (cs) => [...new Set(cs.map((c) => c.dataset.book))]);
+    assert(JSON.stringify(cols.sort()) === JSON.stringify(books.slice().sort()), `columns ${cols.length}, API at ${at}: ${books.length}`);
+    for (const r of then.runners || []) {
+      const row = cells.find(([h]) => h === r.horse_id);
+      assert(row, `no row for ${r.horse_name} at ${at}`);
+      for (const [book, d] of row[1]) {
+        const p = (r.prices || {})[book];
+        const want = p ? Number(p.decimal) : null;
+        assert(want === null ? d === null : Math.abs(Number(d) - want) < 0.001, `${r.horse_name} at ${book}: page ${d}, API at ${at}: ${want}`);
+        n++;
+        const now = ((grid.runners.find((x) => x.horse_id === r.horse_id) || {}).prices || {})[book];
+        if (p && now && Math.abs(Number(now.decimal) - want) > 0.001) differ++;
+      }
+    }
+    assert(n > 0, "no price compared");
+    assert(Date.parse(at) < Date.parse(grid.prices_updated_at), `at ${at} is not before the last change ${grid.prices_updated_at}`);
+    await page.click("#race-at-next");
+    await page.waitForFunction((t) => {
+      const d = document.getElementById("race-dialog");
+      return !d.classList.contains("past") || (d.dataset.at > t && /Not live/.test(document.getElementById("race-at-state").textContent));
+    }, at, { timeout: 20000 });
+    const next = await page.$eval("#race-dialog", (d) => d.dataset.at || "live");
+    await page.click("#race-live");
+    await page.waitForFunction(() => !document.getElementById("race-dialog").classList.contains("past"), null, { timeout: 10000 });
+    assert(/^Live/.test(await page.textContent("#race-at-state")), "the state does not say live");
+    return `${n} prices as at ${at}, ${differ} unlike now; next change ${next}`;
+  });
+
+  await check("the race view shows opening, closing and SP per runner (issue 13.3)", page, async () => {
+    const sum = await api(`/api/races/${id}/odds/summary`);
+    await page.waitForSelector("#race-summary table.summary-table tbody tr", { timeout: 15000 });
+    const rows = await page.$$eval("#race-summary tbody tr", (rs) => rs.map((r) => [r.dataset.horse,
+      r.children[2].dataset.decimal, r.children[3].dataset.decimal]));
+    assert(rows.length === sum.runners.length, `${rows.length} rows, API ${sum.runners.length}`);
+    for (const r of sum.runners) {
+      const row = rows.find(([h]) => h === r.horse_id);
+      assert(row && Math.abs(Number(row[1]) - Number(r.best_opening)) < 0.001, `${r.horse_name}: opening ${row && row[1]}, API ${r.best_opening}`);
+    }
+    return `${rows.length} runners`;
+  });
+}
+
+/* The movers' lists of the page against the API's (the API asked a second time if the market moved meanwhile). */
+async function moversMatch(page, w) {
+  const shown = await page.$$eval("#movers-body .movers-steamers tbody tr, #movers-body .movers-drifters tbody tr",
+    (rs) => rs.map((r) => `${r.closest("section").classList.contains("movers-steamers") ? "s" : "d"} ${r.dataset.race} ${r.dataset.horse}`));
+  for (let attempt = 0; ; attempt++) {
+    const body = await api(`/api/movers?window=${w}&limit=100`);
+    const want = [...body.steamers.slice(0, 15).map((m) => `s ${m.race_id} ${m.horse_id}`),
+      ...body.drifters.slice(0, 15).map((m) => `d ${m.race_id} ${m.horse_id}`)];
+    if (JSON.stringify(shown) === JSON.stringify(want)) return body;
+    if (attempt >= 1) throw new Error(`${w}: page ${shown.slice(0, 3)} (${shown.length}), API ${want.slice(0, 3)} (${want.length})`);
+  }
+}
+
+async function moversChecks(page) {
+  let body = null;
+  await check("the Movers panel lists steamers and drifters as the API does (15 min, then since first seen)", page, async () => {
+    await fresh(page, "#movers");
+    await page.check('#movers-body input[name="movers-window"][value="15m"]');
+    await page.waitForFunction(() => document.querySelector("#movers-body .movers"), null, { timeout: 15000 });
+    const b15 = await moversMatch(page, "15m");
+    await page.check('#movers-body input[name="movers-window"][value="open"]');
+    await page.waitForFunction(() => document.querySelector("#movers-body .movers") && /since first seen/.test(document.getElementById("movers-status").textContent), null, { timeout: 15000 });
+    body = await moversMatch(page, "open");
+    assert(body.steamers.length + body.drifters.length > 0, "the API has no mover since first seen: nothing to check");
+    return `15 min: ${b15.steamers.length}/${b15.drifters.length}, open: ${body.steamers.length}/${body.drifters.length}`;
+  });
+  await check("a mover links to its race view, where the runner carries its arrow", page, async () => {
+    const link = await page.$("#movers-body tbody tr a.mover-link");
+    assert(link, "no mover linked");
+    const [raceId, horse] = await link.evaluate((a) => [a.closest("tr").dataset.race, a.closest("tr").dataset.horse]);
+    await link.click();
+    await page.waitForSelector("#race-dialog[open] table.grid tbody tr", { timeout: 15000 });
+    assert(page.url().includes(`#race/${encodeURIComponent(raceId)}`), `url ${page.url()}`);
+    await page.waitForSelector(`#race-dialog tr[data-horse="${horse}"] .move`, { timeout: 15000 });
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#race-dialog:not([open])", { state: "attached", timeout: 5000 });
+    return raceId;
+  });
+  await check("the board's cards carry the movers' arrows", page, async () => {
+    await page.click('a[data-tab="board"]');
+    await page.waitForSelector("#board-grid .card .card-moves .move", { timeout: 15000 });
+    const marked = await page.$$eval("#board-grid .card", (cs) => cs.filter((c) => c.querySelector(".card-moves")).map((c) => c.dataset.key));
+    const races = new Set([...body.steamers, ...body.drifters].map((m) => m.race_id));
+    assert(marked.every((id) => races.has(id)), `a card marked without a mover: ${marked.filter((id) => !races.has(id))}`);
+    return `${marked.length} cards`;
+  });
+}
+
+async function analysisChecks(page) {
+  await check("the early price analysis shows the API's figures and charts them by days before the off (issue 13.3)", page, async () => {
+    const body = await api("/api/analysis/early-price");
+    await fresh(page, "#analysis");
+    await page.waitForSelector("#analysis-body .figure, #analysis-body .empty", { timeout: 15000 });
+    assert(body.best, `the API has no figures from ${body.from} to ${body.to}: nothing to check`);
+    const fig = await page.$$eval("#analysis-body .figure", (fs) => Object.fromEntries(fs.map((f) => [f.dataset.figure, f.querySelector("dd").textContent])));
+    assert(fig.opening === `${Number(body.best.opening_beat_sp_percent).toFixed(1)}%`, `opening ${fig.opening}, API ${body.best.opening_beat_sp_percent}`);
+    assert(fig.closing === `${Number(body.best.closing_beat_sp_percent).toFixed(1)}%`, `closing ${fig.closing}, API ${body.best.closing_beat_sp_percent}`);
+    const groups = await page.$$eval("#analysis-body svg.groupedbar g.group", (gs) => gs.map((g) => [...g.querySelectorAll("g.bar")].map((b) => b.dataset.value)));
+    assert(groups.length === body.best_by_days_before.length, `${groups.length} groups, API ${body.best_by_days_before.length}`);
+    body.best_by_days_before.forEach((d, i) => {
+      assert(Math.abs(Number(groups[i][0]) - Number(d.opening_beat_sp_percent)) < 0.01, `day ${d.days_before}: bar ${groups[i][0]}, API ${d.opening_beat_sp_percent}`);
+    });
+    assert(await page.$eval("#analysis-body svg.groupedbar", (s) => s.getAttribute("aria-label").length > 20), "the chart has no text alternative");
+    const books = await page.$$eval("#analysis-body table.early-books tbody tr", (rs) => rs.map((r) => r.dataset.book));
+    assert(JSON.stringify(books) === JSON.stringify(body.by_bookmaker.map((b) => b.bookmaker_id)), `${books.length} bookmakers, API ${body.by_bookmaker.length}`);
+    return `${body.best.runners} runners, ${groups.length} day groups, ${books.length} bookmakers`;
+  });
+}
+
+async function formChecks(page) {
+  await check("the form leaderboard matches the API: jockeys 14 days, then trainers 30 days (issue 13.6)", page, async () => {
+    await fresh(page, "#form");
+    const notes = [];
+    for (const [kind, w] of [["jockey", "14"], ["trainer", "30"]]) {
+      await page.selectOption("#form-kind", kind);
+      await page.selectOption("#form-window", w);
+      const body = await api(`/api/form/leaderboard?kind=${kind}&window=${w}&sort=wins&limit=50`);
+      await page.waitForFunction((n) => {
+        const b = document.getElementById("form-body");
+        return n === 0 ? b.querySelector(".empty") : b.querySelectorAll("table.form-table tbody tr").length === n;
+      }, body.data.length, { timeout: 15000 });
+      const rows = await page.$$eval("#form-body table.form-table tbody tr", (rs) => rs.map((r) => [r.dataset.id,
+        r.querySelector('[data-f="wins"]').textContent, r.querySelector('[data-f="runs"]').textContent]));
+      body.data.forEach((d, i) => {
+        assert(rows[i][0] === d.id && rows[i][1] === String(d.wins) && rows[i][2] === String(d.runs),
+          `${kind} ${w}: row ${i} ${rows[i]}, API ${d.id} ${d.wins}/${d.runs}`);
+      });
+      notes.push(`${kind} ${w} d: ${rows.length}`);
+    }
+    assert(notes.some((n) => !/: 0$/.test(n)), `no form rows at all: ${notes}`);
+    return notes.join(", ");
+  });
+}
+
+/* At 375 x 812: no page wider than the screen on each new view (tables scroll in their own boxes). */
+async function phoneMarketChecks(browser, byStage) {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await ctx.newPage();
+  const problems = watch(page);
+  const fits = async (what) => {
+    const m = await page.evaluate(() => {
+      const d = document.getElementById("race-dialog");
+      // clientWidth: the screen's width; a mobile browser's innerWidth grows with an overflowing page.
+      return { page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth,
+        dialog: d.open ? d.scrollWidth - d.clientWidth : 0 };
+    });
+    assert(m.page <= m.view + 1, `${what}: page ${m.page}px wide in a ${m.view}px screen`);
+    assert(m.dialog <= 1, `${what}: the race view scrolls sideways by ${m.dialog}px`);
+  };
+  for (const [hash, ready] of [["#movers", "#movers-body .movers"], ["#analysis", "#analysis-body .stat-card, #analysis-body .empty"],
+    ["#form", "#form-body table, #form-body .empty"]]) {
+    await check(`phone width (375 px): ${hash} fits the screen`, page, async () => {
+      await fresh(page, hash);
+      await page.waitForSelector(ready, { timeout: 20000 });
+      await fits(hash);
+    });
+  }
+  await check("phone width (375 px): the race view with its slider and summary fits the screen", page, async () => {
+    const race = pickRace(byStage);
+    await fresh(page, `#race/${encodeURIComponent(race.race_id)}`);
+    await page.waitForSelector("#race-dialog[open] table.grid tbody tr", { timeout: 20000 });
+    await page.waitForSelector("#race-at:not([disabled])", { timeout: 20000 });
+    await page.waitForSelector("#race-summary table", { timeout: 20000 });
+    await fits("race view");
+    const w = await page.$eval("#race-at", (e) => e.getBoundingClientRect().width);
+    assert(w >= 100, `slider ${w}px wide`);
+    assert(problems.length === 0, problems.join("; "));
+  });
+  await ctx.close();
 }
 
 async function keyboardCheck(page) {
@@ -467,8 +660,12 @@ const AUDITS = [
   ["#tables", "#table-live tbody tr", ["body", ".meta", ".tabs a", ".tabs a[aria-current]", "table.data td",
     "table.data th", ".field label", ".foot", "button[type=submit]"]],
   ["#board", "#board-grid .card", [".card .off", ".card .course", ".race-name", ".cd-label", ".cd", ".facts dt",
-    ".facts dd", ".col > h3", ".col > h3 .hint", ".col > h3 .count"]],
+    ".facts dd", ".col > h3", ".col > h3 .hint", ".col > h3 .count", ".card-moves .moves-label", ".card-moves .mover-name"]],
   ["#workers", "#workers-list .worker", [".worker h3", ".worker .state", ".worker .facts dt"]],
+  ["#movers", "#movers-body .movers-table tbody tr", ["table.data td", "table.data tbody th a", ".move.move-in", ".move.move-out",
+    ".movers-list h3", ".movers-window legend"]],
+  ["#analysis", "#analysis-body .figure", [".figure dt", ".figure dd", "table.early-books td", ".stat-card .meta"]],
+  ["#form", "#form-body table.form-table tbody tr", ["table.form-table td", "table.form-table tbody th", ".field label"]],
 ];
 
 async function contrastCheck(page, scheme) {
@@ -486,7 +683,8 @@ async function contrastCheck(page, scheme) {
     await page.click("#board-grid .card a");
     await page.waitForSelector("#race-dialog[open] table.grid td.best", { timeout: 15000 });
     const r = await page.evaluate(audit, ["table.grid td.best", "table.grid td.price:not(.best)", ".fav-badge",
-      "table.grid .ew", "table.grid .who", ".runner", "table.grid caption", ".race-facts dt", ".race-head .meta"]);
+      "table.grid .ew", "table.grid .who", ".runner", "table.grid caption", ".race-facts dt", ".race-head .meta",
+      ".race-time-label", ".race-at-state", ".race-at-time", "#race-summary td"]);
     problems.push(...r.problems.map((p) => `race view: ${p}`));
     ratios.push(...r.ratios);
     assert(problems.length === 0, problems.join("; "));
@@ -502,7 +700,7 @@ async function phoneChecks(browser, byStage) {
     await page.goto(`${BASE}/`);
     await page.waitForSelector('#board-grid[aria-busy="false"] .card', { timeout: 20000 });
     const m = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth, view: window.innerWidth,
+      page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth,
       col: document.querySelector("#board-grid .col").getBoundingClientRect().width,
     }));
     assert(m.page <= m.view + 1, `page ${m.page}px wide in a ${m.view}px screen`);
@@ -601,11 +799,15 @@ async function main() {
     await workersCheck(page);
     await statsCheck(page);
     await tablesCheck(page);
+    await moversChecks(page);
+    await analysisChecks(page);
+    await formChecks(page);
     await contrastCheck(page, "dark");
     await contrastCheck(page, "light");
     await refreshCheck(page);
     await check("no script errors and no CSP violations", page, async () => assert(problems.length === 0, problems.join("; ")));
     await phoneChecks(browser, byStage);
+    await phoneMarketChecks(browser, byStage);
     await statesChecks(browser);
     await apiDownChecks(page);
     await ctx.close();

@@ -13,6 +13,22 @@ from test_pipeline import SimAt
 NOW = "2025-10-14T13:00:00Z"        # 14:00 in London: races at post, going down, later ones open
 EARLIER = "2025-10-14T12:30:00Z"    # an earlier look at the market: price movement for sparklines
 YESTERDAY = "2025-10-13"
+# Opening and closing prices of four bookmakers around each SP of YESTERDAY,
+# opened 0 to 3 days before the off; then the rollup behind /api/analysis/early-price.
+SEED_CLOSING = """
+INSERT INTO ra_odds_closing (race_id, horse_id, bookmaker_id, race_date, off_dt, opening_decimal, opening_at,
+                             closing_decimal, closing_fractional, closing_at)
+SELECT ru.race_id, ru.horse_id, b.bookmaker_id, r.race_date, r.off_dt,
+       round(ru.sp_dec * (0.7 + (abs(hashtext(ru.horse_id || b.bookmaker_id)) %% 50) / 100.0), 2),
+       r.off_dt - ((abs(hashtext(ru.horse_id)) %% 4) || ' days')::interval - interval '1 hour',
+       round(ru.sp_dec * (0.85 + (abs(hashtext(b.bookmaker_id || ru.horse_id)) %% 25) / 100.0), 2), '-',
+       r.off_dt - interval '1 minute'
+  FROM ra_runners ru JOIN ra_races r ON r.race_id = ru.race_id
+ CROSS JOIN (SELECT bookmaker_id FROM ra_bookmakers ORDER BY bookmaker_id LIMIT 4) b
+ WHERE r.race_date = '%s' AND ru.sp_dec > 1.6 AND r.off_dt IS NOT NULL
+ON CONFLICT DO NOTHING;
+SELECT dh_refresh_market('%s');
+"""
 BROWSER = os.path.join(harness.ROOT, "tests", "browser")
 CHROMIUM = "/usr/bin/chromium"
 
@@ -68,6 +84,12 @@ def fill_day(t, st):
             st.psql("SELECT worker, state, cycles FROM dh_worker_status")[1])
     moved = num(st, "SELECT count(*) FROM ra_odds_history WHERE previous_decimal IS NOT NULL")
     t.check("prices moved between the two looks (%d changes): history behind the sparklines" % moved, moved > 0)
+    # Yesterday's races were never priced live here: their opening and closing
+    # lines (as dh-live would have kept them) are made up around the SPs, then
+    # rolled up as dh-statistics does, for the early price analysis.
+    rc, out, err = st.psql(SEED_CLOSING % (YESTERDAY, NOW[:10]))
+    t.check("closing lines seeded for yesterday's results and rolled up (dh_refresh_market: %s day)" % out,
+            rc == 0 and out.strip().endswith("1"), err)
 
 
 def node_checks(t, script, *args, env=None, timeout=900):
