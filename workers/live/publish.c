@@ -472,12 +472,17 @@ pub_race_diff(const char *race_id, time_t off, const struct pub_row *w, size_t n
 			"horse_name", w[fav_row].horse_name, "number", pub_number(&w[fav_row]),
 			"decimal", fav, "joint", joint);
 
-		json_array_append_new(board_races, json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:s, s:s, s:I, s:o, s:o}",
+		char now_s[32];
+
+		/* The board's prices_updated_at (the rows written) when a price was. */
+		clock_format_instant(now, now_s, sizeof(now_s));
+		json_array_append_new(board_races, json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:s, s:s, s:I, s:o, s:o, s:s?}",
 		    "race_id", race_id, "added", fresh, "course", w[0].course,
 		    "race_name", w[0].race_name, "race_date", w[0].race_date, "off_dt", off_s,
 		    "stage", odds_stage_name(odds_stage_of((long)(off - now))),
 		    "runner_count", (json_int_t)nrun, "favourite", favourite,
-		    "runners", fresh ? json_array() : json_incref(board_best)));
+		    "runners", fresh ? json_array() : json_incref(board_best),
+		    "prices_updated_at", json_array_size(prices) ? now_s : NULL));
 	}
 out:
 	if (rc < 0) {
