@@ -26,6 +26,7 @@ struct push_item {
 	char              channel[PUSH_CHANNEL_MAX];
 	char              key[PUSH_CHANNEL_MAX];
 	time_t            at;		/* timed: when to send */
+	int               open;		/* push_open: the channel's first-use resync only */
 	json_t           *msg;
 };
 
@@ -270,7 +271,7 @@ push_one(struct push_sender *s, struct push_item *it, int resync_first)
 	pthread_mutex_lock(&p->lock);
 	c = push_channel(p, it->channel, &fresh);
 	pthread_mutex_unlock(&p->lock);
-	if (c == NULL) {
+	if (c == NULL || (it->open && !fresh)) {
 		json_decref(it->msg);
 		return;
 	}
@@ -279,6 +280,10 @@ push_one(struct push_sender *s, struct push_item *it, int resync_first)
 		if ((c = push_channel(p, it->channel, &fresh)) != NULL)
 			c->seq = 0;	/* and again next time */
 		pthread_mutex_unlock(&p->lock);
+		json_decref(it->msg);
+		return;
+	}
+	if (it->open) {
 		json_decref(it->msg);
 		return;
 	}
@@ -541,9 +546,12 @@ push_item(const char *channel, json_t *msg, time_t at, const char *key)
 	return it;
 }
 
-/* Queues msg (at 0: now, else at its instant); steals msg.  0, or -1 when dropped. */
+/*
+ * Queues msg (at 0: now, else at its instant; open: push_open's); steals
+ * msg.  0, or -1 when dropped.
+ */
 static int
-push_queue(struct push *p, const char *channel, json_t *msg, time_t at, const char *key)
+push_queue(struct push *p, const char *channel, json_t *msg, time_t at, const char *key, int open)
 {
 	struct push_item *it;
 	int timed = at != 0;
@@ -552,7 +560,8 @@ push_queue(struct push *p, const char *channel, json_t *msg, time_t at, const ch
 		json_decref(msg);
 		return 0;
 	}
-	it = push_item(channel, msg, at, key);
+	if ((it = push_item(channel, msg, at, key)) != NULL)
+		it->open = open;
 	pthread_mutex_lock(&p->lock);
 	if (it == NULL || (timed ? p->ntimed >= PUSH_TIMED_MAX : p->nqueued >= PUSH_QUEUE_MAX)) {
 		p->stats.dropped++;
@@ -581,13 +590,21 @@ push_queue(struct push *p, const char *channel, json_t *msg, time_t at, const ch
 int
 push_send(struct push *p, const char *channel, json_t *msg)
 {
-	return push_queue(p, channel, msg, 0, NULL);
+	return push_queue(p, channel, msg, 0, NULL, 0);
+}
+
+int
+push_open(struct push *p, const char *channel)
+{
+	if (p == NULL || !p->resync_at_start)
+		return 0;
+	return push_queue(p, channel, json_object(), 0, NULL, 1);
 }
 
 int
 push_at(struct push *p, const char *channel, json_t *msg, time_t at, const char *key)
 {
-	return push_queue(p, channel, msg, at > 0 ? at : 1, key);
+	return push_queue(p, channel, msg, at > 0 ? at : 1, key, 0);
 }
 
 void

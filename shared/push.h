@@ -79,6 +79,15 @@ void push_free(struct push *p, long wait_ms);
 int push_send(struct push *p, const char *channel, json_t *msg);
 
 /*
+ * With resync_at_start: sends the channel's first-use resync now, when it has
+ * not been used yet, rather than in front of its first message (a worker
+ * that knows which channels it will publish to opens them before its first
+ * commit, off the way of its first deltas).  Nothing else is sent.  0, or -1
+ * when dropped.  NULL p: 0.
+ */
+int push_open(struct push *p, const char *channel);
+
+/*
  * Queues msg for channel at instant at (clock_now()'s clock; in the past:
  * at once), under key (e.g. a race id): push_cancel(key) drops what is
  * still waiting.  Steals msg.  Returns 0 or -1 as push_send.

@@ -260,6 +260,20 @@ test_resync_at_start_and_timed(void **state)
 	assert_string_equal(fake_type(2), "board");	/* the resync only once */
 	usleep(100000);
 	assert_int_equal(fake.n, 3);
+
+	/* push_open: the first-use resync ahead, once; the first message then goes alone. */
+	assert_int_equal(push_open(p, "race-o"), 0);
+	assert_int_equal(fake_wait(4), 4);
+	assert_string_equal(fake.channel[3], "race-o");
+	assert_string_equal(fake_type(3), "resync");
+	push_open(p, "race-o");
+	push_open(p, "board");
+	push_send(p, "race-o", json_pack("{s:s}", "type", "prices"));
+	assert_int_equal(fake_wait(5), 5);
+	assert_string_equal(fake_type(4), "prices");
+	assert_int_equal(fake_seq(4), 2);
+	usleep(100000);
+	assert_int_equal(fake.n, 5);
 	push_free(p, 1000);
 }
 

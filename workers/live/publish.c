@@ -547,6 +547,7 @@ pub_read_unknown(struct db *db, const struct rapi_racecards *rc, time_t now)
 	struct buf ids;
 	const char *params[1];
 	struct pub_row *w = NULL;
+	char channel[PUSH_CHANNEL_MAX];
 	PGresult *res;
 	int n, rows;
 
@@ -578,7 +579,12 @@ pub_read_unknown(struct db *db, const struct rapi_racecards *rc, time_t now)
 		num_parse_long(PQgetvalue(res, a, C_OFF), 0, 1L << 40, &off);
 		if (pub_race_diff(race_id, (time_t)off, &w[a], (size_t)(b - a), NULL, now, 1, &next, NULL) == 0)
 			pub_keep(&next);
+		/* Its channel's first-use resync goes now, during the day's write, not before its first delta. */
+		snprintf(channel, sizeof(channel), "race-%s", race_id);
+		push_open(pub.push, channel);
 	}
+	if (rows > 0)
+		push_open(pub.push, "board");
 	free(w);
 	PQclear(res);
 }
