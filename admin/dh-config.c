@@ -81,6 +81,7 @@ main(void)
 	put("DH_PUSH_REDIS_URL", w.push_redis_url);
 	put("LOG_LEVEL", levels[c.log_level]);
 	put("DH_NOW", now);
+	put("DH_NOW_RUNS", c.now_runs ? "on" : "off");
 	put("DH_SIMULATOR", c.racing_api_base_url == NULL && c.racing_api_username == NULL ? "1" : "");
 	return 0;
 }

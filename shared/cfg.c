@@ -577,6 +577,10 @@ cfg_load(struct cfg *c, char *err, size_t errlen)
 		c->has_now = 1;
 		clock_set_override(c->now);
 	}
+	if (cfg_switch("DH_NOW_RUNS", 0, &c->now_runs, err, errlen) < 0)
+		return -1;
+	if (c->now_runs && c->has_now)
+		clock_set_running(c->now);
 	return 0;
 }
 

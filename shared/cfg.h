@@ -43,6 +43,7 @@ struct cfg {
 	enum log_level log_level;
 	int            has_now;            /* DH_NOW given */
 	time_t         now;
+	int            now_runs;           /* DH_NOW_RUNS: the DH_NOW clock runs on from that instant */
 };
 
 /* The web front's settings (see above), for dh-config. */

@@ -6,12 +6,21 @@
 
 static int clock_frozen;
 static time_t clock_frozen_at;
+static int64_t clock_running_since_us;	/* clock_set_running: the monotonic clock then; 0: frozen */
 
 void
 clock_set_override(time_t t)
 {
 	clock_frozen = 1;
 	clock_frozen_at = t;
+}
+
+void
+clock_set_running(time_t t)
+{
+	clock_frozen = 1;
+	clock_frozen_at = t;
+	clock_running_since_us = clock_mono_us();
 }
 
 int
@@ -23,7 +32,11 @@ clock_has_override(void)
 time_t
 clock_now(void)
 {
-	return clock_frozen ? clock_frozen_at : time(NULL);
+	if (!clock_frozen)
+		return time(NULL);
+	if (clock_running_since_us != 0)
+		return clock_frozen_at + (time_t)((clock_mono_us() - clock_running_since_us) / 1000000);
+	return clock_frozen_at;
 }
 
 int64_t

@@ -24,6 +24,12 @@ struct clock_date {
 void clock_set_override(time_t t);
 int clock_has_override(void);
 
+/*
+ * As clock_set_override, but the clock runs on from t at the system clock's
+ * pace (DH_NOW_RUNS: a worker's timers met at a chosen instant, in tests).
+ */
+void clock_set_running(time_t t);
+
 /* Current time in seconds, or the override. */
 time_t clock_now(void);
 

@@ -6,9 +6,12 @@
  * CHANNEL is "board" or "race-RACE_ID".  Subscribers read them at
  * /api/stream/board and /api/stream/races/RACE_ID.
  *
- * - A thread of its own sends them, so a worker's cycle never waits on
+ * - Threads of its own send them, so a worker's cycle never waits on
  *   nginx: push_send() queues and returns at once.  The queue is bounded; a
- *   message that does not fit is dropped and counted.
+ *   message that does not fit is dropped and counted.  PUSH_SENDERS threads,
+ *   each with one keep-alive connection, send side by side: a channel's
+ *   messages go one at a time in the order queued (one sender at a time
+ *   takes a channel), different channels' at once.
  * - Each request has short timeouts (connect 200 ms, total 1 s); a failure is
  *   logged (the first of a run of failures, then every 100th) and counted,
  *   never retried: what it carried is replaced by a "resync".
@@ -25,7 +28,7 @@
  * - Timed messages (push_at) are sent when their instant comes, whatever
  *   the worker is doing: a race's stage changes on time without a cycle.
  *
- * Not thread-safe apart from that thread: one struct push per worker, used
+ * Not thread-safe apart from those threads: one struct push per worker, used
  * from the worker's thread.  The program calls http_global_init() first.
  */
 #ifndef DH_PUSH_H
@@ -74,6 +77,15 @@ void push_free(struct push *p, long wait_ms);
  * memory, bad channel name).  NULL p: msg is freed, 0 returned.
  */
 int push_send(struct push *p, const char *channel, json_t *msg);
+
+/*
+ * With resync_at_start: sends the channel's first-use resync now, when it has
+ * not been used yet, rather than in front of its first message (a worker
+ * that knows which channels it will publish to opens them before its first
+ * commit, off the way of its first deltas).  Nothing else is sent.  0, or -1
+ * when dropped.  NULL p: 0.
+ */
+int push_open(struct push *p, const char *channel);
 
 /*
  * Queues msg for channel at instant at (clock_now()'s clock; in the past:

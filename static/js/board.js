@@ -29,6 +29,8 @@ let loaded = false;
 let updatedAt = null;
 let timer = null;
 let mode = "polling";
+// The stream's messages of the last 20 s, replayed over every snapshot refresh() fetches (live.js).
+const recent = live.recent();
 
 /* Seconds to the off at the server's now; null when the off is unknown. */
 function secsToOff(race) {
@@ -177,6 +179,9 @@ async function refresh() {
         if (race && race.race_id) next.set(race.race_id, { ...race, stage: race.stage || stage });
       }
     }
+    // A snapshot from nginx's micro-cache, or read before a delta that came
+    // after it, must not undo what the stream showed.
+    recent.replay((msg) => merge(next, msg, true));
     races = next;
     loaded = true;
     updatedAt = clock.now();
@@ -208,43 +213,61 @@ function showMode() {
 }
 
 /*
+ * Puts a message of the board's stream into map (race_id -> race): a race's
+ * favourite, stage and prices_updated_at in place, races removed or off
+ * taken out.  replay (over a snapshot just fetched): each race's entry only
+ * where it is at least as new as the snapshot's prices (prices_updated_at;
+ * else the commit's instant).  Returns the ids of the races whose favourite
+ * changed, and whether an entry named a race map does not have.
+ */
+function merge(map, msg, replay) {
+  const changed = [];
+  let missing = false;
+  if (msg.type === "stage") {
+    const race = map.get(msg.race_id);
+    if (race) race.stage = msg.stage;
+    if (msg.stage === "off") map.delete(msg.race_id);
+    return { changed, missing };
+  }
+  for (const id of msg.removed || []) map.delete(id);
+  for (const entry of msg.races || []) {
+    const race = map.get(entry.race_id);
+    if (!race) {
+      missing = true;
+      continue;
+    }
+    const stamp = entry.prices_updated_at || msg.committed_at;
+    if (replay && !live.atLeastAsNew(stamp, race.prices_updated_at)) continue;
+    const before = race.favourite ? `${race.favourite.horse_id} ${race.favourite.decimal}` : "";
+    race.favourite = entry.favourite;
+    race.stage = entry.stage || race.stage;
+    if (stamp) race.prices_updated_at = stamp;
+    const after = entry.favourite ? `${entry.favourite.horse_id} ${entry.favourite.decimal}` : "";
+    if (before !== after) changed.push(entry.race_id);
+  }
+  return { changed, missing };
+}
+
+/*
  * A message of the board's stream: a race's favourite, best prices or stage
  * in place (a changed favourite flashes); a race added or a result refetches
  * the board, a race removed leaves it.
  */
 function applyMessage(msg) {
   if (!loaded) return;
-  if (msg.type === "stage") {
-    const race = races.get(msg.race_id);
-    if (race) race.stage = msg.stage;
-    if (msg.stage === "off") races.delete(msg.race_id);
-    layout();
-    return;
-  }
-  if (msg.type !== "board") {
+  if (msg.type !== "board" && msg.type !== "stage") {
     refresh();
     return;
   }
-  let missing = false;
-  for (const id of msg.removed || []) races.delete(id);
-  for (const entry of msg.races || []) {
-    const race = races.get(entry.race_id);
-    if (!race) {
-      missing = true;
-      continue;
-    }
-    const before = race.favourite ? `${race.favourite.horse_id} ${race.favourite.decimal}` : "";
-    race.favourite = entry.favourite;
-    race.stage = entry.stage || race.stage;
-    if (msg.committed_at) race.prices_updated_at = msg.committed_at;
-    const li = cards.get(entry.race_id);
-    const after = entry.favourite ? `${entry.favourite.horse_id} ${entry.favourite.decimal}` : "";
-    if (li && before !== after) {
-      const dd = field(li, "fav");
-      dd.classList.remove("flash");
-      void dd.offsetWidth;	// restart the animation
-      dd.classList.add("flash");
-    }
+  recent.add(msg);
+  const { changed, missing } = merge(races, msg, false);
+  for (const id of changed) {
+    const li = cards.get(id);
+    if (!li) continue;
+    const dd = field(li, "fav");
+    dd.classList.remove("flash");
+    void dd.offsetWidth;	// restart the animation
+    dd.classList.add("flash");
   }
   layout();
   if (missing) refresh();

@@ -76,6 +76,43 @@ export function subscribe(path, handlers) {
   };
 }
 
+/*
+ * The messages of the last ms (20 s by default), to replay over every REST
+ * snapshot a panel fetches: a snapshot may come from nginx's micro-cache
+ * (seconds old) or be read before a delta that arrives after it, and must
+ * not undo a change the stream already showed.  add(msg) keeps one;
+ * replay(apply) forgets those older than ms and calls apply(msg) on the
+ * others, oldest first; clear() forgets them all.  Whether a replayed value
+ * goes over the snapshot's is the panel's call: atLeastAsNew.
+ */
+export function recent(ms = 20000) {
+  let list = [];	// [{ at: ms, msg }]
+  return {
+    add(msg) {
+      list.push({ at: Date.now(), msg });
+    },
+    replay(apply) {
+      const now = Date.now();
+      list = list.filter((r) => now - r.at < ms);
+      for (const { msg } of list) apply(msg);
+    },
+    clear() {
+      list = [];
+    },
+  };
+}
+
+/* An instant's time in ms (ISO-8601), or -Infinity when there is none. */
+export function stampMs(iso) {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) ? t : -Infinity;
+}
+
+/* Whether a delta's value stamped theirs goes over a snapshot's stamped ours: it is at least as new. */
+export function atLeastAsNew(theirs, ours) {
+  return stampMs(theirs) >= stampMs(ours);
+}
+
 /* The indicator's text and state for a mode. */
 export function label(mode, pollSecs) {
   return mode === "live" ? "Live: prices stream in" : `Polling every ${pollSecs} s`;

@@ -28,8 +28,7 @@ const LIVE_POLL_MS = 120000;	// while the stream is up: a safety net
 // Price messages of the last RECENT_MS, replayed over every snapshot that load() fetches: a
 // snapshot may come from nginx's micro-cache (seconds old) or be read before a delta it
 // arrives after, and must not undo a change the stream already showed.
-const RECENT_MS = 20000;
-let recent = [];	// [{ at: ms, msg }]
+const recent = live.recent();
 let onClosed = null;
 
 const dialog = () => byId("race-dialog");
@@ -305,31 +304,24 @@ function showMode() {
   setText(el, live.label(mode, pollMs() / 1000));
 }
 
-/* A price's change time in ms (its changed_at), or -Infinity. */
-function changedMs(p) {
-  const t = p ? Date.parse(p.changed_at) : NaN;
-  return Number.isFinite(t) ? t : -Infinity;
-}
-
 /*
  * Applies the recent price messages to a new snapshot, each price only where
  * it is at least as new as the snapshot's (changed_at); no flash.
  */
 function replayRecent() {
-  const now = Date.now();
-  recent = recent.filter((r) => now - r.at < RECENT_MS && r.msg.race_id === current.id);
   const runners = new Map((current.grid.runners || []).map((r) => [r.horse_id, r]));
-  for (const { msg } of recent) {
+  recent.replay((msg) => {
+    if (msg.race_id !== current.id) return;
     for (const p of msg.prices || []) {
       const runner = runners.get(p.horse_id);
       if (!runner) continue;
       runner.prices = runner.prices || {};
       const have = runner.prices[p.bookmaker_id];
-      if (changedMs(p) < changedMs(have)) continue;
+      if (!live.atLeastAsNew(p.changed_at, have && have.changed_at)) continue;
       runner.prices[p.bookmaker_id] = { fractional: p.fractional, decimal: p.decimal, changed_at: p.changed_at };
       delete runner.prices[p.bookmaker_id].best;
     }
-  }
+  });
 }
 
 /*
@@ -343,7 +335,7 @@ function applyMessage(msg) {
     load(current.id);
     return;
   }
-  recent.push({ at: Date.now(), msg });
+  recent.add(msg);
   const race = current.grid;
   const runners = new Map((race.runners || []).map((r) => [r.horse_id, r]));
   const books = new Set((race.bookmakers || []).map((b) => b.bookmaker_id));
@@ -402,7 +394,7 @@ export function open(id) {
   const d = dialog();
   if (current && current.id === id && d.open) return;
   current = { id, grid: null, masters: null, history: null, horse: null, horseHistory: null, error: null, flash: null };
-  recent = [];
+  recent.clear();
   render();
   if (!d.open) d.showModal();
   byId("race-close").focus();

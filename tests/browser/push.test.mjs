@@ -1,14 +1,19 @@
 // Live push in the dashboard (issue 14), driven by tests/integration/test_push.py:
 //
-//   node tests/browser/push.test.mjs --base http://127.0.0.1:PORT --race RACE_ID [--chromium PATH]
+//   node tests/browser/push.test.mjs --base http://127.0.0.1:PORT --race RACE_ID --push-socket PATH [--chromium PATH]
 //
 // Opens the race view of RACE_ID, waits for its stream ("Live" mode) and
 // prints "ready"; the suite then has dh-live write a price change and
 // writes a line to this script's stdin; the changed prices must appear in
 // the open race view, flashing, without a reload.  Then the stream is made
 // unavailable (the page is told the server refuses it) and the view shows
-// that it polls.  Prints "ok NAME" / "FAIL NAME: DETAIL" lines.
+// that it polls.  The board: a stale snapshot (as nginx's micro-cache may
+// serve one) fetched after a board delta does not undo the delta, and one
+// newer than the delta is not undone by it (a board message published on
+// the stack's publisher socket, --push-socket).  Prints "ok NAME" /
+// "FAIL NAME: DETAIL" lines.
 
+import http from "node:http";
 import readline from "node:readline";
 import { chromium } from "playwright-core";
 
@@ -42,6 +47,30 @@ const gridPrices = (page) => page.$$eval("#race-dialog table.grid tbody tr", (ro
   }
   return out;
 });
+
+/* POSTs body (JSON) to nchan's publisher socket, channel board: the HTTP status. */
+const publish = (body) => new Promise((resolve, reject) => {
+  const data = JSON.stringify(body);
+  const req = http.request({ socketPath: args["push-socket"], path: "/pub/board", method: "POST",
+    headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) } }, (res) => {
+    res.resume();
+    resolve(res.statusCode);
+  });
+  req.on("error", reject);
+  req.end(data);
+});
+
+/* The board card's favourite text of race id. */
+const cardFav = (page, id) => page.$eval(`#board-grid li[data-key="${id}"] [data-f="fav"]`, (el) => el.textContent);
+
+/* The board refetched (its visibility handler), answered by the snapshot routed; waits for the refresh. */
+async function boardRefresh(page) {
+  const was = await page.getAttribute("#board-grid", "data-updated");
+  await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+  await page.waitForFunction((w) => document.getElementById("board-grid").dataset.updated !== w, was, { timeout: 10000 });
+}
+
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 
 const browser = await chromium.launch({
   executablePath: args.chromium || "/usr/bin/chromium",
@@ -109,6 +138,45 @@ try {
     assert(hit.length > 0, `none of ${want.length} changed cells flashed (${flashed.length} flashes)`);
     return `${hit.length} of ${want.length}`;
   });
+  await check("a board delta is not undone by a stale snapshot fetched after it, nor a newer snapshot by the delta",
+    async () => {
+      const snap = await page.evaluate(async () => (await fetch(`/api/live-odds/races-by-stage?x=${Date.now()}`)).json());
+      const shown = new Set(await page.$$eval("#board-grid li[data-key]", (lis) => lis.map((li) => li.dataset.key)));
+      const race = Object.values(snap.stages || {}).flat().find((r) => r && r.race_id && r.prices_updated_at &&
+        shown.has(r.race_id));
+      assert(race, "no race with prices on the board");
+      const stale = JSON.stringify(snap);
+      // Every board refetch now gets the snapshot as it was (nginx's micro-cache may do so for seconds).
+      await page.route("**/api/live-odds/races-by-stage*", (route) => route.fulfill({
+        status: 200, contentType: "application/json", body: stale,
+      }));
+      const updated = Date.parse(race.prices_updated_at);
+      const favourite = { horse_id: "hrs_stream_check", horse_name: "Stream Favourite", number: 99, decimal: 1.5, joint: false };
+      const status = await publish({ type: "board", epoch: Date.now(), seq: 1, id: `${Date.now()}-1`,
+        races: [{ race_id: race.race_id, added: false, off_dt: race.off_dt, stage: race.stage, favourite, runners: [],
+          prices_updated_at: iso(updated + 60000) }],
+        removed: [], committed_at: new Date().toISOString() });
+      assert(status === 201 || status === 202, `publish: HTTP ${status}`);
+      await page.waitForFunction((id) => {
+        const el = document.querySelector(`#board-grid li[data-key="${CSS.escape(id)}"] [data-f="fav"]`);
+        return el && el.textContent.includes("Stream Favourite");
+      }, race.race_id, { timeout: 10000 });
+      await boardRefresh(page);
+      const kept = await cardFav(page, race.race_id);
+      assert(kept.includes("Stream Favourite"), `the stale snapshot undid the delta: "${kept}"`);
+      // A snapshot newer than the delta: its favourite stands.
+      const newer = JSON.parse(stale);
+      for (const r of Object.values(newer.stages).flat()) if (r.race_id === race.race_id) r.prices_updated_at = iso(updated + 120000);
+      await page.unroute("**/api/live-odds/races-by-stage*");
+      await page.route("**/api/live-odds/races-by-stage*", (route) => route.fulfill({
+        status: 200, contentType: "application/json", body: JSON.stringify(newer),
+      }));
+      await boardRefresh(page);
+      const now = await cardFav(page, race.race_id);
+      assert(!now.includes("Stream Favourite"), `the delta went over a newer snapshot: "${now}"`);
+      await page.unroute("**/api/live-odds/races-by-stage*");
+      return `${race.race_id}: "${kept}", then "${now}"`;
+    });
   await check("without a stream the race view polls, and says so", async () => {
     // A server that refuses the stream (as with DH_PUSH=off: 503 JSON).
     await page.route("**/api/stream/**", (route) => route.fulfill({

@@ -2,16 +2,19 @@
 
 A stack with the simulator, its workers stopped so that each cycle is one
 `dh-live --once` at a chosen instant: the market at EARLIER, then at NOW,
-when prices have moved.  Subscribers are EventSource clients (and a
-WebSocket handshake) on /api/stream/board and /api/stream/races/ID; their
-messages are checked against the REST API after the commit.  Then: resume
-with Last-Event-ID, nginx killed mid-stream (the publish fails and is
-counted, the cycle is not delayed, clients get a resync), push off (503
-JSON), and two nginx hosts sharing one Redis (a message published on one
-reaches the other's subscribers)."""
+when prices have moved.  Subscribers are EventSource and WebSocket clients
+on /api/stream/board and /api/stream/races/ID; their messages are checked
+against the REST API after the commit.  Then: resume with Last-Event-ID,
+the dashboard in Chromium, nginx killed mid-stream (the publish fails and
+is counted, the cycle is not delayed, clients get a resync), a race's
+At Post published on time by a running dh-live with no price changed
+(DH_NOW_RUNS), results, limits, and two nginx hosts sharing one Redis (a
+message published on one reaches the other's subscribers)."""
 import base64
+import calendar
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -29,7 +32,35 @@ BROWSER = os.path.join(harness.ROOT, "tests", "browser")
 CHROMIUM = "/usr/bin/chromium"
 
 
-class SSE(threading.Thread):
+class Client(threading.Thread):
+    """A stream client's thread: events are (id, data, time received)."""
+
+    def read_head(self):
+        """The response head (text; None when the connection closed first) and
+        what came after it; sets status."""
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return None, b""
+            buf += chunk
+        head, _, buf = buf.partition(b"\r\n\r\n")
+        head = head.decode(errors="replace")
+        self.status = int(head.split()[1])
+        return head, buf
+
+    def wait(self, pred, timeout=20):
+        return harness.wait_for(lambda: [e for e in self.events if pred(e[1])], timeout, 0.05)
+
+    def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+
+
+class SSE(Client):
     """An EventSource client on 127.0.0.1:port path: collects (id, data, time
     received) until closed; reconnects are the caller's (new client with
     last_event_id)."""
@@ -47,16 +78,11 @@ class SSE(threading.Thread):
         self.start()
 
     def run(self):
-        buf = b""
         try:
-            while b"\r\n\r\n" not in buf:
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    return
-                buf += chunk
-            head, _, buf = buf.partition(b"\r\n\r\n")
-            self.headers = head.decode(errors="replace")
-            self.status = int(self.headers.split()[1])
+            head, buf = self.read_head()
+            if head is None:
+                return
+            self.headers = head
             chunked = "transfer-encoding: chunked" in self.headers.lower()
             raw = buf
             text = b""
@@ -102,15 +128,69 @@ class SSE(threading.Thread):
         finally:
             self.closed = True
 
-    def wait(self, pred, timeout=20):
-        return harness.wait_for(lambda: [e for e in self.events if pred(e[1])], timeout, 0.05)
 
-    def close(self):
+class WS(Client):
+    """A WebSocket client on 127.0.0.1:port path: the handshake, then the
+    text frames the server sends, collected as (None, data, time received)
+    until closed.  Server frames are unmasked; pings are answered with pongs."""
+
+    def __init__(self, port, path):
+        super().__init__(daemon=True)
+        self.events = []
+        self.status = None
+        self.closed = False
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(("GET %s HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path, key)).encode())
+        self.start()
+
+    def recv_exact(self, buf, n):
+        while len(buf) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise OSError("closed")
+            buf += chunk
+        return buf
+
+    def run(self):
         try:
-            self.sock.shutdown(socket.SHUT_RDWR)
+            head, buf = self.read_head()
+            if head is None or self.status != 101:
+                return
+            message = b""
+            while True:
+                buf = self.recv_exact(buf, 2)
+                fin, opcode, size = buf[0] & 0x80, buf[0] & 0x0F, buf[1] & 0x7F
+                at = 2
+                if size == 126:
+                    buf = self.recv_exact(buf, 4)
+                    size, at = int.from_bytes(buf[2:4], "big"), 4
+                elif size == 127:
+                    buf = self.recv_exact(buf, 10)
+                    size, at = int.from_bytes(buf[2:10], "big"), 10
+                buf = self.recv_exact(buf, at + size)
+                payload, buf = buf[at:at + size], buf[at + size:]
+                if opcode == 8:
+                    return
+                if opcode == 9:     # ping: a pong with the same payload, masked (client frames are)
+                    mask = os.urandom(4)
+                    self.sock.sendall(bytes([0x8A, 0x80 | len(payload)]) + mask
+                                      + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+                    continue
+                if opcode in (0, 1):
+                    message += payload
+                    if fin:
+                        try:
+                            data = json.loads(message)
+                        except ValueError:
+                            data = message.decode(errors="replace")
+                        self.events.append((None, data, time.time()))
+                        message = b""
         except OSError:
-            pass
-        self.sock.close()
+            return
+        finally:
+            self.closed = True
 
 
 def of_type(kind, race_id=None):
@@ -174,15 +254,28 @@ def check_publish(t, st, sim_now):
         return None
     race = SSE(st.http_port, "/api/stream/races/%s" % race_id)
     board = SSE(st.http_port, "/api/stream/board")
-    harness.wait_for(lambda: race.status and board.status, timeout=5)
+    ws = WS(st.http_port, "/api/stream/races/%s" % race_id)
+    harness.wait_for(lambda: race.status and board.status and ws.status, timeout=5)
     t0 = time.monotonic()
     try:
         p = once(st, NOW, sim_now)
         t.check("dh-live --once at %s" % NOW, p.returncode == 0, p.stderr[-600:])
-        return check_messages(t, st, race_id, race, board, t0)
+        got = check_messages(t, st, race_id, race, board, t0)
+        check_websocket(t, ws, race_id, race)
+        return got
     finally:
         race.close()
         board.close()
+        ws.close()
+
+
+def check_websocket(t, ws, race_id, race):
+    """The WebSocket subscriber of the race gets the same prices message as the EventSource one."""
+    got = ws.wait(of_type("prices", race_id), timeout=10)
+    sse = [e[1] for e in race.events if of_type("prices", race_id)(e[1])]
+    t.check("a WebSocket subscriber of /api/stream/races/ID gets the prices message (one frame, the same JSON"
+            " as EventSource's: id %s)" % (got[0][1].get("id") if got else None),
+            got and sse and got[0][1] == sse[0], (ws.status, [e[1] for e in ws.events][:3]))
 
 
 def check_messages(t, st, race_id, race, board, t0):
@@ -276,6 +369,53 @@ def check_nginx_killed(t, st, race_id, sim_later):
     again.close()
 
 
+def check_stage_on_time(t, st):
+    """A race entering At Post is published on both channels at its instant,
+    from dh-live's timer, with no price changed and no cycle then: a
+    long-running dh-live whose clock runs from 4 s before the boundary
+    (DH_NOW_RUNS), against a simulator standing still there."""
+    body = st.get_fresh("/api/live-odds/races-by-stage").json() or {}
+    races = [r for stage in ("going_to_post", "pre_race") for r in body.get("stages", {}).get(stage, [])
+             if r.get("off_dt")]
+    if not t.check("a race between 5 min and 2 h from %s" % NOW, races, body.get("stages", {}).keys()):
+        return
+    race = races[0]
+    off = calendar.timegm(time.strptime(race["off_dt"][:19], "%Y-%m-%dT%H:%M:%S"))
+    lead = 4
+    start = off - 300 - lead        # at_post's message is due at off - 300 + 1
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))
+    with SimAt(st, when) as sim:
+        p = once(st, when, sim.url)     # the database as the simulator has it at that instant
+        t.check("dh-live --once at %s" % when, p.returncode == 0, p.stderr[-600:])
+        board = SSE(st.http_port, "/api/stream/board")
+        chan = SSE(st.http_port, "/api/stream/races/%s" % race["race_id"])
+        harness.wait_for(lambda: board.status and chan.status, timeout=5)
+        spawned = time.time()
+        proc, log = st.spawn_binary("dh-live", DH_NOW=when, DH_NOW_RUNS="on", RACING_API_BASE_URL=sim.url,
+                                    RACING_API_USERNAME="simulator", RACING_API_PASSWORD="simulator",
+                                    RACING_API_RATE=20, LOG_LEVEL="debug")
+        try:
+            due = spawned + lead + 1
+            at_post = lambda d: of_type("stage", race["race_id"])(d) and d.get("stage") == "at_post"
+            got = board.wait(at_post, timeout=lead + 10)
+            late = got[0][2] - due if got else None
+            t.check("the board gets %s's at_post stage message on time (%s s after its instant)"
+                    % (race["race_id"], "%.2f" % late if got else "never"),
+                    got and -0.3 <= late <= 1.5 and got[0][1].get("previous_stage") == "going_to_post",
+                    (board.events[-3:], open(log).read()[-1500:]))
+            t.check("so does the race's channel", chan.wait(at_post, timeout=3), chan.events[-3:])
+            moved = [e[1].get("type") for e in board.events + chan.events
+                     if e[1].get("type") in ("prices", "board")]
+            t.check("with no price changed: no prices or board delta meanwhile", not moved, moved)
+            t.check("dh-live ran one cycle meanwhile (the stage came from its timer)",
+                    open(log).read().count("cycle done") == 1, open(log).read()[-1500:])
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+            board.close()
+            chan.close()
+
+
 def grid_prices(st, race_id):
     grid = st.get_fresh("/api/races/%s/odds" % race_id).json() or {}
     return {"%s %s" % (r["horse_id"], book): p["decimal"]
@@ -291,7 +431,8 @@ def check_browser(t, st, race_id):
     if not t.check("playwright-core installed (tests/browser/setup)", p.returncode == 0, p.stderr[-800:]):
         return
     node = subprocess.Popen(["node", os.path.join(BROWSER, "push.test.mjs"), "--base",
-                             "http://127.0.0.1:%d" % st.http_port, "--race", race_id, "--chromium", CHROMIUM],
+                             "http://127.0.0.1:%d" % st.http_port, "--race", race_id, "--chromium", CHROMIUM,
+                             "--push-socket", os.path.join(st.var, "run", "dh-push.sock")],
                             cwd=BROWSER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
@@ -350,9 +491,30 @@ def check_results(t, st):
         sse.close()
 
 
+def nchan_subscribers(st):
+    """The subscribers nchan counts (its stub status on the publisher socket), or -1."""
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(5)
+            s.connect(os.path.join(st.var, "run", "dh-push.sock"))
+            s.sendall(b"GET /status HTTP/1.0\r\nHost: localhost\r\n\r\n")
+            body = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+    except OSError:
+        return -1
+    m = re.search(rb"subscribers: (\d+)", body)
+    return int(m.group(1)) if m else -1
+
+
 def check_limits(t, st):
     """Per-client connection limit: the next stream is a 429 JSON."""
     limit = int(st.env.get("DH_STREAM_CLIENT_LIMIT", "16"))
+    # The streams of the areas before are closed; nginx counts them until it has seen them go.
+    harness.wait_for(lambda: nchan_subscribers(st) == 0, timeout=10)
     conns = [SSE(st.http_port, "/api/stream/board") for _ in range(limit)]
     harness.wait_for(lambda: all(c.status for c in conns), timeout=10)
     extra = SSE(st.http_port, "/api/stream/board")
@@ -467,6 +629,7 @@ def run(t):
             t.area(check_browser, t, st, got[0])
             with SimAt(st, LATER) as later:
                 t.area(check_nginx_killed, t, st, got[0], later.url)
+        t.area(check_stage_on_time, t, st)
         t.area(check_results, t, st)
         t.area(check_limits, t, st)
     finally:

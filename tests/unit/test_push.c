@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,16 +84,31 @@ fake_conn(int c)
 }
 
 static void *
+fake_conn_main(void *arg)
+{
+	int c = (int)(intptr_t)arg;
+
+	fake_conn(c);
+	close(c);
+	return NULL;
+}
+
+/* Each connection in a thread of its own: the publisher keeps several open. */
+static void *
 fake_main(void *arg)
 {
 	(void)arg;
 	while (!fake.stop) {
 		int c = accept(fake.fd, NULL, NULL);
+		pthread_t t;
 
 		if (c < 0)
 			continue;
-		fake_conn(c);
-		close(c);
+		if (pthread_create(&t, NULL, fake_conn_main, (void *)(intptr_t)c) != 0) {
+			close(c);
+			continue;
+		}
+		pthread_detach(t);
 	}
 	return NULL;
 }
@@ -186,8 +202,9 @@ test_publish_fail_resync(void **state)
 	assert_int_equal(push_send(p, "board", json_pack("{s:s, s:i}", "type", "board", "n", 1)), 0);
 	assert_int_equal(push_send(p, "race-r1", json_pack("{s:s, s:i}", "type", "prices", "n", 2)), 0);
 	assert_int_equal(fake_wait(2), 2);
-	assert_string_equal(fake.channel[0], "board");
-	assert_string_equal(fake.channel[1], "race-r1");
+	/* Two channels go out side by side (several senders): in either order. */
+	assert_true((strcmp(fake.channel[0], "board") == 0 && strcmp(fake.channel[1], "race-r1") == 0) ||
+	    (strcmp(fake.channel[1], "board") == 0 && strcmp(fake.channel[0], "race-r1") == 0));
 	assert_int_equal(fake_seq(0), 1);
 	assert_int_equal(fake_seq(1), 1);
 	snprintf(id, sizeof(id), "%lld-1", (long long)json_integer_value(json_object_get(fake.body[0], "epoch")));
@@ -243,6 +260,46 @@ test_resync_at_start_and_timed(void **state)
 	assert_string_equal(fake_type(2), "board");	/* the resync only once */
 	usleep(100000);
 	assert_int_equal(fake.n, 3);
+
+	/* push_open: the first-use resync ahead, once; the first message then goes alone. */
+	assert_int_equal(push_open(p, "race-o"), 0);
+	assert_int_equal(fake_wait(4), 4);
+	assert_string_equal(fake.channel[3], "race-o");
+	assert_string_equal(fake_type(3), "resync");
+	push_open(p, "race-o");
+	push_open(p, "board");
+	push_send(p, "race-o", json_pack("{s:s}", "type", "prices"));
+	assert_int_equal(fake_wait(5), 5);
+	assert_string_equal(fake_type(4), "prices");
+	assert_int_equal(fake_seq(4), 2);
+	usleep(100000);
+	assert_int_equal(fake.n, 5);
+	push_free(p, 1000);
+}
+
+/* Many messages to a few channels: each channel's in the order queued, seq 1, 2, ... */
+static void
+test_order_per_channel(void **state)
+{
+	struct push *p = push_new(fake.path, 0);
+	const char *channels[3] = { "board", "race-a", "race-b" };
+	long last_n[3] = { 0, 0, 0 }, last_seq[3] = { 0, 0, 0 };
+
+	(void)state;
+	assert_non_null(p);
+	for (int i = 0; i < 60; i++)
+		assert_int_equal(push_send(p, channels[i % 3], json_pack("{s:s, s:i}", "type", "x", "n", i)), 0);
+	assert_int_equal(fake_wait(60), 60);
+	for (int i = 0; i < 60; i++) {
+		int k = strcmp(fake.channel[i], "board") == 0 ? 0 : strcmp(fake.channel[i], "race-a") == 0 ? 1 : 2;
+		long n = (long)json_integer_value(json_object_get(fake.body[i], "n"));
+
+		assert_int_equal(n % 3, k);
+		assert_true(last_seq[k] == 0 || n > last_n[k]);
+		assert_int_equal(fake_seq(i), last_seq[k] + 1);
+		last_n[k] = n;
+		last_seq[k] = fake_seq(i);
+	}
 	push_free(p, 1000);
 }
 
@@ -253,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_channel_names),
 		cmocka_unit_test_setup_teardown(test_publish_fail_resync, fake_start, fake_stop),
 		cmocka_unit_test_setup_teardown(test_resync_at_start_and_timed, fake_start, fake_stop),
+		cmocka_unit_test_setup_teardown(test_order_per_channel, fake_start, fake_stop),
 	};
 
 	assert_int_equal(http_global_init(), 0);

@@ -27,6 +27,15 @@ struct live_counts {
 	long db_ms;		/* time spent in the day writes */
 };
 
+/*
+ * Whether live_store_day writes race at now (it has ids, is not off, not
+ * abandoned, and its runners and odds are lists): its rows in ra_odds_live
+ * are then exactly its usable prices (live_price_usable) after the commit.
+ * Races it does not write keep their rows as they are.
+ */
+int live_race_stored(const struct rapi_race *race, time_t now);
+int live_price_usable(const struct rapi_odds *o);
+
 /* The race not yet off that goes next on a day's cards, or NULL. */
 const struct rapi_race *live_next_race(const struct rapi_racecards *rc, time_t now);
 
@@ -51,13 +60,14 @@ int live_finish_cycle(struct db *db, time_t now, long duration_ms, long errors, 
  * publish.c: live push.  live_publish_init starts the publisher when
  * DH_PUSH is on (nothing otherwise; every other call is then a no-op).
  * live_publish_prepare, called before a day's prices are stored, reads the
- * stored prices of races not held yet (what the next commit is compared
- * with).  live_publish_day, called after a day's prices were committed, reads the
- * committed prices of that day's races back and queues the deltas since the
- * last call, and the races' stage transitions as timed messages; it never
- * fails the cycle (a failed read is logged).  live_publish_stats: the
- * publisher's counters so far.  live_publish_free sends what is queued
- * (within a second) and stops it.
+ * stored prices of races not held yet and compares the prices the day is
+ * about to write with what is held, in memory: the deltas wait for the
+ * commit (a later prepare drops them: the day was rolled back).
+ * live_publish_day, called right after the day's COMMIT, queues those deltas
+ * (nothing is read back), keeps the new state, and hands the races' stage
+ * transitions to the push thread as timed messages; it never fails the
+ * cycle.  live_publish_stats: the publisher's counters so far.
+ * live_publish_free sends what is queued (within a second) and stops it.
  */
 void live_publish_init(const struct cfg *cfg);
 void live_publish_prepare(struct db *db, const struct rapi_racecards *rc, time_t now);

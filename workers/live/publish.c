@@ -1,10 +1,14 @@
 /*
  * publish: dh-live's live push (see live.h and shared/push.h).
  *
- * After a day's prices are committed, the live rows of that day's races are
- * read back (what subscribers would get from the REST API now) and compared
- * with what was read after the previous commit, held here per race.  The
- * differences go out as small JSON deltas with the REST API's field names:
+ * Each race's prices are held here as the database has them after the last
+ * commit.  Before a day's prices are written (live_publish_prepare), the
+ * prices that cycle writes are compared with what is held, in memory: the
+ * rows store.c writes (live_race_stored, live_price_usable) are exactly the
+ * rows of those races in ra_odds_live after its COMMIT, so nothing is read
+ * back.  The differences wait as small JSON deltas with the REST API's field
+ * names, and go to the push thread right after the COMMIT (live_publish_day);
+ * a rolled-back day drops them and keeps what was held:
  *
  *   race-ID  {"type": "prices", "race_id", "prices": [changed or new
  *            prices], "removed": [prices gone], "non_runners": [horse ids
@@ -13,17 +17,18 @@
  *   board    {"type": "board", "races": [races added, or whose favourite or a
  *            best price changed], "removed": [race ids no longer listed]}
  *
- * and each race's stage transitions (pre_race at 120 minutes to the off,
+ * The board's message goes first (it has most subscribers), then the races'.
+ * Each race's stage transitions (pre_race at 120 minutes to the off,
  * going_to_post at 30, at_post at 5, off at the off) are handed to the push
  * thread as timed messages {"type": "stage"} to both channels, sent on time
  * whether or not a cycle runs then.  Races not held yet (the first cycle
- * after start, a new day's cards) are read before the day's transaction
- * (live_publish_prepare), so that the first commit has something to compare
- * with; a race with no price then is "added" on the board.  The push layer
- * sends each channel a "resync" the first time this process uses it.
- * Nothing here fails the cycle: a failed read is logged, and the next commit
- * compares with the last good one.
+ * after start, a new day's cards) are read from the database first, so that
+ * the first commit has something to compare with; a race with no price then
+ * is "added" on the board.  The push layer sends each channel a "resync" the
+ * first time this process uses it.  Nothing here fails the cycle: a failed
+ * read is logged, and the race is then "added" on the board.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,11 +53,27 @@ static const char sql_read[] =
     " WHERE race_id = ANY ($1::text[])"
     " ORDER BY race_id COLLATE \"C\", horse_id COLLATE \"C\", bookmaker_id COLLATE \"C\"";
 
+/* Column numbers of sql_read. */
+enum { C_RACE, C_OFF, C_COURSE, C_NAME, C_DATE, C_HORSE, C_HNAME, C_NUMBER, C_BOOK, C_BNAME,
+       C_FRAC, C_DEC, C_CHANGED };
+
+/* One price as ra_odds_live has it (after the commit); strings borrowed. */
+struct pub_row {
+	const char *course, *race_name, *race_date, *horse_id, *horse_name;
+	const char *bookmaker_id, *bookmaker_name, *fractional, *changed_at;
+	int         has_number;
+	long        number;
+	double      decimal;	/* numeric(10,3) */
+	double      written;	/* the value written, which the database compares with the stored one */
+	char        frac[16], changed[40];
+};
+
 struct pub_price {
 	char   *horse_id;
 	char   *bookmaker_id;
+	char   *fractional;
 	double  decimal;
-	char    fractional[16];
+	char    changed_at[40];
 };
 
 struct pub_runner {
@@ -64,22 +85,29 @@ struct pub_runner {
 struct pub_race {
 	char               race_id[64];
 	time_t             off;
+	char              *course, *race_name;
 	struct pub_price  *prices;	/* by horse_id, bookmaker_id (byte order) */
 	size_t             nprices;
 	struct pub_runner *runners;	/* by horse_id */
 	size_t             nrunners;
-	int                seen;	/* in the last read */
+};
+
+/* What a day's commit publishes and makes the held state: a race's new state or its end. */
+struct pub_next {
+	struct pub_race race;	/* the new state (owned) */
+	int             gone;	/* no price left: forgotten, its timers cancelled */
+	json_t         *msg;	/* its delta, or NULL */
 };
 
 static struct {
 	struct push     *push;
 	struct pub_race *races;
 	size_t           nraces;
+	/* Waiting for the day's COMMIT. */
+	struct pub_next *next;
+	size_t           nnext;
+	json_t          *board_races, *board_removed;
 } pub;
-
-/* Column numbers of sql_read. */
-enum { C_RACE, C_OFF, C_COURSE, C_NAME, C_DATE, C_HORSE, C_HNAME, C_NUMBER, C_BOOK, C_BNAME,
-       C_FRAC, C_DEC, C_CHANGED };
 
 void
 live_publish_init(const struct cfg *cfg)
@@ -93,20 +121,41 @@ pub_race_clear(struct pub_race *r)
 	for (size_t i = 0; i < r->nprices; i++) {
 		free(r->prices[i].horse_id);
 		free(r->prices[i].bookmaker_id);
+		free(r->prices[i].fractional);
 	}
 	for (size_t i = 0; i < r->nrunners; i++)
 		free(r->runners[i].horse_id);
 	free(r->prices);
 	free(r->runners);
+	free(r->course);
+	free(r->race_name);
 	r->prices = NULL;
 	r->runners = NULL;
+	r->course = r->race_name = NULL;
 	r->nprices = r->nrunners = 0;
+}
+
+/* Drops what waits for a commit (the day was rolled back, or nothing was published). */
+static void
+pub_next_free(void)
+{
+	for (size_t i = 0; i < pub.nnext; i++) {
+		pub_race_clear(&pub.next[i].race);
+		json_decref(pub.next[i].msg);
+	}
+	free(pub.next);
+	json_decref(pub.board_races);
+	json_decref(pub.board_removed);
+	pub.next = NULL;
+	pub.nnext = 0;
+	pub.board_races = pub.board_removed = NULL;
 }
 
 void
 live_publish_free(void)
 {
 	push_free(pub.push, 1000);
+	pub_next_free();
 	for (size_t i = 0; i < pub.nraces; i++)
 		pub_race_clear(&pub.races[i]);
 	free(pub.races);
@@ -157,14 +206,12 @@ pub_remove(struct pub_race *r)
 	*r = pub.races[--pub.nraces];
 }
 
-static struct pub_race *pub_find(const char *race_id);
-
 /*
- * '{"id1","id2"}': the ids of the races not off as a text[] literal (ids
- * hold no quote or backslash); only those not held yet when unknown_only.
+ * '{"id1","id2"}': the ids of the races this day writes that are not held
+ * yet, as a text[] literal (ids hold no quote or backslash).
  */
 static int
-pub_ids(const struct rapi_racecards *rc, time_t now, int unknown_only, struct buf *b)
+pub_ids(const struct rapi_racecards *rc, time_t now, struct buf *b)
 {
 	int n = 0;
 
@@ -172,9 +219,8 @@ pub_ids(const struct rapi_racecards *rc, time_t now, int unknown_only, struct bu
 	for (size_t i = 0; rc != NULL && i < rc->n; i++) {
 		const struct rapi_race *race = &rc->races[i];
 
-		if (race->race_id == NULL || !race->off_dt.present || race->off_dt.v <= now ||
-		    strpbrk(race->race_id, "\"\\{},") != NULL ||
-		    (unknown_only && pub_find(race->race_id) != NULL))
+		if (!live_race_stored(race, now) || strpbrk(race->race_id, "\"\\{},") != NULL ||
+		    pub_find(race->race_id) != NULL)
 			continue;
 		buf_addf(b, "%s\"%s\"", n++ ? "," : "", race->race_id);
 	}
@@ -187,33 +233,20 @@ val(PGresult *res, int row, int col)
 	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
 }
 
-static double
-dec_of(PGresult *res, int row)
+static json_t *
+pub_number(const struct pub_row *w)
 {
-	const char *v = val(res, row, C_DEC);
-
-	return v != NULL ? strtod(v, NULL) : 0;
+	return w->has_number ? json_integer(w->number) : json_null();
 }
 
+/* One price, as /api/races/{id}/odds names its fields. */
 static json_t *
-num_or_null(PGresult *res, int row, int col)
-{
-	long n;
-	const char *v = val(res, row, col);
-
-	return v != NULL && num_parse_long(v, -1000000, 1000000, &n) == 0 ? json_integer(n) : json_null();
-}
-
-/* One price of a row, as /api/races/{id}/odds names its fields. */
-static json_t *
-pub_price_json(PGresult *res, int row)
+pub_price_json(const struct pub_row *w)
 {
 	return json_pack("{s:s, s:s?, s:o, s:s, s:s?, s:s?, s:f, s:s?}",
-	    "horse_id", val(res, row, C_HORSE), "horse_name", val(res, row, C_HNAME),
-	    "number", num_or_null(res, row, C_NUMBER),
-	    "bookmaker_id", val(res, row, C_BOOK), "bookmaker", val(res, row, C_BNAME),
-	    "fractional", val(res, row, C_FRAC), "decimal", dec_of(res, row),
-	    "changed_at", val(res, row, C_CHANGED));
+	    "horse_id", w->horse_id, "horse_name", w->horse_name, "number", pub_number(w),
+	    "bookmaker_id", w->bookmaker_id, "bookmaker", w->bookmaker_name,
+	    "fractional", w->fractional, "decimal", w->decimal, "changed_at", w->changed_at);
 }
 
 /*
@@ -221,21 +254,21 @@ pub_price_json(PGresult *res, int row)
  * the REST API's best_price, and the favourite mark.
  */
 static json_t *
-pub_runner_json(PGresult *res, int a, int b, double best, int favourite)
+pub_runner_json(const struct pub_row *w, size_t a, size_t b, double best, int favourite)
 {
 	json_t *books = json_array(), *bp = json_null();
 
-	for (int j = a; best > 1 && j < b; j++) {
-		if (!odds_same_price(dec_of(res, j), best))
+	for (size_t j = a; best > 1 && j < b; j++) {
+		if (!odds_same_price(w[j].decimal, best))
 			continue;
 		if (json_is_null(bp))
-			bp = json_pack("{s:f, s:s?, s:o}", "decimal", best, "fractional", val(res, j, C_FRAC),
+			bp = json_pack("{s:f, s:s?, s:o}", "decimal", best, "fractional", w[j].fractional,
 			    "bookmakers", json_incref(books));
-		json_array_append_new(books, json_string(val(res, j, C_BOOK)));
+		json_array_append_new(books, json_string(w[j].bookmaker_id));
 	}
 	json_decref(books);
-	return json_pack("{s:s, s:s?, s:o, s:b, s:o}", "horse_id", val(res, a, C_HORSE),
-	    "horse_name", val(res, a, C_HNAME), "number", num_or_null(res, a, C_NUMBER),
+	return json_pack("{s:s, s:s?, s:o, s:b, s:o}", "horse_id", w[a].horse_id,
+	    "horse_name", w[a].horse_name, "number", pub_number(&w[a]),
 	    "favourite", favourite, "best_price", bp);
 }
 
@@ -247,18 +280,45 @@ pub_key_cmp(const char *h1, const char *b1, const char *h2, const char *b2)
 	return c != 0 ? c : strcmp(b1, b2);
 }
 
-static struct pub_runner *
-pub_runner_find(struct pub_race *r, const char *horse_id)
+static int
+pub_row_cmp(const void *x, const void *y)
 {
-	for (size_t i = 0; i < r->nrunners; i++)
+	const struct pub_row *a = x, *b = y;
+
+	return pub_key_cmp(a->horse_id, a->bookmaker_id, b->horse_id, b->bookmaker_id);
+}
+
+static struct pub_runner *
+pub_runner_find(const struct pub_race *r, const char *horse_id)
+{
+	for (size_t i = 0; r != NULL && i < r->nrunners; i++)
 		if (strcmp(r->runners[i].horse_id, horse_id) == 0)
 			return &r->runners[i];
 	return NULL;
 }
 
+static const struct pub_price *
+pub_price_find(const struct pub_race *r, const char *horse_id, const char *bookmaker_id)
+{
+	size_t lo = 0, hi = r != NULL ? r->nprices : 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = pub_key_cmp(r->prices[mid].horse_id, r->prices[mid].bookmaker_id, horse_id, bookmaker_id);
+
+		if (c == 0)
+			return &r->prices[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* The stage transitions of a race to come, as timed messages to both channels. */
 static void
-pub_schedule(struct pub_race *r, PGresult *res, int row, time_t now)
+pub_schedule(const struct pub_race *r, time_t now)
 {
 	static const long at[] = { 7200, 1800, 300, 0 };
 	char channel[PUSH_CHANNEL_MAX], off[32];
@@ -279,148 +339,158 @@ pub_schedule(struct pub_race *r, PGresult *res, int row, time_t now)
 			push_at(pub.push, c == 0 ? channel : "board",
 			    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s}", "type", "stage",
 				"race_id", r->race_id, "stage", stage, "previous_stage", before,
-				"off_dt", off, "course", val(res, row, C_COURSE),
-				"race_name", val(res, row, C_NAME), "timestamp", ts),
+				"off_dt", off, "course", r->course, "race_name", r->race_name, "timestamp", ts),
 			    when, r->race_id);
 	}
 }
 
 /*
- * Compares the rows [a, b) of one race with what r held, queues the race's
- * delta, adds its board entry to board_races when something on the board
- * changed, and keeps the new state in r.
+ * Compares the rows w[0, n) of race race_id (sorted by horse, bookmaker;
+ * n >= 1) with old (NULL: not held, fresh), and fills next: the new state,
+ * and unless quiet the race's delta (NULL when nothing changed) and its
+ * board entry (appended to board_races when something on the board changed).
+ * 0, or -1 when out of memory (next is then empty).
  */
-static void
-pub_race_diff(struct pub_race *r, PGresult *res, int a, int b, int fresh, time_t now,
-    json_t *board_races, const char *committed_at)
+static int
+pub_race_diff(const char *race_id, time_t off, const struct pub_row *w, size_t n,
+    const struct pub_race *old, time_t now, int quiet, struct pub_next *next, json_t *board_races)
 {
-	int quiet = board_races == NULL;	/* live_publish_prepare: the state only */
-
 	json_t *prices = json_array(), *removed = json_array(), *runners = json_array();
 	json_t *non_runners = json_array(), *board_best = json_array();
-	struct pub_price *np = calloc((size_t)(b - a) + 1, sizeof(*np));
-	struct pub_runner *nr = calloc((size_t)(b - a) + 1, sizeof(*nr));
-	double *best = calloc((size_t)(b - a) + 1, sizeof(*best));
-	int *first = calloc((size_t)(b - a) + 2, sizeof(*first));
-	size_t i = 0, nrun = 0;
+	struct pub_race *r = &next->race;
+	double *best = calloc(n + 1, sizeof(*best));
+	size_t *first = calloc(n + 2, sizeof(*first));
+	size_t i = 0, nrun = 0, nold = old != NULL ? old->nprices : 0;
 	double fav;
-	int fav_changed = 0, fav_row = -1, joint = 0;
-	char channel[PUSH_CHANNEL_MAX], off[32];
+	int fav_changed = 0, joint = 0, fresh = old == NULL, rc = -1;
+	size_t fav_row = 0;
+	int has_fav = 0;
+	char off_s[32];
 
-	if (np == NULL || nr == NULL || best == NULL || first == NULL)
+	memset(next, 0, sizeof(*next));
+	snprintf(r->race_id, sizeof(r->race_id), "%s", race_id);
+	r->off = off;
+	r->course = w[0].course != NULL ? strdup(w[0].course) : NULL;
+	r->race_name = w[0].race_name != NULL ? strdup(w[0].race_name) : NULL;
+	r->prices = calloc(n, sizeof(*r->prices));
+	r->runners = calloc(n, sizeof(*r->runners));
+	if (r->prices == NULL || r->runners == NULL || best == NULL || first == NULL)
 		goto out;
 	/* The prices: changed or new, then gone. */
-	for (int j = a; j < b; j++) {
-		const char *h = val(res, j, C_HORSE), *k = val(res, j, C_BOOK), *f = val(res, j, C_FRAC);
-		double d = dec_of(res, j);
+	for (size_t j = 0; j < n; j++) {
+		struct pub_price *np = &r->prices[j];
 
-		while (i < r->nprices && pub_key_cmp(r->prices[i].horse_id, r->prices[i].bookmaker_id, h, k) < 0) {
+		while (i < nold && pub_key_cmp(old->prices[i].horse_id, old->prices[i].bookmaker_id,
+		    w[j].horse_id, w[j].bookmaker_id) < 0) {
 			json_array_append_new(removed, json_pack("{s:s, s:s}", "horse_id",
-			    r->prices[i].horse_id, "bookmaker_id", r->prices[i].bookmaker_id));
+			    old->prices[i].horse_id, "bookmaker_id", old->prices[i].bookmaker_id));
 			i++;
 		}
-		if (i < r->nprices && pub_key_cmp(r->prices[i].horse_id, r->prices[i].bookmaker_id, h, k) == 0) {
-			if (!odds_same_price(r->prices[i].decimal, d) ||
-			    strcmp(r->prices[i].fractional, f ? f : "") != 0)
-				json_array_append_new(prices, pub_price_json(res, j));
+		if (i < nold && pub_key_cmp(old->prices[i].horse_id, old->prices[i].bookmaker_id,
+		    w[j].horse_id, w[j].bookmaker_id) == 0) {
+			if (!odds_same_price(old->prices[i].decimal, w[j].decimal) ||
+			    strcmp(old->prices[i].fractional, w[j].fractional ? w[j].fractional : "") != 0)
+				json_array_append_new(prices, pub_price_json(&w[j]));
 			i++;
 		} else {
-			json_array_append_new(prices, pub_price_json(res, j));
+			json_array_append_new(prices, pub_price_json(&w[j]));
 		}
-		np[j - a].horse_id = strdup(h);
-		np[j - a].bookmaker_id = strdup(k);
-		np[j - a].decimal = d;
-		snprintf(np[j - a].fractional, sizeof(np[j - a].fractional), "%s", f ? f : "");
+		np->horse_id = strdup(w[j].horse_id);
+		np->bookmaker_id = strdup(w[j].bookmaker_id);
+		np->fractional = strdup(w[j].fractional ? w[j].fractional : "");
+		np->decimal = w[j].decimal;
+		snprintf(np->changed_at, sizeof(np->changed_at), "%s", w[j].changed_at ? w[j].changed_at : "");
+		r->nprices++;
+		if (np->horse_id == NULL || np->bookmaker_id == NULL || np->fractional == NULL)
+			goto out;
 	}
-	for (; i < r->nprices; i++)
-		json_array_append_new(removed, json_pack("{s:s, s:s}", "horse_id", r->prices[i].horse_id,
-		    "bookmaker_id", r->prices[i].bookmaker_id));
+	for (; i < nold; i++)
+		json_array_append_new(removed, json_pack("{s:s, s:s}", "horse_id", old->prices[i].horse_id,
+		    "bookmaker_id", old->prices[i].bookmaker_id));
 
 	/* The runners: best prices, then the favourite. */
-	for (int j = a; j < b; j++) {
-		if (j == a || strcmp(val(res, j, C_HORSE), val(res, j - 1, C_HORSE)) != 0)
+	for (size_t j = 0; j < n; j++)
+		if (j == 0 || strcmp(w[j].horse_id, w[j - 1].horse_id) != 0)
 			first[nrun++] = j;
-	}
-	first[nrun] = b;
+	first[nrun] = n;
 	for (size_t k = 0; k < nrun; k++) {
 		double prices_of[512];
-		int n = 0;
+		size_t m = 0;
 
-		for (int j = first[k]; j < first[k + 1] && n < 512; j++)
-			prices_of[n++] = dec_of(res, j);
-		best[k] = odds_best(prices_of, (size_t)n);
+		for (size_t j = first[k]; j < first[k + 1] && m < 512; j++)
+			prices_of[m++] = w[j].decimal;
+		best[k] = odds_best(prices_of, m);
 	}
 	fav = odds_favourite_price(best, nrun);
 	for (size_t k = 0; k < nrun; k++) {
-		const char *h = val(res, first[k], C_HORSE);
-		struct pub_runner *old = pub_runner_find(r, h);
+		const char *h = w[first[k]].horse_id;
+		const struct pub_runner *was = pub_runner_find(old, h);
 		int is_fav = fav > 1 && odds_same_price(best[k], fav);
 
-		nr[k].horse_id = strdup(h);
-		nr[k].best = best[k];
-		nr[k].favourite = is_fav;
+		if ((r->runners[k].horse_id = strdup(h)) == NULL)
+			goto out;
+		r->runners[k].best = best[k];
+		r->runners[k].favourite = is_fav;
+		r->nrunners++;
 		if (is_fav) {
-			if (fav_row < 0)
+			if (!has_fav) {
 				fav_row = first[k];
-			else
+				has_fav = 1;
+			} else {
 				joint = 1;
+			}
 		}
-		if (old == NULL || old->favourite != is_fav)
+		if (was == NULL || was->favourite != is_fav)
 			fav_changed = 1;
-		if (old == NULL || !odds_same_price(old->best, best[k]) || old->favourite != is_fav) {
-			json_array_append_new(runners, pub_runner_json(res, first[k], first[k + 1], best[k], is_fav));
-			json_array_append_new(board_best, pub_runner_json(res, first[k], first[k + 1], best[k], is_fav));
+		if (was == NULL || !odds_same_price(was->best, best[k]) || was->favourite != is_fav) {
+			json_array_append_new(runners, pub_runner_json(w, first[k], first[k + 1], best[k], is_fav));
+			json_array_append_new(board_best, pub_runner_json(w, first[k], first[k + 1], best[k], is_fav));
 		}
 	}
-	for (size_t k = 0; k < r->nrunners; k++) {
+	for (size_t k = 0; old != NULL && k < old->nrunners; k++) {
 		int still = 0;
 
 		for (size_t m = 0; m < nrun && !still; m++)
-			still = strcmp(nr[m].horse_id, r->runners[k].horse_id) == 0;
+			still = strcmp(r->runners[m].horse_id, old->runners[k].horse_id) == 0;
 		if (!still) {
-			json_array_append_new(non_runners, json_string(r->runners[k].horse_id));
-			fav_changed |= r->runners[k].favourite;
+			json_array_append_new(non_runners, json_string(old->runners[k].horse_id));
+			fav_changed |= old->runners[k].favourite;
 		}
 	}
-
-	snprintf(channel, sizeof(channel), "race-%s", r->race_id);
-	clock_format_instant(r->off, off, sizeof(off));
+	rc = 0;
 	if (quiet)
-		goto keep;
-	if ((json_array_size(prices) || json_array_size(removed) ||
-	    json_array_size(non_runners))) {
-		push_send(pub.push, channel, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}",
-		    "type", "prices", "race_id", r->race_id, "off_dt", off,
+		goto out;
+	clock_format_instant(off, off_s, sizeof(off_s));
+	if (json_array_size(prices) || json_array_size(removed) || json_array_size(non_runners))
+		next->msg = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+		    "type", "prices", "race_id", race_id, "off_dt", off_s,
 		    "prices", json_incref(prices), "removed", json_incref(removed),
-		    "non_runners", json_incref(non_runners), "runners", json_incref(runners),
-		    "committed_at", committed_at));
-	}
+		    "non_runners", json_incref(non_runners), "runners", json_incref(runners));
 	if (fresh || fav_changed || json_array_size(board_best) || json_array_size(non_runners)) {
-		json_t *favourite = fav_row < 0 ? json_null() :
-		    json_pack("{s:s, s:s?, s:o, s:f, s:b}", "horse_id", val(res, fav_row, C_HORSE),
-			"horse_name", val(res, fav_row, C_HNAME), "number", num_or_null(res, fav_row, C_NUMBER),
+		json_t *favourite = !has_fav ? json_null() :
+		    json_pack("{s:s, s:s?, s:o, s:f, s:b}", "horse_id", w[fav_row].horse_id,
+			"horse_name", w[fav_row].horse_name, "number", pub_number(&w[fav_row]),
 			"decimal", fav, "joint", joint);
 
-		json_array_append_new(board_races, json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:s, s:s, s:I, s:o, s:o}",
-		    "race_id", r->race_id, "added", fresh, "course", val(res, a, C_COURSE),
-		    "race_name", val(res, a, C_NAME), "race_date", val(res, a, C_DATE), "off_dt", off,
-		    "stage", odds_stage_name(odds_stage_of((long)(r->off - now))),
+		char now_s[32];
+
+		/* The board's prices_updated_at (the rows written) when a price was. */
+		clock_format_instant(now, now_s, sizeof(now_s));
+		json_array_append_new(board_races, json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:s, s:s, s:I, s:o, s:o, s:s?}",
+		    "race_id", race_id, "added", fresh, "course", w[0].course,
+		    "race_name", w[0].race_name, "race_date", w[0].race_date, "off_dt", off_s,
+		    "stage", odds_stage_name(odds_stage_of((long)(off - now))),
 		    "runner_count", (json_int_t)nrun, "favourite", favourite,
-		    "runners", fresh ? json_array() : json_incref(board_best)));
+		    "runners", fresh ? json_array() : json_incref(board_best),
+		    "prices_updated_at", json_array_size(prices) ? now_s : NULL));
 	}
-	pub_schedule(r, res, a, now);
-keep:
-	/* Keep the new state. */
-	pub_race_clear(r);
-	r->prices = np;
-	r->nprices = (size_t)(b - a);
-	r->runners = nr;
-	r->nrunners = nrun;
-	np = NULL;
-	nr = NULL;
 out:
-	free(np);
-	free(nr);
+	if (rc < 0) {
+		pub_race_clear(r);
+		json_decref(next->msg);
+		next->msg = NULL;
+		log_warn("push: out of memory comparing race %s", race_id);
+	}
 	free(best);
 	free(first);
 	json_decref(prices);
@@ -428,54 +498,210 @@ out:
 	json_decref(runners);
 	json_decref(non_runners);
 	json_decref(board_best);
+	return rc;
 }
 
-/* The live rows of the cards' races (those not held yet when unknown_only); NULL when none or failed. */
-static PGresult *
-pub_read(struct db *db, const struct rapi_racecards *rc, time_t now, int unknown_only)
+/* Makes next the held state of its race (a new entry when not held). */
+static void
+pub_keep(struct pub_next *next)
+{
+	struct pub_race *r = pub_find(next->race.race_id);
+
+	if (r == NULL && (r = pub_add(next->race.race_id)) == NULL) {
+		pub_race_clear(&next->race);
+		return;
+	}
+	pub_race_clear(r);
+	*r = next->race;
+	memset(&next->race, 0, sizeof(next->race));
+}
+
+/* The row j of sql_read as a pub_row. */
+static void
+pub_row_of_result(PGresult *res, int j, struct pub_row *w)
+{
+	const char *dec = val(res, j, C_DEC);
+
+	memset(w, 0, sizeof(*w));
+	w->course = val(res, j, C_COURSE);
+	w->race_name = val(res, j, C_NAME);
+	w->race_date = val(res, j, C_DATE);
+	w->horse_id = PQgetvalue(res, j, C_HORSE);
+	w->horse_name = val(res, j, C_HNAME);
+	w->bookmaker_id = PQgetvalue(res, j, C_BOOK);
+	w->bookmaker_name = val(res, j, C_BNAME);
+	w->fractional = val(res, j, C_FRAC);
+	w->changed_at = val(res, j, C_CHANGED);
+	w->decimal = w->written = dec != NULL ? strtod(dec, NULL) : 0;
+	w->has_number = val(res, j, C_NUMBER) != NULL &&
+	    num_parse_long(val(res, j, C_NUMBER), -1000000, 1000000, &w->number) == 0;
+}
+
+/*
+ * The races this day writes that are not held yet, as the database has them
+ * now (before the day's transaction): what its commit is compared with.
+ */
+static void
+pub_read_unknown(struct db *db, const struct rapi_racecards *rc, time_t now)
 {
 	struct buf ids;
 	const char *params[1];
+	struct pub_row *w = NULL;
+	char channel[PUSH_CHANNEL_MAX];
 	PGresult *res;
-	int n;
+	int n, rows;
 
 	buf_init(&ids, 1024 * 1024);
-	n = pub_ids(rc, now, unknown_only, &ids);
+	n = pub_ids(rc, now, &ids);
 	if (n <= 0) {
 		buf_free(&ids);
-		return NULL;
+		return;
 	}
 	params[0] = buf_str(&ids);
 	res = db_exec(db, sql_read, 1, params);
 	buf_free(&ids);
-	if (res == NULL)
+	if (res == NULL) {
 		log_warn("push: could not read the live prices: %s", db_error(db));
-	return res;
+		return;
+	}
+	rows = PQntuples(res);
+	if (rows > 0 && (w = calloc((size_t)rows, sizeof(*w))) == NULL)
+		rows = 0;
+	for (int j = 0; j < rows; j++)
+		pub_row_of_result(res, j, &w[j]);
+	for (int a = 0, b; a < rows; a = b) {
+		const char *race_id = PQgetvalue(res, a, C_RACE);
+		struct pub_next next;
+		long off = 0;
+
+		for (b = a + 1; b < rows && strcmp(PQgetvalue(res, b, C_RACE), race_id) == 0; b++)
+			;
+		num_parse_long(PQgetvalue(res, a, C_OFF), 0, 1L << 40, &off);
+		if (pub_race_diff(race_id, (time_t)off, &w[a], (size_t)(b - a), NULL, now, 1, &next, NULL) == 0)
+			pub_keep(&next);
+		/* Its channel's first-use resync goes now, during the day's write, not before its first delta. */
+		snprintf(channel, sizeof(channel), "race-%s", race_id);
+		push_open(pub.push, channel);
+	}
+	if (rows > 0)
+		push_open(pub.push, "board");
+	free(w);
+	PQclear(res);
+}
+
+/*
+ * The rows store.c writes for race (live_race_stored), sorted by horse and
+ * bookmaker, into w (room for every price of the race); their count.
+ * changed_at is the held one while the stored decimal equals the written one
+ * (store.c's price_changed_at rule), else now_s.
+ */
+static size_t
+pub_rows_of_race(const struct rapi_race *race, const struct pub_race *old, const char *now_s,
+    const char *race_date, struct pub_row *w)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < race->n_runners; r++) {
+		const struct rapi_runner *run = &race->runners[r];
+
+		for (size_t k = 0; k < run->n_odds; k++) {
+			const struct rapi_odds *o = &run->odds[k];
+			const struct pub_price *was;
+			struct pub_row *x = &w[n];
+			char dec[32];
+
+			if (!live_price_usable(o))
+				continue;
+			memset(x, 0, sizeof(*x));
+			x->course = race->course;
+			x->race_name = race->race_name;
+			x->race_date = race_date;
+			x->horse_id = run->horse_id;
+			x->horse_name = run->horse;
+			x->bookmaker_id = o->bookmaker_id;
+			x->bookmaker_name = o->bookmaker;
+			x->has_number = run->number_n.present;
+			x->number = run->number_n.v;
+			/* As store.c's row: "%.10g" into numeric, stored at numeric(10,3). */
+			snprintf(dec, sizeof(dec), "%.10g", o->decimal.v);
+			x->written = strtod(dec, NULL);
+			x->decimal = round(x->written * 1000) / 1000;
+			if (o->fractional != NULL) {
+				x->fractional = o->fractional;
+			} else {
+				snprintf(x->frac, sizeof(x->frac), "%.3f", o->decimal.v);
+				x->fractional = x->frac;
+			}
+			was = pub_price_find(old, x->horse_id, x->bookmaker_id);
+			snprintf(x->changed, sizeof(x->changed), "%s",
+			    was != NULL && fabs(was->decimal - x->written) < 1e-9 ? was->changed_at : now_s);
+			x->changed_at = x->changed;
+			n++;
+		}
+	}
+	qsort(w, n, sizeof(*w), pub_row_cmp);
+	return n;
 }
 
 void
 live_publish_prepare(struct db *db, const struct rapi_racecards *rc, time_t now)
 {
-	PGresult *res;
-	int rows;
+	struct pub_row *w = NULL;
+	size_t cap = 0;
+	char now_s[40], ts[32];
 
-	if (pub.push == NULL || (res = pub_read(db, rc, now, 1)) == NULL)
+	pub_next_free();
+	if (pub.push == NULL)
 		return;
-	rows = PQntuples(res);
-	for (int a = 0, b; a < rows; a = b) {
-		const char *race_id = PQgetvalue(res, a, C_RACE);
-		struct pub_race *r;
-		long off = 0;
-
-		for (b = a + 1; b < rows && strcmp(PQgetvalue(res, b, C_RACE), race_id) == 0; b++)
-			;
-		if ((r = pub_add(race_id)) == NULL)
-			continue;
-		num_parse_long(PQgetvalue(res, a, C_OFF), 0, 1L << 40, &off);
-		r->off = (time_t)off;
-		pub_race_diff(r, res, a, b, 1, now, NULL, NULL);
+	pub_read_unknown(db, rc, now);
+	clock_format_instant(now, ts, sizeof(ts));
+	snprintf(now_s, sizeof(now_s), "%.19s+00:00", ts);	/* as to_json(timestamptz) in UTC */
+	pub.board_races = json_array();
+	pub.board_removed = json_array();
+	pub.next = calloc(rc != NULL && rc->n > 0 ? rc->n : 1, sizeof(*pub.next));
+	if (pub.next == NULL || pub.board_races == NULL || pub.board_removed == NULL) {
+		pub_next_free();
+		return;
 	}
-	PQclear(res);
+	for (size_t i = 0; rc != NULL && i < rc->n; i++) {
+		const struct rapi_race *race = &rc->races[i];
+		const struct pub_race *old;
+		struct pub_next *next = &pub.next[pub.nnext];
+		struct clock_date day;
+		char race_date[11];
+		size_t need = 0, n;
+
+		if (!live_race_stored(race, now))
+			continue;	/* not written: the database keeps what it has, so does this */
+		old = pub_find(race->race_id);
+		for (size_t r = 0; r < race->n_runners; r++)
+			need += race->runners[r].n_odds;
+		if (need > cap) {
+			struct pub_row *grown = realloc(w, need * sizeof(*w));
+
+			if (grown == NULL)
+				continue;
+			w = grown;
+			cap = need;
+		}
+		day = clock_racing_day(race->off_dt.v);
+		clock_format_date(&day, race_date, sizeof(race_date));
+		n = pub_rows_of_race(race, old, now_s, race_date, w);
+		if (n == 0) {
+			/* Every price of the race deleted: gone from the board. */
+			if (old != NULL) {
+				memset(next, 0, sizeof(*next));
+				snprintf(next->race.race_id, sizeof(next->race.race_id), "%s", race->race_id);
+				next->gone = 1;
+				json_array_append_new(pub.board_removed, json_string(race->race_id));
+				pub.nnext++;
+			}
+			continue;
+		}
+		if (pub_race_diff(race->race_id, race->off_dt.v, w, n, old, now, 0, next, pub.board_races) == 0)
+			pub.nnext++;
+	}
+	free(w);
 }
 
 void
@@ -483,70 +709,62 @@ live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now)
 {
 	struct timeval tv;
 	char committed_at[40], ts[32];
-	json_t *board_races, *board_removed;
-	PGresult *res;
-	int rows, races = 0;
-	int64_t t0 = clock_mono_ms(), t_read;
-	struct push_stats before, after;
+	json_t *ca;
+	int64_t t0 = clock_mono_ms();
+	size_t sent = 0;
 
-	if (pub.push == NULL)
+	(void)db;
+	(void)rc;
+	if (pub.push == NULL || pub.next == NULL)
 		return;
-	push_get_stats(pub.push, &before);
 	/* The commit's instant, wall clock with milliseconds (COMMIT-to-subscriber latency). */
 	gettimeofday(&tv, NULL);
 	clock_format_instant(tv.tv_sec, ts, sizeof(ts));
 	snprintf(committed_at, sizeof(committed_at), "%.19s.%03ldZ", ts, (long)(tv.tv_usec / 1000));
-	if ((res = pub_read(db, rc, now, 0)) == NULL)
-		return;
-	t_read = clock_mono_ms() - t0;
-	board_races = json_array();
-	board_removed = json_array();
-	for (size_t i = 0; i < pub.nraces; i++)
-		pub.races[i].seen = 0;
-	rows = PQntuples(res);
-	for (int a = 0, b; a < rows; a = b) {
-		const char *race_id = PQgetvalue(res, a, C_RACE);
-		struct pub_race *r = pub_find(race_id);
-		int fresh = r == NULL;
-		long off = 0;
+	ca = json_string(committed_at);
+	if (json_array_size(pub.board_races) || json_array_size(pub.board_removed)) {
+		push_send(pub.push, "board", json_pack("{s:s, s:O, s:O, s:O}", "type", "board",
+		    "races", pub.board_races, "removed", pub.board_removed, "committed_at", ca));
+		sent++;
+	}
+	for (size_t i = 0; i < pub.nnext; i++) {
+		struct pub_next *next = &pub.next[i];
+		char channel[PUSH_CHANNEL_MAX];
 
-		for (b = a + 1; b < rows && strcmp(PQgetvalue(res, b, C_RACE), race_id) == 0; b++)
-			;
-		if (r == NULL && (r = pub_add(race_id)) == NULL)
+		if (next->msg == NULL)
 			continue;
-		num_parse_long(PQgetvalue(res, a, C_OFF), 0, 1L << 40, &off);
-		r->off = (time_t)off;
-		r->seen = 1;
-		pub_race_diff(r, res, a, b, fresh, now, board_races, committed_at);
-		races++;
+		snprintf(channel, sizeof(channel), "race-%s", next->race.race_id);
+		json_object_set(next->msg, "committed_at", ca);
+		push_send(pub.push, channel, next->msg);
+		next->msg = NULL;
+		sent++;
 	}
-	PQclear(res);
-	/* Races of these cards that were listed and have no price now; races long off. */
-	for (size_t i = 0; i < pub.nraces;) {
-		struct pub_race *r = &pub.races[i];
-		int listed = 0;
+	json_decref(ca);
+	/* What was published is what is held now; timers follow the new offs. */
+	for (size_t i = 0; i < pub.nnext; i++) {
+		struct pub_next *next = &pub.next[i];
+		struct pub_race *r;
+		char race_id[sizeof(next->race.race_id)];
 
-		for (size_t k = 0; rc != NULL && k < rc->n && !listed; k++)
-			listed = rc->races[k].race_id != NULL && strcmp(rc->races[k].race_id, r->race_id) == 0;
-		if (listed && !r->seen && r->off > now) {
-			json_array_append_new(board_removed, json_string(r->race_id));
-			push_cancel(pub.push, r->race_id);
-			pub_remove(r);
-		} else if (r->off + PUB_KEEP_AFTER_OFF_S < now) {
-			pub_remove(r);
-		} else {
-			i++;
+		memcpy(race_id, next->race.race_id, sizeof(race_id));
+		if (next->gone) {
+			push_cancel(pub.push, race_id);
+			if ((r = pub_find(race_id)) != NULL)
+				pub_remove(r);
+			continue;
 		}
+		pub_keep(next);
+		if ((r = pub_find(race_id)) != NULL)
+			pub_schedule(r, now);
 	}
-	if (json_array_size(board_races) || json_array_size(board_removed))
-		push_send(pub.push, "board", json_pack("{s:s, s:o, s:o, s:s}", "type", "board",
-		    "races", board_races, "removed", board_removed, "committed_at", committed_at));
-	else {
-		json_decref(board_races);
-		json_decref(board_removed);
+	/* Races long off. */
+	for (size_t i = 0; i < pub.nraces;) {
+		if (pub.races[i].off + PUB_KEEP_AFTER_OFF_S < now)
+			pub_remove(&pub.races[i]);
+		else
+			i++;
 	}
-	push_get_stats(pub.push, &after);
-	log_debug("push: %d prices of %d races read back in %lld ms, compared in %lld ms (%ld published meanwhile)",
-	    rows, races, (long long)t_read, (long long)(clock_mono_ms() - t0 - t_read),
-	    after.published - before.published);
+	log_debug("push: %zu messages of %zu races queued %lld ms after COMMIT", sent, pub.nnext,
+	    (long long)(clock_mono_ms() - t0));
+	pub_next_free();
 }

@@ -183,9 +183,8 @@ row_add(struct rows *rows, const struct rapi_race *race, const char *race_date,
 	rows_instant(rows, "upstream_updated_at", &o->updated);
 }
 
-/* A usable price: a decimal above evens' floor (the parser keeps only keyed bookmakers). */
-static int
-price_usable(const struct rapi_odds *o)
+int
+live_price_usable(const struct rapi_odds *o)
 {
 	return o->decimal.present && o->decimal.v > 1.0 && o->decimal.v < 10000.0;
 }
@@ -206,6 +205,20 @@ prices_unreadable(const struct rapi_race *race)
 	return 0;
 }
 
+/* A race with ids, not off at now and not abandoned. */
+static int
+race_open(const struct rapi_race *race, time_t now)
+{
+	return race->race_id != NULL && race->course_id != NULL && race->off_dt.present &&
+	    race->off_dt.v > now && !race->is_abandoned.v;
+}
+
+int
+live_race_stored(const struct rapi_race *race, time_t now)
+{
+	return race_open(race, now) && !prices_unreadable(race);
+}
+
 /*
  * Builds the rows and the list of races fetched.  Counts races, horses and
  * prices; distinct bookmakers are counted by name over at most 64.
@@ -223,8 +236,7 @@ rows_build(const struct rapi_racecards *rc, time_t now, struct rows *rows, struc
 		char race_date[11];
 		long priced = 0;
 
-		if (race->course_id == NULL || !race->off_dt.present || race->off_dt.v <= now ||
-		    race->is_abandoned.v)
+		if (!race_open(race, now))
 			continue;
 		if (prices_unreadable(race)) {
 			log_warn("race %s: runners or odds that are not lists: its stored prices are kept"
@@ -243,7 +255,7 @@ rows_build(const struct rapi_racecards *rc, time_t now, struct rows *rows, struc
 				const struct rapi_odds *o = &run->odds[k];
 				size_t j;
 
-				if (!price_usable(o))
+				if (!live_price_usable(o))
 					continue;
 				row_add(rows, race, race_date, run, o);
 				c->odds++;
