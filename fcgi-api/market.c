@@ -37,7 +37,7 @@ static const char sql_movers[] =
     "         l.horse_name, l.number,"
     "         CASE WHEN $5::timestamptz IS NULL THEN l.opening_decimal"
     "              WHEN l.price_changed_at <= $5::timestamptz THEN l.decimal"
-    "              ELSE (SELECT h.decimal FROM ra_odds_history h"
+    "              ELSE (SELECT h.decimal FROM ra_odds_history_text h"
     "                     WHERE h.race_id = l.race_id AND h.horse_id = l.horse_id"
     "                       AND h.bookmaker_id = l.bookmaker_id AND h.observed_at <= $5::timestamptz"
     "                       AND h.observed_at >= $6::timestamptz"

@@ -25,9 +25,15 @@ SELECT 'rac_w' || d || '_' || k, 'hrs_w' || (d * 7 + n) %% 400, date '2025-10-14
        CASE WHEN n %% 8 = 0 THEN NULL ELSE 2 + n END, 20 + n %% 5, 2 + n, 3 + n, 2.5 + n
 FROM generate_series(1, 60) d, generate_series(1, 6) k, generate_series(1, 12) n
 ON CONFLICT DO NOTHING;
-INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal)
-SELECT 'rac_w' || r, 'hrs_w' || h, 'bet365', timestamptz '%(now)s' - make_interval(mins => m * 7), '2/1', 3.0
-FROM generate_series(1, 5) r, generate_series(1, 12) h, generate_series(0, 410) m;
+INSERT INTO dh_race_keys (race_id) SELECT 'rac_w' || r FROM generate_series(1, 5) r ON CONFLICT DO NOTHING;
+INSERT INTO dh_horse_keys (horse_id) SELECT 'hrs_w' || h FROM generate_series(1, 12) h ON CONFLICT DO NOTHING;
+INSERT INTO dh_bookmaker_keys (bookmaker_id) VALUES ('bet365') ON CONFLICT DO NOTHING;
+INSERT INTO ra_odds_history (race_key, horse_key, bookmaker_key, observed_at, frac_num, frac_den, decimal_milli)
+SELECT rk.race_key, hk.horse_key, bk.bookmaker_key, timestamptz '%(now)s' - make_interval(mins => m * 7), 2, 1, 3000
+FROM generate_series(1, 5) r JOIN dh_race_keys rk ON rk.race_id = 'rac_w' || r,
+     generate_series(1, 12) h JOIN dh_horse_keys hk ON hk.horse_id = 'hrs_w' || h,
+     dh_bookmaker_keys bk, generate_series(0, 410) m
+WHERE bk.bookmaker_id = 'bet365';
 """ % {"now": NOW}
 
 # Rows of dh_historical_counts that differ from the counts made afresh from ra_odds_historical.
@@ -156,7 +162,7 @@ def check_rollups(t, st):
                            " '2025-10-13') ON CONFLICT (race_id, horse_id) DO UPDATE SET course = 'Nowhere';"
                            " INSERT INTO ra_odds_historical (race_id, horse_id, race_date) VALUES ('rac_x', 'hrs_x',"
                            " '2025-10-13') ON CONFLICT (race_id, horse_id) DO UPDATE SET course = 'Nowhere';"
-                           " DELETE FROM ra_odds_history WHERE race_id = 'rac_w1';" + COUNTS_DRIFT)
+                           " DELETE FROM ra_odds_history WHERE race_key = (SELECT race_key FROM dh_race_keys WHERE race_id = 'rac_w1');" + COUNTS_DRIFT)
     t.check("... and after updates, deletes and upserts", rc == 0 and out == "0", (out, err))
     # Runs of 40 and 20 days ago: the first is past DH_OPS_RETENTION_DAYS (30).
     st.psql("INSERT INTO dh_worker_runs (worker, started_at) VALUES ('statistics', now() - interval '40 days'),"
