@@ -13,7 +13,8 @@
  * A price's value at the window's start costs nothing when it has not
  * changed since (ra_odds_live.price_changed_at is before it): it is the
  * current price.  Only prices changed inside the window read the history,
- * one primary-key probe each for the last change at or before the start.
+ * one primary-key probe each for the last change at or before the start
+ * (under the price's keys, migration 0023).
  * "open" reads ra_odds_live.opening_decimal (migration 0020) and no history.
  */
 #include <stdio.h>
@@ -37,10 +38,12 @@ static const char sql_movers[] =
     "         l.horse_name, l.number,"
     "         CASE WHEN $5::timestamptz IS NULL THEN l.opening_decimal"
     "              WHEN l.price_changed_at <= $5::timestamptz THEN l.decimal"
-    "              ELSE (SELECT h.decimal FROM ra_odds_history_text h"
-    "                     WHERE h.race_id = l.race_id AND h.horse_id = l.horse_id"
-    "                       AND h.bookmaker_id = l.bookmaker_id AND h.observed_at <= $5::timestamptz"
-    "                       AND h.observed_at >= $6::timestamptz"
+    "              ELSE (SELECT (h.decimal_milli * 0.001)::numeric(10,3) FROM ra_odds_history h"
+    "                     WHERE h.race_key = (SELECT k.race_key FROM dh_race_keys k WHERE k.race_id = l.race_id)"
+    "                       AND h.horse_key = (SELECT k.horse_key FROM dh_horse_keys k WHERE k.horse_id = l.horse_id)"
+    "                       AND h.bookmaker_key = (SELECT k.bookmaker_key FROM dh_bookmaker_keys k"
+    "                                               WHERE k.bookmaker_id = l.bookmaker_id)"
+    "                       AND h.observed_at <= $5::timestamptz AND h.observed_at >= $6::timestamptz"
     "                     ORDER BY h.observed_at DESC LIMIT 1) END AS then_dec"
     "    FROM ra_odds_live l"
     "   WHERE l.race_date = $1::date AND l.off_dt > $2::timestamptz"
