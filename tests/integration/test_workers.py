@@ -226,7 +226,8 @@ def check_history_upgrade(t, st):
         if f.endswith(".sql") and f[:4] <= "0022":
             os.symlink(os.path.join(src, f), os.path.join(old_dir, f))
     up_url = st.admin_url().replace("/darkhorses?", "/dh_upgrade?")
-    rc, _, err = st.psql("DROP DATABASE IF EXISTS dh_upgrade; CREATE DATABASE dh_upgrade", url=admin)
+    st.psql("DROP DATABASE IF EXISTS dh_upgrade", url=admin)
+    rc, _, err = st.psql("CREATE DATABASE dh_upgrade", url=admin)
 
     def migrate(url, d):
         e = dict(st.env, DATABASE_MIGRATE_URL=url)
@@ -248,9 +249,15 @@ def check_history_upgrade(t, st):
         """Renames database a to b (with nobody connected to it)."""
         st.ctl("stop", "dh-api:*")
         st.ctl("stop", "workers:")
-        rc, _, err = st.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s'"
-                             " AND pid <> pg_backend_pid(); ALTER DATABASE %s RENAME TO %s" % (a, a, b), url=admin)
-        return rc == 0 or err
+        err = ""
+        for _ in range(50):         # a terminated backend takes a moment to go
+            st.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s'"
+                    " AND pid <> pg_backend_pid()" % a, url=admin)
+            rc, _, err = st.psql("ALTER DATABASE %s RENAME TO %s" % (a, b), url=admin)
+            if rc == 0:
+                return True
+            time.sleep(0.2)
+        return err
 
     # The same rows written after 0023, in the stack's own database.
     rc, _, err = st.psql(UPGRADE_MASTERS + UPGRADE_ROWS % "ra_odds_history_text")
