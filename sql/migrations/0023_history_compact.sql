@@ -28,7 +28,8 @@
 -- new partition built standalone in observed_at order, its index built by ATTACH, then the old
 -- month dropped). It runs in the migration's one transaction, so the old months' files are freed
 -- only at COMMIT: it needs free disk for the new table (about half the old one's size), and holds
--- dh-live off while it runs (a year of history: minutes). created_at is not kept.
+-- dh-live off while it runs (1.8 M rows: 17 s on a busy 2-core machine; a year, 150 M rows: about
+-- half an hour). created_at is not kept.
 
 -- Key tables ---------------------------------------------------------------------------------
 
