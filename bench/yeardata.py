@@ -5,8 +5,7 @@ write over a year.
 Per day, 60 races at 20 courses, each with 6 to 16 runners (11 on average):
 - masters: ra_races, ra_runners (with results), ra_results;
 - ra_odds_historical, one row per runner, and dh_historical_dates 'done';
-- ra_odds_history as dh-live writes it (migration 0023's integer keys, each
-  day's races keyed in the order of their day): each runner priced by 22 to 28
+- ra_odds_history as dh-live writes it: each runner priced by 22 to 28
   bookmakers (25 on average), each price changing 10 to 40 times (25 on
   average) over the six hours before the off, the first observation without
   previous_decimal; about 412,000 rows a day, 150 M a year, in the monthly
@@ -117,41 +116,28 @@ SET LOCAL synchronous_commit = off;
 SET LOCAL jit = off;
 SET LOCAL work_mem = '512MB';
 CREATE TEMP TABLE yr_book ON COMMIT DROP AS
-SELECT b.bookmaker_id, k.bookmaker_key, row_number() OVER (ORDER BY b.bookmaker_id)::int AS b, b.type = 'exchange' AS exchange
-FROM ra_bookmakers b JOIN dh_bookmaker_keys k USING (bookmaker_id) ORDER BY b.bookmaker_id LIMIT 28;
-CREATE TEMP TABLE yr_day ON COMMIT DROP AS
-SELECT ra.race_id, ra.off_dt, ra.field_size FROM ra_races ra
-WHERE ra.race_id BETWEEN 'rac_' || (20000000 + %(d0)d * 100) AND 'rac_' || (20000000 + %(d1)d * 100 + 99)
-  AND ra.race_date BETWEEN date '%(today)s' - %(d1)d AND date '%(today)s' - %(d0)d;
-INSERT INTO dh_race_keys (race_id) SELECT race_id FROM yr_day ORDER BY off_dt, race_id ON CONFLICT DO NOTHING;
-INSERT INTO ra_odds_history (observed_at, race_key, horse_key, decimal_milli, previous_milli, bookmaker_key,
-                             frac_num, frac_den, fractional)
-SELECT ra.off_dt - interval '6 hours' + make_interval(secs => (s * 21600.0 / (c.n + 1)) + k.b),
-       rk.race_key, hk.horse_key, (p.dec * 1000)::int, CASE WHEN s > 0 THEN (p.prev * 1000)::int END,
-       k.bookmaker_key,
-       CASE WHEN NOT k.exchange THEN greatest(round((p.dec - 1) * 4), 1)::int END,
-       CASE WHEN NOT k.exchange THEN 4 END,
-       CASE WHEN k.exchange THEN p.dec::text END
-FROM yr_day ra
-JOIN dh_race_keys rk ON rk.race_id = ra.race_id
+SELECT bookmaker_id, row_number() OVER (ORDER BY bookmaker_id)::int AS b, type = 'exchange' AS exchange
+FROM ra_bookmakers ORDER BY bookmaker_id LIMIT 28;
+INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal, previous_decimal,
+                             created_at)
+SELECT ru.race_id, ru.horse_id, k.bookmaker_id,
+       ra.off_dt - interval '6 hours' + make_interval(secs => (s * 21600.0 / (c.n + 1)) + k.b),
+       CASE WHEN k.exchange THEN p.dec::text ELSE greatest(round((p.dec - 1) * 4), 1)::int || '/4' END,
+       p.dec,
+       CASE WHEN s > 0 THEN p.prev END,
+       ra.off_dt - interval '6 hours' + make_interval(secs => (s * 21600.0 / (c.n + 1)) + k.b)
+FROM ra_races ra
 JOIN ra_runners ru ON ru.race_id = ra.race_id
-JOIN dh_horse_keys hk ON hk.horse_id = ru.horse_id
 CROSS JOIN yr_book k
 CROSS JOIN LATERAL (SELECT 10 + (hashint4(ru.number * 131 + k.b * 7 + ra.field_size) & 1023) %% 31 AS n) c
 CROSS JOIN LATERAL generate_series(0, c.n - 1) s
 CROSS JOIN LATERAL (SELECT round(ru.sp_dec * (1 + 0.15 * sin(s * 0.7 + k.b)::numeric), 2) AS dec,
                            round(ru.sp_dec * (1 + 0.15 * sin((s - 1) * 0.7 + k.b)::numeric), 2) AS prev) p
-WHERE k.b <= 22 + (hashint4(hashtext(ra.race_id)) & 1023) %% 7
-ORDER BY 1;
+WHERE ra.race_id BETWEEN 'rac_' || (20000000 + %(d0)d * 100) AND 'rac_' || (20000000 + %(d1)d * 100 + 99)
+  AND ra.race_date BETWEEN date '%(today)s' - %(d1)d AND date '%(today)s' - %(d0)d
+  AND k.b <= 22 + (hashint4(hashtext(ra.race_id)) & 1023) %% 7
+ORDER BY 4;
 COMMIT;
-"""
-
-
-# The history's keys of every horse that ran and of the bookmakers (migration 0023), once
-# before the history's queues; each day's transaction gives its own races theirs.
-KEYS_SQL = """
-INSERT INTO dh_horse_keys (horse_id) SELECT DISTINCT horse_id FROM ra_runners ORDER BY 1 ON CONFLICT DO NOTHING;
-INSERT INTO dh_bookmaker_keys (bookmaker_id) SELECT bookmaker_id FROM ra_bookmakers ORDER BY 1 ON CONFLICT DO NOTHING;
 """
 
 
@@ -212,7 +198,6 @@ def generate(url, days, today, horses, history=True, jobs=JOBS, log=print):
     # Masters first, one chunk at a time (the chunks share dh_historical_dates rows), then history.
     _run_parallel(url, [("masters days %(d0)d-%(d1)d" % a, MASTERS_SQL % a) for a in args], 1, log)
     if history:
-        _run_parallel(url, [("history keys", KEYS_SQL)], 1, log)
         # A queue per job, a day per transaction oldest first; a month's days all go to the same
         # queue (months dealt out in turn), so no two writers ever fill one partition's pages at
         # once and each partition is in observed_at order, as dh-live leaves it.

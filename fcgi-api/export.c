@@ -86,7 +86,7 @@ static const struct export_kind export_history = EXPORT_KIND("price-history",
 	"SELECT h.race_id, h.horse_id, h.bookmaker_id, h.observed_at, h.fractional, h.decimal,"
 	"       h.previous_decimal",
 	"  FROM ra_races r CROSS JOIN LATERAL"
-	"       (SELECT * FROM ra_odds_history_text x WHERE x.race_id = r.race_id"
+	"       (SELECT * FROM ra_odds_history x WHERE x.race_id = r.race_id"
 	"           AND x.observed_at >= current_setting('dh.export_lo')::timestamptz"
 	"           AND x.observed_at < current_setting('dh.export_hi')::timestamptz) h"
 	" WHERE r.race_date BETWEEN " EXPORT_FROM " AND " EXPORT_TO

@@ -13,9 +13,7 @@
  * A price's value at the window's start costs nothing when it has not
  * changed since (ra_odds_live.price_changed_at is before it): it is the
  * current price.  Only prices changed inside the window read the history,
- * one primary-key probe each for the last change at or before the start
- * (under the price's keys, migration 0023), once a price: `live` is
- * materialised, as each aggregate below would otherwise run the probe again.
+ * one primary-key probe each for the last change at or before the start.
  * "open" reads ra_odds_live.opening_decimal (migration 0020) and no history.
  */
 #include <stdio.h>
@@ -34,20 +32,17 @@
  * A bookmaker that had no price at the start takes no part in "from".
  */
 static const char sql_movers[] =
-    "WITH live AS MATERIALIZED ("
+    "WITH live AS ("
     "  SELECT l.race_id, l.horse_id, l.decimal, l.off_dt, l.course, l.region_code, l.race_name,"
     "         l.horse_name, l.number,"
     "         CASE WHEN $5::timestamptz IS NULL THEN l.opening_decimal"
     "              WHEN l.price_changed_at <= $5::timestamptz THEN l.decimal"
-    "              ELSE (SELECT (h.decimal_milli * 0.001)::numeric(10,3) FROM ra_odds_history h"
-    "                     WHERE h.race_key = rk.race_key AND h.horse_key = hk.horse_key"
-    "                       AND h.bookmaker_key = bk.bookmaker_key"
-    "                       AND h.observed_at <= $5::timestamptz AND h.observed_at >= $6::timestamptz"
+    "              ELSE (SELECT h.decimal FROM ra_odds_history h"
+    "                     WHERE h.race_id = l.race_id AND h.horse_id = l.horse_id"
+    "                       AND h.bookmaker_id = l.bookmaker_id AND h.observed_at <= $5::timestamptz"
+    "                       AND h.observed_at >= $6::timestamptz"
     "                     ORDER BY h.observed_at DESC LIMIT 1) END AS then_dec"
     "    FROM ra_odds_live l"
-    "    LEFT JOIN dh_race_keys rk ON rk.race_id = l.race_id"
-    "    LEFT JOIN dh_horse_keys hk ON hk.horse_id = l.horse_id"
-    "    LEFT JOIN dh_bookmaker_keys bk ON bk.bookmaker_id = l.bookmaker_id"
     "   WHERE l.race_date = $1::date AND l.off_dt > $2::timestamptz"
     "     AND ($3::text IS NULL OR l.region_code = upper($3)) AND ($4::text IS NULL OR l.race_id = $4)),"
     " runners AS ("

@@ -184,27 +184,13 @@ WHERE t.race_id = 'rac_11800005' AND s.race_id = t.race_id AND t.number = 2 AND 
   AND s.bookmaker_id = t.bookmaker_id;
 
 -- Price movement: four observations per price, the last one the current price.
--- Written as dh-live writes it, under migration 0023's integer keys (ra_odds_history_text takes a
--- row at a time).
-INSERT INTO dh_race_keys (race_id) SELECT race_id FROM ra_odds_live GROUP BY 1 ORDER BY 1 ON CONFLICT DO NOTHING;
-INSERT INTO dh_horse_keys (horse_id) SELECT DISTINCT horse_id FROM ra_odds_live ORDER BY 1 ON CONFLICT DO NOTHING;
-INSERT INTO dh_bookmaker_keys (bookmaker_id) SELECT DISTINCT bookmaker_id FROM ra_odds_live ORDER BY 1
-ON CONFLICT DO NOTHING;
-INSERT INTO ra_odds_history (observed_at, race_key, horse_key, decimal_milli, previous_milli, bookmaker_key,
-                             frac_num, frac_den, fractional)
-SELECT x.observed_at, rk.race_key, hk.horse_key, round(x.decimal * 1000), round(x.previous_decimal * 1000),
-       bk.bookmaker_key, dh_frac_num(x.fractional), dh_frac_den(x.fractional),
-       CASE WHEN dh_frac_num(x.fractional) IS NULL THEN x.fractional END
-FROM (SELECT l.race_id, l.horse_id, l.bookmaker_id,
-       timestamptz '%(now)s' - make_interval(mins => (4 - s) * 30) - make_interval(secs => length(l.bookmaker_id))
-           AS observed_at,
-       CASE WHEN s = 3 THEN l.fractional ELSE round((l.decimal * (1 + (3 - s) * 0.04) - 1) * 4)::int || '/4' END
-           AS fractional,
-       CASE WHEN s = 3 THEN l.decimal ELSE round(l.decimal * (1 + (3 - s) * 0.04), 2) END AS decimal,
-       CASE WHEN s = 0 THEN NULL ELSE round(l.decimal * (1 + (4 - s) * 0.04), 2) END AS previous_decimal
-      FROM ra_odds_live l, generate_series(0, 3) s) x
-JOIN dh_race_keys rk USING (race_id) JOIN dh_horse_keys hk USING (horse_id)
-JOIN dh_bookmaker_keys bk USING (bookmaker_id);
+INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal, previous_decimal)
+SELECT l.race_id, l.horse_id, l.bookmaker_id,
+       timestamptz '%(now)s' - make_interval(mins => (4 - s) * 30) - make_interval(secs => length(l.bookmaker_id)),
+       CASE WHEN s = 3 THEN l.fractional ELSE round((l.decimal * (1 + (3 - s) * 0.04) - 1) * 4)::int || '/4' END,
+       CASE WHEN s = 3 THEN l.decimal ELSE round(l.decimal * (1 + (3 - s) * 0.04), 2) END,
+       CASE WHEN s = 0 THEN NULL ELSE round(l.decimal * (1 + (4 - s) * 0.04), 2) END
+FROM ra_odds_live l, generate_series(0, 3) s;
 
 -- Finished races: one row per runner with SP and returns.
 INSERT INTO ra_odds_historical (race_id, horse_id, race_date, race_time, off_dt, country, course_id, course,
@@ -857,7 +843,7 @@ def check_race_odds(t, api, st):
     r, d = api.json("/api/races/rac_11000101/odds")
     t.check("races/{id}/odds: a finished race without prices is the race with no runners",
             r.status == 200 and d["source"] == "history" and d["race"]["runners"] == [], r)
-    rc, _, err = st.psql("INSERT INTO ra_odds_history_text (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal) "
+    rc, _, err = st.psql("INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal) "
                          "SELECT 'rac_11000102', horse_id, 'coral', off_dt - interval '1 hour', '2/1', 3.0 "
                          "FROM ra_runners JOIN ra_races USING (race_id) WHERE race_id = 'rac_11000102' UNION ALL "
                          "SELECT 'rac_11000102', horse_id, 'coral', off_dt - interval '10 minutes', '5/2', 3.5 "
@@ -869,7 +855,7 @@ def check_race_odds(t, api, st):
             and d["race"]["runners"][0]["horse_name"] and d["race"]["stage"] == "off", (err, r))
     # Point in time: each price's last change at or before the instant, from the history.
     at = "2025-10-14T10:45:00Z"
-    want = sql_rows(st, "SELECT h.decimal FROM ra_odds_history_text h JOIN ra_odds_live l USING (race_id, horse_id, "
+    want = sql_rows(st, "SELECT h.decimal FROM ra_odds_history h JOIN ra_odds_live l USING (race_id, horse_id, "
                     "bookmaker_id) WHERE race_id = '%s' AND l.number = 1 AND bookmaker_id = 'coral' AND "
                     "observed_at <= '%s' ORDER BY observed_at DESC LIMIT 1" % (race_id_today(3), at))
     now = sql_rows(st, "SELECT decimal FROM ra_odds_live WHERE race_id = '%s' AND number = 1 "
@@ -1330,7 +1316,7 @@ def check_export(t, api, st):
             if x["race_id"] == "rac_11000101" and x["number"] == "1"] == [name], rows[:1])
 
     race = race_id_today(3)
-    want = int(sql_rows(st, "SELECT count(*) FROM ra_odds_history_text WHERE race_id = '%s'" % race)[0][0])
+    want = int(sql_rows(st, "SELECT count(*) FROM ra_odds_history WHERE race_id = '%s'" % race)[0][0])
     r = api.get("/api/export/price-history?from=%s&race_id=%s" % (TODAY, race))
     rows = list(csv.reader(io.StringIO(r.body.decode()))) if r.status == 200 else []
     t.check("export: one race's price history (%d changes)" % want, r.status == 200 and want > 0
@@ -1522,7 +1508,7 @@ def check_race_market(t, api, st):
                 and races[0]["runners_data"][0]["prices"][0]["american"] is not None, races[:1])
         check_movers(t, api, st)
     finally:
-        st.psql("DELETE FROM ra_odds_live WHERE race_id = '%s'; DELETE FROM ra_odds_history_text WHERE race_id = '%s'"
+        st.psql("DELETE FROM ra_odds_live WHERE race_id = '%s'; DELETE FROM ra_odds_history WHERE race_id = '%s'"
                 % (MARKET_RACE, MARKET_RACE))
 
 
@@ -1534,7 +1520,7 @@ def check_movers(t, api, st):
     rows = ", ".join("('%s', 'hrs_189900%d', '%s', timestamptz '2025-10-14T11:30:00Z', '%s', %s)"
                      % (MARKET_RACE, i + 1, book, str(p[i]), p[i]) for book, p in MARKET_THEN.items() for i in range(3))
     rc, _, err = st.psql("UPDATE ra_odds_live SET price_changed_at = timestamptz '2025-10-14T11:50:00Z', "
-                         "opening_decimal = decimal * 2 WHERE race_id = '%s'; INSERT INTO ra_odds_history_text "
+                         "opening_decimal = decimal * 2 WHERE race_id = '%s'; INSERT INTO ra_odds_history "
                          "(race_id, horse_id, bookmaker_id, observed_at, fractional, decimal) VALUES %s"
                          % (MARKET_RACE, rows))
     t.check("movers: the race's earlier prices recorded", rc == 0, err)

@@ -141,8 +141,8 @@ def check_live(t, st):
                     " WHERE coalesce(h.rows, 0) <> coalesce(x.rows, 0)") == 0
             and num(st, "SELECT sum(rows) FROM dh_odds_history_hourly") == hist_after)
     t.check("history keeps the previous price of a change",
-            num(st, "SELECT count(*) FROM ra_odds_history WHERE previous_milli IS NOT NULL"
-                    " AND previous_milli <> decimal_milli") > 0)
+            num(st, "SELECT count(*) FROM ra_odds_history WHERE previous_decimal IS NOT NULL"
+                    " AND previous_decimal <> decimal") > 0)
     t.check("no live row for a race already off",
             num(st, "SELECT count(*) FROM ra_odds_live WHERE off_dt <= '%s' AND fetched_at >= '%s'"
                     % (LATER, LATER)) == 0)

@@ -175,13 +175,9 @@ is "every table has a comment" "$D" \
    "SELECT string_agg(c.relname, ' ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
       AND obj_description(c.oid, 'pg_class') IS NULL" ""
-# ra_odds_history has none (0023): each row is written in the live cycle that observed it, at
-# observed_at, and 8 bytes are 8% of its compact row.
-is "every table but schema_migrations and ra_odds_history has created_at timestamptz" "$D" \
+is "every table but schema_migrations has created_at timestamptz" "$D" \
    "SELECT string_agg(c.relname, ' ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations'
-      AND c.relname <> 'ra_odds_history'
-      AND c.oid NOT IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'ra_odds_history'::regclass)
       AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid
                       AND a.attname = 'created_at' AND a.atttypid = 'timestamptz'::regtype)" ""
 is "ids are text (every *_id column)" "$D" \
@@ -307,14 +303,10 @@ W_UPSERTS=(
  ON CONFLICT (race_id, horse_id, bookmaker_id) DO UPDATE SET fractional = EXCLUDED.fractional,
    decimal = EXCLUDED.decimal, price_changed_at = now(), fetched_at = now()
  WHERE ra_odds_live.decimal IS DISTINCT FROM EXCLUDED.decimal"
-"ra_odds_history|INSERT INTO ra_odds_history (race_key, horse_key, bookmaker_key, observed_at, frac_num,
-   frac_den, decimal_milli, previous_milli)
- VALUES (1, 1, 1, '2025-10-14T13:40:00+01:00', 11, 4, 3750, 4000)
- ON CONFLICT (race_key, horse_key, bookmaker_key, observed_at) DO NOTHING"
-"dh_race_keys|INSERT INTO dh_race_keys (race_id) VALUES ('rac_11743160') ON CONFLICT (race_id) DO NOTHING"
-"dh_horse_keys|INSERT INTO dh_horse_keys (horse_id) VALUES ('hrs_6181308') ON CONFLICT (horse_id) DO NOTHING"
-"dh_bookmaker_keys|INSERT INTO dh_bookmaker_keys (bookmaker_id) VALUES ('bet365')
- ON CONFLICT (bookmaker_id) DO NOTHING"
+"ra_odds_history|INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional,
+   decimal, previous_decimal)
+ VALUES ('rac_11743160', 'hrs_6181308', 'bet365', '2025-10-14T13:40:00+01:00', '11/4', 3.75, 4)
+ ON CONFLICT (race_id, horse_id, bookmaker_id, observed_at) DO NOTHING"
 "ra_odds_historical|INSERT INTO ra_odds_historical (race_id, horse_id, race_date, race_time, off_dt,
    country, course_id, course, race_name, field_size, horse_name, jockey, trainer, number, draw,
    position, position_num, finished, sp, sp_dec, sp_fav_rank, bookmaker_count, price_min,
@@ -443,30 +435,30 @@ denied "writer cannot write schema_migrations" "$D" \
 denied "writer cannot run dh_apply_grants" "$D" "$AS_W SELECT dh_apply_grants()"
 
 # --- (c) partition routing and dh_ensure_odds_history_partitions ---------------------------
-H="INSERT INTO ra_odds_history (race_key, horse_key, bookmaker_key, observed_at, frac_num, frac_den, decimal_milli)"
+H="INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal)"
 is "a row of a month with a partition lands in it" "$D" \
-   "$AS_W $H VALUES (900, 900, 900, '2024-05-10T12:00:00Z', 2, 1, 3000)
+   "$AS_W $H VALUES ('rac_p', 'hrs_p', 'bet365', '2024-05-10T12:00:00Z', '2/1', 3)
     RETURNING tableoid::regclass" ra_odds_history_2024_05
 is "month bounds are UTC whatever the session time zone" "$D" \
    "$AS_W SET TIME ZONE 'Europe/London';
-    $H VALUES (900, 900, 900, '2024-06-01 00:30:00+01', 2, 1, 3000),
-              (900, 900, 900, '2024-06-01 01:00:00+01', 2, 1, 3000)
+    $H VALUES ('rac_p', 'hrs_p', 'bet365', '2024-06-01 00:30:00+01', '2/1', 3),
+              ('rac_p', 'hrs_p', 'bet365', '2024-06-01 01:00:00+01', '2/1', 3)
     RETURNING tableoid::regclass" "ra_odds_history_2024_05
 ra_odds_history_2024_06"
 is "a row of a month without a partition lands in the default partition" "$D" \
-   "$AS_W $H VALUES (900, 900, 900, '2019-06-15T12:00:00Z', 2, 1, 3000),
-                    (900, 900, 900, '2019-07-01T00:00:00Z', 5, 2, 3500)
+   "$AS_W $H VALUES ('rac_p', 'hrs_p', 'bet365', '2019-06-15T12:00:00Z', '2/1', 3),
+                    ('rac_p', 'hrs_p', 'bet365', '2019-07-01T00:00:00Z', '5/2', 3.5)
     RETURNING tableoid::regclass" "ra_odds_history_default
 ra_odds_history_default"
 is "ON CONFLICT DO NOTHING works on the partitioned table" "$D" \
-   "$AS_W WITH i AS ($H VALUES (900, 900, 900, '2024-05-10T12:00:00Z', 2, 1, 3000)
-    ON CONFLICT (race_key, horse_key, bookmaker_key, observed_at) DO NOTHING RETURNING 1)
+   "$AS_W WITH i AS ($H VALUES ('rac_p', 'hrs_p', 'bet365', '2024-05-10T12:00:00Z', '2/1', 3)
+    ON CONFLICT (race_id, horse_id, bookmaker_id, observed_at) DO NOTHING RETURNING 1)
     SELECT count(*) FROM i" 0
 is "writer creates partitions; rows waiting in default move in" "$D" \
    "$AS_W SELECT dh_ensure_odds_history_partitions('2019-06-20', 2);
     SELECT count(*) FROM ra_odds_history_default;
     SELECT string_agg(tableoid::regclass::text, ' ' ORDER BY observed_at) FROM ra_odds_history
-     WHERE race_key = 900 AND observed_at < '2020-01-01Z'" "2
+     WHERE race_id = 'rac_p' AND observed_at < '2020-01-01Z'" "2
 0
 ra_odds_history_2019_06 ra_odds_history_2019_07"
 is "dh_ensure_odds_history_partitions is idempotent" "$D" \
@@ -477,8 +469,8 @@ is "a new partition is attached with the parent's indexes" "$D" \
    "SELECT (SELECT count(*) FROM pg_index WHERE indrelid = 'ra_odds_history_2019_06'::regclass)
          = (SELECT count(*) FROM pg_index WHERE indrelid = 'ra_odds_history'::regclass)" t
 ok "writer writes a new partition directly" "$D" \
-   "$AS_W $H VALUES (901, 901, 901, '2019-06-16T12:00:00Z', 2, 1, 3000);
-    DELETE FROM ra_odds_history_2019_06 WHERE race_key = 901"
+   "$AS_W $H VALUES ('rac_q', 'hrs_q', 'bet365', '2019-06-16T12:00:00Z', '2/1', 3);
+    DELETE FROM ra_odds_history_2019_06 WHERE race_id = 'rac_q'"
 # Two sessions at once: the advisory lock serialises them, each month is created once.
 CONC="$AS_W SELECT dh_ensure_odds_history_partitions('2018-01-01', 6)"
 psql -X -w -q -At -v ON_ERROR_STOP=1 -d "$(conn "$D")" -c "$CONC" >"$OUT/c1" 2>&1 &
@@ -514,8 +506,8 @@ denied "reader cannot update" "$D" "$AS_R UPDATE ra_courses SET name = 'x'"
 denied "reader cannot delete" "$D" "$AS_R DELETE FROM ra_odds_live"
 denied "reader cannot truncate" "$D" "$AS_R TRUNCATE ra_odds_statistics"
 denied "reader cannot insert into a partition directly" "$D" \
-   "$AS_R INSERT INTO ra_odds_history_default (race_key, horse_key, bookmaker_key, observed_at,
-      fractional, decimal_milli) VALUES (1, 1, 1, now(), 'evs', 2000)"
+   "$AS_R INSERT INTO ra_odds_history_default (race_id, horse_id, bookmaker_id, observed_at,
+      fractional, decimal) VALUES ('a', 'b', 'c', now(), '2/1', 3)"
 denied "reader cannot create tables" "$D" "$AS_R CREATE TABLE public.r (a int)"
 denied "reader cannot create temporary tables" "$D" "$AS_R CREATE TEMP TABLE r (a int)"
 denied "reader cannot update dh_api_keys" "$D" "$AS_R UPDATE dh_api_keys SET revoked_at = NULL"
@@ -599,7 +591,7 @@ ok "$DB3: rows under the old bookmaker ids" "$DB3" \
             'Horse M', 4, 2, '2', 5.5, 4, 6, 5);
     INSERT INTO ra_odds_statistics (cycle_started_at, duration_ms, races, bookmakers)
     VALUES ('2025-10-14T11:00:00Z', 900, 1, 3)"
-migrate "$DB3" 0008 0022
+migrate "$DB3" 0008
 ORIG_STATE="SET search_path = original, public;
   SELECT string_agg(bookmaker_id || ' ' || bookmaker_name || ' ' || odds_decimal || ' '
                    || bookmaker_type || ' ' || jockey || ' ' || weight || ' ' || race_time, ', '
@@ -626,44 +618,6 @@ $(cat "$MIGRATIONS"/0008_*.sql)
 ;
 COMMIT;"
 is "$DB3: and changes nothing" "$DB3" "$ORIG_STATE" "$ORIG_WANT"
-
-# --- the populated database converts to 0023's compact history, every row as it was -------
-# Rows of every kind: fractions, an exchange's decimal text, "evs", a leading zero (kept whole),
-# previous prices, months with a partition and one without (the default partition).
-ok "$DB3: more rows of the old shape" "$DB3" \
-   "INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal,
-      previous_decimal)
-    VALUES ('rac_m', 'hrs_n', 'betfairexchange', '2025-10-14T10:00:00Z', '3.45', 3.45, NULL),
-           ('rac_m', 'hrs_n', 'betfairexchange', '2025-10-14T10:05:00Z', '3.5', 3.5, 3.45),
-           ('rac_m', 'hrs_n', 'coral', '2025-10-14T10:05:00Z', 'evs', 2, NULL),
-           ('rac_m', 'hrs_n', 'coral', '2025-10-14T10:06:00Z', '01/2', 1.5, 2),
-           ('rac_m', 'hrs_n', 'coral', '2025-10-14T10:07:00Z', '100/1', 101, 1.5),
-           ('rac_o', 'hrs_m', 'coral', '2024-05-31T23:59:59.5Z', '11/4', 3.75, NULL),
-           ('rac_o', 'hrs_m', 'coral', '2019-02-01T00:00:00Z', '5/2', 3.5, 3.75)"
-HIST_ROWS="SELECT string_agg(race_id || ' ' || horse_id || ' ' || bookmaker_id || ' ' || observed_at || ' '
-                             || fractional || ' ' || decimal || ' ' || coalesce(previous_decimal::text, '-'),
-                             ', ' ORDER BY race_id, horse_id, bookmaker_id, observed_at)"
-HOURS="SELECT string_agg(hour || ' ' || rows, ', ' ORDER BY hour) FROM dh_odds_history_hourly"
-sql "$DB3" "SET TIME ZONE 'UTC'; $HIST_ROWS FROM ra_odds_history; $HOURS"
-HIST_WANT=$(cat "$OUT/out")
-migrate "$DB3" 0023
-is "$DB3: 0023 converted every row: ra_odds_history_text reads them as they were" "$DB3" \
-   "SET TIME ZONE 'UTC'; $HIST_ROWS FROM ra_odds_history_text; $HOURS" "$HIST_WANT"
-is "$DB3: each row in its month's partition (the 2019 one in the default), no old table left" "$DB3" \
-   "SELECT string_agg(DISTINCT tableoid::regclass::text, ' ') FROM ra_odds_history;
-    SELECT count(*) FROM pg_class WHERE relname LIKE 'ra\_odds\_history\_0003%'" \
-   "ra_odds_history_2024_05 ra_odds_history_2025_10 ra_odds_history_default
-0"
-M_ONLY="ra_odds_history_text WHERE race_id = 'rac_m' AND horse_id = 'hrs_m'"
-is "$DB3: the original's views read the converted database" "$DB3" \
-   "${ORIG_STATE/FROM ra_odds_history;/FROM $M_ONLY;}" "$ORIG_WANT"
-is "$DB3: a race first seen after the conversion sorts after every earlier race" "$DB3" \
-   "$AS_W INSERT INTO ra_odds_history_text (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal)
-    VALUES ('rac_a', 'hrs_m', 'coral', '2025-10-15T10:00:00Z', '2/1', 3);
-    SELECT race_key = (SELECT max(race_key) FROM dh_race_keys) FROM dh_race_keys WHERE race_id = 'rac_a'" t
-is "$DB3: deleting through ra_odds_history_text" "$DB3" \
-   "$AS_W DELETE FROM ra_odds_history_text WHERE race_id = 'rac_a'; SELECT count(*) FROM ra_odds_history_text
-    WHERE race_id = 'rac_a'" 0
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -43,25 +43,6 @@
     "    FROM " rows \
     "  ON CONFLICT (race_id, horse_id, bookmaker_id) DO NOTHING RETURNING 1)"
 
-/*
- * ra_odds_history's keys (migration 0023) of the ids among the changes `ch`
- * as a CTE `name` (id, key): those already given, read by the key table's
- * unique index, and those given now, the ids seen for the first time.  A
- * race new today takes a key above every earlier race's, so its prices land
- * at the right edge of the history's primary key.  The insert's rows are not
- * visible to the statement's other reads, hence the two halves.
- */
-#define HISTORY_KEYS(name, table, key, id) \
-    " " name "_new AS (" \
-    "  INSERT INTO " table " (" id ")" \
-    "  SELECT DISTINCT c." id " FROM ch c" \
-    "   WHERE NOT EXISTS (SELECT 1 FROM " table " k WHERE k." id " = c." id ")" \
-    "  ON CONFLICT DO NOTHING RETURNING " id ", " key ")," \
-    " " name " AS (" \
-    "  SELECT k." id ", k." key " FROM " table " k" \
-    "   WHERE k." id " IN (SELECT DISTINCT " id " FROM ch)" \
-    "  UNION ALL SELECT " id ", " key " FROM " name "_new),"
-
 static const char sql_temp[] =
     "CREATE TEMP TABLE IF NOT EXISTS live_incoming (race_id text, horse_id text,"
     "  bookmaker_id text, race_date date, off_dt timestamptz, course_id text, course text,"
@@ -119,26 +100,16 @@ static const char sql_store[] =
     "     AND l.bookmaker_id = c.bookmaker_id"
     "  RETURNING l.race_id, l.horse_id, l.bookmaker_id, l.fractional, l.decimal,"
     "            l.upstream_updated_at, c.old_decimal),"
-    " ch AS ("
-    "  SELECT race_id, horse_id, bookmaker_id, coalesce(upstream_updated_at, $1::timestamptz) AS observed_at,"
-    "         fractional, decimal, NULL::numeric AS previous"
+    " hist AS ("
+    "  INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional,"
+    "    decimal, previous_decimal)"
+    "  SELECT race_id, horse_id, bookmaker_id, coalesce(upstream_updated_at, $1::timestamptz),"
+    "         fractional, decimal, NULL"
     "    FROM ins"
     "  UNION ALL"
     "  SELECT race_id, horse_id, bookmaker_id, coalesce(upstream_updated_at, $1::timestamptz),"
     "         fractional, decimal, old_decimal"
-    "    FROM upd WHERE old_decimal IS DISTINCT FROM decimal),"
-    HISTORY_KEYS("rk", "dh_race_keys", "race_key", "race_id")
-    HISTORY_KEYS("hk", "dh_horse_keys", "horse_key", "horse_id")
-    HISTORY_KEYS("bk", "dh_bookmaker_keys", "bookmaker_key", "bookmaker_id")
-    " hist AS ("
-    "  INSERT INTO ra_odds_history (observed_at, race_key, horse_key, decimal_milli, previous_milli,"
-    "    bookmaker_key, frac_num, frac_den, fractional)"
-    "  SELECT c.observed_at, rk.race_key, hk.horse_key, round(c.decimal * 1000),"
-    "         round(c.previous * 1000), bk.bookmaker_key, dh_frac_num(c.fractional),"
-    "         dh_frac_den(c.fractional),"
-    "         CASE WHEN dh_frac_num(c.fractional) IS NULL THEN c.fractional END"
-    "    FROM ch c JOIN rk USING (race_id) JOIN hk USING (horse_id) JOIN bk USING (bookmaker_id)"
-    "   ORDER BY 2, 3, 6, 1"
+    "    FROM upd WHERE old_decimal IS DISTINCT FROM decimal"
     "  ON CONFLICT DO NOTHING RETURNING 1),"
     " gone AS ("
     "  DELETE FROM ra_odds_live l USING live_races r"
