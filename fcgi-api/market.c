@@ -30,9 +30,11 @@
  * start (NULL: since first seen), $6 the history's lower bound (partition
  * pruning), $7 limit, $8 the window's name, $9 sort (best or consensus).
  * A bookmaker that had no price at the start takes no part in "from".
+ * live is MATERIALIZED: inlined, its then_dec (a history probe) would run
+ * once for each aggregate that reads it, three times a price.
  */
 static const char sql_movers[] =
-    "WITH live AS ("
+    "WITH live AS MATERIALIZED ("
     "  SELECT l.race_id, l.horse_id, l.decimal, l.off_dt, l.course, l.region_code, l.race_name,"
     "         l.horse_name, l.number,"
     "         CASE WHEN $5::timestamptz IS NULL THEN l.opening_decimal"
