@@ -341,13 +341,13 @@ static const char sql_stats[] =
     "   AND relname IN ('ra_courses', 'ra_bookmakers', 'ra_jockeys', 'ra_trainers', 'ra_owners',"
     "                   'ra_horses', 'ra_races', 'ra_runners', 'ra_results')";
 
-static const struct masters_item masters_course = { DB_STMT("masters_course", sql_course), "course", "id" };
-static const struct masters_item masters_jockey = { DB_STMT("masters_jockey", sql_jockey), "jockey", "id" };
-static const struct masters_item masters_trainer = { DB_STMT("masters_trainer", sql_trainer), "trainer", "id" };
-static const struct masters_item masters_horse = { DB_STMT("masters_horse", sql_horse), "horse", "id" };
-static const struct masters_item masters_race = { DB_STMT("masters_race", sql_race), "race", "id" };
+static const struct masters_item masters_course = { DB_STMT_GENERIC("masters_course", sql_course), "course", "id" };
+static const struct masters_item masters_jockey = { DB_STMT_GENERIC("masters_jockey", sql_jockey), "jockey", "id" };
+static const struct masters_item masters_trainer = { DB_STMT_GENERIC("masters_trainer", sql_trainer), "trainer", "id" };
+static const struct masters_item masters_horse = { DB_STMT_GENERIC("masters_horse", sql_horse), "horse", "id" };
+static const struct masters_item masters_race = { DB_STMT_GENERIC("masters_race", sql_race), "race", "id" };
 static const struct masters_item masters_result = {
-	DB_STMT("masters_result", sql_result), "result for race", "race_id"
+	DB_STMT_GENERIC("masters_result", sql_result), "result for race", "race_id"
 };
 static const struct db_stmt masters_stats_stmt = DB_STMT("masters_stats", sql_stats);
 

@@ -256,11 +256,19 @@ db_run(struct db *db, const struct db_stmt *stmt, const char *sql, int nparams,
 
 	if (db_ensure(db) < 0)
 		return NULL;
+	if (stmt != NULL && db->plan_for_values && !stmt->generic)
+		sql = stmt->sql, stmt = NULL;
 	if (stmt == NULL)
 		return db_check(db, PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0));
 	if (db_ready(db, stmt, &name) < 0)
 		return NULL;
 	return db_check(db, PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0));
+}
+
+void
+db_plan_for_values(struct db *db)
+{
+	db->plan_for_values = 1;
 }
 
 /* Counts one statement that started at t0_us (clock_mono_us) in the handle's stats. */

@@ -82,8 +82,25 @@ void db_free(struct db *db);
 struct db_stmt {
 	const char *name;
 	const char *sql;
+	int         generic;	/* DB_STMT_GENERIC: its cached generic plan is right for any values */
 };
-#define DB_STMT(name, sql) { (name), (sql) }
+#define DB_STMT(name, sql) { (name), (sql), 0 }
+/*
+ * A statement whose plan does not depend on its values (one row by its
+ * key): on a handle that plans for the values (db_plan_for_values), it
+ * stays prepared and PostgreSQL may reuse one generic plan for it.
+ */
+#define DB_STMT_GENERIC(name, sql) { (name), (sql), 1 }
+
+/*
+ * From now on, the handle's statements are planned for their values on
+ * every run (sent unnamed, so PostgreSQL can never switch one to a generic
+ * plan that reads a large table whole for the values at hand, issue 15),
+ * but for those made with DB_STMT_GENERIC, prepared once.  dh-api's lists
+ * have a "$n IS NULL OR ..." for each filter; its item lookups are planned
+ * once (planning one cost more than running it: issue 15's yardstick).
+ */
+void db_plan_for_values(struct db *db);
 
 /* Makes sure a connection is up, connecting once if needed.  0 or -1. */
 int db_ensure(struct db *db);

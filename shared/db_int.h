@@ -23,6 +23,7 @@ struct db {
 	unsigned     gen;		/* incremented on every successful connect */
 	int          in_tx;
 	int          down;
+	int          plan_for_values;	/* db_plan_for_values */
 	char         err[512];
 	unsigned     queries;
 	int64_t      micros;
