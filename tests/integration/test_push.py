@@ -599,15 +599,22 @@ def check_redis_killed(t, a, b, redis, port, work):
     again = SSE(b.http_port, "/api/stream/races/rac_redis", last_event_id=last)
     fresh = SSE(b.http_port, "/api/stream/races/rac_redis")
     harness.wait_for(lambda: again.status and fresh.status, timeout=5)
-    time.sleep(0.3)
-    publish(a, "race-rac_redis", {"type": "test", "n": 12})
-    t.check("a new client of B gets what A publishes after Redis came back",
-            fresh.wait(lambda d: isinstance(d, dict) and d.get("n") == 12, timeout=10), fresh.events)
+    # B's nchan subscribes to the channel in Redis again on its own schedule
+    # after the restart (seen up to a few seconds late under load, CI stop 19):
+    # a publish before that reaches Redis but not B's new client.  dh-live
+    # publishes every cycle, so the client must get one of a publish a second.
+    got, n, t0 = False, 12, time.monotonic()
+    while not got and time.monotonic() - t0 < 20:
+        publish(a, "race-rac_redis", {"type": "test", "n": n})
+        got = fresh.wait(lambda d: isinstance(d, dict) and d.get("n", 0) >= 12, timeout=1)
+        n += 1
+    t.check("a new client of B gets what A publishes after Redis came back (%d publish(es), %.1f s)"
+            % (n - 12, time.monotonic() - t0), got, fresh.events)
     fresh.close()
     # Known (nchan 1.3.6, Redis mode): a client resuming with a Last-Event-ID
     # from before Redis lost its data gets nothing more on that connection; a
     # new connection without it does (above).  Said, not checked: README.
-    if not again.wait(lambda d: isinstance(d, dict) and d.get("n") == 12, timeout=3):
+    if not again.wait(lambda d: isinstance(d, dict) and d.get("n", 0) >= 12, timeout=3):
         print("      note: Redis mode: a Last-Event-ID from before the Redis restart gets nothing (known)", flush=True)
     again.close()
 
