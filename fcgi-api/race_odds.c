@@ -89,9 +89,10 @@ static const char sql_race_off[] =
     " LIMIT 1";
 
 /*
- * The last $4 observations of each series in [$6, $7), oldest first, in the
- * primary key's order (no sort); the runner's name only on a series' first
- * row.
+ * The last $4 observations of each series in [$6, $7), oldest first: the
+ * race's rows come from the series index (race_id, horse_id, bookmaker_id),
+ * and each series, a few dozen rows, is sorted by observed_at; the runner's
+ * name only on a series' first row.
  */
 static const char sql_history[] =
     "SELECT horse_id, bookmaker_id, observed_at, decimal, fractional,"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,11 +54,49 @@ static const char sql_run_end[] =
 static const char sql_runs_prune[] =
     "DELETE FROM dh_worker_runs WHERE worker = $1 AND started_at < now() - make_interval(days => $2::int)";
 
+static volatile sig_atomic_t worker_wake;
+
 static void
 worker_on_signal(int sig)
 {
 	(void)sig;
 	worker_stop = 1;
+}
+
+/* SIGUSR1: the sleep between cycles ends now (supervisorctl signal USR1 dh-live). */
+static void
+worker_on_wake(int sig)
+{
+	(void)sig;
+	worker_wake = 1;
+}
+
+static int
+worker_wake_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_on_wake;
+	sa.sa_flags = SA_RESTART;	/* a wake mid-cycle interrupts no transfer (nanosleep still returns) */
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* The sleep between two cycles: until ms have passed, a stop, or a wake. */
+static void
+worker_sleep_cycle(int64_t ms)
+{
+	while (ms > 0 && !worker_stop && !worker_wake) {
+		int64_t step = ms < 200 ? ms : 200;
+		struct timespec ts = { (time_t)(step / 1000), (long)(step % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+	if (worker_wake)
+		log_info("woken by SIGUSR1: running the next cycle now");
+	worker_wake = 0;
 }
 
 int
@@ -430,7 +469,7 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 		fprintf(stderr, "%s: DATABASE_URL is not set (make run sets it for the embedded cluster)\n", prog);
 		return CFG_EXIT_CONFIG;
 	}
-	if (sig_install(worker_on_signal) < 0)
+	if (sig_install(worker_on_signal) < 0 || worker_wake_install() < 0)
 		return 1;
 	if (gethostname(w.host, sizeof(w.host)) < 0)
 		snprintf(w.host, sizeof(w.host), "unknown");
@@ -468,7 +507,7 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 			status = wait_s >= 0 ? 0 : 1;
 			break;
 		}
-		worker_sleep(&worker_stop, (int64_t)abs(wait_s) * 1000);
+		worker_sleep_cycle((int64_t)abs(wait_s) * 1000);
 	}
 	if (w.lock_gen != 0 && db_ensure(w.ctx.db) == 0 && w.lock_gen == db_generation(w.ctx.db))
 		worker_state(&w, "stopped");

@@ -97,6 +97,13 @@ def check_standby(t, st):
     took = st.wait_for(lambda: status_row(st, "statistics").get("pid") == standby.pid
                        and status_row(st, "statistics").get("state") == "sleeping", timeout=20)
     t.check("the standby takes over within 20 s of the first stopping", took, status_row(st, "statistics"))
+    cycles = status_row(st, "statistics").get("cycles", 0)
+    t1 = time.monotonic()
+    standby.send_signal(signal.SIGUSR1)
+    woke = st.wait_for(lambda: status_row(st, "statistics").get("cycles", 0) > cycles, timeout=15, interval=0.1)
+    t.check("SIGUSR1 ends its sleep: the next cycle runs at once (%.1f s, the interval is %s s)"
+            % (time.monotonic() - t1, status_row(st, "statistics").get("interval_s")), woke
+            and standby.poll() is None, status_row(st, "statistics"))
     t0 = time.monotonic()
     standby.send_signal(signal.SIGTERM)
     try:

@@ -15,9 +15,12 @@
  * A cycle's prices arrive by COPY into session temp tables (emptied at
  * commit), then one statement compares them with ra_odds_live: only new or
  * changed prices are written, so an unchanged price costs a join and no
- * write.  Each change is appended to ra_odds_history with the price it
- * replaced; rows of the races fetched that are no longer quoted (non-runners,
- * withdrawn prices) are deleted.
+ * write.  Each new price and each change of decimal is appended to
+ * ra_odds_history (its series' next row: migration 0024); rows of the races
+ * fetched that are no longer quoted (non-runners, withdrawn prices) are
+ * deleted.  A history row is appended in the transaction that writes the
+ * price to ra_odds_live, so a cycle run again finds it there and appends
+ * nothing twice.
  *
  * New prices are a plain INSERT and changed ones an UPDATE, not one upsert:
  * ON CONFLICT's speculative insertion costs a fifth more per new row, and the
@@ -102,15 +105,15 @@ static const char sql_store[] =
     "            l.upstream_updated_at, c.old_decimal),"
     " hist AS ("
     "  INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional,"
-    "    decimal, previous_decimal)"
+    "    decimal)"
     "  SELECT race_id, horse_id, bookmaker_id, coalesce(upstream_updated_at, $1::timestamptz),"
-    "         fractional, decimal, NULL"
+    "         fractional, decimal"
     "    FROM ins"
     "  UNION ALL"
     "  SELECT race_id, horse_id, bookmaker_id, coalesce(upstream_updated_at, $1::timestamptz),"
-    "         fractional, decimal, old_decimal"
+    "         fractional, decimal"
     "    FROM upd WHERE old_decimal IS DISTINCT FROM decimal"
-    "  ON CONFLICT DO NOTHING RETURNING 1),"
+    "  RETURNING 1),"
     " gone AS ("
     "  DELETE FROM ra_odds_live l USING live_races r"
     "   WHERE l.race_id = r.race_id"
@@ -322,6 +325,7 @@ live_store_day(struct db *db, const struct rapi_racecards *rc, time_t now, struc
 	    db_command(db, "SET LOCAL enable_mergejoin = off", 0, NULL) < 0 ||
 	    db_copy_in(db, sql_copy_prices, data, rows.buf.len) < 0 ||
 	    db_copy_in(db, sql_copy_races, race_ids, races.buf.len) < 0 ||
+	    db_command(db, "ANALYZE live_races", 0, NULL) < 0 ||
 	    (res = db_exec(db, sql_store, 1, params)) == NULL) {
 		db_rollback(db);
 		goto out;
