@@ -80,17 +80,13 @@ static const struct export_kind export_results = EXPORT_KIND("results",
  * The races run on the days (dh.export_race: one of them, '' for all), and
  * each race's prices read by its series index (a LATERAL probe a race) within
  * [from - 8 days, to + 2 days) (dh.export_lo, dh.export_hi): the
- * partitions of that window only, never a partition read whole.  A row's
- * previous_decimal is its series' row before (migration 0024 keeps no copy):
- * a race's series lie wholly within the window.
+ * partitions of that window only, never a partition read whole.
  */
 static const struct export_kind export_history = EXPORT_KIND("price-history",
 	"SELECT h.race_id, h.horse_id, h.bookmaker_id, h.observed_at, h.fractional, h.decimal,"
 	"       h.previous_decimal",
 	"  FROM ra_races r CROSS JOIN LATERAL"
-	"       (SELECT x.*, lag(x.decimal) OVER (PARTITION BY x.horse_id, x.bookmaker_id ORDER BY x.observed_at)"
-	"                    AS previous_decimal"
-	"          FROM ra_odds_history x WHERE x.race_id = r.race_id"
+	"       (SELECT * FROM ra_odds_history x WHERE x.race_id = r.race_id"
 	"           AND x.observed_at >= current_setting('dh.export_lo')::timestamptz"
 	"           AND x.observed_at < current_setting('dh.export_hi')::timestamptz) h"
 	" WHERE r.race_date BETWEEN " EXPORT_FROM " AND " EXPORT_TO

@@ -1,4 +1,4 @@
--- 0024_history_lean.sql: ra_odds_history in half the bytes a row, and a day's first live cycle
+-- 0024_history_lean.sql: ra_odds_history in about half the bytes a row, and a day's first live cycle
 -- within 300 ms of database time at the end of a full month (issue 15, item 4).
 --
 -- Measured before, on a month of history (13 M rows in ra_odds_history_2025_10): 191 bytes a
@@ -16,12 +16,14 @@
 --   Nothing relied on the key to refuse duplicates: dh-live appends a row only for a price that
 --   differs from ra_odds_live's, in the transaction that writes ra_odds_live, so a cycle run
 --   again after a crash finds its prices already there and appends nothing.
--- - previous_decimal and created_at go. The previous price is the series' row before, as
---   lag(decimal) OVER (PARTITION BY race_id, horse_id, bookmaker_id ORDER BY observed_at)
---   gives it (the price-history export does); created_at was the instant of the cycle that
---   wrote the row, observed_at's own or within a cycle of it.
+-- - created_at goes: it was the instant of the cycle that wrote the row, observed_at's own or
+--   within a cycle of it, and no binary ever named it (older binaries put back still work).
+--   previous_decimal stays, as older binaries write and read it, and users' SQL may, though
+--   it is the series' row before (lag(decimal) OVER (PARTITION BY race_id,
+--   horse_id, bookmaker_id ORDER BY observed_at)): dropping it would save 7 more bytes a row.
 -- - New months are made with observed_at first (dh_ensure_odds_history_partitions below), so
---   the 8-byte instant needs no padding after the texts: 84 bytes a row on the heap, not 107.
+--   the 8-byte instant needs no padding after the texts: about 92 bytes a row on the heap,
+--   line pointer included, not 107.
 --   ATTACH accepts a partition whose columns are in another physical order; a row inserted
 --   through the parent is mapped to it.
 --
@@ -46,7 +48,7 @@ LOCK TABLE ra_odds_history IN ACCESS EXCLUSIVE MODE;
 
 ALTER TABLE ra_odds_history DROP CONSTRAINT IF EXISTS ra_odds_history_pkey;
 CREATE INDEX IF NOT EXISTS ra_odds_history_key_idx ON ra_odds_history (race_id, horse_id, bookmaker_id);
-ALTER TABLE ra_odds_history DROP COLUMN IF EXISTS previous_decimal, DROP COLUMN IF EXISTS created_at;
+ALTER TABLE ra_odds_history DROP COLUMN IF EXISTS created_at;
 COMMENT ON TABLE ra_odds_history IS 'One row per observed price change (sparklines), a series per race, horse and bookmaker (ra_odds_history_key_idx); partitioned by UTC month of observed_at';
 
 DROP INDEX IF EXISTS ra_odds_live_bookmaker_id_idx;
@@ -103,15 +105,18 @@ BEGIN
                             bookmaker_id text NOT NULL,
                             fractional   text NOT NULL,
                             decimal      numeric(10,3) NOT NULL,
-                            CONSTRAINT ra_odds_history_decimal_check CHECK (decimal > 1))',
+                            previous_decimal numeric(10,3),
+                            CONSTRAINT ra_odds_history_decimal_check CHECK (decimal > 1),
+                            CONSTRAINT ra_odds_history_previous_decimal_check
+                                CHECK (previous_decimal > 1))',
                        v_name);
         EXECUTE format('WITH moved AS (DELETE FROM public.ra_odds_history_default
                                        WHERE observed_at >= %L::timestamptz
                                          AND observed_at < %L::timestamptz
                                        RETURNING race_id, horse_id, bookmaker_id, observed_at,
-                                                 fractional, decimal)
+                                                 fractional, decimal, previous_decimal)
                         INSERT INTO public.%I (race_id, horse_id, bookmaker_id, observed_at,
-                                               fractional, decimal)
+                                               fractional, decimal, previous_decimal)
                         SELECT * FROM moved',
                        v_lo::text || ' 00:00:00+00', v_hi::text || ' 00:00:00+00', v_name);
         EXECUTE format('ALTER TABLE public.ra_odds_history ATTACH PARTITION public.%I

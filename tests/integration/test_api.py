@@ -184,11 +184,12 @@ WHERE t.race_id = 'rac_11800005' AND s.race_id = t.race_id AND t.number = 2 AND 
   AND s.bookmaker_id = t.bookmaker_id;
 
 -- Price movement: four observations per price, the last one the current price.
-INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal)
+INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional, decimal, previous_decimal)
 SELECT l.race_id, l.horse_id, l.bookmaker_id,
        timestamptz '%(now)s' - make_interval(mins => (4 - s) * 30) - make_interval(secs => length(l.bookmaker_id)),
        CASE WHEN s = 3 THEN l.fractional ELSE round((l.decimal * (1 + (3 - s) * 0.04) - 1) * 4)::int || '/4' END,
-       CASE WHEN s = 3 THEN l.decimal ELSE round(l.decimal * (1 + (3 - s) * 0.04), 2) END
+       CASE WHEN s = 3 THEN l.decimal ELSE round(l.decimal * (1 + (3 - s) * 0.04), 2) END,
+       CASE WHEN s = 0 THEN NULL ELSE round(l.decimal * (1 + (4 - s) * 0.04), 2) END
 FROM ra_odds_live l, generate_series(0, 3) s;
 
 -- Finished races: one row per runner with SP and returns.

@@ -140,12 +140,18 @@ def check_live(t, st):
                     "  count(*) AS rows FROM ra_odds_history GROUP BY 1) x USING (hour)"
                     " WHERE coalesce(h.rows, 0) <> coalesce(x.rows, 0)") == 0
             and num(st, "SELECT sum(rows) FROM dh_odds_history_hourly") == hist_after)
-    # A series' rows (migration 0024): its opening price, then one row per change of decimal.
+    # A series (migration 0024): its opening price, then one row per change of decimal.
     series = "(SELECT decimal, lag(decimal) OVER (PARTITION BY race_id, horse_id, bookmaker_id ORDER BY observed_at)" \
              " AS prev FROM ra_odds_history) x"
     t.check("history: a change follows the price it replaced in its series, and no row repeats the one before",
             num(st, "SELECT count(*) FROM %s WHERE prev <> decimal" % series) > 0
             and num(st, "SELECT count(*) FROM %s WHERE prev = decimal" % series) == 0)
+    t.check("history keeps the previous price of a change, the series' row before",
+            num(st, "SELECT count(*) FROM ra_odds_history WHERE previous_decimal IS NOT NULL"
+                    " AND previous_decimal <> decimal") > 0
+            and num(st, "SELECT count(*) FROM (SELECT previous_decimal, lag(decimal) OVER (PARTITION BY race_id,"
+                        " horse_id, bookmaker_id ORDER BY observed_at) AS prev FROM ra_odds_history) x"
+                        " WHERE previous_decimal IS DISTINCT FROM prev") == 0)
     t.check("no live row for a race already off",
             num(st, "SELECT count(*) FROM ra_odds_live WHERE off_dt <= '%s' AND fetched_at >= '%s'"
                     % (LATER, LATER)) == 0)

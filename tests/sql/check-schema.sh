@@ -305,8 +305,8 @@ W_UPSERTS=(
    decimal = EXCLUDED.decimal, price_changed_at = now(), fetched_at = now()
  WHERE ra_odds_live.decimal IS DISTINCT FROM EXCLUDED.decimal"
 "ra_odds_history|INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional,
-   decimal)
- SELECT 'rac_11743160', 'hrs_6181308', 'bet365', '2025-10-14T13:40:00+01:00', '11/4', 3.75
+   decimal, previous_decimal)
+ SELECT 'rac_11743160', 'hrs_6181308', 'bet365', '2025-10-14T13:40:00+01:00', '11/4', 3.75, 4
   WHERE NOT EXISTS (SELECT 1 FROM ra_odds_history WHERE race_id = 'rac_11743160'
                       AND horse_id = 'hrs_6181308' AND bookmaker_id = 'bet365'
                       AND observed_at = '2025-10-14T13:40:00+01:00')"
@@ -463,7 +463,7 @@ ra_odds_history_2019_06 ra_odds_history_2019_07"
 is "a new month's table has observed_at first, the ids after it (0024: no padding)" "$D" \
    "SELECT string_agg(attname, ' ' ORDER BY attnum) FROM pg_attribute
      WHERE attrelid = 'ra_odds_history_2019_06'::regclass AND attnum > 0 AND NOT attisdropped" \
-   "observed_at race_id horse_id bookmaker_id fractional decimal"
+   "observed_at race_id horse_id bookmaker_id fractional decimal previous_decimal"
 is "dh_ensure_odds_history_partitions is idempotent" "$D" \
    "$AS_W SELECT dh_ensure_odds_history_partitions('2019-06-01', 2)" 0
 is "dh_ensure_odds_history_partitions(current_date, 3) on a migrated database creates nothing" "$D" \

@@ -16,7 +16,8 @@
  * commit), then one statement compares them with ra_odds_live: only new or
  * changed prices are written, so an unchanged price costs a join and no
  * write.  Each new price and each change of decimal is appended to
- * ra_odds_history (its series' next row: migration 0024); rows of the races
+ * ra_odds_history (its series' next row, with the price it replaced:
+ * migration 0024); rows of the races
  * fetched that are no longer quoted (non-runners, withdrawn prices) are
  * deleted.  A history row is appended in the transaction that writes the
  * price to ra_odds_live, so a cycle run again finds it there and appends
@@ -105,13 +106,13 @@ static const char sql_store[] =
     "            l.upstream_updated_at, c.old_decimal),"
     " hist AS ("
     "  INSERT INTO ra_odds_history (race_id, horse_id, bookmaker_id, observed_at, fractional,"
-    "    decimal)"
+    "    decimal, previous_decimal)"
     "  SELECT race_id, horse_id, bookmaker_id, coalesce(upstream_updated_at, $1::timestamptz),"
-    "         fractional, decimal"
+    "         fractional, decimal, NULL"
     "    FROM ins"
     "  UNION ALL"
     "  SELECT race_id, horse_id, bookmaker_id, coalesce(upstream_updated_at, $1::timestamptz),"
-    "         fractional, decimal"
+    "         fractional, decimal, old_decimal"
     "    FROM upd WHERE old_decimal IS DISTINCT FROM decimal"
     "  RETURNING 1),"
     " gone AS ("
