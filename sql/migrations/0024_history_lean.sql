@@ -27,10 +27,12 @@
 --   ATTACH accepts a partition whose columns are in another physical order; a row inserted
 --   through the parent is mapped to it.
 --
--- Months already stored keep their heap as it is (dropped columns cost their bytes until the
--- month is dropped past the retention, DH_ODDS_HISTORY_RETENTION_MONTHS) and get the new
--- index: building it reads each month once (22 s for a month of 13 M rows on a 2-core VM, about
--- 5 minutes for a year), under a lock that holds dh-live's writes off meanwhile.
+-- Months made before (0003 makes them from 2023 to three months ahead) are made again in the
+-- new order while they hold no row (the end of this file). Months already written keep their
+-- heap as it is (created_at costs its bytes until the month is dropped past the retention,
+-- DH_ODDS_HISTORY_RETENTION_MONTHS) and get the new index: building it reads each month once
+-- (22 s for a month of 13 M rows on a 2-core VM, about 5 minutes for a year), under a lock
+-- that holds dh-live's writes off meanwhile.
 --
 -- ra_odds_live loses three indexes, each an insertion for every new price (a day's first
 -- cycle: 14,458 new prices into the table and its five indexes took 185 ms, 117 ms with three
@@ -129,5 +131,29 @@ BEGIN
         v_created := v_created + 1;
     END LOOP;
     RETURN v_created;
+END
+$$;
+
+-- The months made before this migration that hold no row yet (0003 made them from 2023 to three
+-- months ahead) are made again in the new order, so that every month still to be written
+-- gets it; a month with rows keeps its layout.
+DO $$
+DECLARE
+    v_part record;
+    v_used boolean;
+BEGIN
+    FOR v_part IN
+        SELECT c.oid::regclass AS rel, c.relname
+          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'public.ra_odds_history'::regclass
+           AND c.relname ~ '^ra_odds_history_[0-9]{4}_[0-9]{2}$'
+           AND (SELECT attname FROM pg_attribute WHERE attrelid = c.oid AND attnum = 1) <> 'observed_at'
+    LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', v_part.rel) INTO v_used;
+        IF NOT v_used THEN
+            EXECUTE format('DROP TABLE %s', v_part.rel);
+            PERFORM dh_ensure_odds_history_partitions(to_date(substr(v_part.relname, 17), 'YYYY_MM'), 1);
+        END IF;
+    END LOOP;
 END
 $$;

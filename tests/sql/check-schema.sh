@@ -464,6 +464,10 @@ is "a new month's table has observed_at first, the ids after it (0024: no paddin
    "SELECT string_agg(attname, ' ' ORDER BY attnum) FROM pg_attribute
      WHERE attrelid = 'ra_odds_history_2019_06'::regclass AND attnum > 0 AND NOT attisdropped" \
    "observed_at race_id horse_id bookmaker_id fractional decimal previous_decimal"
+is "so has every month the migrations made (0024 made again those holding no row)" "$D" \
+   "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'ra_odds_history'::regclass AND c.relname <> 'ra_odds_history_default'
+       AND (SELECT attname FROM pg_attribute WHERE attrelid = c.oid AND attnum = 1) <> 'observed_at'" 0
 is "dh_ensure_odds_history_partitions is idempotent" "$D" \
    "$AS_W SELECT dh_ensure_odds_history_partitions('2019-06-01', 2)" 0
 is "dh_ensure_odds_history_partitions(current_date, 3) on a migrated database creates nothing" "$D" \
