@@ -63,7 +63,7 @@ worker_on_signal(int sig)
 	worker_stop = 1;
 }
 
-/* SIGUSR1: the sleep between cycles ends now (supervisorctl signal USR1 dh-live). */
+/* SIGUSR1: a worker's sleep (between cycles, or before a retry) ends now. */
 static void
 worker_on_wake(int sig)
 {
@@ -83,32 +83,19 @@ worker_wake_install(void)
 	return sigaction(SIGUSR1, &sa, NULL);
 }
 
-/* The sleep between two cycles: until ms have passed, a stop, or a wake. */
-static void
-worker_sleep_cycle(int64_t ms)
-{
-	while (ms > 0 && !worker_stop && !worker_wake) {
-		int64_t step = ms < 200 ? ms : 200;
-		struct timespec ts = { (time_t)(step / 1000), (long)(step % 1000) * 1000000L };
-
-		nanosleep(&ts, NULL);
-		ms -= step;
-	}
-	if (worker_wake)
-		log_info("woken by SIGUSR1: running the next cycle now");
-	worker_wake = 0;
-}
-
 int
 worker_sleep(volatile sig_atomic_t *stop, int64_t ms)
 {
-	while (ms > 0 && !*stop) {
+	while (ms > 0 && !*stop && !worker_wake) {
 		int64_t step = ms < 200 ? ms : 200;
 		struct timespec ts = { (time_t)(step / 1000), (long)(step % 1000) * 1000000L };
 
 		nanosleep(&ts, NULL);
 		ms -= step;
 	}
+	if (worker_wake && !*stop)
+		log_info("woken by SIGUSR1: going on now");
+	worker_wake = 0;
 	return *stop ? -1 : 0;
 }
 
@@ -507,7 +494,7 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 			status = wait_s >= 0 ? 0 : 1;
 			break;
 		}
-		worker_sleep_cycle((int64_t)abs(wait_s) * 1000);
+		worker_sleep(&worker_stop, (int64_t)abs(wait_s) * 1000);
 	}
 	if (w.lock_gen != 0 && db_ensure(w.ctx.db) == 0 && w.lock_gen == db_generation(w.ctx.db))
 		worker_state(&w, "stopped");

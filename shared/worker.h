@@ -95,7 +95,7 @@ struct worker_def {
 /* Runs the worker until SIGTERM (or one cycle with --once).  Returns the exit status. */
 int worker_main(int argc, char **argv, const struct worker_def *def);
 
-/* Sleeps up to ms, returning early (-1) when the stop flag is raised; else 0. */
+/* Sleeps up to ms: -1 as soon as the stop flag is raised, 0 after ms or at once on SIGUSR1. */
 int worker_sleep(volatile sig_atomic_t *stop, int64_t ms);
 
 /* Sets res->error from printf arguments and marks the cycle failed. */

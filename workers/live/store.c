@@ -17,11 +17,10 @@
  * changed prices are written, so an unchanged price costs a join and no
  * write.  Each new price and each change of decimal is appended to
  * ra_odds_history (its series' next row, with the price it replaced:
- * migration 0024); rows of the races
- * fetched that are no longer quoted (non-runners, withdrawn prices) are
- * deleted.  A history row is appended in the transaction that writes the
- * price to ra_odds_live, so a cycle run again finds it there and appends
- * nothing twice.
+ * migration 0024); rows of the races fetched that are no longer quoted
+ * (non-runners, withdrawn prices) are deleted.  A history row is appended
+ * in the transaction that writes the price to ra_odds_live, so a cycle run
+ * again finds it there and appends nothing twice.
  *
  * New prices are a plain INSERT and changed ones an UPDATE, not one upsert:
  * ON CONFLICT's speculative insertion costs a fifth more per new row, and the
