@@ -13,9 +13,9 @@
 
 /*
  * A cycle's prices arrive by COPY into session temp tables (emptied at
- * commit), then one statement compares them with ra_odds_live: only new or
- * changed prices are written, so an unchanged price costs a join and no
- * write.  Each new price and each change of decimal is appended to
+ * commit: live_prices, and live_races with each race's own fields), then
+ * one statement compares them with ra_odds_live: only new or changed
+ * prices are written, so an unchanged price costs a join and no write.  Each new price and each change of decimal is appended to
  * ra_odds_history (its series' next row, with the price it replaced:
  * migration 0024); rows of the races fetched that are no longer quoted
  * (non-runners, withdrawn prices) are deleted.  A history row is appended
@@ -46,23 +46,32 @@
     "    FROM " rows \
     "  ON CONFLICT (race_id, horse_id, bookmaker_id) DO NOTHING RETURNING 1)"
 
+/*
+ * A race's own fields travel once, in live_races (the races fetched), not
+ * with each of its ~260 prices in live_prices.
+ */
 static const char sql_temp[] =
-    "CREATE TEMP TABLE IF NOT EXISTS live_incoming (race_id text, horse_id text,"
-    "  bookmaker_id text, race_date date, off_dt timestamptz, course_id text, course text,"
-    "  region_code text, race_name text, horse_name text, number int, bookmaker_name text,"
+    "CREATE TEMP TABLE IF NOT EXISTS live_prices (race_id text, horse_id text,"
+    "  bookmaker_id text, horse_name text, number int, bookmaker_name text,"
     "  fractional text, decimal numeric, ew_places int, ew_denom int,"
     "  upstream_updated_at timestamptz) ON COMMIT DELETE ROWS;"
-    "CREATE TEMP TABLE IF NOT EXISTS live_races (race_id text) ON COMMIT DELETE ROWS";
+    "CREATE TEMP TABLE IF NOT EXISTS live_races (race_id text, race_date date,"
+    "  off_dt timestamptz, course_id text, course text, region_code text, race_name text)"
+    "  ON COMMIT DELETE ROWS";
 
 static const char sql_copy_prices[] =
-    "COPY live_incoming (race_id, horse_id, bookmaker_id, race_date, off_dt, course_id, course,"
-    "  region_code, race_name, horse_name, number, bookmaker_name, fractional, decimal,"
-    "  ew_places, ew_denom, upstream_updated_at) FROM STDIN";
+    "COPY live_prices (race_id, horse_id, bookmaker_id, horse_name, number, bookmaker_name,"
+    "  fractional, decimal, ew_places, ew_denom, upstream_updated_at) FROM STDIN";
 
-static const char sql_copy_races[] = "COPY live_races (race_id) FROM STDIN";
+static const char sql_copy_races[] =
+    "COPY live_races (race_id, race_date, off_dt, course_id, course, region_code, race_name)"
+    "  FROM STDIN";
 
 static const char sql_store[] =
-    "WITH incoming AS (SELECT * FROM live_incoming),"
+    "WITH incoming AS (SELECT p.race_id, p.horse_id, p.bookmaker_id, r.race_date, r.off_dt,"
+    "    r.course_id, r.course, r.region_code, r.race_name, p.horse_name, p.number,"
+    "    p.bookmaker_name, p.fractional, p.decimal, p.ew_places, p.ew_denom, p.upstream_updated_at"
+    "  FROM live_prices p JOIN live_races r USING (race_id)),"
     " cur AS ("
     "  SELECT i.*, l.decimal AS old_decimal, l.race_id IS NULL AS is_new"
     "    FROM incoming i LEFT JOIN ra_odds_live l USING (race_id, horse_id, bookmaker_id)"
@@ -117,7 +126,7 @@ static const char sql_store[] =
     " gone AS ("
     "  DELETE FROM ra_odds_live l USING live_races r"
     "   WHERE l.race_id = r.race_id"
-    "     AND NOT EXISTS (SELECT 1 FROM live_incoming i WHERE i.race_id = l.race_id"
+    "     AND NOT EXISTS (SELECT 1 FROM live_prices i WHERE i.race_id = l.race_id"
     "                     AND i.horse_id = l.horse_id AND i.bookmaker_id = l.bookmaker_id)"
     "  RETURNING l.*),"
     CLOSING_FROM("gone WHERE off_dt <= $1::timestamptz")
@@ -158,8 +167,8 @@ live_next_race(const struct rapi_racecards *rc, time_t now)
 
 /* Adds one price as a row; an each-way denominator of 0 is no terms (NULL). */
 static void
-row_add(struct rows *rows, const struct rapi_race *race, const char *race_date,
-    const struct rapi_runner *run, const struct rapi_odds *o)
+row_add(struct rows *rows, const struct rapi_race *race, const struct rapi_runner *run,
+    const struct rapi_odds *o)
 {
 	struct rapi_int denom = o->ew_denom;
 	char dec[32];
@@ -170,12 +179,6 @@ row_add(struct rows *rows, const struct rapi_race *race, const char *race_date,
 	rows_text(rows, "race_id", race->race_id);
 	rows_text(rows, "horse_id", run->horse_id);
 	rows_text(rows, "bookmaker_id", o->bookmaker_id);
-	rows_text(rows, "race_date", race_date);
-	rows_instant(rows, "off_dt", &race->off_dt);
-	rows_text(rows, "course_id", race->course_id);
-	rows_text(rows, "course", race->course);
-	rows_text(rows, "region_code", race->region);
-	rows_text(rows, "race_name", race->race_name);
 	rows_text(rows, "horse_name", run->horse);
 	rows_int(rows, "number", &run->number_n);
 	rows_text(rows, "bookmaker_name", o->bookmaker);
@@ -250,6 +253,12 @@ rows_build(const struct rapi_racecards *rc, time_t now, struct rows *rows, struc
 		clock_format_date(&day, race_date, sizeof(race_date));
 		rows_open(races);
 		rows_text(races, "race_id", race->race_id);
+		rows_text(races, "race_date", race_date);
+		rows_instant(races, "off_dt", &race->off_dt);
+		rows_text(races, "course_id", race->course_id);
+		rows_text(races, "course", race->course);
+		rows_text(races, "region_code", race->region);
+		rows_text(races, "race_name", race->race_name);
 		for (size_t r = 0; r < race->n_runners; r++) {
 			const struct rapi_runner *run = &race->runners[r];
 			long before = c->odds;
@@ -260,7 +269,7 @@ rows_build(const struct rapi_racecards *rc, time_t now, struct rows *rows, struc
 
 				if (!live_price_usable(o))
 					continue;
-				row_add(rows, race, race_date, run, o);
+				row_add(rows, race, run, o);
 				c->odds++;
 				for (j = 0; j < nbooks && strcmp(books[j], o->bookmaker_id) != 0; j++)
 					;
