@@ -153,6 +153,19 @@ rows_instant(struct rows *r, const char *key, const struct rapi_time *v)
 	rows_text(r, key, t);
 }
 
+void
+rows_race(struct rows *r, const struct rapi_race *race, const char *day)
+{
+	rows_open(r);
+	rows_text(r, "race_id", race->race_id);
+	rows_text(r, "race_date", day);
+	rows_instant(r, "off_dt", &race->off_dt);
+	rows_text(r, "course_id", race->course_id);
+	rows_text(r, "course", race->course);
+	rows_text(r, "region_code", race->region);
+	rows_text(r, "race_name", race->race_name);
+}
+
 const char *
 rows_finish(struct rows *r)
 {

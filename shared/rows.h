@@ -51,6 +51,13 @@ void rows_bool(struct rows *r, const char *key, int v);
 void rows_instant(struct rows *r, const char *key, const struct rapi_time *v);
 
 /*
+ * Opens a row and adds a race's own columns, in this order: race_id,
+ * race_date (day, the racing day as YYYY-MM-DD), off_dt, course_id, course,
+ * region_code, race_name (ra_races, ra_results, dh-live's live_races).
+ */
+void rows_race(struct rows *r, const struct rapi_race *race, const char *day);
+
+/*
  * Ends the batch and returns it (length in r->buf.len), owned by r; NULL
  * when any addition failed.  Call once.
  */

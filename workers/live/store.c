@@ -251,14 +251,7 @@ rows_build(const struct rapi_racecards *rc, time_t now, struct rows *rows, struc
 		}
 		day = clock_racing_day(race->off_dt.v);
 		clock_format_date(&day, race_date, sizeof(race_date));
-		rows_open(races);
-		rows_text(races, "race_id", race->race_id);
-		rows_text(races, "race_date", race_date);
-		rows_instant(races, "off_dt", &race->off_dt);
-		rows_text(races, "course_id", race->course_id);
-		rows_text(races, "course", race->course);
-		rows_text(races, "region_code", race->region);
-		rows_text(races, "race_name", race->race_name);
+		rows_race(races, race, race_date);
 		for (size_t r = 0; r < race->n_runners; r++) {
 			const struct rapi_runner *run = &race->runners[r];
 			long before = c->odds;

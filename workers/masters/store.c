@@ -355,20 +355,6 @@ race_day(const char *date, const struct rapi_time *off, char out[11])
 	}
 }
 
-/* Opens a row of ra_races or ra_results with the columns both have. */
-static void
-race_open(struct rows *r, const struct rapi_race *race, const char *day)
-{
-	rows_open(r);
-	rows_text(r, "race_id", race->race_id);
-	rows_text(r, "race_date", day);
-	rows_instant(r, "off_dt", &race->off_dt);
-	rows_text(r, "course_id", race->course_id);
-	rows_text(r, "course", race->course);
-	rows_text(r, "region_code", race->region);
-	rows_text(r, "race_name", race->race_name);
-}
-
 /*
  * Adds a race's row to bt->races, and its course to bt->courses: from a
  * racecard, or from what a result says of its race, whose racecard-only
@@ -384,7 +370,7 @@ race_rows(struct batches *bt, const struct rapi_race *race, char day[11])
 	race_day(race->date, &race->off_dt, day);
 	if (race->course_id == NULL || day[0] == '\0')
 		return -1;
-	race_open(races, race, day);
+	rows_race(races, race, day);
 	rows_text(races, "off_time", race->off_time);
 	rows_text(races, "race_class", race->race_class);
 	rows_text(races, "type", race->type);
@@ -580,7 +566,7 @@ masters_store_results(struct db *db, const struct rapi_results *rs, time_t now, 
 
 		if (race_rows(&bt, race, day) < 0)
 			continue;
-		race_open(results, race, day);
+		rows_race(results, race, day);
 		rows_text(results, "winning_time_detail", res->winning_time_detail);
 		rows_text(results, "comments", res->comments);
 		rows_text(results, "non_runners", res->non_runners);
