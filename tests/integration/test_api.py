@@ -1416,6 +1416,36 @@ def form_sql(races):
     return "\n".join(out)
 
 
+# dh_form's entities whose figures differ from those summed again from every daily row
+# (migration 0021's way), which dh_refresh_form keeps from the days rolled (0025).
+FORM_STALE = """
+SELECT count(*) FROM dh_form f FULL JOIN (
+    SELECT kind, entity_id, (array_agg(name ORDER BY race_date DESC))[1] AS name,
+           sum(runs) FILTER (WHERE race_date > date '%(today)s' - 14) AS runs_14,
+           sum(wins) FILTER (WHERE race_date > date '%(today)s' - 14) AS wins_14,
+           sum(places) FILTER (WHERE race_date > date '%(today)s' - 14) AS places_14,
+           sum(profit) FILTER (WHERE race_date > date '%(today)s' - 14) AS profit_14,
+           sum(runs) FILTER (WHERE race_date > date '%(today)s' - 30) AS runs_30,
+           sum(wins) FILTER (WHERE race_date > date '%(today)s' - 30) AS wins_30,
+           sum(places) FILTER (WHERE race_date > date '%(today)s' - 30) AS places_30,
+           sum(profit) FILTER (WHERE race_date > date '%(today)s' - 30) AS profit_30,
+           sum(runs) AS runs, sum(wins) AS wins, sum(places) AS places, sum(profit) AS profit,
+           max(race_date) FILTER (WHERE wins > 0) AS last_win_date
+      FROM dh_form_daily GROUP BY kind, entity_id) s USING (kind, entity_id)
+ WHERE f.name IS DISTINCT FROM s.name
+    OR (f.runs_14, f.wins_14, f.places_14, f.profit_14, f.runs_30, f.wins_30, f.places_30, f.profit_30)
+       IS DISTINCT FROM (coalesce(s.runs_14, 0), coalesce(s.wins_14, 0), coalesce(s.places_14, 0),
+                         coalesce(s.profit_14, 0), coalesce(s.runs_30, 0), coalesce(s.wins_30, 0),
+                         coalesce(s.places_30, 0), coalesce(s.profit_30, 0))
+    OR (f.runs, f.wins, f.places, f.profit, f.last_win_date)
+       IS DISTINCT FROM (s.runs, s.wins, s.places, s.profit, s.last_win_date)
+    OR f.runs_since_win <> (SELECT coalesce(sum(d.runs) FILTER (WHERE s.last_win_date IS NULL
+                                                                  OR d.race_date > s.last_win_date), 0)
+                                   + coalesce(sum(d.runs_after_last_win) FILTER (WHERE d.race_date = s.last_win_date), 0)
+                              FROM dh_form_daily d WHERE d.kind = f.kind AND d.entity_id = f.entity_id)
+"""
+
+
 def check_form(t, api, st):
     rc, _, err = st.psql(form_sql(FORM_RACES) + "INSERT INTO ra_jockeys (jockey_id, name) VALUES "
                          "('jky_form1', 'Jockey jky_form1'), ('jky_form2', 'Jockey jky_form2');")
@@ -1443,6 +1473,9 @@ def check_form(t, api, st):
             rc == 0 and rolled == [["1"]] and d["form"]["last_14_days"]["runs"] == 4
             and d["form"]["last_14_days"]["profit"] == 1.5 and d["form"]["runs_since_win"] == 0
             and d["form"]["last_win_date"] == "2025-10-13", (err, rolled, d.get("form")))
+    stale = sql_rows(st, FORM_STALE % {"today": TODAY})
+    t.check("form: every entity's figures, kept from the days rolled, equal a sum of all its daily rows",
+            stale == [["0"]], stale)
     r, d = api.json("/api/form/leaderboard?kind=jockey&window=14&sort=profit&min_runs=3&limit=100")
     rows = d["data"] if r.status == 200 else []
     mine = [x for x in rows if x["id"] == "jky_form1"]
