@@ -28,6 +28,7 @@ struct push_item {
 	time_t            at;		/* timed: when to send */
 	int               open;		/* push_open: the channel's first-use resync only */
 	json_t           *msg;
+	char             *text;		/* or the message as JSON text (push_send_text) */
 };
 
 struct push_channel {
@@ -159,11 +160,28 @@ push_channel(struct push *p, const char *name, int *fresh)
 }
 
 /*
- * Numbers msg for the channel, sends it from sender s and counts.  Steals
- * msg.  0 or -1.  The failures of a run are logged once, then every 100th.
+ * The body of a message held as text (an object: "{...}"), the sender's
+ * fields in front of its own; NULL when out of memory.
+ */
+static char *
+push_text_body(const char *text, const char *id, long seq, long long epoch, const char *ts)
+{
+	size_t n = strlen(text) + strlen(id) + strlen(ts) + 96;
+	char *body = malloc(n);
+
+	if (body != NULL)
+		snprintf(body, n, "{\"id\":\"%s\",\"seq\":%ld,\"epoch\":%lld,\"timestamp\":\"%s\"%s%s", id, seq,
+		    epoch, ts, text[1] == '}' ? "" : ",", text + 1);
+	return body;
+}
+
+/*
+ * Numbers msg (or text) for the channel, sends it from sender s and counts.
+ * Steals both.  0 or -1.  The failures of a run are logged once, then every
+ * 100th.
  */
 static int
-push_deliver(struct push_sender *s, const char *channel, json_t *msg)
+push_deliver(struct push_sender *s, const char *channel, json_t *msg, char *text)
 {
 	struct push *p = s->p;
 	struct push_channel *c;
@@ -178,14 +196,20 @@ push_deliver(struct push_sender *s, const char *channel, json_t *msg)
 	pthread_mutex_unlock(&p->lock);
 	snprintf(id, sizeof(id), "%lld-%ld", p->epoch, seq);
 	clock_format_instant(clock_now(), ts, sizeof(ts));
-	json_object_set_new(msg, "id", json_string(id));
-	json_object_set_new(msg, "seq", json_integer(seq));
-	json_object_set_new(msg, "epoch", json_integer(p->epoch));
-	if (json_object_get(msg, "timestamp") == NULL)
-		json_object_set_new(msg, "timestamp", json_string(ts));
-	if (c != NULL)
-		body = json_dumps(msg, JSON_COMPACT);
+	if (text != NULL) {
+		if (c != NULL)
+			body = push_text_body(text, id, seq, p->epoch, ts);
+	} else {
+		json_object_set_new(msg, "id", json_string(id));
+		json_object_set_new(msg, "seq", json_integer(seq));
+		json_object_set_new(msg, "epoch", json_integer(p->epoch));
+		if (json_object_get(msg, "timestamp") == NULL)
+			json_object_set_new(msg, "timestamp", json_string(ts));
+		if (c != NULL)
+			body = json_dumps(msg, JSON_COMPACT);
+	}
 	json_decref(msg);
+	free(text);
 	if (body == NULL) {
 		snprintf(why, sizeof(why), "out of memory");
 	} else {
@@ -235,7 +259,7 @@ push_resync_all(struct push_sender *s)
 	pthread_mutex_lock(&p->lock);
 	push_channel(p, "board", &fresh);
 	pthread_mutex_unlock(&p->lock);
-	if (push_deliver(s, "board", push_resync_msg()) < 0)
+	if (push_deliver(s, "board", push_resync_msg(), NULL) < 0)
 		return -1;
 	for (size_t i = 0;; i++) {
 		char name[PUSH_CHANNEL_MAX];
@@ -247,10 +271,20 @@ push_resync_all(struct push_sender *s)
 		}
 		snprintf(name, sizeof(name), "%s", p->channels[i].name);
 		pthread_mutex_unlock(&p->lock);
-		if (strcmp(name, "board") != 0 && push_deliver(s, name, push_resync_msg()) < 0)
+		if (strcmp(name, "board") != 0 && push_deliver(s, name, push_resync_msg(), NULL) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* Frees what an item carries. */
+static void
+push_item_drop(struct push_item *it)
+{
+	json_decref(it->msg);
+	free(it->text);
+	it->msg = NULL;
+	it->text = NULL;
 }
 
 /* Sends it from s: after a resync of everything when resync_first, or its channel's at first use. */
@@ -262,7 +296,7 @@ push_one(struct push_sender *s, struct push_item *it, int resync_first)
 	int fresh = 0;
 
 	if (resync_first && push_resync_all(s) < 0) {
-		json_decref(it->msg);
+		push_item_drop(it);
 		pthread_mutex_lock(&p->lock);
 		p->stats.failed++;
 		pthread_mutex_unlock(&p->lock);
@@ -272,22 +306,22 @@ push_one(struct push_sender *s, struct push_item *it, int resync_first)
 	c = push_channel(p, it->channel, &fresh);
 	pthread_mutex_unlock(&p->lock);
 	if (c == NULL || (it->open && !fresh)) {
-		json_decref(it->msg);
+		push_item_drop(it);
 		return;
 	}
-	if (fresh && p->resync_at_start && !resync_first && push_deliver(s, it->channel, push_resync_msg()) < 0) {
+	if (fresh && p->resync_at_start && !resync_first && push_deliver(s, it->channel, push_resync_msg(), NULL) < 0) {
 		pthread_mutex_lock(&p->lock);
 		if ((c = push_channel(p, it->channel, &fresh)) != NULL)
 			c->seq = 0;	/* and again next time */
 		pthread_mutex_unlock(&p->lock);
-		json_decref(it->msg);
+		push_item_drop(it);
 		return;
 	}
 	if (it->open) {
-		json_decref(it->msg);
+		push_item_drop(it);
 		return;
 	}
-	push_deliver(s, it->channel, it->msg);
+	push_deliver(s, it->channel, it->msg, it->text);
 }
 
 /* Whether a sender is sending to channel.  Under lock. */
@@ -407,7 +441,7 @@ push_free_items(struct push_item *it)
 	while (it != NULL) {
 		struct push_item *next = it->next;
 
-		json_decref(it->msg);
+		push_item_drop(it);
 		free(it);
 		it = next;
 	}
@@ -530,11 +564,13 @@ push_free(struct push *p, long wait_ms)
 }
 
 static struct push_item *
-push_item(const char *channel, json_t *msg, time_t at, const char *key)
+push_item(const char *channel, json_t *msg, char *text, time_t at, const char *key)
 {
 	struct push_item *it;
 
-	if (msg == NULL || !json_is_object(msg) || !push_channel_valid(channel))
+	if (text != NULL ? text[0] != '{' : msg == NULL || !json_is_object(msg))
+		return NULL;
+	if (!push_channel_valid(channel))
 		return NULL;
 	it = calloc(1, sizeof(*it));
 	if (it == NULL)
@@ -543,24 +579,27 @@ push_item(const char *channel, json_t *msg, time_t at, const char *key)
 	snprintf(it->key, sizeof(it->key), "%s", key ? key : "");
 	it->at = at;
 	it->msg = msg;
+	it->text = text;
 	return it;
 }
 
 /*
- * Queues msg (at 0: now, else at its instant; open: push_open's); steals
- * msg.  0, or -1 when dropped.
+ * Queues msg or text (at 0: now, else at its instant; open: push_open's);
+ * steals both.  0, or -1 when dropped.
  */
 static int
-push_queue(struct push *p, const char *channel, json_t *msg, time_t at, const char *key, int open)
+push_queue(struct push *p, const char *channel, json_t *msg, char *text, time_t at, const char *key,
+    int open)
 {
 	struct push_item *it;
 	int timed = at != 0;
 
 	if (p == NULL) {
 		json_decref(msg);
+		free(text);
 		return 0;
 	}
-	if ((it = push_item(channel, msg, at, key)) != NULL)
+	if ((it = push_item(channel, msg, text, at, key)) != NULL)
 		it->open = open;
 	pthread_mutex_lock(&p->lock);
 	if (it == NULL || (timed ? p->ntimed >= PUSH_TIMED_MAX : p->nqueued >= PUSH_QUEUE_MAX)) {
@@ -568,6 +607,7 @@ push_queue(struct push *p, const char *channel, json_t *msg, time_t at, const ch
 		pthread_mutex_unlock(&p->lock);
 		free(it);
 		json_decref(msg);
+		free(text);
 		return -1;
 	}
 	if (timed) {
@@ -590,7 +630,13 @@ push_queue(struct push *p, const char *channel, json_t *msg, time_t at, const ch
 int
 push_send(struct push *p, const char *channel, json_t *msg)
 {
-	return push_queue(p, channel, msg, 0, NULL, 0);
+	return push_queue(p, channel, msg, NULL, 0, NULL, 0);
+}
+
+int
+push_send_text(struct push *p, const char *channel, char *text)
+{
+	return push_queue(p, channel, NULL, text, 0, NULL, 0);
 }
 
 int
@@ -598,13 +644,13 @@ push_open(struct push *p, const char *channel)
 {
 	if (p == NULL || !p->resync_at_start)
 		return 0;
-	return push_queue(p, channel, json_object(), 0, NULL, 1);
+	return push_queue(p, channel, json_object(), NULL, 0, NULL, 1);
 }
 
 int
 push_at(struct push *p, const char *channel, json_t *msg, time_t at, const char *key)
 {
-	return push_queue(p, channel, msg, at > 0 ? at : 1, key, 0);
+	return push_queue(p, channel, msg, NULL, at > 0 ? at : 1, key, 0);
 }
 
 void

@@ -3,7 +3,8 @@
  * against a small nchan stand-in on a unix socket (a thread answering 201,
  * or 500 when told to fail): numbering (id, seq, epoch), order, failures
  * counted, a resync to every channel used when nchan takes messages again,
- * the resync at a channel's first use, timed messages and their cancelling.
+ * the resync at a channel's first use, timed messages and their cancelling,
+ * a message queued as text.
  */
 #define _GNU_SOURCE
 #include "testutil.h"
@@ -303,6 +304,35 @@ test_order_per_channel(void **state)
 	push_free(p, 1000);
 }
 
+/* A message queued as text: its own fields and the sender's (id, seq, epoch, timestamp); not an object: dropped. */
+static void
+test_send_text(void **state)
+{
+	struct push *p = push_new(fake.path, 0);
+	struct push_stats st;
+
+	(void)state;
+	assert_non_null(p);
+	assert_int_equal(push_send_text(p, "race-a", strdup("{\"type\":\"prices\",\"prices\":[{\"decimal\":2.5}]}")), 0);
+	assert_int_equal(push_send_text(p, "race-a", strdup("{}")), 0);
+	assert_int_equal(push_send_text(p, "race-a", strdup("[1]")), -1);
+	assert_int_equal(push_send_text(p, "race-a", NULL), -1);
+	assert_int_equal(fake_wait(2), 2);
+	assert_non_null(fake.body[0]);
+	assert_string_equal(fake_type(0), "prices");
+	assert_true(json_real_value(json_object_get(json_array_get(json_object_get(fake.body[0], "prices"), 0),
+	    "decimal")) == 2.5);
+	assert_int_equal(fake_seq(0), 1);
+	assert_int_equal(fake_seq(1), 2);
+	assert_non_null(json_string_value(json_object_get(fake.body[1], "id")));
+	assert_non_null(json_string_value(json_object_get(fake.body[1], "timestamp")));
+	assert_true(json_integer_value(json_object_get(fake.body[1], "epoch")) > 0);
+	assert_int_equal(json_object_size(fake.body[1]), 4);
+	push_get_stats(p, &st);
+	assert_int_equal(st.dropped, 2);
+	push_free(p, 1000);
+}
+
 int
 main(void)
 {
@@ -311,6 +341,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_publish_fail_resync, fake_start, fake_stop),
 		cmocka_unit_test_setup_teardown(test_resync_at_start_and_timed, fake_start, fake_stop),
 		cmocka_unit_test_setup_teardown(test_order_per_channel, fake_start, fake_stop),
+		cmocka_unit_test_setup_teardown(test_send_text, fake_start, fake_stop),
 	};
 
 	assert_int_equal(http_global_init(), 0);

@@ -96,7 +96,7 @@ struct pub_race {
 struct pub_next {
 	struct pub_race race;	/* the new state (owned) */
 	int             gone;	/* no price left: forgotten, its timers cancelled */
-	json_t         *msg;	/* its delta, or NULL */
+	char           *msg;	/* its delta as JSON text (a day's first holds ~14,000 prices), or NULL */
 };
 
 static struct {
@@ -141,7 +141,7 @@ pub_next_free(void)
 {
 	for (size_t i = 0; i < pub.nnext; i++) {
 		pub_race_clear(&pub.next[i].race);
-		json_decref(pub.next[i].msg);
+		free(pub.next[i].msg);
 	}
 	free(pub.next);
 	json_decref(pub.board_races);
@@ -461,11 +461,19 @@ pub_race_diff(const char *race_id, time_t off, const struct pub_row *w, size_t n
 	if (quiet)
 		goto out;
 	clock_format_instant(off, off_s, sizeof(off_s));
-	if (json_array_size(prices) || json_array_size(removed) || json_array_size(non_runners))
-		next->msg = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+	if (json_array_size(prices) || json_array_size(removed) || json_array_size(non_runners)) {
+		json_t *msg = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:O}",
 		    "type", "prices", "race_id", race_id, "off_dt", off_s,
-		    "prices", json_incref(prices), "removed", json_incref(removed),
-		    "non_runners", json_incref(non_runners), "runners", json_incref(runners));
+		    "prices", prices, "removed", removed, "non_runners", non_runners, "runners", runners);
+
+		/* Held as text until the commit: a tree of every price took 16 MB on a day's first cycle. */
+		next->msg = msg != NULL ? json_dumps(msg, JSON_COMPACT) : NULL;
+		json_decref(msg);
+		if (next->msg == NULL) {
+			rc = -1;
+			goto out;
+		}
+	}
 	if (fresh || fav_changed || json_array_size(board_best) || json_array_size(non_runners)) {
 		json_t *favourite = !has_fav ? json_null() :
 		    json_pack("{s:s, s:s?, s:o, s:f, s:b}", "horse_id", w[fav_row].horse_id,
@@ -487,7 +495,7 @@ pub_race_diff(const char *race_id, time_t off, const struct pub_row *w, size_t n
 out:
 	if (rc < 0) {
 		pub_race_clear(r);
-		json_decref(next->msg);
+		free(next->msg);
 		next->msg = NULL;
 		log_warn("push: out of memory comparing race %s", race_id);
 	}
@@ -704,6 +712,18 @@ live_publish_prepare(struct db *db, const struct rapi_racecards *rc, time_t now)
 	free(w);
 }
 
+/* A delta's text (an object) with "committed_at" in front of its fields; NULL when out of memory. */
+static char *
+pub_committed(const char *msg, const char *committed_at)
+{
+	size_t n = strlen(msg) + strlen(committed_at) + 24;
+	char *text = malloc(n);
+
+	if (text != NULL)
+		snprintf(text, n, "{\"committed_at\":\"%s\",%s", committed_at, msg + 1);
+	return text;
+}
+
 void
 live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now)
 {
@@ -734,8 +754,8 @@ live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now)
 		if (next->msg == NULL)
 			continue;
 		snprintf(channel, sizeof(channel), "race-%s", next->race.race_id);
-		json_object_set(next->msg, "committed_at", ca);
-		push_send(pub.push, channel, next->msg);
+		push_send_text(pub.push, channel, pub_committed(next->msg, committed_at));
+		free(next->msg);
 		next->msg = NULL;
 		sent++;
 	}
