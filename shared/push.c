@@ -159,20 +159,15 @@ push_channel(struct push *p, const char *name, int *fresh)
 	return oldest;
 }
 
-/*
- * The body of a message held as text (an object: "{...}"), the sender's
- * fields in front of its own; NULL when out of memory.
- */
-static char *
-push_text_body(const char *text, const char *id, long seq, long long epoch, const char *ts)
+char *
+push_text_prepend(const char *fields, const char *object)
 {
-	size_t n = strlen(text) + strlen(id) + strlen(ts) + 96;
-	char *body = malloc(n);
+	size_t n = strlen(fields) + strlen(object) + 2;
+	char *text = malloc(n);
 
-	if (body != NULL)
-		snprintf(body, n, "{\"id\":\"%s\",\"seq\":%ld,\"epoch\":%lld,\"timestamp\":\"%s\"%s%s", id, seq,
-		    epoch, ts, text[1] == '}' ? "" : ",", text + 1);
-	return body;
+	if (text != NULL)
+		snprintf(text, n, "{%s%s%s", fields, object[1] == '}' ? "" : ",", object + 1);
+	return text;
 }
 
 /*
@@ -197,8 +192,12 @@ push_deliver(struct push_sender *s, const char *channel, json_t *msg, char *text
 	snprintf(id, sizeof(id), "%lld-%ld", p->epoch, seq);
 	clock_format_instant(clock_now(), ts, sizeof(ts));
 	if (text != NULL) {
+		char fields[160];
+
+		snprintf(fields, sizeof(fields), "\"id\":\"%s\",\"seq\":%ld,\"epoch\":%lld,\"timestamp\":\"%s\"",
+		    id, seq, p->epoch, ts);
 		if (c != NULL)
-			body = push_text_body(text, id, seq, p->epoch, ts);
+			body = push_text_prepend(fields, text);
 	} else {
 		json_object_set_new(msg, "id", json_string(id));
 		json_object_set_new(msg, "seq", json_integer(seq));

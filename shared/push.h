@@ -87,6 +87,13 @@ int push_send(struct push *p, const char *channel, json_t *msg);
 int push_send_text(struct push *p, const char *channel, char *text);
 
 /*
+ * The JSON text of object (an object: "{...}") with fields ("\"k\":v,...",
+ * written by the caller) in front of its own; malloc'd, NULL when out of
+ * memory.  How push_send_text's messages get the fields every message gets.
+ */
+char *push_text_prepend(const char *fields, const char *object);
+
+/*
  * With resync_at_start: sends the channel's first-use resync now, when it has
  * not been used yet, rather than in front of its first message (a worker
  * that knows which channels it will publish to opens them before its first

@@ -712,23 +712,11 @@ live_publish_prepare(struct db *db, const struct rapi_racecards *rc, time_t now)
 	free(w);
 }
 
-/* A delta's text (an object) with "committed_at" in front of its fields; NULL when out of memory. */
-static char *
-pub_committed(const char *msg, const char *committed_at)
-{
-	size_t n = strlen(msg) + strlen(committed_at) + 24;
-	char *text = malloc(n);
-
-	if (text != NULL)
-		snprintf(text, n, "{\"committed_at\":\"%s\",%s", committed_at, msg + 1);
-	return text;
-}
-
 void
 live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now)
 {
 	struct timeval tv;
-	char committed_at[40], ts[32];
+	char committed_at[40], ca_field[64], ts[32];
 	json_t *ca;
 	int64_t t0 = clock_mono_ms();
 	size_t sent = 0;
@@ -742,6 +730,7 @@ live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now)
 	clock_format_instant(tv.tv_sec, ts, sizeof(ts));
 	snprintf(committed_at, sizeof(committed_at), "%.19s.%03ldZ", ts, (long)(tv.tv_usec / 1000));
 	ca = json_string(committed_at);
+	snprintf(ca_field, sizeof(ca_field), "\"committed_at\":\"%s\"", committed_at);
 	if (json_array_size(pub.board_races) || json_array_size(pub.board_removed)) {
 		push_send(pub.push, "board", json_pack("{s:s, s:O, s:O, s:O}", "type", "board",
 		    "races", pub.board_races, "removed", pub.board_removed, "committed_at", ca));
@@ -754,7 +743,7 @@ live_publish_day(struct db *db, const struct rapi_racecards *rc, time_t now)
 		if (next->msg == NULL)
 			continue;
 		snprintf(channel, sizeof(channel), "race-%s", next->race.race_id);
-		push_send_text(pub.push, channel, pub_committed(next->msg, committed_at));
+		push_send_text(pub.push, channel, push_text_prepend(ca_field, next->msg));
 		free(next->msg);
 		next->msg = NULL;
 		sent++;
